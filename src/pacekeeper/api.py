@@ -1,0 +1,85 @@
+"""The one NinjaAPI under /api/v1/. Each app contributes a router.
+
+Authentication: a personal token (`Authorization: Bearer pk_…`) or the browser session, which
+must then carry a CSRF token on unsafe methods. Every authenticated request gets `request.actor`.
+Errors are JSON: {"detail": "...", "errors": [{"field": "...", "message": "..."}]}.
+"""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from pacekeeper.errors import PacekeeperError, ValidationFailed
+from pacekeeper.tenancy.scopes import actor_for
+from pacekeeper.tenancy.services import api_token_user
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_user(token)
+        actor = actor_for(user, channel="api") if user else None
+        if actor is None:
+            return None
+        request.user = user
+        request.actor = actor
+        return user
+
+
+class SessionActorAuth(SessionAuth):
+    """Django's session, with ninja's CSRF check on unsafe methods."""
+
+    def authenticate(self, request: HttpRequest, key):
+        actor = actor_for(request.user, channel="api") if request.user.is_authenticated else None
+        if actor is None:
+            return None
+        request.actor = actor
+        return request.user
+
+
+api = NinjaAPI(
+    title="Pacekeeper API",
+    version="1",
+    description="Customers, contacts, interactions, sales, contracts, opportunities, teams and users.",
+    auth=[BearerTokenAuth(), SessionActorAuth()],
+    urls_namespace="api",
+)
+
+
+def _error_response(request, status: int, detail: str, errors: list[dict] | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(PacekeeperError)
+def on_pacekeeper_error(request, error: PacekeeperError):
+    errors = []
+    if isinstance(error, ValidationFailed):
+        errors = [{"field": field, "message": message} for field, messages in error.errors.items() for message in messages]
+    return _error_response(request, error.status, str(error) if not errors else _("Please correct the errors."), errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, error: NinjaValidationError):
+    errors = []
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(location), "message": item.get("msg", "")})
+    return _error_response(request, 422, _("Please correct the errors."), errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, error):
+    return _error_response(request, 401, _("Log in or send a valid API token."))
+
+
+def _mount() -> None:
+    from pacekeeper.crm.api import router as crm_router
+    from pacekeeper.tenancy.api import router as tenancy_router
+
+    api.add_router("/", tenancy_router)
+    api.add_router("/", crm_router)
+
+
+_mount()

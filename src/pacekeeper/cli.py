@@ -1,0 +1,44 @@
+"""The `pacekeeper` command: Django's management commands plus process launchers.
+
+  pacekeeper demo                  migrate, load the demo organisation, serve on 127.0.0.1:8000
+  pacekeeper serve [--bind ...]    production server (gunicorn) on the WSGI app
+  pacekeeper worker                background task worker (django-tasks database backend)
+  pacekeeper migrate | seed | import | export | token | bench | ...   management commands
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pacekeeper.settings")
+    command = argv[1] if len(argv) > 1 else "help"
+    if command == "serve":
+        serve(argv[2:])
+        return
+    if command == "worker":
+        argv = [argv[0], "db_worker", *argv[2:]]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+def serve(args: list[str]) -> None:
+    """gunicorn with sensible defaults; any gunicorn option may follow."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if settings.SECRET_KEY == settings.INSECURE_DEFAULT_SECRET_KEY and not settings.DEBUG:
+        sys.exit("Set PACEKEEPER_SECRET_KEY before serving (see README, Configuration).")
+    from gunicorn.app.wsgiapp import run
+
+    defaults = ["--bind", os.environ.get("PACEKEEPER_BIND", "127.0.0.1:8000"),
+                "--workers", os.environ.get("PACEKEEPER_WORKERS", "4"), "--access-logfile", "-"]
+    sys.argv = ["gunicorn", *defaults, *args, "pacekeeper.wsgi:application"]
+    run()
+
+
+if __name__ == "__main__":
+    main()

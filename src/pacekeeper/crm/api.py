@@ -1,0 +1,114 @@
+"""/api/v1/ routes for customers, contacts, interactions, sales, contracts and opportunities.
+
+Each endpoint fetches through a scoped queryset (404 outside scope) and writes through the same
+service the pages use.
+"""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from pacekeeper.tenancy.scopes import get_visible
+
+from . import schemas, services
+from .models import Contact, Contract, Customer, Interaction, Opportunity, Sale
+from .selectors import CustomerFilters, customer_list
+
+router = Router(tags=["customers"])
+
+
+class Page(PageNumberPagination):
+    page_size = 50
+    max_page_size = 500
+
+
+class CustomerQuery(Schema):
+    q: str = ""
+    tier: str = ""
+    status: str = ""
+    owner: int | None = None
+    overdue: bool = False
+    sort: str = "name"
+
+
+@router.get("/customers", response=list[schemas.CustomerOut], summary="List customers")
+@paginate(Page)
+def customers_list(request, filters: Query[CustomerQuery]):
+    return customer_list(actor=request.actor, filters=CustomerFilters(**filters.dict()))
+
+
+@router.get("/customers/{customer_id}", response=schemas.CustomerOut, summary="Read a customer")
+def customers_read(request, customer_id: int):
+    return get_visible(Customer.objects.visible_to(request.actor), customer_id, actor=request.actor)
+
+
+@router.post("/customers", response={201: schemas.CustomerOut}, summary="Create a customer")
+def customers_create(request, payload: schemas.CustomerIn):
+    return 201, services.customer_save(actor=request.actor, changes=payload.dict(exclude_none=True))
+
+
+@router.patch("/customers/{customer_id}", response=schemas.CustomerOut, summary="Update a customer")
+def customers_update(request, customer_id: int, payload: schemas.CustomerPatch):
+    customer = get_visible(Customer.objects.visible_to(request.actor), customer_id, actor=request.actor, for_write=True)
+    return services.customer_save(actor=request.actor, customer=customer, changes=payload.dict(exclude_unset=True))
+
+
+@router.post("/customers/transfer", response=schemas.TransferOut, summary="Transfer customers to another manager")
+def customers_transfer(request, payload: schemas.TransferIn):
+    moved = services.customers_transfer(
+        actor=request.actor, customer_ids=payload.customers, to_manager_id=payload.to_manager, reason=payload.reason
+    )
+    return {"moved": moved}
+
+
+def _register(*, path: str, model, schema_in, schema_patch, schema_out, save, arg: str, date_field: str | None,
+              related: tuple[str, ...] = (), prefetch: tuple[str, ...] = ()) -> None:
+    """List, read, create and update routes for one kind of row that hangs off a customer."""
+    tag = [model._meta.verbose_name_plural.title()]
+
+    def scoped(request) -> QuerySet:
+        return model.objects.visible_to(request.actor).select_related(*related).prefetch_related(*prefetch)
+
+    @router.get(f"/{path}", response=list[schema_out], tags=tag, operation_id=f"{path}_list")
+    @paginate(Page)
+    def list_rows(request, customer: int | None = None, manager: int | None = None,
+                  since: dt.date | None = None, until: dt.date | None = None):
+        rows = scoped(request)
+        if customer:
+            rows = rows.filter(customer_id=customer)
+        if manager and hasattr(model, "manager"):
+            rows = rows.filter(manager_id=manager)
+        if date_field and since:
+            rows = rows.filter(**{f"{date_field}__gte": since})
+        if date_field and until:
+            rows = rows.filter(**{f"{date_field}__lte": until})
+        return rows.order_by("-pk")
+
+    @router.get(f"/{path}/{{row_id}}", response=schema_out, tags=tag, operation_id=f"{path}_read")
+    def read_row(request, row_id: int):
+        return get_visible(scoped(request), row_id, actor=request.actor)
+
+    @router.post(f"/{path}", response={201: schema_out}, tags=tag, operation_id=f"{path}_create")
+    def create_row(request, payload: schema_in):
+        return 201, save(actor=request.actor, changes=payload.dict(exclude_none=True))
+
+    @router.patch(f"/{path}/{{row_id}}", response=schema_out, tags=tag, operation_id=f"{path}_update")
+    def update_row(request, row_id: int, payload: schema_patch):
+        row = get_visible(scoped(request), row_id, actor=request.actor, for_write=True)
+        return save(actor=request.actor, changes=payload.dict(exclude_unset=True), **{arg: row})
+
+
+_register(path="contacts", model=Contact, schema_in=schemas.ContactIn, schema_patch=schemas.ContactPatch,
+          schema_out=schemas.ContactOut, save=services.contact_save, arg="contact", date_field=None)
+_register(path="interactions", model=Interaction, schema_in=schemas.InteractionIn,
+          schema_patch=schemas.InteractionPatch, schema_out=schemas.InteractionOut, save=services.interaction_save,
+          arg="interaction", date_field="occurred_at__date", prefetch=("contacts",))
+_register(path="sales", model=Sale, schema_in=schemas.SaleIn, schema_patch=schemas.SalePatch,
+          schema_out=schemas.SaleOut, save=services.sale_save, arg="sale", date_field="ordered_on")
+_register(path="contracts", model=Contract, schema_in=schemas.ContractIn, schema_patch=schemas.ContractPatch,
+          schema_out=schemas.ContractOut, save=services.contract_save, arg="contract", date_field="starts_on")
+_register(path="opportunities", model=Opportunity, schema_in=schemas.OpportunityIn,
+          schema_patch=schemas.OpportunityPatch, schema_out=schemas.OpportunityOut, save=services.opportunity_save,
+          arg="opportunity", date_field="expected_close_on")

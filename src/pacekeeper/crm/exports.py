@@ -1,0 +1,152 @@
+"""Exports of customers, contacts, sales and interactions as CSV or XLSX.
+
+Headers are the ones the importer reads, so an export can be edited and imported back. Text
+cells starting with = + - @ are neutralised (lib.tabular.neutralise) against formula injection.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import get_language
+
+from pacekeeper.lib.money import from_minor
+from pacekeeper.lib.tabular import write_csv, write_xlsx
+from pacekeeper.tenancy.scopes import Actor
+
+from .models import Contact, Customer, Interaction, Sale
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    en: str
+    zh: str
+    value: Callable[[object], object]
+
+
+def _money(minor: int | None):
+    return "" if minor is None else from_minor(minor)
+
+
+def _person(user) -> str:
+    return user.username if user else ""
+
+
+EXPORT_COLUMNS: dict[str, list[ExportColumn]] = {
+    "customers": [
+        ExportColumn("external_id", "客户编号", lambda c: c.external_id),
+        ExportColumn("name", "客户名称", lambda c: c.name),
+        ExportColumn("industry", "行业", lambda c: c.industry),
+        ExportColumn("tier", "客户等级", lambda c: c.tier),
+        ExportColumn("region", "区域", lambda c: c.region),
+        ExportColumn("status", "状态", lambda c: c.status),
+        ExportColumn("owner", "客户经理", lambda c: _person(c.owner)),
+        ExportColumn("source", "来源", lambda c: c.source),
+        ExportColumn("created_on", "创建日期", lambda c: c.created_on),
+        ExportColumn("last_contacted_on", "最近联系", lambda c: c.last_contacted_on or ""),
+        ExportColumn("next_due_on", "下次跟进", lambda c: c.next_due_on or ""),
+        ExportColumn("needs", "需求与偏好", lambda c: c.needs),
+    ],
+    "contacts": [
+        ExportColumn("customer", "客户编号", lambda c: c.customer.external_id),
+        ExportColumn("name", "联系人", lambda c: c.name),
+        ExportColumn("external_id", "联系人编号", lambda c: c.external_id),
+        ExportColumn("title", "职务", lambda c: c.title),
+        ExportColumn("phone", "电话", lambda c: c.phone),
+        ExportColumn("email", "邮箱", lambda c: c.email),
+        ExportColumn("wechat_id", "微信号", lambda c: c.wechat_id),
+        ExportColumn("is_decision_maker", "是否决策人", lambda c: "1" if c.is_decision_maker else "0"),
+    ],
+    "sales": [
+        ExportColumn("external_id", "订单号", lambda s: s.external_id),
+        ExportColumn("customer", "客户编号", lambda s: s.customer.external_id),
+        ExportColumn("ordered_on", "下单日期", lambda s: s.ordered_on),
+        ExportColumn("amount", "金额", lambda s: _money(s.amount_minor)),
+        ExportColumn("margin", "毛利", lambda s: _money(s.margin_minor)),
+        ExportColumn("product_line", "产品线", lambda s: s.product_line),
+        ExportColumn("status", "状态", lambda s: s.status),
+        ExportColumn("manager", "客户经理", lambda s: _person(s.manager)),
+    ],
+    "interactions": [
+        ExportColumn("external_id", "记录编号", lambda i: i.external_id),
+        ExportColumn("customer", "客户编号", lambda i: i.customer.external_id),
+        ExportColumn("occurred_at", "时间", lambda i: i.occurred_at),
+        ExportColumn("kind", "方式", lambda i: i.kind),
+        ExportColumn("summary", "内容", lambda i: i.summary),
+        ExportColumn("outcome", "结果", lambda i: i.outcome),
+        ExportColumn("next_step", "下一步", lambda i: i.next_step),
+        ExportColumn("next_step_on", "下一步日期", lambda i: i.next_step_on or ""),
+        ExportColumn("manager", "客户经理", lambda i: _person(i.manager)),
+    ],
+}
+EXPORT_MODELS = {"customers": Customer, "contacts": Contact, "sales": Sale, "interactions": Interaction}
+EXPORT_RELATED = {"customers": ("owner",), "contacts": ("customer",), "sales": ("customer", "manager"),
+                  "interactions": ("customer", "manager")}
+
+
+def export_queryset(kind: str, actor: Actor) -> QuerySet:
+    """Everything of a kind the actor may see, in a stable order."""
+    return EXPORT_MODELS[kind].objects.visible_to(actor).select_related(*EXPORT_RELATED[kind]).order_by("pk")
+
+
+def export_table(kind: str, rows: QuerySet, *, actor: Actor, language: str | None = None) -> tuple[list[str], Iterator[list]]:
+    columns = EXPORT_COLUMNS[kind]
+    zone = ZoneInfo(actor.org.time_zone)
+    chinese = (language or get_language() or "").startswith("zh")
+    header = [column.zh if chinese else column.en for column in columns]
+
+    def cell(value):
+        if isinstance(value, dt.datetime):
+            return value.astimezone(zone).replace(tzinfo=None)
+        return value
+
+    def body() -> Iterator[list]:
+        for row in rows.select_related(*EXPORT_RELATED[kind]).iterator(chunk_size=5000):
+            yield [cell(column.value(row)) for column in columns]
+
+    return header, body()
+
+
+def _stringify(rows: Iterator[list]) -> Iterator[list]:
+    for row in rows:
+        yield ["" if value is None else (value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value))
+               for value in row]
+
+
+def export_response(kind: str, rows: QuerySet, file_format: str, *, actor: Actor):
+    header, body = export_table(kind, rows, actor=actor)
+    stamp = actor.today().isoformat()
+    if file_format == "xlsx":
+        response = HttpResponse(
+            write_xlsx(header, body, sheet_title=kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.xlsx"'
+        return response
+    response = StreamingHttpResponse(write_csv(header, _stringify(body)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
+    return response
+
+
+def export_file(kind: str, path: str, *, actor: Actor) -> int:
+    """Write an export to a file (the `pacekeeper export` command); returns the row count."""
+    rows = export_queryset(kind, actor)
+    header, body = export_table(kind, rows, actor=actor, language="en")
+    counted = []
+
+    def counting(source):
+        for row in source:
+            counted.append(1)
+            yield row
+
+    if path.lower().endswith(".xlsx"):
+        with open(path, "wb") as out:
+            out.write(write_xlsx(header, counting(body), sheet_title=kind))
+    else:
+        with open(path, "wb") as out:
+            for chunk in write_csv(header, _stringify(counting(body))):
+                out.write(chunk)
+    return len(counted)

@@ -1,0 +1,97 @@
+"""Forms for the pages. They only type and shape input; rules live in services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contact, Customer, Interaction, Opportunity, Tier
+
+
+class CustomerForm(forms.ModelForm):
+    owner = forms.TypedChoiceField(label=_("Account manager"), coerce=int, required=False)
+
+    class Meta:
+        model = Customer
+        fields = ["name", "external_id", "industry", "tier", "region", "status", "source", "needs"]
+        widgets = {"needs": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is None or self.instance.pk:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].choices = [("", _("Myself"))] + [(u.pk, str(u)) for u in owners]
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("owner") in ("", None):
+            data.pop("owner", None)
+        return data
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("All tiers"))] + Tier.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses"))] + Customer.Status.choices)
+    owner = forms.TypedChoiceField(label=_("Account manager"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.CharField(required=False)
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("Everyone"))] + [(u.pk, str(u)) for u in owners]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "phone", "email", "wechat_id", "is_decision_maker"]
+
+
+class InteractionForm(forms.ModelForm):
+    """The three-tap visit log: kind, note, save — the rest is optional."""
+
+    contacts = forms.TypedMultipleChoiceField(label=_("With"), coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Interaction
+        fields = ["kind", "occurred_at", "summary", "outcome", "next_step", "next_step_on"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "summary": forms.Textarea(attrs={"rows": 4, "autofocus": True}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "next_step_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        contacts = list(customer.contacts.all()) if customer else []
+        self.fields["contacts"].choices = [(c.pk, str(c)) for c in contacts]
+        if not contacts:
+            del self.fields["contacts"]
+
+
+class TransferForm(forms.Form):
+    to_manager = forms.TypedChoiceField(label=_("New account manager"), coerce=int)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_manager"].choices = [(u.pk, str(u)) for u in owners]
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(choices=Opportunity.Stage.choices)
+
+
+class OpportunityForm(forms.ModelForm):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = Opportunity
+        fields = ["name", "stage", "expected_close_on"]
+        widgets = {"expected_close_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

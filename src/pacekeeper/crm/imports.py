@@ -1,0 +1,621 @@
+"""Importing customers, contacts, sales and interactions from CSV or XLSX (DESIGN rule 8).
+
+An import runs in two passes. `import_check` reads every row, types it and reports every bad
+cell (row, column, value, reason) without writing. `import_apply` writes: all rows or none
+("all_or_nothing"), or only the good ones ("good_rows_only"). Rows carrying an external id update
+the row with that id instead of adding a duplicate, so re-importing a file is harmless.
+
+The sales path is the bulk path (millions of rows): references are resolved from in-memory
+maps loaded once, and rows go to the database in batches — on PostgreSQL through COPY.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.dates import DateError, parse_date
+from pacekeeper.lib.money import AmountError, parse_amount, to_minor
+from pacekeeper.lib.tabular import read_rows
+from pacekeeper.tenancy.models import Role, User
+from pacekeeper.tenancy.scopes import Actor, require_writer
+
+from . import services
+from .models import Contact, Customer, Interaction, Sale, Tier
+
+MODES = ("all_or_nothing", "good_rows_only")
+BATCH = 5000
+
+
+@dataclass
+class RowError:
+    row: int  # 1-based, the header is row 1 as in Excel
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def bad_rows(self) -> int:
+        return len({error.row for error in self.errors})
+
+    @property
+    def good_rows(self) -> int:
+        return self.total - self.bad_rows
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "total": self.total, "created": self.created, "updated": self.updated,
+                "skipped": self.skipped, "bad_rows": self.bad_rows, "applied": self.applied,
+                "errors": [error.as_dict() for error in self.errors]}
+
+
+class CellError(Exception):
+    def __init__(self, column: str, value: object, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.value, self.reason = column, value, reason
+
+
+# --- columns -----------------------------------------------------------------------------------
+# Each kind lists its fields with the headers people use for them, in English and Chinese.
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    headers: tuple[str, ...]
+    required: bool = False
+    label: object = ""
+
+
+def _columns(*columns: Column) -> dict[str, Column]:
+    return {column.key: column for column in columns}
+
+
+CUSTOMER_COLUMNS = _columns(
+    Column("external_id", ("external_id", "external id", "统一社会信用代码", "客户编号", "外部编号", "信用代码"), True),
+    Column("name", ("name", "customer", "customer name", "客户名称", "名称", "客户"), True),
+    Column("industry", ("industry", "行业")),
+    Column("tier", ("tier", "客户等级", "等级", "分级")),
+    Column("region", ("region", "区域", "地区")),
+    Column("status", ("status", "状态")),
+    Column("owner", ("owner", "account manager", "manager", "客户经理", "负责人")),
+    Column("source", ("source", "来源", "客户来源")),
+    Column("created_on", ("created_on", "created", "创建日期", "建档日期")),
+    Column("needs", ("needs", "notes", "需求", "需求与偏好", "备注")),
+)
+CONTACT_COLUMNS = _columns(
+    Column("customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码", "客户"), True),
+    Column("name", ("name", "contact", "联系人", "姓名"), True),
+    Column("external_id", ("external_id", "external id", "联系人编号")),
+    Column("title", ("title", "职务", "职位")),
+    Column("phone", ("phone", "mobile", "电话", "手机")),
+    Column("email", ("email", "邮箱", "电子邮件")),
+    Column("wechat_id", ("wechat", "wechat_id", "微信", "微信号")),
+    Column("is_decision_maker", ("decision maker", "is_decision_maker", "决策人", "是否决策人")),
+)
+SALE_COLUMNS = _columns(
+    Column("external_id", ("external_id", "order", "order no", "order_no", "订单号", "订单编号", "单号"), True),
+    Column("customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码"), True),
+    Column("ordered_on", ("ordered_on", "order date", "date", "下单日期", "订单日期", "日期"), True),
+    Column("amount", ("amount", "金额", "销售额", "订单金额"), True),
+    Column("margin", ("margin", "gross margin", "毛利", "毛利额")),
+    Column("product_line", ("product_line", "product line", "product", "产品线", "产品")),
+    Column("status", ("status", "状态")),
+    Column("manager", ("manager", "account manager", "客户经理", "负责人")),
+)
+INTERACTION_COLUMNS = _columns(
+    Column("customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码"), True),
+    Column("occurred_at", ("occurred_at", "when", "date", "日期", "时间", "拜访日期"), True),
+    Column("kind", ("kind", "type", "方式", "类型", "互动方式")),
+    Column("summary", ("summary", "note", "内容", "摘要", "纪要"), True),
+    Column("outcome", ("outcome", "result", "结果")),
+    Column("next_step", ("next step", "next_step", "下一步")),
+    Column("next_step_on", ("next step date", "next_step_on", "下一步日期")),
+    Column("external_id", ("external_id", "external id", "记录编号")),
+    Column("manager", ("manager", "account manager", "客户经理", "负责人")),
+)
+KIND_COLUMNS = {"customers": CUSTOMER_COLUMNS, "contacts": CONTACT_COLUMNS, "sales": SALE_COLUMNS,
+                "interactions": INTERACTION_COLUMNS}
+KIND_LABELS = {"customers": gettext_lazy("Customers"), "contacts": gettext_lazy("Contacts"),
+               "sales": gettext_lazy("Sales"), "interactions": gettext_lazy("Interactions")}
+
+
+def _normalise_header(text: object) -> str:
+    return str(text).strip().lower().replace("_", " ").replace("（", "(").replace("）", ")").split("(")[0].strip()
+
+
+def map_headers(kind: str, header: list) -> dict[str, int]:
+    """Column key → position. Unknown headers are ignored; a missing required one is an error."""
+    columns = KIND_COLUMNS[kind]
+    wanted = {_normalise_header(alias): key for key, column in columns.items() for alias in column.headers}
+    positions: dict[str, int] = {}
+    for position, title in enumerate(header):
+        key = wanted.get(_normalise_header(title))
+        if key and key not in positions:
+            positions[key] = position
+    missing = [key for key, column in columns.items() if column.required and key not in positions]
+    if missing:
+        raise ValidationFailed({"file": [_("Missing column(s): %(columns)s") % {"columns": ", ".join(missing)}]})
+    return positions
+
+
+# --- cell readers ------------------------------------------------------------------------------
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _choice(column: str, value: object, choices, aliases: dict[str, str]) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    lowered = text.lower()
+    for choice_value, label in choices:
+        if lowered in (choice_value, str(label).lower()):
+            return choice_value
+    if text in aliases:
+        return aliases[text]
+    raise CellError(column, value, _("Unknown value; use one of: %(values)s") % {"values": ", ".join(v for v, _l in choices)})
+
+
+TIER_ALIASES = {"战略": "strategic", "战略客户": "strategic", "重点": "key", "重点客户": "key", "标准": "standard",
+                "普通": "standard", "标准客户": "standard", "中小": "sme", "中小企业": "sme", "小微": "sme"}
+STATUS_ALIASES = {"潜在": "prospect", "潜在客户": "prospect", "活跃": "active", "合作中": "active",
+                  "休眠": "dormant", "沉睡": "dormant", "流失": "lost", "已流失": "lost"}
+SALE_STATUS_ALIASES = {"已确认": "confirmed", "确认": "confirmed", "成交": "confirmed", "已取消": "cancelled", "取消": "cancelled"}
+KIND_ALIASES = {"拜访": "visit", "上门拜访": "visit", "电话": "call", "邮件": "email", "会议": "meeting",
+                "微信": "wechat", "其他": "other"}
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "x"}
+
+
+def _date(column: str, value: object, *, required: bool = False) -> dt.date | None:
+    if value in ("", None):
+        if required:
+            raise CellError(column, value, _("A date is required."))
+        return None
+    try:
+        return parse_date(value)
+    except DateError:
+        raise CellError(column, value, _("Not a date; write 2026-03-05 or 2026/3/5.")) from None
+
+
+def _amount(column: str, value: object, currency: str, *, required: bool = False) -> int | None:
+    if value in ("", None):
+        if required:
+            raise CellError(column, value, _("An amount is required."))
+        return None
+    try:
+        amount = parse_amount(value)
+    except AmountError:
+        raise CellError(column, value, _("Not an amount; write 1234.50 or ¥1,234.50.")) from None
+    if abs(amount) >= 10**14:
+        raise CellError(column, value, _("The amount is too large."))
+    return to_minor(amount, currency)
+
+
+# --- reference maps ----------------------------------------------------------------------------
+
+@dataclass
+class References:
+    """Everything a row may point at, loaded once per import, already scoped to the actor."""
+
+    customers: dict[str, tuple[int, int]]  # external id → (customer id, owner id)
+    managers: dict[str, int]  # username / employee number / display name → user id
+
+    @classmethod
+    def load(cls, actor: Actor, *, with_customers: bool = True) -> References:
+        customers = {}
+        if with_customers:
+            rows = Customer.objects.visible_to(actor).exclude(external_id="").values_list("external_id", "pk", "owner_id")
+            customers = {external_id: (pk, owner) for external_id, pk, owner in rows.iterator(chunk_size=20000)}
+        managers: dict[str, int] = {}
+        people = User.objects.visible_to(actor).filter(is_active=True, role__in=(Role.MANAGER, Role.LEAD))
+        for pk, username, display_name, employee_no in people.values_list(
+            "pk", "username", "display_name", "manager_profile__employee_no"
+        ):
+            for key in (username, display_name, employee_no):
+                if key:
+                    managers.setdefault(key, pk)
+                    managers.setdefault(key.lower(), pk)
+        managers.setdefault(actor.user.username, actor.user_id)
+        return cls(customers=customers, managers=managers)
+
+    def customer(self, column: str, value: object) -> tuple[int, int]:
+        key = _text(value)
+        if key not in self.customers:
+            raise CellError(column, value, _("No customer with this external id in your portfolio."))
+        return self.customers[key]
+
+    def manager(self, column: str, value: object) -> int | None:
+        key = _text(value)
+        if not key:
+            return None
+        found = self.managers.get(key) or self.managers.get(key.lower())
+        if found is None:
+            raise CellError(column, value, _("No account manager by this name or number in your scope."))
+        return found
+
+
+# --- the two passes ----------------------------------------------------------------------------
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict
+
+
+def _parse_all(kind: str, data: bytes, filename: str, actor: Actor, refs: References) -> tuple[list[ParsedRow], ImportReport]:
+    rows = read_rows(data, filename)
+    try:
+        header = next(iter(rows))
+    except StopIteration:
+        raise ValidationFailed({"file": [_("The file is empty.")]}) from None
+    positions = map_headers(kind, header)
+    parse_row = ROW_PARSERS[kind]
+    report = ImportReport(kind=kind)
+    parsed: list[ParsedRow] = []
+    seen_ids: dict[str, int] = {}
+    for number, cells in enumerate(rows, start=2):
+        if not any(_text(cell) for cell in cells):
+            continue
+        report.total += 1
+        cell = _cell_reader(cells, positions)
+        try:
+            values = parse_row(cell, actor, refs)
+        except CellError as error:
+            report.errors.append(RowError(number, error.column, _text(error.value)[:200], str(error.reason)))
+            continue
+        external_id = values.get("external_id")
+        if external_id:
+            if external_id in seen_ids:
+                report.errors.append(RowError(number, "external_id", external_id,
+                                              _("Repeats row %(row)d of this file.") % {"row": seen_ids[external_id]}))
+                continue
+            seen_ids[external_id] = number
+        parsed.append(ParsedRow(number, values))
+    return parsed, report
+
+
+def _cell_reader(cells: list, positions: dict[str, int]) -> Callable[[str], object]:
+    def cell(key: str) -> object:
+        position = positions.get(key)
+        if position is None or position >= len(cells):
+            return ""
+        value = cells[position]
+        return value.strip() if isinstance(value, str) else value
+
+    return cell
+
+
+def _required_text(cell, key: str, max_length: int) -> str:
+    text = _text(cell(key))
+    if not text:
+        raise CellError(key, "", _("This column is required."))
+    if len(text) > max_length:
+        raise CellError(key, text, _("Longer than %(n)d characters.") % {"n": max_length})
+    return text
+
+
+def _optional_text(cell, key: str, max_length: int) -> str:
+    text = _text(cell(key))
+    if len(text) > max_length:
+        raise CellError(key, text, _("Longer than %(n)d characters.") % {"n": max_length})
+    return text
+
+
+def _parse_customer(cell, actor: Actor, refs: References) -> dict:
+    owner = refs.manager("owner", cell("owner"))
+    if owner is None:
+        if actor.role not in (Role.MANAGER, Role.LEAD):
+            raise CellError("owner", "", _("Name the account manager of this customer."))
+        owner = actor.user_id
+    return {
+        "external_id": _required_text(cell, "external_id", 64),
+        "name": _required_text(cell, "name", 200),
+        "industry": _optional_text(cell, "industry", 100),
+        "tier": _choice("tier", cell("tier"), Tier.choices, TIER_ALIASES) or Tier.STANDARD,
+        "region": _optional_text(cell, "region", 100),
+        "status": _choice("status", cell("status"), Customer.Status.choices, STATUS_ALIASES) or Customer.Status.ACTIVE,
+        "owner": owner,
+        "source": _optional_text(cell, "source", 100),
+        "created_on": _date("created_on", cell("created_on")),
+        "needs": _optional_text(cell, "needs", 5000),
+    }
+
+
+def _parse_contact(cell, actor: Actor, refs: References) -> dict:
+    customer_id, _owner = refs.customer("customer", cell("customer"))
+    email = _optional_text(cell, "email", 254)
+    if email and "@" not in email:
+        raise CellError("email", email, _("Not an email address."))
+    return {
+        "customer": customer_id,
+        "name": _required_text(cell, "name", 100),
+        "external_id": _optional_text(cell, "external_id", 64),
+        "title": _optional_text(cell, "title", 100),
+        "phone": _optional_text(cell, "phone", 40),
+        "email": email,
+        "wechat_id": _optional_text(cell, "wechat_id", 64),
+        "is_decision_maker": _text(cell("is_decision_maker")).lower() in TRUE_WORDS,
+    }
+
+
+def _parse_sale(cell, actor: Actor, refs: References) -> dict:
+    currency = actor.org.currency
+    customer_id, owner_id = refs.customer("customer", cell("customer"))
+    return {
+        "external_id": _required_text(cell, "external_id", 64),
+        "customer": customer_id,
+        "manager": refs.manager("manager", cell("manager")) or owner_id,
+        "ordered_on": _date("ordered_on", cell("ordered_on"), required=True),
+        "amount_minor": _amount("amount", cell("amount"), currency, required=True),
+        "margin_minor": _amount("margin", cell("margin"), currency),
+        "product_line": _optional_text(cell, "product_line", 100),
+        "status": _choice("status", cell("status"), Sale.Status.choices, SALE_STATUS_ALIASES) or Sale.Status.CONFIRMED,
+    }
+
+
+def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
+    customer_id, owner_id = refs.customer("customer", cell("customer"))
+    occurred = cell("occurred_at")
+    if isinstance(occurred, dt.datetime):
+        moment = occurred if occurred.tzinfo else occurred.replace(tzinfo=ZoneInfo(actor.org.time_zone))
+    else:
+        day = _date("occurred_at", occurred, required=True)
+        moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZoneInfo(actor.org.time_zone))
+    return {
+        "customer": customer_id,
+        "manager": refs.manager("manager", cell("manager")) or owner_id,
+        "occurred_at": moment,
+        "kind": _choice("kind", cell("kind"), Interaction.Kind.choices, KIND_ALIASES) or Interaction.Kind.VISIT,
+        "summary": _required_text(cell, "summary", 10000),
+        "outcome": _optional_text(cell, "outcome", 5000),
+        "next_step": _optional_text(cell, "next_step", 300),
+        "next_step_on": _date("next_step_on", cell("next_step_on")),
+        "external_id": _optional_text(cell, "external_id", 64),
+    }
+
+
+ROW_PARSERS = {"customers": _parse_customer, "contacts": _parse_contact, "sales": _parse_sale,
+               "interactions": _parse_interaction}
+
+
+def import_check(*, actor: Actor, kind: str, data: bytes, filename: str = "") -> ImportReport:
+    """Read and validate the whole file; write nothing."""
+    if kind not in KIND_COLUMNS:
+        raise ValidationFailed({"kind": [_("Unknown import kind.")]})
+    refs = References.load(actor, with_customers=kind != "customers")
+    _parsed, report = _parse_all(kind, data, filename, actor, refs)
+    return report
+
+
+def import_apply(*, actor: Actor, kind: str, data: bytes, filename: str = "", mode: str = "all_or_nothing") -> ImportReport:
+    """Validate and write. In all-or-nothing mode any bad row means nothing is written."""
+    require_writer(actor)
+    if kind not in KIND_COLUMNS:
+        raise ValidationFailed({"kind": [_("Unknown import kind.")]})
+    if mode not in MODES:
+        raise ValidationFailed({"mode": [_("Choose all_or_nothing or good_rows_only.")]})
+    refs = References.load(actor, with_customers=kind != "customers")
+    parsed, report = _parse_all(kind, data, filename, actor, refs)
+    if report.errors and mode == "all_or_nothing":
+        return report
+    with transaction.atomic():
+        WRITERS[kind](actor, parsed, report)
+        if report.errors and mode == "all_or_nothing":
+            # A writer found rows it may not touch (ids owned outside the actor's scope).
+            transaction.set_rollback(True)
+            report.created = report.updated = 0
+            return report
+    report.applied = True
+    return report
+
+
+# --- writers -----------------------------------------------------------------------------------
+
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _existing(queryset, key: str, values: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(list(values), 2000):
+        found.update(queryset.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
+    return found
+
+
+def _visible_pks(scoped_queryset, pks: Iterable[int]) -> set[int]:
+    visible: set[int] = set()
+    for chunk in _chunks(list(pks), 2000):
+        visible.update(scoped_queryset.filter(pk__in=chunk).values_list("pk", flat=True))
+    return visible
+
+
+def _outside_scope(row: ParsedRow) -> RowError:
+    return RowError(row.row, "external_id", row.values["external_id"],
+                    _("This external id belongs to a record outside your scope."))
+
+
+def _write_customers(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
+    intervals = services.follow_up_intervals(actor.org_id)
+    existing_ids = _existing(Customer.objects.filter(org_id=actor.org_id), "external_id",
+                             (row.values["external_id"] for row in parsed))
+    visible = _visible_pks(Customer.objects.visible_to(actor), existing_ids.values())
+    existing = Customer.objects.visible_to(actor).in_bulk(list(visible))
+    new, changed = [], []
+    for row in parsed:
+        values = dict(row.values)
+        pk = existing_ids.get(values["external_id"])
+        if pk is not None and pk not in visible:
+            report.errors.append(_outside_scope(row))
+            continue
+        values["owner_id"] = values.pop("owner")
+        if values["created_on"] is None:
+            values["created_on"] = actor.today()
+        if pk is None:
+            customer = Customer(org_id=actor.org_id, **values)
+            customer.next_due_on = services.next_due(customer, intervals)
+            new.append(customer)
+        else:
+            customer = existing[pk]
+            values.pop("owner_id")  # ownership changes go through transfers, with a reason
+            for name, value in values.items():
+                setattr(customer, name, value)
+            customer.next_due_on = services.next_due(customer, intervals)
+            changed.append(customer)
+    Customer.objects.bulk_create(new, batch_size=1000)
+    Customer.objects.bulk_update(changed, ["name", "industry", "tier", "region", "status", "source", "created_on",
+                                           "needs", "next_due_on"], batch_size=1000)
+    report.created, report.updated = len(new), len(changed)
+
+
+def _write_contacts(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
+    """Contacts match an existing one by external id, else by (customer, name)."""
+    by_external = _existing(Contact.objects.filter(org_id=actor.org_id), "external_id",
+                            (row.values["external_id"] for row in parsed if row.values["external_id"]))
+    scoped = Contact.objects.visible_to(actor)
+    customer_ids = {row.values["customer"] for row in parsed}
+    by_name = {(c.customer_id, c.name): c for c in scoped.filter(customer_id__in=customer_ids)}
+    existing = {c.pk: c for c in by_name.values()}
+    existing.update(scoped.in_bulk(list(by_external.values())))
+    new, changed = [], []
+    for row in parsed:
+        values = dict(row.values)
+        values["customer_id"] = values.pop("customer")
+        pk = by_external.get(values["external_id"]) if values["external_id"] else None
+        if pk is not None and pk not in existing:
+            report.errors.append(_outside_scope(row))
+            continue
+        contact = existing.get(pk) if pk else by_name.get((values["customer_id"], values["name"]))
+        if contact is None:
+            new.append(Contact(org_id=actor.org_id, **values))
+            continue
+        for name, value in values.items():
+            setattr(contact, name, value)
+        changed.append(contact)
+    Contact.objects.bulk_create(new, batch_size=1000)
+    Contact.objects.bulk_update(changed, ["customer_id", "name", "external_id", "title", "phone", "email",
+                                          "wechat_id", "is_decision_maker"], batch_size=1000)
+    report.created, report.updated = len(new), len(changed)
+
+
+SALE_COLUMNS_DB = ("org_id", "customer_id", "manager_id", "external_id", "ordered_on", "product_line",
+                   "amount_minor", "margin_minor", "status")
+
+
+def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
+    existing = _existing(Sale.objects.filter(org_id=actor.org_id), "external_id",
+                         (row.values["external_id"] for row in parsed))
+    visible = _visible_pks(Sale.objects.visible_to(actor), existing.values())
+    new_rows, changed = [], []
+    for row in parsed:
+        values = row.values
+        pk = existing.get(values["external_id"])
+        if pk is not None and pk not in visible:
+            report.errors.append(_outside_scope(row))
+            continue
+        record = (actor.org_id, values["customer"], values["manager"], values["external_id"], values["ordered_on"],
+                  values["product_line"], values["amount_minor"], values["margin_minor"], values["status"])
+        if pk is None:
+            new_rows.append(record)
+        else:
+            changed.append(Sale(pk=pk, **dict(zip(SALE_COLUMNS_DB, record, strict=True))))
+    insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
+    Sale.objects.bulk_update(changed, ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor",
+                                       "margin_minor", "status"], batch_size=2000)
+    report.created, report.updated = len(new_rows), len(changed)
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere. Values are passed as
+    data, never spliced into SQL; table and column names come from the model."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:  # noqa: S608
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+            adapt = _value_adapter()
+            for chunk in _chunks(rows, BATCH):
+                cursor.executemany(sql, [tuple(map(adapt, row)) for row in chunk])
+
+
+def _value_adapter():
+    """Dates and times as the backend's ORM would store them (SQLite keeps text, in UTC)."""
+    ops = connection.ops
+
+    def adapt(value):
+        if isinstance(value, dt.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, dt.date):
+            return ops.adapt_datefield_value(value)
+        return value
+
+    return adapt
+
+
+def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
+    """Interactions match by external id when given; otherwise by (customer, time, kind), so the
+    same export imported twice does not double the visits."""
+    by_external = _existing(Interaction.objects.filter(org_id=actor.org_id), "external_id",
+                            (row.values["external_id"] for row in parsed if row.values["external_id"]))
+    visible = _visible_pks(Interaction.objects.visible_to(actor), by_external.values())
+    customer_ids = {row.values["customer"] for row in parsed}
+    by_moment = {
+        (customer_id, moment, kind): pk
+        for customer_id, moment, kind, pk in Interaction.objects.visible_to(actor).filter(customer_id__in=customer_ids)
+        .values_list("customer_id", "occurred_at", "kind", "pk")
+    }
+    new, changed = [], []
+    latest: dict[int, dt.date] = {}
+    zone = ZoneInfo(actor.org.time_zone)
+    for row in parsed:
+        values = dict(row.values)
+        values["customer_id"] = values.pop("customer")
+        values["manager_id"] = values.pop("manager")
+        pk = by_external.get(values["external_id"]) if values["external_id"] else None
+        if pk is not None and pk not in visible:
+            report.errors.append(_outside_scope(row))
+            continue
+        pk = pk or by_moment.get((values["customer_id"], values["occurred_at"], values["kind"]))
+        interaction = Interaction(org_id=actor.org_id, pk=pk, **values)
+        (changed if pk else new).append(interaction)
+        day = values["occurred_at"].astimezone(zone).date()
+        latest[values["customer_id"]] = max(day, latest.get(values["customer_id"], day))
+    Interaction.objects.bulk_create(new, batch_size=1000)
+    Interaction.objects.bulk_update(changed, ["manager_id", "occurred_at", "kind", "summary", "outcome", "next_step",
+                                              "next_step_on", "external_id"], batch_size=1000)
+    services.customers_record_contacts(org_id=actor.org_id, latest=latest)
+    report.created, report.updated = len(new), len(changed)
+
+
+WRITERS = {"customers": _write_customers, "contacts": _write_contacts, "sales": _write_sales,
+           "interactions": _write_interactions}

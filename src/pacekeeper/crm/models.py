@@ -1,0 +1,314 @@
+"""Customers and the facts the numbers come from: interactions, sales, contracts, opportunities.
+
+Each fact stores the account manager responsible when it happened (`manager`), so moving a
+customer to someone else never rewrites who earned what (DESIGN rule 4). Money is integer minor
+units (DESIGN rule 5).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacekeeper.tenancy.models import Organization
+
+
+class Tier(models.TextChoices):
+    STRATEGIC = "strategic", _("Strategic")
+    KEY = "key", _("Key")
+    STANDARD = "standard", _("Standard")
+    SME = "sme", _("SME")
+
+
+# Days between follow-ups when an organisation has not set its own policy.
+DEFAULT_FOLLOW_UP_DAYS = {Tier.STRATEGIC: 14, Tier.KEY: 30, Tier.STANDARD: 60, Tier.SME: 90}
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a portfolio. Subclasses name the owner fields."""
+
+    owner_fields: tuple[str, ...] = ()
+
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import portfolio_q
+
+        return self.filter(portfolio_q(actor, *self.owner_fields))
+
+
+class CustomerQuerySet(ScopedQuerySet):
+    owner_fields = ("owner",)
+
+    def overdue(self, today):
+        return self.filter(next_due_on__lt=today).exclude(status=Customer.Status.LOST)
+
+    def due_on(self, today):
+        return self.filter(next_due_on=today).exclude(status=Customer.Status.LOST)
+
+
+class Customer(models.Model):
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        ACTIVE = "active", _("Active")
+        DORMANT = "dormant", _("Dormant")
+        LOST = "lost", _("Lost")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=200)
+    external_id = models.CharField(
+        _("external id"), max_length=64, blank=True,
+        help_text=_("Unified social credit code or another id from your systems; unique in your organisation."),
+    )
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROSPECT)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customers", verbose_name=_("account manager")
+    )
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    created_on = models.DateField(_("created"), default=timezone.localdate)
+    needs = models.TextField(_("needs and preferences"), blank=True)
+    last_contacted_on = models.DateField(_("last contact"), null=True, blank=True)
+    next_due_on = models.DateField(_("next follow-up"), null=True, blank=True, db_index=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["org", "owner", "next_due_on"]), models.Index(fields=["org", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="customer_external_id_unique_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactQuerySet(ScopedQuerySet):
+    owner_fields = ("customer__owner",)
+
+
+class Contact(models.Model):
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    wechat_id = models.CharField(_("WeChat id"), max_length=64, blank=True)
+    is_decision_maker = models.BooleanField(_("decision maker"), default=False)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_decision_maker", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="contact_external_id_unique_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FactQuerySet(ScopedQuerySet):
+    """Facts are visible with their customer, and to the manager they are credited to."""
+
+    owner_fields = ("customer__owner", "manager")
+
+
+class Interaction(models.Model):
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        CALL = "call", _("Call")
+        EMAIL = "email", _("Email")
+        MEETING = "meeting", _("Meeting")
+        WECHAT = "wechat", _("WeChat")
+        OTHER = "other", _("Other")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+    )
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.VISIT)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="interactions", verbose_name=_("contacts"))
+    summary = models.TextField(_("summary"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_on = models.DateField(_("next step date"), null=True, blank=True)
+    next_step_done = models.BooleanField(_("next step done"), default=False)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["org", "manager", "occurred_at"]),
+            models.Index(fields=["customer", "occurred_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="interaction_external_id_unique_per_org"
+            )
+        ]
+
+
+class FollowUpPolicy(models.Model):
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
+    interval_days = models.PositiveIntegerField(_("days between follow-ups"))
+
+    class Meta:
+        verbose_name = _("follow-up policy")
+        verbose_name_plural = _("follow-up policies")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "tier"], name="follow_up_policy_unique_per_org_tier"),
+            models.CheckConstraint(condition=Q(interval_days__gte=1), name="follow_up_interval_positive"),
+        ]
+
+
+class Sale(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="sales", verbose_name=_("customer"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+    )
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    ordered_on = models.DateField(_("order date"))
+    product_line = models.CharField(_("product line"), max_length=100, blank=True)
+    amount_minor = models.BigIntegerField(_("amount"))
+    margin_minor = models.BigIntegerField(_("gross margin"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sale")
+        verbose_name_plural = _("sales")
+        ordering = ["-ordered_on", "-pk"]
+        indexes = [models.Index(fields=["org", "ordered_on", "manager"]), models.Index(fields=["customer", "ordered_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="sale_external_id_unique_per_org"
+            )
+        ]
+
+
+class Contract(models.Model):
+    class Renewal(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RENEWED = "renewed", _("Renewed")
+        LOST = "lost", _("Lost")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("customer"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+    )
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    value_minor = models.BigIntegerField(_("value"))
+    renewal = models.CharField(_("renewal"), max_length=16, choices=Renewal.choices, default=Renewal.PENDING)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["org", "ends_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="contract_external_id_unique_per_org"
+            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"),
+        ]
+
+
+class Opportunity(models.Model):
+    class Stage(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        QUALIFIED = "qualified", _("Qualified")
+        PROPOSAL = "proposal", _("Proposal")
+        NEGOTIATION = "negotiation", _("Negotiation")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    OPEN_STAGES = (Stage.LEAD, Stage.QUALIFIED, Stage.PROPOSAL, Stage.NEGOTIATION)
+    # Probability proposed when an opportunity enters a stage (the user may change it).
+    STAGE_PROBABILITY = {"lead": 10, "qualified": 25, "proposal": 50, "negotiation": 75, "won": 100, "lost": 0}
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("customer"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+    )
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LEAD)
+    amount_minor = models.BigIntegerField(_("amount"))
+    probability = models.PositiveSmallIntegerField(_("probability (%)"), default=10)
+    expected_close_on = models.DateField(_("expected close"))
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["expected_close_on", "pk"]
+        indexes = [models.Index(fields=["org", "stage", "expected_close_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="opportunity_external_id_unique_per_org"
+            ),
+            models.CheckConstraint(condition=Q(probability__lte=100), name="opportunity_probability_at_most_100"),
+        ]
+
+    @property
+    def weighted_amount_minor(self) -> int:
+        # Half-up to the minor unit, in integers: (a*p + 50) // 100 for non-negative amounts.
+        return (self.amount_minor * self.probability + 50) // 100
+
+
+class TransferQuerySet(ScopedQuerySet):
+    owner_fields = ("customer__owner", "from_manager", "to_manager")
+
+
+class OwnershipTransfer(models.Model):
+    """A customer moved from one account manager to another, and why."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="transfers")
+    from_manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    transferred_at = models.DateTimeField(default=timezone.now)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ownership transfer")
+        verbose_name_plural = _("ownership transfers")
+        ordering = ["-transferred_at"]

@@ -1,0 +1,261 @@
+"""API shapes for customers and facts. Money travels as decimal strings in major units
+("1234.50"), never floats; the API converts to and from stored minor units."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from pacekeeper.lib.money import from_minor
+
+from .models import Contract, Customer, Interaction, Opportunity, Sale, Tier
+
+
+class CustomerIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    external_id: str = Field("", max_length=64)
+    industry: str = Field("", max_length=100)
+    tier: Tier = Tier.STANDARD
+    region: str = Field("", max_length=100)
+    status: Customer.Status = Customer.Status.PROSPECT
+    owner: int | None = None
+    source: str = Field("", max_length=100)
+    created_on: dt.date | None = None
+    needs: str = Field("", max_length=5000)
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    external_id: str | None = Field(None, max_length=64)
+    industry: str | None = Field(None, max_length=100)
+    tier: Tier | None = None
+    region: str | None = Field(None, max_length=100)
+    status: Customer.Status | None = None
+    source: str | None = Field(None, max_length=100)
+    needs: str | None = Field(None, max_length=5000)
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    external_id: str
+    industry: str
+    tier: str
+    region: str
+    status: str
+    owner: int = Field(alias="owner_id")
+    source: str
+    created_on: dt.date
+    needs: str
+    last_contacted_on: dt.date | None
+    next_due_on: dt.date | None
+
+
+class TransferIn(Schema):
+    customers: list[int] = Field(min_length=1, max_length=5000)
+    to_manager: int
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class TransferOut(Schema):
+    moved: int
+
+
+class ContactIn(Schema):
+    customer: int
+    name: str = Field(min_length=1, max_length=100)
+    external_id: str = Field("", max_length=64)
+    title: str = Field("", max_length=100)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    wechat_id: str = Field("", max_length=64)
+    is_decision_maker: bool = False
+
+
+class ContactPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    external_id: str | None = Field(None, max_length=64)
+    title: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    wechat_id: str | None = Field(None, max_length=64)
+    is_decision_maker: bool | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    customer: int = Field(alias="customer_id")
+    name: str
+    external_id: str
+    title: str
+    phone: str
+    email: str
+    wechat_id: str
+    is_decision_maker: bool
+
+
+class InteractionIn(Schema):
+    customer: int
+    kind: Interaction.Kind = Interaction.Kind.VISIT
+    occurred_at: dt.datetime | None = None
+    contacts: list[int] = []
+    summary: str = Field(min_length=1, max_length=10000)
+    outcome: str = Field("", max_length=5000)
+    next_step: str = Field("", max_length=300)
+    next_step_on: dt.date | None = None
+    external_id: str = Field("", max_length=64)
+
+
+class InteractionPatch(Schema):
+    kind: Interaction.Kind | None = None
+    occurred_at: dt.datetime | None = None
+    contacts: list[int] | None = None
+    summary: str | None = Field(None, min_length=1, max_length=10000)
+    outcome: str | None = Field(None, max_length=5000)
+    next_step: str | None = Field(None, max_length=300)
+    next_step_on: dt.date | None = None
+    next_step_done: bool | None = None
+
+
+class InteractionOut(Schema):
+    id: int
+    customer: int = Field(alias="customer_id")
+    manager: int = Field(alias="manager_id")
+    kind: str
+    occurred_at: dt.datetime
+    contacts: list[int]
+    summary: str
+    outcome: str
+    next_step: str
+    next_step_on: dt.date | None
+    next_step_done: bool
+    external_id: str
+
+    @staticmethod
+    def resolve_contacts(obj: Interaction) -> list[int]:
+        return [contact.pk for contact in obj.contacts.all()]
+
+
+Money = Decimal
+
+
+class SaleIn(Schema):
+    customer: int
+    manager: int | None = None
+    ordered_on: dt.date
+    product_line: str = Field("", max_length=100)
+    amount: Money = Field(max_digits=16, decimal_places=2)
+    margin: Money | None = Field(None, max_digits=16, decimal_places=2)
+    status: Sale.Status = Sale.Status.CONFIRMED
+    external_id: str = Field("", max_length=64)
+
+
+class SalePatch(Schema):
+    manager: int | None = None
+    ordered_on: dt.date | None = None
+    product_line: str | None = Field(None, max_length=100)
+    amount: Money | None = Field(None, max_digits=16, decimal_places=2)
+    margin: Money | None = Field(None, max_digits=16, decimal_places=2)
+    status: Sale.Status | None = None
+
+
+def _money(minor: int | None) -> str | None:
+    return None if minor is None else str(from_minor(minor))
+
+
+class SaleOut(Schema):
+    id: int
+    customer: int = Field(alias="customer_id")
+    manager: int = Field(alias="manager_id")
+    ordered_on: dt.date
+    product_line: str
+    amount: str
+    margin: str | None
+    status: str
+    external_id: str
+
+    @staticmethod
+    def resolve_amount(obj: Sale) -> str:
+        return _money(obj.amount_minor)
+
+    @staticmethod
+    def resolve_margin(obj: Sale) -> str | None:
+        return _money(obj.margin_minor)
+
+
+class ContractIn(Schema):
+    customer: int
+    manager: int | None = None
+    title: str = Field(min_length=1, max_length=200)
+    starts_on: dt.date
+    ends_on: dt.date
+    value: Money = Field(max_digits=16, decimal_places=2)
+    renewal: Contract.Renewal = Contract.Renewal.PENDING
+    external_id: str = Field("", max_length=64)
+
+
+class ContractPatch(Schema):
+    manager: int | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    value: Money | None = Field(None, max_digits=16, decimal_places=2)
+    renewal: Contract.Renewal | None = None
+
+
+class ContractOut(Schema):
+    id: int
+    customer: int = Field(alias="customer_id")
+    manager: int = Field(alias="manager_id")
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    value: str
+    renewal: str
+    external_id: str
+
+    @staticmethod
+    def resolve_value(obj: Contract) -> str:
+        return _money(obj.value_minor)
+
+
+class OpportunityIn(Schema):
+    customer: int
+    manager: int | None = None
+    name: str = Field(min_length=1, max_length=200)
+    stage: Opportunity.Stage = Opportunity.Stage.LEAD
+    amount: Money = Field(max_digits=16, decimal_places=2, ge=0)
+    probability: int | None = Field(None, ge=0, le=100)
+    expected_close_on: dt.date
+    external_id: str = Field("", max_length=64)
+
+
+class OpportunityPatch(Schema):
+    manager: int | None = None
+    name: str | None = Field(None, min_length=1, max_length=200)
+    stage: Opportunity.Stage | None = None
+    amount: Money | None = Field(None, max_digits=16, decimal_places=2, ge=0)
+    probability: int | None = Field(None, ge=0, le=100)
+    expected_close_on: dt.date | None = None
+
+
+class OpportunityOut(Schema):
+    id: int
+    customer: int = Field(alias="customer_id")
+    manager: int = Field(alias="manager_id")
+    name: str
+    stage: str
+    amount: str
+    probability: int
+    weighted_amount: str
+    expected_close_on: dt.date
+    closed_on: dt.date | None
+    external_id: str
+
+    @staticmethod
+    def resolve_amount(obj: Opportunity) -> str:
+        return _money(obj.amount_minor)
+
+    @staticmethod
+    def resolve_weighted_amount(obj: Opportunity) -> str:
+        return _money(obj.weighted_amount_minor)

@@ -1,0 +1,165 @@
+"""Reads for customers and their facts, always scoped to the person asking."""
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import chain
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.scopes import Actor
+
+from .models import Contact, Contract, Customer, Interaction, Opportunity, OwnershipTransfer, Sale
+
+CUSTOMER_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "next_due": ("next_due_on", "name", "pk"),
+    "-next_due": ("-next_due_on", "name", "pk"),
+    "last_contact": ("last_contacted_on", "name", "pk"),
+    "-last_contact": ("-last_contacted_on", "name", "pk"),
+    "created": ("created_on", "pk"),
+    "-created": ("-created_on", "-pk"),
+}
+
+
+@dataclass
+class CustomerFilters:
+    q: str = ""
+    tier: str = ""
+    status: str = ""
+    owner: int | None = None
+    overdue: bool = False
+    sort: str = "name"
+
+
+def customer_list(*, actor: Actor, filters: CustomerFilters | None = None) -> QuerySet[Customer]:
+    filters = filters or CustomerFilters()
+    customers = Customer.objects.visible_to(actor).select_related("owner")
+    if filters.q:
+        words = filters.q.split()
+        for word in words:
+            customers = customers.filter(
+                Q(name__icontains=word) | Q(external_id__icontains=word) | Q(industry__icontains=word)
+                | Q(region__icontains=word) | Q(contacts__name__icontains=word)
+            )
+        customers = customers.distinct()
+    if filters.tier:
+        customers = customers.filter(tier=filters.tier)
+    if filters.status:
+        customers = customers.filter(status=filters.status)
+    if filters.owner:
+        customers = customers.filter(owner_id=filters.owner)
+    if filters.overdue:
+        customers = customers.overdue(actor.today())
+    return customers.order_by(*CUSTOMER_SORTS.get(filters.sort, CUSTOMER_SORTS["name"]))
+
+
+def portfolio_holders(*, actor: Actor) -> QuerySet[User]:
+    """The people whose portfolios the actor sees: the owner filter's choices."""
+    return User.objects.visible_to(actor).filter(is_active=True, role__in=("manager", "lead")).order_by("username")
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # interaction | sale | contract | opportunity | transfer
+    day: dt.date
+    item: object
+
+
+def customer_timeline(*, actor: Actor, customer: Customer, limit: int = 200) -> list[TimelineEntry]:
+    """One time-ordered list of everything that happened with a customer, newest first.
+    Bounded: five queries whatever the history's length."""
+    tz_today = actor.today()
+    interactions = (
+        Interaction.objects.visible_to(actor).filter(customer=customer)
+        .select_related("manager").prefetch_related("contacts")[:limit]
+    )
+    sales = Sale.objects.visible_to(actor).filter(customer=customer).select_related("manager")[:limit]
+    contracts = Contract.objects.visible_to(actor).filter(customer=customer).select_related("manager")[:limit]
+    opportunities = Opportunity.objects.visible_to(actor).filter(customer=customer).select_related("manager")[:limit]
+    transfers = OwnershipTransfer.objects.visible_to(actor).filter(customer=customer).select_related("from_manager", "to_manager")[:limit]
+
+
+    zone = ZoneInfo(actor.org.time_zone)
+    entries = chain(
+        (TimelineEntry("interaction", i.occurred_at.astimezone(zone).date(), i) for i in interactions),
+        (TimelineEntry("sale", s.ordered_on, s) for s in sales),
+        (TimelineEntry("contract", c.starts_on, c) for c in contracts),
+        (TimelineEntry("opportunity", o.closed_on or o.expected_close_on or tz_today, o) for o in opportunities),
+        (TimelineEntry("transfer", t.transferred_at.astimezone(zone).date(), t) for t in transfers),
+    )
+    return sorted(entries, key=lambda entry: entry.day, reverse=True)[:limit]
+
+
+def customer_summary(*, actor: Actor, customer: Customer) -> dict:
+    """Lifetime and last-12-months sales of one customer (confirmed sales only)."""
+    since = actor.today() - dt.timedelta(days=365)
+    totals = Sale.objects.visible_to(actor).filter(customer=customer, status=Sale.Status.CONFIRMED).aggregate(
+        lifetime=Sum("amount_minor"), last_year=Sum("amount_minor", filter=Q(ordered_on__gt=since)),
+        orders=Count("pk"),
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def my_day(*, actor: Actor, limit: int = 50) -> dict:
+    """What an account manager must do today: follow-ups due or overdue, promised next steps."""
+    today = actor.today()
+    own = Customer.objects.visible_to(actor).filter(owner_id=actor.user_id)
+    next_steps = (
+        Interaction.objects.visible_to(actor)
+        .filter(manager_id=actor.user_id, next_step_done=False, next_step_on__lte=today + dt.timedelta(days=7))
+        .exclude(next_step="").select_related("customer").order_by("next_step_on", "pk")
+    )
+    return {
+        "today": today,
+        "overdue": list(own.overdue(today).order_by("next_due_on", "name")[:limit]),
+        "due_today": list(own.due_on(today).order_by("name")[:limit]),
+        "next_steps": list(next_steps[:limit]),
+        "overdue_count": own.overdue(today).count(),
+        "portfolio_count": own.count(),
+    }
+
+
+def follow_ups_by_manager(*, actor: Actor) -> list[dict]:
+    """Due-today and overdue counts for every portfolio the actor sees, in one grouped query."""
+    today = actor.today()
+    rows = (
+        Customer.objects.visible_to(actor).exclude(status=Customer.Status.LOST)
+        .values("owner_id")
+        .annotate(
+            customers=Count("pk"),
+            overdue=Count("pk", filter=Q(next_due_on__lt=today)),
+            due_today=Count("pk", filter=Q(next_due_on=today)),
+        )
+    )
+    counts = {row["owner_id"]: row for row in rows}
+    people = portfolio_holders(actor=actor)
+    result = []
+    for person in people:
+        row = counts.get(person.pk, {"customers": 0, "overdue": 0, "due_today": 0})
+        result.append({"person": person, **{k: row[k] for k in ("customers", "overdue", "due_today")}})
+    return sorted(result, key=lambda r: (-r["overdue"], -r["due_today"], r["person"].username))
+
+
+def pipeline(*, actor: Actor, owner: int | None = None) -> list[dict]:
+    """Open opportunities by stage, with unweighted and weighted totals per stage."""
+    opportunities = (
+        Opportunity.objects.visible_to(actor).filter(stage__in=Opportunity.OPEN_STAGES)
+        .select_related("customer", "manager").order_by("expected_close_on", "pk")
+    )
+    if owner:
+        opportunities = opportunities.filter(manager_id=owner)
+    columns = {stage: {"stage": stage, "label": Opportunity.Stage(stage).label, "items": [], "total": 0, "weighted": 0}
+               for stage in Opportunity.OPEN_STAGES}
+    for opportunity in opportunities[:2000]:
+        column = columns[opportunity.stage]
+        column["items"].append(opportunity)
+        column["total"] += opportunity.amount_minor
+        column["weighted"] += opportunity.weighted_amount_minor
+    return list(columns.values())
+
+
+def contact_list(*, actor: Actor) -> QuerySet[Contact]:
+    return Contact.objects.visible_to(actor).select_related("customer")

@@ -1,0 +1,293 @@
+"""Writes for customers and their facts. Pages, the API and imports all call these.
+
+Each `<thing>_save` takes a dict of changes (already typed by a form or an API schema), keeps
+only the fields a user may set, checks every referenced row is inside the actor's scope, runs
+the model's validation and saves. Money arrives as Decimal under its plain name ("amount") and
+is stored in minor units ("amount_minor").
+"""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.money import to_minor
+from pacekeeper.tenancy.audit import audit_record
+from pacekeeper.tenancy.models import Role, User
+from pacekeeper.tenancy.scopes import Actor, require_writer
+
+from .models import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    Contact,
+    Contract,
+    Customer,
+    FollowUpPolicy,
+    Interaction,
+    Opportunity,
+    OwnershipTransfer,
+    Sale,
+)
+
+MONEY_FIELDS = {"amount": "amount_minor", "margin": "margin_minor", "value": "value_minor"}
+PORTFOLIO_ROLES = (Role.MANAGER, Role.LEAD)
+
+
+# --- follow-up policy -------------------------------------------------------------------------
+
+def follow_up_intervals(org_id: int) -> dict[str, int]:
+    intervals = {str(tier): days for tier, days in DEFAULT_FOLLOW_UP_DAYS.items()}
+    intervals.update(FollowUpPolicy.objects.filter(org_id=org_id).values_list("tier", "interval_days"))
+    return intervals
+
+
+def next_due(customer: Customer, intervals: dict[str, int]) -> dt.date:
+    base = customer.last_contacted_on or customer.created_on
+    return base + dt.timedelta(days=intervals[customer.tier])
+
+
+@transaction.atomic
+def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> FollowUpPolicy:
+    """Set a tier's interval and move every customer of that tier to its new due date."""
+    if actor.role not in (Role.ADMIN, Role.DIRECTOR):
+        raise ValidationFailed({"": [_("Only an org admin or a director sets follow-up policies.")]})
+    if interval_days < 1 or interval_days > 3650:
+        raise ValidationFailed({"interval_days": [_("Enter a number of days between 1 and 3650.")]})
+    policy, _created = FollowUpPolicy.objects.select_for_update().get_or_create(
+        org_id=actor.org_id, tier=tier, defaults={"interval_days": interval_days}
+    )
+    before = policy.interval_days if not _created else DEFAULT_FOLLOW_UP_DAYS.get(tier)
+    policy.interval_days = interval_days
+    policy.save(update_fields=["interval_days"])
+    audit_record(actor=actor, obj=policy, field="interval_days", before=before, after=interval_days)
+    customers = list(Customer.objects.filter(org_id=actor.org_id, tier=tier).only("pk", "tier", "created_on", "last_contacted_on"))
+    intervals = follow_up_intervals(actor.org_id)
+    for customer in customers:
+        customer.next_due_on = next_due(customer, intervals)
+    Customer.objects.bulk_update(customers, ["next_due_on"], batch_size=1000)
+    return policy
+
+
+# --- shared save path ---------------------------------------------------------------------------
+
+def _assignable_manager(actor: Actor, user_id: int | None, *, field: str) -> User:
+    """A portfolio holder the actor may hand work to: themselves, or anyone in their scope."""
+    if user_id is None:
+        return actor.user
+    user = User.objects.visible_to(actor).filter(pk=user_id, is_active=True).first()
+    if user is None or (user.pk != actor.user_id and user.role not in PORTFOLIO_ROLES):
+        raise ValidationFailed({field: [_("Choose an active account manager you are responsible for.")]})
+    return user
+
+
+def _visible_customer(actor: Actor, customer_id: object) -> Customer:
+    customer = Customer.objects.visible_to(actor).filter(pk=customer_id).first() if customer_id else None
+    if customer is None:
+        raise ValidationFailed({"customer": [_("Choose a customer in your portfolio.")]})
+    return customer
+
+
+def _apply(instance: models.Model, changes: dict, editable: set[str], currency: str) -> list[str]:
+    """Copy allowed changes onto the instance; returns the model fields touched."""
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValidationFailed({name: [_("This field cannot be set.")] for name in sorted(unknown)})
+    touched = []
+    for name, value in changes.items():
+        if name in MONEY_FIELDS:
+            value = None if value is None else to_minor(Decimal(value), currency)
+            name = MONEY_FIELDS[name]
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(instance, name, value)
+        touched.append(name)
+    return touched
+
+
+def _validate_and_save(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+    except ValidationError as error:
+        raise ValidationFailed.from_django(error) from None
+    instance.save()
+
+
+# --- customers --------------------------------------------------------------------------------
+
+CUSTOMER_FIELDS = {"name", "external_id", "industry", "tier", "region", "status", "source", "created_on", "needs"}
+
+
+@transaction.atomic
+def customer_save(*, actor: Actor, customer: Customer | None = None, changes: dict) -> Customer:
+    """Create (customer=None) or update a customer. The owner is set here on creation only;
+    later owner changes go through `customers_transfer`, which keeps the history."""
+    require_writer(actor)
+    changes = dict(changes)
+    owner_id = changes.pop("owner", None)
+    if customer is None:
+        customer = Customer(org_id=actor.org_id, owner=_assignable_manager(actor, owner_id, field="owner"))
+    elif owner_id is not None and owner_id != customer.owner_id:
+        raise ValidationFailed({"owner": [_("Use a portfolio transfer to change the account manager.")]})
+    _apply(customer, changes, CUSTOMER_FIELDS, actor.org.currency)
+    customer.next_due_on = next_due(customer, follow_up_intervals(actor.org_id))
+    _validate_and_save(customer, exclude=["org", "owner"])
+    return customer
+
+
+@transaction.atomic
+def customers_transfer(*, actor: Actor, customer_ids: list[int], to_manager_id: int, reason: str) -> int:
+    """Move customers to another account manager. Past facts stay credited to whoever earned
+    them; open opportunities move with the customer because the new owner will work them.
+    Returns how many customers changed hands."""
+    require_writer(actor)
+    if actor.role == Role.MANAGER:
+        raise ValidationFailed({"": [_("Ask your team lead to transfer customers.")]})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Say why the customers move.")]})
+    wanted = set(customer_ids)
+    if not wanted:
+        raise ValidationFailed({"customers": [_("Choose at least one customer.")]})
+    customers = list(Customer.objects.visible_to(actor).select_for_update().filter(pk__in=wanted))
+    if len(customers) != len(wanted):
+        raise ValidationFailed({"customers": [_("Some of these customers are not in your scope.")]})
+    to_manager = _assignable_manager(actor, to_manager_id, field="to_manager")
+    moving = [customer for customer in customers if customer.owner_id != to_manager.pk]
+    for customer in moving:
+        OwnershipTransfer.objects.create(
+            org_id=actor.org_id, customer=customer, from_manager_id=customer.owner_id,
+            to_manager=to_manager, reason=reason, transferred_by=actor.user,
+        )
+        audit_record(actor=actor, obj=customer, field="owner", before=customer.owner_id, after=to_manager.pk,
+                     reason=reason)
+    Customer.objects.filter(pk__in=[c.pk for c in moving]).update(owner=to_manager)
+    Opportunity.objects.filter(customer__in=moving, stage__in=Opportunity.OPEN_STAGES).update(manager=to_manager)
+    return len(moving)
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+CONTACT_FIELDS = {"external_id", "name", "title", "phone", "email", "wechat_id", "is_decision_maker"}
+
+
+@transaction.atomic
+def contact_save(*, actor: Actor, contact: Contact | None = None, changes: dict) -> Contact:
+    require_writer(actor)
+    changes = dict(changes)
+    customer_id = changes.pop("customer", None)
+    if contact is None:
+        contact = Contact(org_id=actor.org_id, customer=_visible_customer(actor, customer_id))
+    elif customer_id is not None and customer_id != contact.customer_id:
+        contact.customer = _visible_customer(actor, customer_id)
+    _apply(contact, changes, CONTACT_FIELDS, actor.org.currency)
+    _validate_and_save(contact, exclude=["org", "customer"])
+    return contact
+
+
+# --- interactions -----------------------------------------------------------------------------
+
+INTERACTION_FIELDS = {"external_id", "kind", "occurred_at", "summary", "outcome", "next_step", "next_step_on",
+                      "next_step_done"}
+
+
+@transaction.atomic
+def interaction_save(*, actor: Actor, interaction: Interaction | None = None, changes: dict) -> Interaction:
+    """Log (or correct) an interaction. It is credited to the customer's account manager at the
+    time of logging, and moves the customer's next follow-up date on from this contact."""
+    require_writer(actor)
+    changes = dict(changes)
+    customer_id = changes.pop("customer", None)
+    contact_ids = changes.pop("contacts", None)
+    if interaction is None:
+        customer = _visible_customer(actor, customer_id)
+        interaction = Interaction(org_id=actor.org_id, customer=customer, manager_id=customer.owner_id)
+    _apply(interaction, changes, INTERACTION_FIELDS, actor.org.currency)
+    _validate_and_save(interaction, exclude=["org", "customer", "manager", "contacts"])
+    if contact_ids is not None:
+        contacts = list(Contact.objects.filter(customer_id=interaction.customer_id, pk__in=contact_ids))
+        if len(contacts) != len(set(contact_ids)):
+            raise ValidationFailed({"contacts": [_("Choose contacts of this customer.")]})
+        interaction.contacts.set(contacts)
+    customers_record_contacts(org_id=actor.org_id,
+                              latest={interaction.customer_id: _local_date(actor, interaction.occurred_at)})
+    return interaction
+
+
+def _local_date(actor: Actor, moment: dt.datetime | dt.date) -> dt.date:
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(ZoneInfo(actor.org.time_zone)).date()
+    return moment
+
+
+def customers_record_contacts(*, org_id: int, latest: dict[int, dt.date]) -> None:
+    """Remember each customer's latest contact day and recompute the next follow-up date from
+    it. `latest` maps customer id → the day of a new contact; older days change nothing."""
+    intervals = follow_up_intervals(org_id)
+    changed = []
+    for customer in Customer.objects.filter(org_id=org_id, pk__in=list(latest)):
+        day = latest[customer.pk]
+        if customer.last_contacted_on is not None and customer.last_contacted_on >= day:
+            continue
+        customer.last_contacted_on = day
+        customer.next_due_on = next_due(customer, intervals)
+        if customer.status == Customer.Status.DORMANT:
+            customer.status = Customer.Status.ACTIVE
+        changed.append(customer)
+    Customer.objects.bulk_update(changed, ["last_contacted_on", "next_due_on", "status"], batch_size=1000)
+
+
+# --- sales, contracts, opportunities -----------------------------------------------------------
+
+SALE_FIELDS = {"external_id", "ordered_on", "product_line", "amount", "margin", "status"}
+CONTRACT_FIELDS = {"external_id", "title", "starts_on", "ends_on", "value", "renewal"}
+OPPORTUNITY_FIELDS = {"external_id", "name", "stage", "amount", "probability", "expected_close_on", "closed_on"}
+
+
+def _fact_save(actor: Actor, model: type[models.Model], fact, changes: dict, editable: set[str]):
+    """Create or update a fact row credited to an account manager (DESIGN rule 4)."""
+    require_writer(actor)
+    changes = dict(changes)
+    customer_id = changes.pop("customer", None)
+    manager_id = changes.pop("manager", None)
+    if fact is None:
+        customer = _visible_customer(actor, customer_id)
+        manager = _assignable_manager(actor, manager_id, field="manager") if manager_id else customer.owner
+        fact = model(org_id=actor.org_id, customer=customer, manager=manager)
+    elif manager_id is not None and manager_id != fact.manager_id:
+        fact.manager = _assignable_manager(actor, manager_id, field="manager")
+    _apply(fact, changes, editable, actor.org.currency)
+    return fact
+
+
+@transaction.atomic
+def sale_save(*, actor: Actor, sale: Sale | None = None, changes: dict) -> Sale:
+    sale = _fact_save(actor, Sale, sale, changes, SALE_FIELDS)
+    _validate_and_save(sale, exclude=["org", "customer", "manager"])
+    return sale
+
+
+@transaction.atomic
+def contract_save(*, actor: Actor, contract: Contract | None = None, changes: dict) -> Contract:
+    contract = _fact_save(actor, Contract, contract, changes, CONTRACT_FIELDS)
+    _validate_and_save(contract, exclude=["org", "customer", "manager"])
+    return contract
+
+
+@transaction.atomic
+def opportunity_save(*, actor: Actor, opportunity: Opportunity | None = None, changes: dict) -> Opportunity:
+    """Create or update an opportunity. Entering a stage without an explicit probability takes
+    the stage's usual one; entering won/lost stamps the close date."""
+    previous_stage = opportunity.stage if opportunity else None
+    opportunity = _fact_save(actor, Opportunity, opportunity, changes, OPPORTUNITY_FIELDS)
+    if opportunity.stage != previous_stage:
+        if "probability" not in changes:
+            opportunity.probability = Opportunity.STAGE_PROBABILITY[opportunity.stage]
+        if opportunity.stage in (Opportunity.Stage.WON, Opportunity.Stage.LOST) and opportunity.closed_on is None:
+            opportunity.closed_on = actor.today()
+        elif opportunity.stage in Opportunity.OPEN_STAGES:
+            opportunity.closed_on = None
+    _validate_and_save(opportunity, exclude=["org", "customer", "manager"])
+    return opportunity

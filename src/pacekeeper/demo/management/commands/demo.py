@@ -1,0 +1,37 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from pacekeeper.demo.seed import seed_organization
+from pacekeeper.tenancy.models import Organization, User
+
+DEMO_PASSWORD = "pacekeeper-demo"
+
+
+class Command(BaseCommand):
+    help = "Create and migrate the embedded database, load the demo organisation, serve on 127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="prepare the data and stop")
+
+    def handle(self, *args, **options):
+        from django.conf import settings
+
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Organization.objects.exists():
+            self.stdout.write("Loading the demo organisation (12 account managers, 300 customers, 12 months)…")
+            seed_organization(managers=12, customers=300, months=12, seed=2026, password=DEMO_PASSWORD)
+        self._print_logins(options["addr"])
+        if not options["no_serve"]:
+            call_command("runserver", options["addr"], use_reloader=False, use_threading=True)
+
+    def _print_logins(self, addr: str) -> None:
+        logins = [("org admin / 系统管理员", "admin"), ("director / 业务总监", "director"),
+                  ("team lead / 团队主管", "lead001"), ("account manager / 客户经理", "am0001"),
+                  ("analyst / 数据分析", "analyst")]
+        self.stdout.write(self.style.SUCCESS(f"\nPacekeeper demo: http://{addr}/"))
+        for role, username in logins:
+            if User.objects.filter(username=username).exists():
+                self.stdout.write(f"  {role:<28} {username:<10} password: {DEMO_PASSWORD}")
+        self.stdout.write("")

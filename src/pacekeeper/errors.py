@@ -1,0 +1,44 @@
+"""The exceptions services raise. `api.py` turns them into JSON; `tenancy.views_errors` into pages."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class PacekeeperError(Exception):
+    status = 400
+
+
+class NotFound(PacekeeperError):
+    """Missing or out of the actor's scope: the two are deliberately indistinguishable."""
+
+    status = 404
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Not found."))
+
+
+class Forbidden(PacekeeperError):
+    """Visible, but the actor's role may not do this."""
+
+    status = 403
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Your role does not allow this."))
+
+
+class ValidationFailed(PacekeeperError):
+    """Field-level problems with input. `errors` maps a field name ("" for the whole) to messages."""
+
+    status = 400
+
+    def __init__(self, errors: dict[str, list[str]] | str) -> None:
+        if isinstance(errors, str):
+            errors = {"": [errors]}
+        self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in self.errors.items()))
+
+    @classmethod
+    def from_django(cls, error) -> "ValidationFailed":
+        """From a django.core.exceptions.ValidationError (model full_clean)."""
+        if hasattr(error, "message_dict"):
+            return cls({("" if k == "__all__" else k): v for k, v in error.message_dict.items()})
+        return cls({"": list(error.messages)})

@@ -1,0 +1,79 @@
+"""Exact money (DESIGN rule 5): integer minor units in storage, Decimal in Python.
+
+Every conversion from a decimal amount to minor units rounds ROUND_HALF_UP, here and only here.
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# ISO 4217 minor-unit exponents of the currencies an organisation may choose.
+CURRENCY_EXPONENTS = {"CNY": 2, "HKD": 2, "USD": 2, "EUR": 2, "GBP": 2, "SGD": 2, "JPY": 0}
+CURRENCY_SYMBOLS = {"CNY": "¥", "HKD": "HK$", "USD": "$", "EUR": "€", "GBP": "£", "SGD": "S$", "JPY": "¥"}
+
+
+class AmountError(ValueError):
+    """A text that is not an amount of money."""
+
+
+def exponent(currency: str) -> int:
+    return CURRENCY_EXPONENTS.get(currency, 2)
+
+
+def to_minor(amount: Decimal, currency: str = "CNY") -> int:
+    """Decimal major units → integer minor units, rounding half up."""
+    quantum = Decimal(1).scaleb(-exponent(currency))
+    return int((amount.quantize(quantum, rounding=ROUND_HALF_UP)).scaleb(exponent(currency)))
+
+
+def from_minor(minor: int, currency: str = "CNY") -> Decimal:
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+_AMOUNT_NOISE = re.compile(r"[\s,，¥￥$€£]|RMB|CNY|元", re.IGNORECASE)
+
+
+def parse_amount(text: str | int | float | Decimal) -> Decimal:
+    """Read an amount as people type it: "1,234.50", "¥1,234.50", "￥ 1234", "-12.5", "1234元".
+
+    Floats (from XLSX cells) go through their shortest repr so 0.1 stays 0.1.
+    """
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, int):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(repr(text))
+    cleaned = _AMOUNT_NOISE.sub("", str(text))
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    cleaned = cleaned.strip("()")
+    if not cleaned:
+        raise AmountError("empty amount")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise AmountError(f"not an amount: {text!r}") from error
+    if not value.is_finite():
+        raise AmountError(f"not an amount: {text!r}")
+    return -value if negative else value
+
+
+def format_amount(minor: int, currency: str, language: str, *, short: bool = False) -> str:
+    """Amount for display. zh short form uses 万/亿 (¥12.35万); en short uses K/M (¥1.2M)."""
+    value = from_minor(minor, currency)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if short:
+        if language.startswith("zh"):
+            for size, unit in ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")):
+                if value >= size:
+                    scaled = (value / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                    return f"{sign}{symbol}{scaled}{unit}"
+        else:
+            for size, unit in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "K")):
+                if value >= size:
+                    scaled = (value / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                    return f"{sign}{symbol}{scaled}{unit}"
+        return f"{sign}{symbol}{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    places = exponent(currency)
+    return f"{sign}{symbol}{value:,.{places}f}"

@@ -1,0 +1,138 @@
+"""/api/v1/ routes for the signed-in user, users and teams."""
+
+import datetime as dt
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from pacekeeper.crm.api import Page
+from pacekeeper.errors import ValidationFailed
+
+from . import services
+from .models import Role, Team, TeamMembership, User
+from .scopes import get_visible, require_admin
+
+router = Router(tags=["people"])
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: str
+    language: str
+    is_active: bool
+
+
+class UserIn(Schema):
+    username: str = Field(min_length=2, max_length=150, pattern=r"^[\w.@+-]+$")
+    password: str = Field(min_length=8, max_length=128)
+    role: Role = Role.MANAGER
+    display_name: str = Field("", max_length=100)
+    email: str = Field("", max_length=254)
+    language: str = Field("", pattern=r"^(|zh-hans|en)$")
+
+
+class UserPatch(Schema):
+    display_name: str | None = Field(None, max_length=100)
+    email: str | None = Field(None, max_length=254)
+    language: str | None = Field(None, pattern=r"^(|zh-hans|en)$")
+    role: Role | None = None
+    is_active: bool | None = None
+    reason: str = Field("", max_length=2000)
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    kind: str
+    parent: int | None = Field(alias="parent_id")
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Team.Kind = Team.Kind.TEAM
+    parent: int | None = None
+
+
+class TeamPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Team.Kind | None = None
+    parent: int | None = None
+
+
+class MemberOut(Schema):
+    user: int = Field(alias="user_id")
+    is_lead: bool
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+@router.get("/me", response=UserOut, summary="The signed-in user")
+def me(request):
+    return request.actor.user
+
+
+@router.get("/users", response=list[UserOut], summary="List users")
+@paginate(Page)
+def users_list(request, role: Role | None = None, q: str = ""):
+    users = User.objects.visible_to(request.actor).order_by("username")
+    if role:
+        users = users.filter(role=role)
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
+    return users
+
+
+@router.get("/users/{user_id}", response=UserOut, summary="Read a user")
+def users_read(request, user_id: int):
+    return get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
+
+
+@router.post("/users", response={201: UserOut}, summary="Create a user (org admin)")
+def users_create(request, payload: UserIn):
+    require_admin(request.actor)
+    return 201, services.user_create(org=request.actor.org, **payload.dict())
+
+
+@router.patch("/users/{user_id}", response=UserOut, summary="Update a user")
+def users_update(request, user_id: int, payload: UserPatch):
+    user = get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
+    changes = payload.dict(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    return services.user_update(actor=request.actor, user=user, changes=changes, reason=reason)
+
+
+@router.get("/teams", response=list[TeamOut], summary="List teams")
+@paginate(Page)
+def teams_list(request):
+    return Team.objects.visible_to(request.actor).order_by("path")
+
+
+@router.get("/teams/{team_id}", response=TeamOut, summary="Read a team")
+def teams_read(request, team_id: int):
+    return get_visible(Team.objects.visible_to(request.actor), team_id, actor=request.actor)
+
+
+@router.get("/teams/{team_id}/members", response=list[MemberOut], summary="A team's memberships, past and present")
+def teams_members(request, team_id: int):
+    team = get_visible(Team.objects.visible_to(request.actor), team_id, actor=request.actor)
+    return TeamMembership.objects.visible_to(request.actor).filter(team=team).order_by("-started_on")
+
+
+@router.post("/teams", response={201: TeamOut}, summary="Create a team (org admin)")
+def teams_create(request, payload: TeamIn):
+    require_admin(request.actor)
+    parent = None
+    if payload.parent:
+        parent = Team.objects.visible_to(request.actor).filter(pk=payload.parent).first()
+        if parent is None:
+            raise ValidationFailed({"parent": ["Choose a team of your organisation."]})
+    return 201, services.team_create(org=request.actor.org, name=payload.name, kind=payload.kind, parent=parent)
+
+
+@router.patch("/teams/{team_id}", response=TeamOut, summary="Update a team (org admin)")
+def teams_update(request, team_id: int, payload: TeamPatch):
+    team = get_visible(Team.objects.visible_to(request.actor), team_id, actor=request.actor, for_write=True)
+    return services.team_update(actor=request.actor, team=team, changes=payload.dict(exclude_unset=True))

@@ -1,0 +1,20 @@
+"""Recording changes that matter (DESIGN rule 7). Services call `audit_record` inside their own
+transaction, so a change and its record commit or roll back together."""
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def audit_record(*, actor, obj: models.Model, field: str, before: object, after: object, reason: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        org_id=actor.org_id,
+        actor_id=actor.user_id,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        field=field,
+        before="" if before is None else str(before),
+        after="" if after is None else str(after),
+        reason=reason,
+        channel=actor.channel,
+    )

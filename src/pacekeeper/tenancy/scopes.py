@@ -1,0 +1,164 @@
+"""Who may see and change what — the one place that decides (DESIGN rule 2).
+
+Every view, endpoint and export starts from a queryset's `visible_to(actor)` or an
+`access_<thing>` gate built on `get_visible`. Nothing else filters by organisation or role.
+
+The rules:
+- org admin, director, analyst: the whole organisation (the analyst read-only);
+- team lead: the people currently in the teams they lead and those teams' subtrees, and the
+  customers those people own;
+- account manager: themselves and the customers they own.
+Rows hanging off a customer (contacts, interactions, sales, contracts, opportunities) are
+visible with their customer, and also to the manager credited on the row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from pacekeeper.errors import Forbidden, NotFound
+
+from .models import Organization, Role, Team, TeamMembership, User
+
+ORG_WIDE_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.ANALYST}
+WRITING_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD, Role.MANAGER}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person asking, resolved once per request by the middleware or the API auth."""
+
+    user: User
+    org: Organization
+    role: str
+    # Teams the actor sees (for a lead: the led teams' subtrees). None: all of the organisation.
+    team_ids: frozenset[int] | None
+    # People whose portfolios the actor sees. None: all of the organisation.
+    member_ids: frozenset[int] | None
+    channel: str = "page"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def org_id(self) -> int:
+        return self.org.pk
+
+    @property
+    def user_id(self) -> int:
+        return self.user.pk
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITING_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_director(self) -> bool:
+        return self.role == Role.DIRECTOR
+
+    @property
+    def sees_whole_org(self) -> bool:
+        return self.member_ids is None
+
+    def today(self) -> dt.date:
+        return timezone.now().astimezone(ZoneInfo(self.org.time_zone)).date()
+
+
+def actor_for(user: User, *, channel: str = "page") -> Actor | None:
+    """Build the actor for a logged-in user; None for a user without an organisation."""
+    if not user.is_authenticated or user.org_id is None or not user.is_active:
+        return None
+    org = user.org
+    role = user.role
+    if role in ORG_WIDE_ROLES:
+        return Actor(user=user, org=org, role=role, team_ids=None, member_ids=None, channel=channel)
+    today = timezone.now().astimezone(ZoneInfo(org.time_zone)).date()
+    if role == Role.LEAD:
+        team_ids = _led_subtree_ids(user, today)
+        members = set(
+            TeamMembership.objects.current(today)
+            .filter(org_id=org.pk, team_id__in=team_ids)
+            .values_list("user_id", flat=True)
+        )
+        members.add(user.pk)
+        return Actor(user=user, org=org, role=role, team_ids=frozenset(team_ids),
+                     member_ids=frozenset(members), channel=channel)
+    own_teams = frozenset(
+        TeamMembership.objects.current(today).filter(org_id=org.pk, user_id=user.pk).values_list("team_id", flat=True)
+    )
+    return Actor(user=user, org=org, role=role, team_ids=own_teams, member_ids=frozenset({user.pk}), channel=channel)
+
+
+def _led_subtree_ids(user: User, today: dt.date) -> set[int]:
+    led_paths = list(
+        Team.objects.filter(
+            org_id=user.org_id,
+            memberships__in=TeamMembership.objects.current(today).filter(user_id=user.pk, is_lead=True),
+        ).values_list("path", flat=True)
+    )
+    if not led_paths:
+        return set()
+    subtree = Q()
+    for path in led_paths:
+        subtree |= Q(path__startswith=path)
+    return set(Team.objects.filter(subtree, org_id=user.org_id).values_list("pk", flat=True))
+
+
+# --- filters the querysets' visible_to() use -------------------------------------------------
+
+def portfolio_q(actor: Actor, *owner_fields: str, org_field: str = "org") -> Q:
+    """Rows of the actor's organisation whose owner (any of `owner_fields`) is in scope."""
+    in_org = Q(**{f"{org_field}_id": actor.org_id})
+    if actor.member_ids is None:
+        return in_org
+    owned = Q()
+    for owner_field in owner_fields:
+        owned |= Q(**{f"{owner_field}_id__in": actor.member_ids})
+    return in_org & owned
+
+
+def users_q(actor: Actor) -> Q:
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    return Q(org_id=actor.org_id, pk__in=actor.member_ids)
+
+
+def teams_q(actor: Actor) -> Q:
+    if actor.team_ids is None:
+        return Q(org_id=actor.org_id)
+    return Q(org_id=actor.org_id, pk__in=actor.team_ids)
+
+
+# --- gates -----------------------------------------------------------------------------------
+
+def get_visible(queryset: QuerySet, pk: object, *, actor: Actor, for_write: bool = False):
+    """Fetch one row from an already scoped queryset. Missing and invisible both raise NotFound;
+    visible but read-only for this role raises Forbidden."""
+    try:
+        obj = queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, TypeError, ValueError):
+        raise NotFound() from None
+    if for_write and not actor.can_write:
+        raise Forbidden()
+    return obj
+
+
+def require_writer(actor: Actor) -> None:
+    if not actor.can_write:
+        raise Forbidden()
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden()
+
+
+def may_manage_people(actor: Actor) -> bool:
+    return actor.role in {Role.ADMIN, Role.DIRECTOR}

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pacekeeper.api import api
+from pacekeeper.tenancy import views as tenancy_views
+
+urlpatterns = [
+    path("", tenancy_views.home, name="home"),
+    path("", include("pacekeeper.tenancy.urls")),
+    path("", include("pacekeeper.crm.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
