@@ -36,9 +36,17 @@ class ValidationFailed(PacekeeperError):
         self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
         super().__init__("; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in self.errors.items()))
 
+    # Model-wide constraint errors that belong next to one field, by their error code.
+    CODE_FIELDS = {"external_id_taken": "external_id"}
+
     @classmethod
     def from_django(cls, error) -> "ValidationFailed":
         """From a django.core.exceptions.ValidationError (model full_clean)."""
-        if hasattr(error, "message_dict"):
-            return cls({("" if k == "__all__" else k): v for k, v in error.message_dict.items()})
-        return cls({"": list(error.messages)})
+        if not hasattr(error, "error_dict"):
+            return cls({"": list(error.messages)})
+        errors: dict[str, list[str]] = {}
+        for field, field_errors in error.error_dict.items():
+            for item in field_errors:
+                target = cls.CODE_FIELDS.get(item.code, "" if field == "__all__" else field)
+                errors.setdefault(target, []).extend(item.messages)
+        return cls(errors)

@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("pacekeeper.crm.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", tenancy_views.set_language, name="set_language"),
 ]

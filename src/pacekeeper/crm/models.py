@@ -21,6 +21,8 @@ class Tier(models.TextChoices):
     SME = "sme", _("SME")
 
 
+EXTERNAL_ID_TAKEN = _("This external id is already used in your organisation.")
+
 # Days between follow-ups when an organisation has not set its own policy.
 DEFAULT_FOLLOW_UP_DAYS = {Tier.STRATEGIC: 14, Tier.KEY: 30, Tier.STANDARD: 60, Tier.SME: 90}
 
@@ -81,7 +83,8 @@ class Customer(models.Model):
         indexes = [models.Index(fields=["org", "owner", "next_due_on"]), models.Index(fields=["org", "name"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="customer_external_id_unique_per_org"
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="customer_external_id_unique_per_org",
+                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
 
@@ -112,7 +115,8 @@ class Contact(models.Model):
         ordering = ["-is_decision_maker", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="contact_external_id_unique_per_org"
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="contact_external_id_unique_per_org",
+                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
 
@@ -162,7 +166,8 @@ class Interaction(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="interaction_external_id_unique_per_org"
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="interaction_external_id_unique_per_org",
+                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
 
@@ -207,7 +212,8 @@ class Sale(models.Model):
         indexes = [models.Index(fields=["org", "ordered_on", "manager"]), models.Index(fields=["customer", "ordered_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="sale_external_id_unique_per_org"
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="sale_external_id_unique_per_org",
+                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
 
@@ -239,7 +245,8 @@ class Contract(models.Model):
         indexes = [models.Index(fields=["org", "ends_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="contract_external_id_unique_per_org"
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="contract_external_id_unique_per_org",
+                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
             ),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"),
         ]
@@ -280,7 +287,8 @@ class Opportunity(models.Model):
         indexes = [models.Index(fields=["org", "stage", "expected_close_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="opportunity_external_id_unique_per_org"
+                fields=["org", "external_id"], condition=~Q(external_id=""), name="opportunity_external_id_unique_per_org",
+                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
             ),
             models.CheckConstraint(condition=Q(probability__lte=100), name="opportunity_probability_at_most_100"),
         ]

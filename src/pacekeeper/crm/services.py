@@ -11,7 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
@@ -108,11 +108,20 @@ def _apply(instance: models.Model, changes: dict, editable: set[str], currency: 
 
 
 def _validate_and_save(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    """Field validation skips the foreign keys the service has already checked (no query per
+    key); constraints are checked in full, org included, so a duplicate external id in the
+    organisation is a field error. A race past that check is caught at the database."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        instance.validate_unique(exclude=exclude)
+        instance.validate_constraints()
     except ValidationError as error:
         raise ValidationFailed.from_django(error) from None
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise ValidationFailed({"external_id": [_("Another record already uses this external id.")]}) from None
 
 
 # --- customers --------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ def month_starts(until: dt.date, months: int) -> list[dt.date]:
 
 
 def seed_organization(*, managers: int, customers: int, months: int, seed: int = 1, password: str = "pacekeeper",
-                      until: dt.date | None = None, org_name: str = "华信银行上海分行") -> SeedResult:
+                      until: dt.date | None = None, org_name: str = "华信银行上海分行",
+                      team_size: int = MANAGERS_PER_TEAM) -> SeedResult:
     rng = random.Random(seed)
     zone = ZoneInfo("Asia/Shanghai")
     until = until or dt.datetime.now(zone).date()
@@ -73,7 +74,7 @@ def seed_organization(*, managers: int, customers: int, months: int, seed: int =
         org = Organization.objects.create(name=org_name, currency="CNY", time_zone="Asia/Shanghai", language="zh-hans")
         result = SeedResult(org=org, password=password)
         hashed = make_password(password)
-        staff = _make_people(org, rng, hashed, managers, start)
+        staff = _make_people(org, rng, hashed, managers, start, team_size)
         result.counts["managers"] = len(staff)
         customer_rows = _make_customers(org, rng, staff, customers, start, until)
         result.counts["customers"] = len(customer_rows)
@@ -88,14 +89,14 @@ def _person_name(rng: random.Random) -> str:
     return rng.choice(names.SURNAMES) + given
 
 
-def _make_people(org, rng, hashed: str, count: int, start: dt.date) -> list[Manager]:
+def _make_people(org, rng, hashed: str, count: int, start: dt.date, team_size: int) -> list[Manager]:
     def user(username: str, role: str, display: str) -> User:
         return User(org=org, username=username, role=role, display_name=display, password=hashed,
                     is_staff=role == Role.ADMIN, email=f"{username}@example.cn")
 
     User.objects.bulk_create([user("admin", Role.ADMIN, "系统管理员"), user("director", Role.DIRECTOR, _person_name(rng)),
                               user("analyst", Role.ANALYST, _person_name(rng))])
-    team_count = max(1, math.ceil(count / MANAGERS_PER_TEAM))
+    team_count = max(1, math.ceil(count / team_size))
     branch_count = max(1, math.ceil(team_count / TEAMS_PER_BRANCH))
     branches = []
     for index in range(branch_count):
@@ -121,7 +122,7 @@ def _make_people(org, rng, hashed: str, count: int, start: dt.date) -> list[Mana
                    for team, lead in zip(teams, leads, strict=True)]
     profiles, staff = [], []
     for index, member in enumerate(members):
-        team = teams[index // MANAGERS_PER_TEAM]
+        team = teams[index % team_count]
         moves = len(teams) > 1 and rng.random() < 0.08
         if moves:
             # Some people change team half-way: their facts stay credited to the team of the day.
@@ -218,9 +219,18 @@ def _customer_interactions(rng, customer, manager: Manager, since, until, zone, 
         step_on = day + dt.timedelta(days=rng.randint(2, 21)) if has_step else None
         out.append((customer.pk, manager.user_id, "", kind, moment, rng.choice(names.SUMMARIES[kind]),
                     rng.choice(names.OUTCOMES), rng.choice(names.NEXT_STEPS) if has_step else "", step_on,
-                    bool(step_on and step_on < until - dt.timedelta(days=3) and rng.random() < 0.85)))
+                    _step_done(rng, step_on, until)))
         last_contact[customer.pk] = day
         day += dt.timedelta(days=max(1, int(rng.expovariate(1 / interval))))
+
+
+def _step_done(rng, step_on: dt.date | None, until: dt.date) -> bool:
+    """Promises older than a month were kept or dropped; recent ones are mostly still open."""
+    if step_on is None:
+        return False
+    if step_on < until - dt.timedelta(days=30):
+        return True
+    return step_on < until and rng.random() < 0.5
 
 
 def _customer_sales(rng, customer, manager: Manager, months, since, until, out: list, last_sale: dict) -> None:

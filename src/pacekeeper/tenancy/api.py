@@ -6,7 +6,6 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.crm.api import Page
-from pacekeeper.errors import ValidationFailed
 
 from . import services
 from .models import Role, Team, TeamMembership, User
@@ -124,11 +123,7 @@ def teams_members(request, team_id: int):
 @router.post("/teams", response={201: TeamOut}, summary="Create a team (org admin)")
 def teams_create(request, payload: TeamIn):
     require_admin(request.actor)
-    parent = None
-    if payload.parent:
-        parent = Team.objects.visible_to(request.actor).filter(pk=payload.parent).first()
-        if parent is None:
-            raise ValidationFailed({"parent": ["Choose a team of your organisation."]})
+    parent = services.team_parent(actor=request.actor, parent_id=payload.parent)
     return 201, services.team_create(org=request.actor.org, name=payload.name, kind=payload.kind, parent=parent)
 
 

@@ -175,16 +175,22 @@ def user_update(*, actor: Actor, user: User, changes: dict, reason: str = "") ->
     return user
 
 
+def team_parent(*, actor: Actor, parent_id: int | None) -> Team | None:
+    """The team a new or moved team hangs under: none, or one of the actor's organisation."""
+    if not parent_id:
+        return None
+    parent = Team.objects.visible_to(actor).filter(pk=parent_id).first()
+    if parent is None:
+        raise ValidationFailed({"parent": [_("Choose a team of your organisation.")]})
+    return parent
+
+
 @transaction.atomic
 def team_update(*, actor: Actor, team: Team, changes: dict) -> Team:
     require_admin(actor)
     changes = dict(changes)
     if "parent" in changes:
-        parent_id = changes.pop("parent")
-        parent = Team.objects.visible_to(actor).filter(pk=parent_id).first() if parent_id else None
-        if parent_id and parent is None:
-            raise ValidationFailed({"parent": [_("Choose a team of your organisation.")]})
-        team_move(actor=actor, team=team, parent=parent)
+        team_move(actor=actor, team=team, parent=team_parent(actor=actor, parent_id=changes.pop("parent")))
     for field in ("name", "kind"):
         if field in changes:
             setattr(team, field, changes.pop(field).strip())

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
@@ -46,6 +48,17 @@ def account(request: HttpRequest):
             return redirect("account")
     tokens = ApiToken.objects.visible_to(actor).order_by("-created_at")
     return render(request, "tenancy/account.html", {"form": profile_form, "token_form": TokenForm(), "tokens": tokens})
+
+
+@require_POST
+def set_language(request: HttpRequest):
+    """Django's language switch, which also remembers the choice on the user's account so it
+    follows them to other devices (the user's setting wins over the browser's)."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if getattr(request, "actor", None) and language in dict(settings.LANGUAGES):
+        services.user_update(actor=request.actor, user=request.actor.user, changes={"language": language})
+    return response
 
 
 @actor_required

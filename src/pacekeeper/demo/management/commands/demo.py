@@ -18,10 +18,12 @@ class Command(BaseCommand):
         from django.conf import settings
 
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         if not Organization.objects.exists():
-            self.stdout.write("Loading the demo organisation (12 account managers, 300 customers, 12 months)…")
-            seed_organization(managers=12, customers=300, months=12, seed=2026, password=DEMO_PASSWORD)
+            self.stdout.write("Loading the demo organisation (3 teams, 12 account managers, 300 customers, 12 months)…")
+            seed_organization(managers=12, customers=300, months=12, seed=2026, password=DEMO_PASSWORD,
+                              team_size=4)
         self._print_logins(options["addr"])
         if not options["no_serve"]:
             call_command("runserver", options["addr"], use_reloader=False, use_threading=True)

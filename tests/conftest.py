@@ -1,0 +1,35 @@
+"""Shared test set-up: fast settings and a world of named people in two organisations.
+
+`world` holds, per organisation, one user per role, two teams under a branch (with a sub-team
+under team A), and customers owned by different managers, so every visibility rule has
+someone to be true or false for.
+"""
+
+import pytest
+
+from tests.factories import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.DATA_DIR = tmp_path
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user; returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,228 @@
+"""Every object route × role × whose object → the allowed answer (DESIGN rule 2).
+
+Routes are enumerated from the OpenAPI schema and Django's URL resolver, so a new route that
+takes an object id fails here until it is given a maker below (deny by default). The expected
+visibility is written out by hand from the rules in DESIGN.md, not computed by the code under test.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pacekeeper.api import api
+from pacekeeper.crm.models import Contract
+from pacekeeper.tenancy.models import ApiToken
+from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
+
+VIEWERS = ("admin", "director", "analyst", "lead", "manager")
+TARGETS = ("manager", "teammate", "sub_manager", "other_manager", "other_org")
+WRITERS = {"admin", "director", "lead", "manager"}
+
+# Whose portfolio each viewer sees (customers, facts, and the people themselves).
+SEES_PORTFOLIO = {
+    "admin": {"manager", "teammate", "sub_manager", "other_manager"},
+    "director": {"manager", "teammate", "sub_manager", "other_manager"},
+    "analyst": {"manager", "teammate", "sub_manager", "other_manager"},
+    "lead": {"manager", "teammate", "sub_manager"},
+    "manager": {"manager"},
+}
+# Whose team each viewer sees: a manager sees their own team (shared with the teammate).
+SEES_TEAM = {**SEES_PORTFOLIO, "manager": {"manager", "teammate"}}
+
+
+def _contract(customer):
+    return Contract.objects.create(org=customer.org, customer=customer, manager=customer.owner, title="C",
+                                   starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31), value_minor=100)
+
+
+def _membership_team(customer):
+    return customer.owner.team_memberships.get().team
+
+
+# Object makers by the collection an id belongs to: given the target's customer, the object.
+MAKERS = {
+    "customers": lambda customer: customer,
+    "contacts": lambda customer: ContactFactory(customer=customer),
+    "interactions": lambda customer: InteractionFactory(customer=customer, next_step="call back",
+                                                        next_step_on=dt.date(2026, 12, 1)),
+    "sales": lambda customer: SaleFactory(customer=customer),
+    "contracts": _contract,
+    "opportunities": lambda customer: OpportunityFactory(customer=customer),
+    "users": lambda customer: customer.owner,
+    "teams": _membership_team,
+}
+EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {"teams": SEES_TEAM}
+# PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves).
+ADMIN_ONLY_WRITES = {"users", "teams"}
+
+
+def _target_customer(world, target: str):
+    if target == "other_org":
+        return world.two.customers["manager"]
+    return world.one.customers[target]
+
+
+def api_object_routes() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    routes = []
+    for path, operations in schema["paths"].items():
+        if "{" not in path:
+            continue
+        for method in operations:
+            routes.append((method.upper(), path))
+    return sorted(routes)
+
+
+def _collection(path: str) -> str:
+    return path.removeprefix("/api/v1/").split("/")[0]
+
+
+def test_it_knows_a_maker_for_every_api_object_route():
+    unknown = {path for _method, path in api_object_routes() if _collection(path) not in MAKERS}
+    assert not unknown, f"object routes without a scoping rule in this test: {unknown}"
+
+
+@pytest.mark.parametrize("method,path", api_object_routes())
+def test_it_answers_api_object_routes_by_scope(method, path, world, client):
+    kind = _collection(path)
+    objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
+    for viewer in VIEWERS:
+        client.force_login(getattr(world.one, viewer))
+        for target, obj in objects.items():
+            url = re.sub(r"\{\w+\}", str(obj.pk), path)
+            response = client.generic(method, url, data="{}", content_type="application/json",
+                                      HTTP_X_CSRFTOKEN=_csrf(client))
+            visible = target in EXPECTED_SCOPE[kind][viewer]
+            expected = _expected(method, kind, viewer, target, visible, world)
+            assert response.status_code == expected, (viewer, target, method, url, response.content[:300])
+
+
+def _expected(method: str, kind: str, viewer: str, target: str, visible: bool, world) -> int:
+    if not visible:
+        return 404
+    if method == "GET":
+        return 200
+    if kind in ADMIN_ONLY_WRITES:
+        return 200 if viewer == "admin" or (kind == "users" and viewer == target) else 403
+    return 200 if viewer in WRITERS else 403
+
+
+def _csrf(client) -> str:
+    from django.middleware.csrf import _get_new_csrf_string
+
+    token = _get_new_csrf_string()
+    client.cookies["csrftoken"] = token
+    return token
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+def page_object_routes() -> list[tuple[str, str]]:
+    """(URL name, pattern) of every page whose URL carries an object id."""
+    found = []
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            elif isinstance(pattern, URLPattern) and "<int:" in str(pattern.pattern):
+                found.append((namespace + (pattern.name or ""), prefix + str(pattern.pattern)))
+
+    walk(get_resolver().url_patterns)
+    return sorted(route for route in found if not route[1].startswith("admin/"))
+
+
+PAGE_MAKERS = {
+    "customer_id": MAKERS["customers"],
+    "interaction_id": MAKERS["interactions"],
+    "opportunity_id": MAKERS["opportunities"],
+}
+
+
+def test_it_knows_a_maker_for_every_page_object_route():
+    params = {param for _name, route in page_object_routes() for param in re.findall(r"<int:(\w+)>", route)}
+    assert params <= set(PAGE_MAKERS) | {"token_id"}, params - set(PAGE_MAKERS)
+
+
+@pytest.mark.parametrize("name,route", page_object_routes())
+def test_it_answers_page_object_routes_by_scope(name, route, world, client):
+    param = re.findall(r"<int:(\w+)>", route)[0]
+    if param == "token_id":
+        pytest.skip("tokens are personal; covered in tests/tenancy/test_tokens.py")
+    objects = {target: PAGE_MAKERS[param](_target_customer(world, target)) for target in TARGETS}
+    for viewer in VIEWERS:
+        client.force_login(getattr(world.one, viewer))
+        for target, obj in objects.items():
+            url = "/" + re.sub(r"<int:\w+>", str(obj.pk), route)
+            get = client.get(url)
+            response = client.post(url, {}) if get.status_code == 405 else get
+            visible = target in SEES_PORTFOLIO[viewer]
+            is_write = get.status_code == 405 or name.endswith(("_edit", "_create"))
+            if not visible:
+                assert response.status_code == 404, (viewer, target, url)
+            elif is_write and viewer not in WRITERS:
+                assert response.status_code == 403, (viewer, target, url)
+            else:
+                assert response.status_code in (200, 204, 302, 400), (viewer, target, url, response.status_code)
+
+
+def test_it_hides_other_peoples_api_tokens(world, client):
+    from pacekeeper.tenancy.services import api_token_create
+
+    token, _secret = api_token_create(user=world.one.teammate, name="theirs")
+    client.force_login(world.one.manager)
+    response = client.post(f"/account/tokens/{token.pk}/revoke/")
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+
+
+# --- lists return exactly the visible rows ---------------------------------------------------------
+
+LIST_ROUTES = {
+    "/api/v1/customers": "customers",
+    "/api/v1/contacts": "contacts",
+    "/api/v1/interactions": "interactions",
+    "/api/v1/sales": "sales",
+    "/api/v1/contracts": "contracts",
+    "/api/v1/opportunities": "opportunities",
+    "/api/v1/users": "users",
+    "/api/v1/teams": "teams",
+}
+
+
+def test_it_covers_every_api_list_route():
+    schema = api.get_openapi_schema()
+    lists = {path for path, operations in schema["paths"].items() if "{" not in path and "get" in operations}
+    assert lists - {"/api/v1/me"} == set(LIST_ROUTES)
+
+
+@pytest.mark.parametrize("path,kind", sorted(LIST_ROUTES.items()))
+def test_it_lists_exactly_what_each_role_may_see(path, kind, world, client):
+    objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
+    for viewer in VIEWERS:
+        client.force_login(getattr(world.one, viewer))
+        body = client.get(path, {"page_size": 500}).json()
+        returned = {item["id"] for item in body["items"]}
+        expected = {objects[t].pk for t in EXPECTED_SCOPE[kind][viewer]}
+        leaked = {objects["other_org"].pk} & returned
+        assert not leaked
+        assert expected <= returned, (viewer, kind)
+        # Nothing from outside the viewer's scope among the rows this test made.
+        made = {obj.pk for obj in objects.values()}
+        assert returned & made == expected, (viewer, kind)
+
+
+def test_it_lists_customers_on_the_page_exactly_as_the_api_does(world, client):
+    for viewer in VIEWERS:
+        client.force_login(getattr(world.one, viewer))
+        api_ids = {item["id"] for item in client.get("/api/v1/customers", {"page_size": 500}).json()["items"]}
+        page = client.get("/customers/")
+        page_ids = {customer.pk for customer in page.context["page"].object_list}
+        assert page_ids == api_ids, viewer
+        export = b"".join(client.get("/exports/customers/").streaming_content).decode("utf-8-sig")
+        exported = {line.split(",")[0] for line in export.splitlines()[1:]}
+        expected = {c.external_id for c in world.one.customers.values() if c.pk in api_ids}
+        assert exported == expected, viewer

@@ -1,0 +1,140 @@
+"""Pages: what each role sees, the phone flows, and bounded query counts on list pages."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pacekeeper.crm.models import Interaction, Opportunity
+from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OpportunityFactory, SaleFactory
+
+
+@pytest.mark.parametrize("role,first_screen", [("manager", "/my-day/"), ("lead", "/follow-ups/"),
+                                                ("director", "/customers/"), ("analyst", "/customers/")])
+def test_it_sends_each_role_to_its_first_screen(world, client, role, first_screen):
+    client.force_login(getattr(world.one, role))
+    assert client.get("/").url == first_screen
+
+
+def test_it_sends_strangers_to_the_login_page(db, client):
+    response = client.get("/customers/")
+    assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_it_logs_in_with_email_or_username(world, client):
+    world.one.manager.email = "wang@example.cn"
+    world.one.manager.save()
+    response = client.post("/login/", {"username": "WANG@example.cn", "password": "correct horse battery staple"})
+    assert response.status_code == 302
+    assert client.get("/api/v1/me").json()["username"] == "one_manager"
+
+
+def test_it_shows_my_day_with_due_and_overdue_customers(world, client):
+    today = world.one.actor("manager").today()
+    overdue = CustomerFactory(owner=world.one.manager, org=world.one.org, name="Late Ltd",
+                              next_due_on=today - dt.timedelta(days=3))
+    CustomerFactory(owner=world.one.manager, org=world.one.org, name="Today Ltd", next_due_on=today)
+    CustomerFactory(owner=world.one.teammate, org=world.one.org, name="Not Mine Ltd", next_due_on=today)
+    InteractionFactory(customer=overdue, next_step="Send the proposal", next_step_on=today)
+    client.force_login(world.one.manager)
+    page = client.get("/my-day/").content.decode()
+    assert "Late Ltd" in page and "3 days overdue" in page
+    assert "Today Ltd" in page and "Due today" in page
+    assert "Send the proposal" in page
+    assert "Not Mine Ltd" not in page
+
+
+def test_it_logs_a_visit_from_the_customer_page(world, client):
+    customer = world.one.customers["manager"]
+    client.force_login(world.one.manager)
+    response = client.post(f"/customers/{customer.pk}/log/", {
+        "kind": "visit", "occurred_at": "2026-11-20T10:00", "summary": "谈了续约", "next_step": "发报价",
+        "next_step_on": "2026-11-27"})
+    assert response.status_code == 302
+    timeline = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert "谈了续约" in timeline and "发报价" in timeline
+
+
+def test_it_keeps_what_was_typed_when_the_log_form_has_errors(world, client):
+    customer = world.one.customers["manager"]
+    client.force_login(world.one.manager)
+    response = client.post(f"/customers/{customer.pk}/log/", {"kind": "visit", "summary": "",
+                                                             "outcome": "Keep this text"})
+    assert response.status_code == 200
+    assert "Keep this text" in response.content.decode()
+    assert not Interaction.objects.filter(customer=customer).exists()
+
+
+def test_it_searches_filters_and_pages_the_customer_list(world, client):
+    for number in range(30):
+        CustomerFactory(owner=world.one.manager, org=world.one.org, name=f"Alpha {number:02d}", tier="key")
+    client.force_login(world.one.lead)
+    page = client.get("/customers/", {"q": "alpha", "tier": "key"}).context["page"]
+    assert page.paginator.count == 30 and len(page.object_list) == 25
+    assert client.get("/customers/", {"q": "alpha", "tier": "sme"}).context["page"].paginator.count == 0
+    assert "No customer matches" in client.get("/customers/", {"q": "zzz"}).content.decode()
+
+
+def test_it_bounds_the_queries_of_list_pages(world, client):
+    """Query counts do not grow with the number of rows (no N+1)."""
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    def add_rows(how_many):
+        for _number in range(how_many):
+            customer = CustomerFactory(owner=world.one.manager, org=world.one.org, next_due_on=dt.date(2026, 1, 1))
+            contact = ContactFactory(customer=world.one.customers["manager"])
+            visit = InteractionFactory(customer=world.one.customers["manager"], next_step="x",
+                                       next_step_on=dt.date(2026, 1, 1))
+            visit.contacts.add(contact)
+            OpportunityFactory(customer=customer)
+            SaleFactory(customer=world.one.customers["manager"])
+
+    client.force_login(world.one.lead)
+    paths = ["/customers/", "/my-day/", "/follow-ups/", "/pipeline/",
+             f"/customers/{world.one.customers['manager'].pk}/"]
+    add_rows(1)
+    before = {path: count(path) for path in paths}
+    add_rows(20)
+    after = {path: count(path) for path in paths}
+    assert after == before
+
+
+def test_it_moves_a_deal_on_the_pipeline_board(world, client):
+    deal = OpportunityFactory(customer=world.one.customers["manager"], stage="qualified")
+    client.force_login(world.one.manager)
+    assert deal.name in client.get("/pipeline/").content.decode()
+    response = client.post(f"/opportunities/{deal.pk}/stage/", {"stage": "negotiation"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    deal.refresh_from_db()
+    assert (deal.stage, deal.probability) == ("negotiation", 75)
+    assert Opportunity.objects.get(pk=deal.pk).stage == "negotiation"
+
+
+def test_it_imports_from_the_page_after_a_preview(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = "统一社会信用代码,客户名称,客户经理\n9131X,新客户有限公司,one_manager\n9131Y,,one_manager\n"
+    client.force_login(world.one.lead)
+    response = client.post("/imports/", {"kind": "customers",
+                                         "file": SimpleUploadedFile("c.csv", csv.encode("gbk"))})
+    preview = client.get(response.url)
+    assert preview.context["report"].bad_rows == 1 and "新客户有限公司" not in preview.content.decode()
+    done = client.post(response.url, {"mode": "good_rows_only"})
+    assert done.context["report"].created == 1
+
+
+def test_it_exports_the_filtered_list_as_xlsx(world, client):
+    client.force_login(world.one.manager)
+    response = client.get("/customers/", {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_it_shows_the_page_in_chinese_when_the_user_chose_it(world, client):
+    world.one.manager.language = "zh-hans"
+    world.one.manager.save()
+    client.force_login(world.one.manager)
+    assert "我的一天" in client.get("/my-day/").content.decode()
