@@ -130,10 +130,14 @@ def build_org(name: str, prefix: str) -> OrgPeople:
         return UserFactory(org=org, username=f"{prefix}_{suffix}", role=role, display_name=f"{prefix} {suffix}")
 
     people = {
-        "admin": person("admin", Role.ADMIN), "director": person("director", Role.DIRECTOR),
-        "analyst": person("analyst", Role.ANALYST), "lead": person("lead", Role.LEAD),
-        "other_lead": person("other_lead", Role.LEAD), "manager": person("manager", Role.MANAGER),
-        "teammate": person("teammate", Role.MANAGER), "sub_manager": person("sub_manager", Role.MANAGER),
+        "admin": person("admin", Role.ADMIN),
+        "director": person("director", Role.DIRECTOR),
+        "analyst": person("analyst", Role.ANALYST),
+        "lead": person("lead", Role.LEAD),
+        "other_lead": person("other_lead", Role.LEAD),
+        "manager": person("manager", Role.MANAGER),
+        "teammate": person("teammate", Role.MANAGER),
+        "sub_manager": person("sub_manager", Role.MANAGER),
         "other_manager": person("other_manager", Role.MANAGER),
     }
     branch = team_create(org=org, name=f"{prefix} branch", kind=Team.Kind.BRANCH)
@@ -141,8 +145,11 @@ def build_org(name: str, prefix: str) -> OrgPeople:
     team_a1 = team_create(org=org, name=f"{prefix} team A1", kind=Team.Kind.SUBTEAM, parent=team_a)
     team_b = team_create(org=org, name=f"{prefix} team B", parent=branch)
     for user, team, is_lead in [
-        (people["lead"], team_a, True), (people["other_lead"], team_b, True), (people["manager"], team_a, False),
-        (people["teammate"], team_a, False), (people["sub_manager"], team_a1, False),
+        (people["lead"], team_a, True),
+        (people["other_lead"], team_b, True),
+        (people["manager"], team_a, False),
+        (people["teammate"], team_a, False),
+        (people["sub_manager"], team_a1, False),
         (people["other_manager"], team_b, False),
     ]:
         TeamMembership.objects.create(org=org, team=team, user=user, is_lead=is_lead, started_on=LONG_AGO)

@@ -33,8 +33,15 @@ SEES_TEAM = {**SEES_PORTFOLIO, "manager": {"manager", "teammate"}}
 
 
 def _contract(customer):
-    return Contract.objects.create(org=customer.org, customer=customer, manager=customer.owner, title="C",
-                                   starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31), value_minor=100)
+    return Contract.objects.create(
+        org=customer.org,
+        customer=customer,
+        manager=customer.owner,
+        title="C",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        value_minor=100,
+    )
 
 
 def _membership_team(customer):
@@ -45,8 +52,9 @@ def _membership_team(customer):
 MAKERS = {
     "customers": lambda customer: customer,
     "contacts": lambda customer: ContactFactory(customer=customer),
-    "interactions": lambda customer: InteractionFactory(customer=customer, next_step="call back",
-                                                        next_step_on=dt.date(2026, 12, 1)),
+    "interactions": lambda customer: InteractionFactory(
+        customer=customer, next_step="call back", next_step_on=dt.date(2026, 12, 1)
+    ),
     "sales": lambda customer: SaleFactory(customer=customer),
     "contracts": _contract,
     "opportunities": lambda customer: OpportunityFactory(customer=customer),
@@ -92,8 +100,9 @@ def test_it_answers_api_object_routes_by_scope(method, path, world, client):
         client.force_login(getattr(world.one, viewer))
         for target, obj in objects.items():
             url = re.sub(r"\{\w+\}", str(obj.pk), path)
-            response = client.generic(method, url, data="{}", content_type="application/json",
-                                      HTTP_X_CSRFTOKEN=_csrf(client))
+            response = client.generic(
+                method, url, data="{}", content_type="application/json", HTTP_X_CSRFTOKEN=_csrf(client)
+            )
             visible = target in EXPECTED_SCOPE[kind][viewer]
             expected = _expected(method, kind, viewer, target, visible, world)
             assert response.status_code == expected, (viewer, target, method, url, response.content[:300])
@@ -118,6 +127,7 @@ def _csrf(client) -> str:
 
 
 # --- pages ----------------------------------------------------------------------------------------
+
 
 def page_object_routes() -> list[tuple[str, str]]:
     """(URL name, pattern) of every page whose URL carries an object id."""

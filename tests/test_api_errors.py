@@ -5,8 +5,11 @@ from django.test import Client
 
 def test_it_reports_schema_errors_by_field(world, client):
     client.force_login(world.one.manager)
-    response = client.post("/api/v1/sales", {"customer": world.one.customers["manager"].pk, "amount": "abc"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/sales",
+        {"customer": world.one.customers["manager"].pk, "amount": "abc"},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     fields = {error["field"] for error in response.json()["errors"]}
     assert {"amount", "ordered_on"} <= fields
@@ -14,9 +17,17 @@ def test_it_reports_schema_errors_by_field(world, client):
 
 def test_it_reports_business_rule_errors_by_field(world, client):
     client.force_login(world.one.manager)
-    response = client.post("/api/v1/contracts", {
-        "customer": world.one.customers["manager"].pk, "title": "X", "starts_on": "2026-05-01",
-        "ends_on": "2026-04-01", "value": "100.00"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/contracts",
+        {
+            "customer": world.one.customers["manager"].pk,
+            "title": "X",
+            "starts_on": "2026-05-01",
+            "ends_on": "2026-04-01",
+            "value": "100.00",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["errors"] and body["detail"]
@@ -24,17 +35,20 @@ def test_it_reports_business_rule_errors_by_field(world, client):
 
 def test_it_refuses_a_customer_outside_scope_in_a_body(world, client):
     client.force_login(world.one.manager)
-    response = client.post("/api/v1/sales", {"customer": world.one.customers["teammate"].pk,
-                                             "ordered_on": "2026-03-05", "amount": "10.00"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/sales",
+        {"customer": world.one.customers["teammate"].pk, "ordered_on": "2026-03-05", "amount": "10.00"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "customer"
 
 
 def test_it_refuses_an_owner_outside_scope_in_a_body(world, client):
     client.force_login(world.one.lead)
-    response = client.post("/api/v1/customers", {"name": "N", "owner": world.two.manager.pk},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/customers", {"name": "N", "owner": world.two.manager.pk}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "owner"
 
@@ -55,9 +69,11 @@ def test_it_requires_csrf_for_session_writes(world):
 
 def test_it_keeps_money_exact(world, client):
     client.force_login(world.one.manager)
-    response = client.post("/api/v1/sales", {"customer": world.one.customers["manager"].pk,
-                                             "ordered_on": "2026-03-05", "amount": "0.10", "margin": "0.03"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/sales",
+        {"customer": world.one.customers["manager"].pk, "ordered_on": "2026-03-05", "amount": "0.10", "margin": "0.03"},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["amount"] == "0.10"
     sale_id = response.json()["id"]
@@ -76,10 +92,10 @@ def test_it_paginates_and_filters_customers(world, client):
     assert len(second["items"]) == 10
     CustomerFactory(owner=world.one.manager, org=world.one.org, name="Zebra Trading Co")
     assert [c["name"] for c in client.get("/api/v1/customers", {"q": "zebra trad"}).json()["items"]] == [
-        "Zebra Trading Co"]
+        "Zebra Trading Co"
+    ]
 
 
 def test_it_publishes_the_openapi_schema(db, client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/customers" in schema["paths"]
-

@@ -10,8 +10,10 @@ from pacekeeper.crm.models import Interaction, Opportunity
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 
-@pytest.mark.parametrize("role,first_screen", [("manager", "/my-day/"), ("lead", "/follow-ups/"),
-                                                ("director", "/customers/"), ("analyst", "/customers/")])
+@pytest.mark.parametrize(
+    "role,first_screen",
+    [("manager", "/my-day/"), ("lead", "/follow-ups/"), ("director", "/customers/"), ("analyst", "/customers/")],
+)
 def test_it_sends_each_role_to_its_first_screen(world, client, role, first_screen):
     client.force_login(getattr(world.one, role))
     assert client.get("/").url == first_screen
@@ -32,8 +34,9 @@ def test_it_logs_in_with_email_or_username(world, client):
 
 def test_it_shows_my_day_with_due_and_overdue_customers(world, client):
     today = world.one.actor("manager").today()
-    overdue = CustomerFactory(owner=world.one.manager, org=world.one.org, name="Late Ltd",
-                              next_due_on=today - dt.timedelta(days=3))
+    overdue = CustomerFactory(
+        owner=world.one.manager, org=world.one.org, name="Late Ltd", next_due_on=today - dt.timedelta(days=3)
+    )
     CustomerFactory(owner=world.one.manager, org=world.one.org, name="Today Ltd", next_due_on=today)
     CustomerFactory(owner=world.one.teammate, org=world.one.org, name="Not Mine Ltd", next_due_on=today)
     InteractionFactory(customer=overdue, next_step="Send the proposal", next_step_on=today)
@@ -48,9 +51,16 @@ def test_it_shows_my_day_with_due_and_overdue_customers(world, client):
 def test_it_logs_a_visit_from_the_customer_page(world, client):
     customer = world.one.customers["manager"]
     client.force_login(world.one.manager)
-    response = client.post(f"/customers/{customer.pk}/log/", {
-        "kind": "visit", "occurred_at": "2026-11-20T10:00", "summary": "谈了续约", "next_step": "发报价",
-        "next_step_on": "2026-11-27"})
+    response = client.post(
+        f"/customers/{customer.pk}/log/",
+        {
+            "kind": "visit",
+            "occurred_at": "2026-11-20T10:00",
+            "summary": "谈了续约",
+            "next_step": "发报价",
+            "next_step_on": "2026-11-27",
+        },
+    )
     assert response.status_code == 302
     timeline = client.get(f"/customers/{customer.pk}/").content.decode()
     assert "谈了续约" in timeline and "发报价" in timeline
@@ -59,8 +69,9 @@ def test_it_logs_a_visit_from_the_customer_page(world, client):
 def test_it_keeps_what_was_typed_when_the_log_form_has_errors(world, client):
     customer = world.one.customers["manager"]
     client.force_login(world.one.manager)
-    response = client.post(f"/customers/{customer.pk}/log/", {"kind": "visit", "summary": "",
-                                                             "outcome": "Keep this text"})
+    response = client.post(
+        f"/customers/{customer.pk}/log/", {"kind": "visit", "summary": "", "outcome": "Keep this text"}
+    )
     assert response.status_code == 200
     assert "Keep this text" in response.content.decode()
     assert not Interaction.objects.filter(customer=customer).exists()
@@ -78,6 +89,7 @@ def test_it_searches_filters_and_pages_the_customer_list(world, client):
 
 def test_it_bounds_the_queries_of_list_pages(world, client):
     """Query counts do not grow with the number of rows (no N+1)."""
+
     def count(path):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
@@ -87,15 +99,21 @@ def test_it_bounds_the_queries_of_list_pages(world, client):
         for _number in range(how_many):
             customer = CustomerFactory(owner=world.one.manager, org=world.one.org, next_due_on=dt.date(2026, 1, 1))
             contact = ContactFactory(customer=world.one.customers["manager"])
-            visit = InteractionFactory(customer=world.one.customers["manager"], next_step="x",
-                                       next_step_on=dt.date(2026, 1, 1))
+            visit = InteractionFactory(
+                customer=world.one.customers["manager"], next_step="x", next_step_on=dt.date(2026, 1, 1)
+            )
             visit.contacts.add(contact)
             OpportunityFactory(customer=customer)
             SaleFactory(customer=world.one.customers["manager"])
 
     client.force_login(world.one.lead)
-    paths = ["/customers/", "/my-day/", "/follow-ups/", "/pipeline/",
-             f"/customers/{world.one.customers['manager'].pk}/"]
+    paths = [
+        "/customers/",
+        "/my-day/",
+        "/follow-ups/",
+        "/pipeline/",
+        f"/customers/{world.one.customers['manager'].pk}/",
+    ]
     add_rows(1)
     before = {path: count(path) for path in paths}
     add_rows(20)
@@ -119,8 +137,7 @@ def test_it_imports_from_the_page_after_a_preview(world, client):
 
     csv = "统一社会信用代码,客户名称,客户经理\n9131X,新客户有限公司,one_manager\n9131Y,,one_manager\n"
     client.force_login(world.one.lead)
-    response = client.post("/imports/", {"kind": "customers",
-                                         "file": SimpleUploadedFile("c.csv", csv.encode("gbk"))})
+    response = client.post("/imports/", {"kind": "customers", "file": SimpleUploadedFile("c.csv", csv.encode("gbk"))})
     preview = client.get(response.url)
     assert preview.context["report"].bad_rows == 1 and "新客户有限公司" not in preview.content.decode()
     done = client.post(response.url, {"mode": "good_rows_only"})

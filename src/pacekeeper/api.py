@@ -56,7 +56,9 @@ def _error_response(request, status: int, detail: str, errors: list[dict] | None
 def on_pacekeeper_error(request, error: PacekeeperError):
     errors = []
     if isinstance(error, ValidationFailed):
-        errors = [{"field": field, "message": message} for field, messages in error.errors.items() for message in messages]
+        errors = [
+            {"field": field, "message": message} for field, messages in error.errors.items() for message in messages
+        ]
     return _error_response(request, error.status, str(error) if not errors else _("Please correct the errors."), errors)
 
 

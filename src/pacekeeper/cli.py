@@ -1,9 +1,9 @@
 """The `pacekeeper` command: Django's management commands plus process launchers.
 
-  pacekeeper demo                  migrate, load the demo organisation, serve on 127.0.0.1:8000
-  pacekeeper serve [--bind ...]    production server (gunicorn) on the WSGI app
-  pacekeeper worker                background task worker (django-tasks database backend)
-  pacekeeper migrate | seed | import | export | token | bench | ...   management commands
+pacekeeper demo                  migrate, load the demo organisation, serve on 127.0.0.1:8000
+pacekeeper serve [--bind ...]    production server (gunicorn) on the WSGI app
+pacekeeper worker                background task worker (django-tasks database backend)
+pacekeeper migrate | seed | import | export | token | bench | ...   management commands
 """
 
 import os
@@ -34,8 +34,14 @@ def serve(args: list[str]) -> None:
         sys.exit("Set PACEKEEPER_SECRET_KEY before serving (see README, Configuration).")
     from gunicorn.app.wsgiapp import run
 
-    defaults = ["--bind", os.environ.get("PACEKEEPER_BIND", "127.0.0.1:8000"),
-                "--workers", os.environ.get("PACEKEEPER_WORKERS", "4"), "--access-logfile", "-"]
+    defaults = [
+        "--bind",
+        os.environ.get("PACEKEEPER_BIND", "127.0.0.1:8000"),
+        "--workers",
+        os.environ.get("PACEKEEPER_WORKERS", "4"),
+        "--access-logfile",
+        "-",
+    ]
     sys.argv = ["gunicorn", *defaults, *args, "pacekeeper.wsgi:application"]
     run()
 

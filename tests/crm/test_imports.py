@@ -31,21 +31,28 @@ def _xlsx(rows: list[list]) -> bytes:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_it_reads_chinese_csv_in_every_encoding_excel_writes(world, encoding):
-    report = import_apply(actor=world.one.actor("lead"), kind="customers", data=ZH_CUSTOMERS.encode(encoding),
-                          filename="客户.csv")
+    report = import_apply(
+        actor=world.one.actor("lead"), kind="customers", data=ZH_CUSTOMERS.encode(encoding), filename="客户.csv"
+    )
     assert report.errors == [] and report.created == 2
     customer = Customer.objects.get(external_id="91310000AAAA")
     assert (customer.name, customer.tier, customer.status, customer.owner) == (
-        "上海华信精密制造有限公司", "strategic", "active", world.one.manager)
+        "上海华信精密制造有限公司",
+        "strategic",
+        "active",
+        world.one.manager,
+    )
     assert Customer.objects.get(external_id="91310000BBBB").tier == "sme"
 
 
 def test_it_reads_xlsx_with_english_headers_and_typed_cells(world):
-    data = _xlsx([
-        ["Order No", "Customer", "Order date", "Amount", "Margin", "Product line"],
-        ["SO-1", world.one.customers["manager"].external_id, dt.datetime(2026, 3, 5), 1234.5, 100, "Loans"],
-        ["SO-2", world.one.customers["manager"].external_id, 46086, "¥1,234.50", "", "Deposits"],  # Excel serial
-    ])
+    data = _xlsx(
+        [
+            ["Order No", "Customer", "Order date", "Amount", "Margin", "Product line"],
+            ["SO-1", world.one.customers["manager"].external_id, dt.datetime(2026, 3, 5), 1234.5, 100, "Loans"],
+            ["SO-2", world.one.customers["manager"].external_id, 46086, "¥1,234.50", "", "Deposits"],  # Excel serial
+        ]
+    )
     report = import_apply(actor=world.one.actor("manager"), kind="sales", data=data, filename="sales.xlsx")
     assert report.errors == [] and report.created == 2
     first, second = Sale.objects.get(external_id="SO-1"), Sale.objects.get(external_id="SO-2")
@@ -54,10 +61,16 @@ def test_it_reads_xlsx_with_english_headers_and_typed_cells(world):
     assert first.manager == world.one.manager  # credited to the customer's owner by default
 
 
-@pytest.mark.parametrize("written,expected", [
-    ("2026-03-05", dt.date(2026, 3, 5)), ("2026/3/5", dt.date(2026, 3, 5)), ("2026年3月5日", dt.date(2026, 3, 5)),
-    ("46086", dt.date(2026, 3, 5)), ("2026-03-05 14:30:00", dt.date(2026, 3, 5)),
-])
+@pytest.mark.parametrize(
+    "written,expected",
+    [
+        ("2026-03-05", dt.date(2026, 3, 5)),
+        ("2026/3/5", dt.date(2026, 3, 5)),
+        ("2026年3月5日", dt.date(2026, 3, 5)),
+        ("46086", dt.date(2026, 3, 5)),
+        ("2026-03-05 14:30:00", dt.date(2026, 3, 5)),
+    ],
+)
 def test_it_reads_dates_as_people_write_them(world, written, expected):
     csv = f"订单号,客户编号,下单日期,金额\nSO-9,{world.one.customers['manager'].external_id},{written},100\n"
     report = import_apply(actor=world.one.actor("manager"), kind="sales", data=csv.encode(), filename="s.csv")
@@ -65,8 +78,10 @@ def test_it_reads_dates_as_people_write_them(world, written, expected):
     assert Sale.objects.get(external_id="SO-9").ordered_on == expected
 
 
-@pytest.mark.parametrize("written,minor", [("\"1,234.50\"", 123450), ("¥1234.5", 123450), ("￥ 88", 8800),
-                                           ("1234元", 123400), ("-12.5", -1250), ("0.005", 1)])
+@pytest.mark.parametrize(
+    "written,minor",
+    [('"1,234.50"', 123450), ("¥1234.5", 123450), ("￥ 88", 8800), ("1234元", 123400), ("-12.5", -1250), ("0.005", 1)],
+)
 def test_it_reads_amounts_as_people_write_them(world, written, minor):
     csv = f"订单号,客户编号,下单日期,金额\nSO-8,{world.one.customers['manager'].external_id},2026-03-05,{written}\n"
     report = import_apply(actor=world.one.actor("manager"), kind="sales", data=csv.encode(), filename="s.csv")
@@ -80,11 +95,11 @@ def _bad_sales(world) -> bytes:
     return (
         "order no,customer,order date,amount\n"
         f"OK-1,{mine},2026-03-05,100\n"
-        f"BAD-1,{mine},2026-02-30,100\n"          # no such date
-        f"BAD-2,{mine},2026-03-05,lots\n"          # not an amount
-        f"BAD-3,{theirs},2026-03-05,100\n"         # customer outside my portfolio
+        f"BAD-1,{mine},2026-02-30,100\n"  # no such date
+        f"BAD-2,{mine},2026-03-05,lots\n"  # not an amount
+        f"BAD-3,{theirs},2026-03-05,100\n"  # customer outside my portfolio
         f"OK-2,{mine},2026/3/6,200\n"
-        f"OK-1,{mine},2026-03-07,300\n"            # repeats an id of this file
+        f"OK-1,{mine},2026-03-07,300\n"  # repeats an id of this file
     ).encode()
 
 
@@ -92,16 +107,19 @@ def test_it_reports_every_bad_row_and_imports_nothing_by_default(world):
     report = import_apply(actor=world.one.actor("manager"), kind="sales", data=_bad_sales(world), filename="s.csv")
     assert not report.applied
     assert [(e.row, e.column, e.value) for e in report.errors] == [
-        (3, "ordered_on", "2026-02-30"), (4, "amount", "lots"),
-        (5, "customer", world.one.customers["teammate"].external_id), (7, "external_id", "OK-1"),
+        (3, "ordered_on", "2026-02-30"),
+        (4, "amount", "lots"),
+        (5, "customer", world.one.customers["teammate"].external_id),
+        (7, "external_id", "OK-1"),
     ]
     assert all(e.reason for e in report.errors)
     assert not Sale.objects.exists()
 
 
 def test_it_imports_only_the_good_rows_when_asked(world):
-    report = import_apply(actor=world.one.actor("manager"), kind="sales", data=_bad_sales(world), filename="s.csv",
-                          mode="good_rows_only")
+    report = import_apply(
+        actor=world.one.actor("manager"), kind="sales", data=_bad_sales(world), filename="s.csv", mode="good_rows_only"
+    )
     assert report.applied and report.created == 2 and report.bad_rows == 4
     assert set(Sale.objects.values_list("external_id", flat=True)) == {"OK-1", "OK-2"}
 
@@ -133,8 +151,9 @@ def test_it_does_not_let_an_import_overwrite_a_record_outside_scope(world):
 def test_it_imports_contacts_and_interactions_and_moves_follow_ups(world):
     customer = world.one.customers["manager"]
     contacts = f"客户编号,联系人,职务,手机,是否决策人\n{customer.external_id},李总,总经理,13800000000,是\n"
-    report = import_apply(actor=world.one.actor("manager"), kind="contacts", data=contacts.encode("gbk"),
-                          filename="c.csv")
+    report = import_apply(
+        actor=world.one.actor("manager"), kind="contacts", data=contacts.encode("gbk"), filename="c.csv"
+    )
     assert report.created == 1 and Contact.objects.get(name="李总").is_decision_maker
     visits = f"客户编号,日期,方式,内容\n{customer.external_id},2026/5/20,拜访,年度回访\n"
     for _ in range(2):  # the same file twice: one visit
@@ -157,7 +176,7 @@ def test_it_refuses_a_file_whose_name_and_content_disagree(world):
 
 def test_it_neutralises_formulas_in_exports(world, tmp_path):
     customer = world.one.customers["manager"]
-    customer.name = "=HYPERLINK(\"http://evil\")"
+    customer.name = '=HYPERLINK("http://evil")'
     customer.needs = "+1 call me"
     customer.save()
     path = tmp_path / "customers.csv"
@@ -167,14 +186,15 @@ def test_it_neutralises_formulas_in_exports(world, tmp_path):
     xlsx_path = tmp_path / "customers.xlsx"
     export_file("customers", str(xlsx_path), actor=world.one.actor("manager"))
     sheet = openpyxl.load_workbook(xlsx_path).active
-    assert sheet.cell(row=2, column=2).value == "'=HYPERLINK(\"http://evil\")"
+    assert sheet.cell(row=2, column=2).value == '\'=HYPERLINK("http://evil")'
 
 
 def test_it_round_trips_an_export_through_import(world, tmp_path):
     path = tmp_path / "customers.xlsx"
     export_file("customers", str(path), actor=world.one.actor("lead"))
-    report = import_apply(actor=world.one.actor("lead"), kind="customers", data=path.read_bytes(),
-                          filename="customers.xlsx")
+    report = import_apply(
+        actor=world.one.actor("lead"), kind="customers", data=path.read_bytes(), filename="customers.xlsx"
+    )
     assert report.errors == [] and report.updated == 4 and report.created == 0
 
 

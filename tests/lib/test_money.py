@@ -26,14 +26,17 @@ def test_it_reads_what_it_writes(minor):
     assert to_minor(parse_amount(text)) == minor
 
 
-@pytest.mark.parametrize("minor,language,short,expected", [
-    (12_350_000, "zh-hans", True, "¥12.35万"),
-    (12_000_000_000, "zh-hans", True, "¥1.20亿"),
-    (12_350_000, "en", False, "¥123,500.00"),
-    (120_000_000, "en", True, "¥1.2M"),
-    (12_350_000, "en", True, "¥123.5K"),
-    (-50_000, "zh-hans", True, "-¥500"),
-])
+@pytest.mark.parametrize(
+    "minor,language,short,expected",
+    [
+        (12_350_000, "zh-hans", True, "¥12.35万"),
+        (12_000_000_000, "zh-hans", True, "¥1.20亿"),
+        (12_350_000, "en", False, "¥123,500.00"),
+        (120_000_000, "en", True, "¥1.2M"),
+        (12_350_000, "en", True, "¥123.5K"),
+        (-50_000, "zh-hans", True, "-¥500"),
+    ],
+)
 def test_it_formats_amounts_for_each_language(minor, language, short, expected):
     assert format_amount(minor, "CNY", language, short=short) == expected
 

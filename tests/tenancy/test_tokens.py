@@ -27,8 +27,12 @@ def test_it_needs_no_csrf_token_with_a_bearer_token(world, client):
     from pacekeeper.tenancy.services import api_token_create
 
     _token, secret = api_token_create(user=world.one.manager, name="script")
-    response = client.post("/api/v1/customers", {"name": "Via token", "external_id": "T-1"},
-                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = client.post(
+        "/api/v1/customers",
+        {"name": "Via token", "external_id": "T-1"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
     assert response.status_code == 201
 
 

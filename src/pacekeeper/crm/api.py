@@ -63,8 +63,19 @@ def customers_transfer(request, payload: schemas.TransferIn):
     return {"moved": moved}
 
 
-def _register(*, path: str, model, schema_in, schema_patch, schema_out, save, arg: str, date_field: str | None,
-              related: tuple[str, ...] = (), prefetch: tuple[str, ...] = ()) -> None:
+def _register(
+    *,
+    path: str,
+    model,
+    schema_in,
+    schema_patch,
+    schema_out,
+    save,
+    arg: str,
+    date_field: str | None,
+    related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
+) -> None:
     """List, read, create and update routes for one kind of row that hangs off a customer."""
     tag = [model._meta.verbose_name_plural.title()]
 
@@ -73,8 +84,13 @@ def _register(*, path: str, model, schema_in, schema_patch, schema_out, save, ar
 
     @router.get(f"/{path}", response=list[schema_out], tags=tag, operation_id=f"{path}_list")
     @paginate(Page)
-    def list_rows(request, customer: int | None = None, manager: int | None = None,
-                  since: dt.date | None = None, until: dt.date | None = None):
+    def list_rows(
+        request,
+        customer: int | None = None,
+        manager: int | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ):
         rows = scoped(request)
         if customer:
             rows = rows.filter(customer_id=customer)
@@ -100,15 +116,54 @@ def _register(*, path: str, model, schema_in, schema_patch, schema_out, save, ar
         return save(actor=request.actor, changes=payload.dict(exclude_unset=True), **{arg: row})
 
 
-_register(path="contacts", model=Contact, schema_in=schemas.ContactIn, schema_patch=schemas.ContactPatch,
-          schema_out=schemas.ContactOut, save=services.contact_save, arg="contact", date_field=None)
-_register(path="interactions", model=Interaction, schema_in=schemas.InteractionIn,
-          schema_patch=schemas.InteractionPatch, schema_out=schemas.InteractionOut, save=services.interaction_save,
-          arg="interaction", date_field="occurred_at__date", prefetch=("contacts",))
-_register(path="sales", model=Sale, schema_in=schemas.SaleIn, schema_patch=schemas.SalePatch,
-          schema_out=schemas.SaleOut, save=services.sale_save, arg="sale", date_field="ordered_on")
-_register(path="contracts", model=Contract, schema_in=schemas.ContractIn, schema_patch=schemas.ContractPatch,
-          schema_out=schemas.ContractOut, save=services.contract_save, arg="contract", date_field="starts_on")
-_register(path="opportunities", model=Opportunity, schema_in=schemas.OpportunityIn,
-          schema_patch=schemas.OpportunityPatch, schema_out=schemas.OpportunityOut, save=services.opportunity_save,
-          arg="opportunity", date_field="expected_close_on")
+_register(
+    path="contacts",
+    model=Contact,
+    schema_in=schemas.ContactIn,
+    schema_patch=schemas.ContactPatch,
+    schema_out=schemas.ContactOut,
+    save=services.contact_save,
+    arg="contact",
+    date_field=None,
+)
+_register(
+    path="interactions",
+    model=Interaction,
+    schema_in=schemas.InteractionIn,
+    schema_patch=schemas.InteractionPatch,
+    schema_out=schemas.InteractionOut,
+    save=services.interaction_save,
+    arg="interaction",
+    date_field="occurred_at__date",
+    prefetch=("contacts",),
+)
+_register(
+    path="sales",
+    model=Sale,
+    schema_in=schemas.SaleIn,
+    schema_patch=schemas.SalePatch,
+    schema_out=schemas.SaleOut,
+    save=services.sale_save,
+    arg="sale",
+    date_field="ordered_on",
+)
+_register(
+    path="contracts",
+    model=Contract,
+    schema_in=schemas.ContractIn,
+    schema_patch=schemas.ContractPatch,
+    schema_out=schemas.ContractOut,
+    save=services.contract_save,
+    arg="contract",
+    date_field="starts_on",
+)
+_register(
+    path="opportunities",
+    model=Opportunity,
+    schema_in=schemas.OpportunityIn,
+    schema_patch=schemas.OpportunityPatch,
+    schema_out=schemas.OpportunityOut,
+    save=services.opportunity_save,
+    arg="opportunity",
+    date_field="expected_close_on",
+)

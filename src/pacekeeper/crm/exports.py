@@ -83,8 +83,12 @@ EXPORT_COLUMNS: dict[str, list[ExportColumn]] = {
     ],
 }
 EXPORT_MODELS = {"customers": Customer, "contacts": Contact, "sales": Sale, "interactions": Interaction}
-EXPORT_RELATED = {"customers": ("owner",), "contacts": ("customer",), "sales": ("customer", "manager"),
-                  "interactions": ("customer", "manager")}
+EXPORT_RELATED = {
+    "customers": ("owner",),
+    "contacts": ("customer",),
+    "sales": ("customer", "manager"),
+    "interactions": ("customer", "manager"),
+}
 
 
 def export_queryset(kind: str, actor: Actor) -> QuerySet:
@@ -92,7 +96,9 @@ def export_queryset(kind: str, actor: Actor) -> QuerySet:
     return EXPORT_MODELS[kind].objects.visible_to(actor).select_related(*EXPORT_RELATED[kind]).order_by("pk")
 
 
-def export_table(kind: str, rows: QuerySet, *, actor: Actor, language: str | None = None) -> tuple[list[str], Iterator[list]]:
+def export_table(
+    kind: str, rows: QuerySet, *, actor: Actor, language: str | None = None
+) -> tuple[list[str], Iterator[list]]:
     columns = EXPORT_COLUMNS[kind]
     zone = ZoneInfo(actor.org.time_zone)
     chinese = (language or get_language() or "").startswith("zh")
@@ -112,8 +118,10 @@ def export_table(kind: str, rows: QuerySet, *, actor: Actor, language: str | Non
 
 def _stringify(rows: Iterator[list]) -> Iterator[list]:
     for row in rows:
-        yield ["" if value is None else (value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value))
-               for value in row]
+        yield [
+            "" if value is None else (value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value))
+            for value in row
+        ]
 
 
 def export_response(kind: str, rows: QuerySet, file_format: str, *, actor: Actor):

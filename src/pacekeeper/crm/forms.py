@@ -32,8 +32,9 @@ class CustomerForm(forms.ModelForm):
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("All tiers"))] + Tier.choices)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses"))] + Customer.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses"))] + Customer.Status.choices
+    )
     owner = forms.TypedChoiceField(label=_("Account manager"), required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     sort = forms.CharField(required=False)
@@ -52,8 +53,9 @@ class ContactForm(forms.ModelForm):
 class InteractionForm(forms.ModelForm):
     """The three-tap visit log: kind, note, save — the rest is optional."""
 
-    contacts = forms.TypedMultipleChoiceField(label=_("With"), coerce=int, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    contacts = forms.TypedMultipleChoiceField(
+        label=_("With"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Interaction

@@ -64,9 +64,16 @@ class ImportReport:
         return self.total - self.bad_rows
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "total": self.total, "created": self.created, "updated": self.updated,
-                "skipped": self.skipped, "bad_rows": self.bad_rows, "applied": self.applied,
-                "errors": [error.as_dict() for error in self.errors]}
+        return {
+            "kind": self.kind,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "bad_rows": self.bad_rows,
+            "applied": self.applied,
+            "errors": [error.as_dict() for error in self.errors],
+        }
 
 
 class CellError(Exception):
@@ -77,6 +84,7 @@ class CellError(Exception):
 
 # --- columns -----------------------------------------------------------------------------------
 # Each kind lists its fields with the headers people use for them, in English and Chinese.
+
 
 @dataclass(frozen=True)
 class Column:
@@ -103,7 +111,11 @@ CUSTOMER_COLUMNS = _columns(
     Column("needs", ("needs", "notes", "需求", "需求与偏好", "备注")),
 )
 CONTACT_COLUMNS = _columns(
-    Column("customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码", "客户"), True),
+    Column(
+        "customer",
+        ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码", "客户"),
+        True,
+    ),
     Column("name", ("name", "contact", "联系人", "姓名"), True),
     Column("external_id", ("external_id", "external id", "联系人编号")),
     Column("title", ("title", "职务", "职位")),
@@ -114,7 +126,9 @@ CONTACT_COLUMNS = _columns(
 )
 SALE_COLUMNS = _columns(
     Column("external_id", ("external_id", "order", "order no", "order_no", "订单号", "订单编号", "单号"), True),
-    Column("customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码"), True),
+    Column(
+        "customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码"), True
+    ),
     Column("ordered_on", ("ordered_on", "order date", "date", "下单日期", "订单日期", "日期"), True),
     Column("amount", ("amount", "金额", "销售额", "订单金额"), True),
     Column("margin", ("margin", "gross margin", "毛利", "毛利额")),
@@ -123,7 +137,9 @@ SALE_COLUMNS = _columns(
     Column("manager", ("manager", "account manager", "客户经理", "负责人")),
 )
 INTERACTION_COLUMNS = _columns(
-    Column("customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码"), True),
+    Column(
+        "customer", ("customer", "customer_external_id", "customer external id", "客户编号", "统一社会信用代码"), True
+    ),
     Column("occurred_at", ("occurred_at", "when", "date", "日期", "时间", "拜访日期"), True),
     Column("kind", ("kind", "type", "方式", "类型", "互动方式")),
     Column("summary", ("summary", "note", "内容", "摘要", "纪要"), True),
@@ -133,10 +149,18 @@ INTERACTION_COLUMNS = _columns(
     Column("external_id", ("external_id", "external id", "记录编号")),
     Column("manager", ("manager", "account manager", "客户经理", "负责人")),
 )
-KIND_COLUMNS = {"customers": CUSTOMER_COLUMNS, "contacts": CONTACT_COLUMNS, "sales": SALE_COLUMNS,
-                "interactions": INTERACTION_COLUMNS}
-KIND_LABELS = {"customers": gettext_lazy("Customers"), "contacts": gettext_lazy("Contacts"),
-               "sales": gettext_lazy("Sales"), "interactions": gettext_lazy("Interactions")}
+KIND_COLUMNS = {
+    "customers": CUSTOMER_COLUMNS,
+    "contacts": CONTACT_COLUMNS,
+    "sales": SALE_COLUMNS,
+    "interactions": INTERACTION_COLUMNS,
+}
+KIND_LABELS = {
+    "customers": gettext_lazy("Customers"),
+    "contacts": gettext_lazy("Contacts"),
+    "sales": gettext_lazy("Sales"),
+    "interactions": gettext_lazy("Interactions"),
+}
 
 
 def _normalise_header(text: object) -> str:
@@ -160,6 +184,7 @@ def map_headers(kind: str, header: list) -> dict[str, int]:
 
 # --- cell readers ------------------------------------------------------------------------------
 
+
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -176,16 +201,49 @@ def _choice(column: str, value: object, choices, aliases: dict[str, str]) -> str
             return choice_value
     if text in aliases:
         return aliases[text]
-    raise CellError(column, value, _("Unknown value; use one of: %(values)s") % {"values": ", ".join(v for v, _l in choices)})
+    raise CellError(
+        column, value, _("Unknown value; use one of: %(values)s") % {"values": ", ".join(v for v, _l in choices)}
+    )
 
 
-TIER_ALIASES = {"战略": "strategic", "战略客户": "strategic", "重点": "key", "重点客户": "key", "标准": "standard",
-                "普通": "standard", "标准客户": "standard", "中小": "sme", "中小企业": "sme", "小微": "sme"}
-STATUS_ALIASES = {"潜在": "prospect", "潜在客户": "prospect", "活跃": "active", "合作中": "active",
-                  "休眠": "dormant", "沉睡": "dormant", "流失": "lost", "已流失": "lost"}
-SALE_STATUS_ALIASES = {"已确认": "confirmed", "确认": "confirmed", "成交": "confirmed", "已取消": "cancelled", "取消": "cancelled"}
-KIND_ALIASES = {"拜访": "visit", "上门拜访": "visit", "电话": "call", "邮件": "email", "会议": "meeting",
-                "微信": "wechat", "其他": "other"}
+TIER_ALIASES = {
+    "战略": "strategic",
+    "战略客户": "strategic",
+    "重点": "key",
+    "重点客户": "key",
+    "标准": "standard",
+    "普通": "standard",
+    "标准客户": "standard",
+    "中小": "sme",
+    "中小企业": "sme",
+    "小微": "sme",
+}
+STATUS_ALIASES = {
+    "潜在": "prospect",
+    "潜在客户": "prospect",
+    "活跃": "active",
+    "合作中": "active",
+    "休眠": "dormant",
+    "沉睡": "dormant",
+    "流失": "lost",
+    "已流失": "lost",
+}
+SALE_STATUS_ALIASES = {
+    "已确认": "confirmed",
+    "确认": "confirmed",
+    "成交": "confirmed",
+    "已取消": "cancelled",
+    "取消": "cancelled",
+}
+KIND_ALIASES = {
+    "拜访": "visit",
+    "上门拜访": "visit",
+    "电话": "call",
+    "邮件": "email",
+    "会议": "meeting",
+    "微信": "wechat",
+    "其他": "other",
+}
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "x"}
 
 
@@ -216,6 +274,7 @@ def _amount(column: str, value: object, currency: str, *, required: bool = False
 
 # --- reference maps ----------------------------------------------------------------------------
 
+
 @dataclass
 class References:
     """Everything a row may point at, loaded once per import, already scoped to the actor."""
@@ -227,7 +286,9 @@ class References:
     def load(cls, actor: Actor, *, with_customers: bool = True) -> References:
         customers = {}
         if with_customers:
-            rows = Customer.objects.visible_to(actor).exclude(external_id="").values_list("external_id", "pk", "owner_id")
+            rows = (
+                Customer.objects.visible_to(actor).exclude(external_id="").values_list("external_id", "pk", "owner_id")
+            )
             customers = {external_id: (pk, owner) for external_id, pk, owner in rows.iterator(chunk_size=20000)}
         managers: dict[str, int] = {}
         people = User.objects.visible_to(actor).filter(is_active=True, role__in=(Role.MANAGER, Role.LEAD))
@@ -259,13 +320,16 @@ class References:
 
 # --- the two passes ----------------------------------------------------------------------------
 
+
 @dataclass
 class ParsedRow:
     row: int
     values: dict
 
 
-def _parse_all(kind: str, data: bytes, filename: str, actor: Actor, refs: References) -> tuple[list[ParsedRow], ImportReport]:
+def _parse_all(
+    kind: str, data: bytes, filename: str, actor: Actor, refs: References
+) -> tuple[list[ParsedRow], ImportReport]:
     rows = read_rows(data, filename)
     try:
         header = next(iter(rows))
@@ -289,8 +353,14 @@ def _parse_all(kind: str, data: bytes, filename: str, actor: Actor, refs: Refere
         external_id = values.get("external_id")
         if external_id:
             if external_id in seen_ids:
-                report.errors.append(RowError(number, "external_id", external_id,
-                                              _("Repeats row %(row)d of this file.") % {"row": seen_ids[external_id]}))
+                report.errors.append(
+                    RowError(
+                        number,
+                        "external_id",
+                        external_id,
+                        _("Repeats row %(row)d of this file.") % {"row": seen_ids[external_id]},
+                    )
+                )
                 continue
             seen_ids[external_id] = number
         parsed.append(ParsedRow(number, values))
@@ -397,8 +467,12 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
     }
 
 
-ROW_PARSERS = {"customers": _parse_customer, "contacts": _parse_contact, "sales": _parse_sale,
-               "interactions": _parse_interaction}
+ROW_PARSERS = {
+    "customers": _parse_customer,
+    "contacts": _parse_contact,
+    "sales": _parse_sale,
+    "interactions": _parse_interaction,
+}
 
 
 def import_check(*, actor: Actor, kind: str, data: bytes, filename: str = "") -> ImportReport:
@@ -410,7 +484,9 @@ def import_check(*, actor: Actor, kind: str, data: bytes, filename: str = "") ->
     return report
 
 
-def import_apply(*, actor: Actor, kind: str, data: bytes, filename: str = "", mode: str = "all_or_nothing") -> ImportReport:
+def import_apply(
+    *, actor: Actor, kind: str, data: bytes, filename: str = "", mode: str = "all_or_nothing"
+) -> ImportReport:
     """Validate and write. In all-or-nothing mode any bad row means nothing is written."""
     require_writer(actor)
     if kind not in KIND_COLUMNS:
@@ -434,9 +510,10 @@ def import_apply(*, actor: Actor, kind: str, data: bytes, filename: str = "", mo
 
 # --- writers -----------------------------------------------------------------------------------
 
+
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _existing(queryset, key: str, values: Iterable[str]) -> dict[str, int]:
@@ -454,14 +531,16 @@ def _visible_pks(scoped_queryset, pks: Iterable[int]) -> set[int]:
 
 
 def _outside_scope(row: ParsedRow) -> RowError:
-    return RowError(row.row, "external_id", row.values["external_id"],
-                    _("This external id belongs to a record outside your scope."))
+    return RowError(
+        row.row, "external_id", row.values["external_id"], _("This external id belongs to a record outside your scope.")
+    )
 
 
 def _write_customers(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
     intervals = services.follow_up_intervals(actor.org_id)
-    existing_ids = _existing(Customer.objects.filter(org_id=actor.org_id), "external_id",
-                             (row.values["external_id"] for row in parsed))
+    existing_ids = _existing(
+        Customer.objects.filter(org_id=actor.org_id), "external_id", (row.values["external_id"] for row in parsed)
+    )
     visible = _visible_pks(Customer.objects.visible_to(actor), existing_ids.values())
     existing = Customer.objects.visible_to(actor).in_bulk(list(visible))
     new, changed = [], []
@@ -486,15 +565,21 @@ def _write_customers(actor: Actor, parsed: list[ParsedRow], report: ImportReport
             customer.next_due_on = services.next_due(customer, intervals)
             changed.append(customer)
     Customer.objects.bulk_create(new, batch_size=1000)
-    Customer.objects.bulk_update(changed, ["name", "industry", "tier", "region", "status", "source", "created_on",
-                                           "needs", "next_due_on"], batch_size=1000)
+    Customer.objects.bulk_update(
+        changed,
+        ["name", "industry", "tier", "region", "status", "source", "created_on", "needs", "next_due_on"],
+        batch_size=1000,
+    )
     report.created, report.updated = len(new), len(changed)
 
 
 def _write_contacts(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
     """Contacts match an existing one by external id, else by (customer, name)."""
-    by_external = _existing(Contact.objects.filter(org_id=actor.org_id), "external_id",
-                            (row.values["external_id"] for row in parsed if row.values["external_id"]))
+    by_external = _existing(
+        Contact.objects.filter(org_id=actor.org_id),
+        "external_id",
+        (row.values["external_id"] for row in parsed if row.values["external_id"]),
+    )
     scoped = Contact.objects.visible_to(actor)
     customer_ids = {row.values["customer"] for row in parsed}
     by_name = {(c.customer_id, c.name): c for c in scoped.filter(customer_id__in=customer_ids)}
@@ -516,18 +601,31 @@ def _write_contacts(actor: Actor, parsed: list[ParsedRow], report: ImportReport)
             setattr(contact, name, value)
         changed.append(contact)
     Contact.objects.bulk_create(new, batch_size=1000)
-    Contact.objects.bulk_update(changed, ["customer_id", "name", "external_id", "title", "phone", "email",
-                                          "wechat_id", "is_decision_maker"], batch_size=1000)
+    Contact.objects.bulk_update(
+        changed,
+        ["customer_id", "name", "external_id", "title", "phone", "email", "wechat_id", "is_decision_maker"],
+        batch_size=1000,
+    )
     report.created, report.updated = len(new), len(changed)
 
 
-SALE_COLUMNS_DB = ("org_id", "customer_id", "manager_id", "external_id", "ordered_on", "product_line",
-                   "amount_minor", "margin_minor", "status")
+SALE_COLUMNS_DB = (
+    "org_id",
+    "customer_id",
+    "manager_id",
+    "external_id",
+    "ordered_on",
+    "product_line",
+    "amount_minor",
+    "margin_minor",
+    "status",
+)
 
 
 def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
-    existing = _existing(Sale.objects.filter(org_id=actor.org_id), "external_id",
-                         (row.values["external_id"] for row in parsed))
+    existing = _existing(
+        Sale.objects.filter(org_id=actor.org_id), "external_id", (row.values["external_id"] for row in parsed)
+    )
     visible = _visible_pks(Sale.objects.visible_to(actor), existing.values())
     new_rows, changed = [], []
     for row in parsed:
@@ -536,15 +634,27 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
         if pk is not None and pk not in visible:
             report.errors.append(_outside_scope(row))
             continue
-        record = (actor.org_id, values["customer"], values["manager"], values["external_id"], values["ordered_on"],
-                  values["product_line"], values["amount_minor"], values["margin_minor"], values["status"])
+        record = (
+            actor.org_id,
+            values["customer"],
+            values["manager"],
+            values["external_id"],
+            values["ordered_on"],
+            values["product_line"],
+            values["amount_minor"],
+            values["margin_minor"],
+            values["status"],
+        )
         if pk is None:
             new_rows.append(record)
         else:
             changed.append(Sale(pk=pk, **dict(zip(SALE_COLUMNS_DB, record, strict=True))))
     insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
-    Sale.objects.bulk_update(changed, ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor",
-                                       "margin_minor", "status"], batch_size=2000)
+    Sale.objects.bulk_update(
+        changed,
+        ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor", "margin_minor", "status"],
+        batch_size=2000,
+    )
     report.created, report.updated = len(new_rows), len(changed)
 
 
@@ -585,13 +695,17 @@ def _value_adapter():
 def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
     """Interactions match by external id when given; otherwise by (customer, time, kind), so the
     same export imported twice does not double the visits."""
-    by_external = _existing(Interaction.objects.filter(org_id=actor.org_id), "external_id",
-                            (row.values["external_id"] for row in parsed if row.values["external_id"]))
+    by_external = _existing(
+        Interaction.objects.filter(org_id=actor.org_id),
+        "external_id",
+        (row.values["external_id"] for row in parsed if row.values["external_id"]),
+    )
     visible = _visible_pks(Interaction.objects.visible_to(actor), by_external.values())
     customer_ids = {row.values["customer"] for row in parsed}
     by_moment = {
         (customer_id, moment, kind): pk
-        for customer_id, moment, kind, pk in Interaction.objects.visible_to(actor).filter(customer_id__in=customer_ids)
+        for customer_id, moment, kind, pk in Interaction.objects.visible_to(actor)
+        .filter(customer_id__in=customer_ids)
         .values_list("customer_id", "occurred_at", "kind", "pk")
     }
     new, changed = [], []
@@ -611,11 +725,18 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         day = values["occurred_at"].astimezone(zone).date()
         latest[values["customer_id"]] = max(day, latest.get(values["customer_id"], day))
     Interaction.objects.bulk_create(new, batch_size=1000)
-    Interaction.objects.bulk_update(changed, ["manager_id", "occurred_at", "kind", "summary", "outcome", "next_step",
-                                              "next_step_on", "external_id"], batch_size=1000)
+    Interaction.objects.bulk_update(
+        changed,
+        ["manager_id", "occurred_at", "kind", "summary", "outcome", "next_step", "next_step_on", "external_id"],
+        batch_size=1000,
+    )
     services.customers_record_contacts(org_id=actor.org_id, latest=latest)
     report.created, report.updated = len(new), len(changed)
 
 
-WRITERS = {"customers": _write_customers, "contacts": _write_contacts, "sales": _write_sales,
-           "interactions": _write_interactions}
+WRITERS = {
+    "customers": _write_customers,
+    "contacts": _write_contacts,
+    "sales": _write_sales,
+    "interactions": _write_interactions,
+}

@@ -38,7 +38,9 @@ def import_upload(request: HttpRequest):
         messages.error(request, _("Choose what to import and a file."))
         return render(request, "crm/import_upload.html", context, status=400)
     if upload.size > settings.IMPORT_MAX_BYTES:
-        messages.error(request, _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20})
+        messages.error(
+            request, _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}
+        )
         return render(request, "crm/import_upload.html", context, status=413)
     token = secrets.token_hex(16)
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
@@ -69,10 +71,19 @@ def import_preview(request: HttpRequest, token: str):
     except ValidationFailed as error:
         messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
         return redirect(f"{reverse('crm:import_upload')}?kind={kind}")
-    return render(request, "crm/import_preview.html", {
-        "report": report, "kind": kind, "kind_label": KIND_LABELS[kind], "filename": filename, "token": token,
-        "modes": MODES, "errors": report.errors[:500],
-    })
+    return render(
+        request,
+        "crm/import_preview.html",
+        {
+            "report": report,
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "filename": filename,
+            "token": token,
+            "modes": MODES,
+            "errors": report.errors[:500],
+        },
+    )
 
 
 @actor_required

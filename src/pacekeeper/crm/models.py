@@ -58,7 +58,9 @@ class Customer(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=200)
     external_id = models.CharField(
-        _("external id"), max_length=64, blank=True,
+        _("external id"),
+        max_length=64,
+        blank=True,
         help_text=_("Unified social credit code or another id from your systems; unique in your organisation."),
     )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
@@ -83,8 +85,11 @@ class Customer(models.Model):
         indexes = [models.Index(fields=["org", "owner", "next_due_on"]), models.Index(fields=["org", "name"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="customer_external_id_unique_per_org",
-                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
+                fields=["org", "external_id"],
+                condition=~Q(external_id=""),
+                name="customer_external_id_unique_per_org",
+                violation_error_code="external_id_taken",
+                violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
 
@@ -98,7 +103,9 @@ class ContactQuerySet(ScopedQuerySet):
 
 class Contact(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
+    )
     external_id = models.CharField(_("external id"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(_("title"), max_length=100, blank=True)
@@ -115,8 +122,11 @@ class Contact(models.Model):
         ordering = ["-is_decision_maker", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="contact_external_id_unique_per_org",
-                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
+                fields=["org", "external_id"],
+                condition=~Q(external_id=""),
+                name="contact_external_id_unique_per_org",
+                violation_error_code="external_id_taken",
+                violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
 
@@ -140,7 +150,9 @@ class Interaction(models.Model):
         OTHER = "other", _("Other")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer")
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
     )
@@ -166,10 +178,16 @@ class Interaction(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="interaction_external_id_unique_per_org",
-                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
+                fields=["org", "external_id"],
+                condition=~Q(external_id=""),
+                name="interaction_external_id_unique_per_org",
+                violation_error_code="external_id_taken",
+                violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
 
 
 class FollowUpPolicy(models.Model):
@@ -184,6 +202,9 @@ class FollowUpPolicy(models.Model):
             models.UniqueConstraint(fields=["org", "tier"], name="follow_up_policy_unique_per_org_tier"),
             models.CheckConstraint(condition=Q(interval_days__gte=1), name="follow_up_interval_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()}: {self.interval_days}"
 
 
 class Sale(models.Model):
@@ -209,13 +230,22 @@ class Sale(models.Model):
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
         ordering = ["-ordered_on", "-pk"]
-        indexes = [models.Index(fields=["org", "ordered_on", "manager"]), models.Index(fields=["customer", "ordered_on"])]
+        indexes = [
+            models.Index(fields=["org", "ordered_on", "manager"]),
+            models.Index(fields=["customer", "ordered_on"]),
+        ]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="sale_external_id_unique_per_org",
-                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
+                fields=["org", "external_id"],
+                condition=~Q(external_id=""),
+                name="sale_external_id_unique_per_org",
+                violation_error_code="external_id_taken",
+                violation_error_message=EXTERNAL_ID_TAKEN,
             )
         ]
+
+    def __str__(self) -> str:
+        return self.external_id or f"#{self.pk}"
 
 
 class Contract(models.Model):
@@ -225,7 +255,9 @@ class Contract(models.Model):
         LOST = "lost", _("Lost")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("customer"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("customer")
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
     )
@@ -245,11 +277,17 @@ class Contract(models.Model):
         indexes = [models.Index(fields=["org", "ends_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="contract_external_id_unique_per_org",
-                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
+                fields=["org", "external_id"],
+                condition=~Q(external_id=""),
+                name="contract_external_id_unique_per_org",
+                violation_error_code="external_id_taken",
+                violation_error_message=EXTERNAL_ID_TAKEN,
             ),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"),
         ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Opportunity(models.Model):
@@ -266,7 +304,9 @@ class Opportunity(models.Model):
     STAGE_PROBABILITY = {"lead": 10, "qualified": 25, "proposal": 50, "negotiation": 75, "won": 100, "lost": 0}
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("customer"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("customer")
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
     )
@@ -287,11 +327,17 @@ class Opportunity(models.Model):
         indexes = [models.Index(fields=["org", "stage", "expected_close_on"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "external_id"], condition=~Q(external_id=""), name="opportunity_external_id_unique_per_org",
-                violation_error_code="external_id_taken", violation_error_message=EXTERNAL_ID_TAKEN,
+                fields=["org", "external_id"],
+                condition=~Q(external_id=""),
+                name="opportunity_external_id_unique_per_org",
+                violation_error_code="external_id_taken",
+                violation_error_message=EXTERNAL_ID_TAKEN,
             ),
             models.CheckConstraint(condition=Q(probability__lte=100), name="opportunity_probability_at_most_100"),
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def weighted_amount_minor(self) -> int:
@@ -320,3 +366,6 @@ class OwnershipTransfer(models.Model):
         verbose_name = _("ownership transfer")
         verbose_name_plural = _("ownership transfers")
         ordering = ["-transferred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_manager_id} → {self.to_manager_id}"

@@ -41,8 +41,11 @@ def customer_list(*, actor: Actor, filters: CustomerFilters | None = None) -> Qu
         words = filters.q.split()
         for word in words:
             customers = customers.filter(
-                Q(name__icontains=word) | Q(external_id__icontains=word) | Q(industry__icontains=word)
-                | Q(region__icontains=word) | Q(contacts__name__icontains=word)
+                Q(name__icontains=word)
+                | Q(external_id__icontains=word)
+                | Q(industry__icontains=word)
+                | Q(region__icontains=word)
+                | Q(contacts__name__icontains=word)
             )
         customers = customers.distinct()
     if filters.tier:
@@ -73,14 +76,19 @@ def customer_timeline(*, actor: Actor, customer: Customer, limit: int = 200) -> 
     Bounded: five queries whatever the history's length."""
     tz_today = actor.today()
     interactions = (
-        Interaction.objects.visible_to(actor).filter(customer=customer)
-        .select_related("manager").prefetch_related("contacts")[:limit]
+        Interaction.objects.visible_to(actor)
+        .filter(customer=customer)
+        .select_related("manager")
+        .prefetch_related("contacts")[:limit]
     )
     sales = Sale.objects.visible_to(actor).filter(customer=customer).select_related("manager")[:limit]
     contracts = Contract.objects.visible_to(actor).filter(customer=customer).select_related("manager")[:limit]
     opportunities = Opportunity.objects.visible_to(actor).filter(customer=customer).select_related("manager")[:limit]
-    transfers = OwnershipTransfer.objects.visible_to(actor).filter(customer=customer).select_related("from_manager", "to_manager")[:limit]
-
+    transfers = (
+        OwnershipTransfer.objects.visible_to(actor)
+        .filter(customer=customer)
+        .select_related("from_manager", "to_manager")[:limit]
+    )
 
     zone = ZoneInfo(actor.org.time_zone)
     entries = chain(
@@ -96,9 +104,14 @@ def customer_timeline(*, actor: Actor, customer: Customer, limit: int = 200) -> 
 def customer_summary(*, actor: Actor, customer: Customer) -> dict:
     """Lifetime and last-12-months sales of one customer (confirmed sales only)."""
     since = actor.today() - dt.timedelta(days=365)
-    totals = Sale.objects.visible_to(actor).filter(customer=customer, status=Sale.Status.CONFIRMED).aggregate(
-        lifetime=Sum("amount_minor"), last_year=Sum("amount_minor", filter=Q(ordered_on__gt=since)),
-        orders=Count("pk"),
+    totals = (
+        Sale.objects.visible_to(actor)
+        .filter(customer=customer, status=Sale.Status.CONFIRMED)
+        .aggregate(
+            lifetime=Sum("amount_minor"),
+            last_year=Sum("amount_minor", filter=Q(ordered_on__gt=since)),
+            orders=Count("pk"),
+        )
     )
     return {key: value or 0 for key, value in totals.items()}
 
@@ -110,7 +123,9 @@ def my_day(*, actor: Actor, limit: int = 50) -> dict:
     next_steps = (
         Interaction.objects.visible_to(actor)
         .filter(manager_id=actor.user_id, next_step_done=False, next_step_on__lte=today + dt.timedelta(days=7))
-        .exclude(next_step="").select_related("customer").order_by("next_step_on", "pk")
+        .exclude(next_step="")
+        .select_related("customer")
+        .order_by("next_step_on", "pk")
     )
     return {
         "today": today,
@@ -126,7 +141,8 @@ def follow_ups_by_manager(*, actor: Actor) -> list[dict]:
     """Due-today and overdue counts for every portfolio the actor sees, in one grouped query."""
     today = actor.today()
     rows = (
-        Customer.objects.visible_to(actor).exclude(status=Customer.Status.LOST)
+        Customer.objects.visible_to(actor)
+        .exclude(status=Customer.Status.LOST)
         .values("owner_id")
         .annotate(
             customers=Count("pk"),
@@ -146,13 +162,17 @@ def follow_ups_by_manager(*, actor: Actor) -> list[dict]:
 def pipeline(*, actor: Actor, owner: int | None = None) -> list[dict]:
     """Open opportunities by stage, with unweighted and weighted totals per stage."""
     opportunities = (
-        Opportunity.objects.visible_to(actor).filter(stage__in=Opportunity.OPEN_STAGES)
-        .select_related("customer", "manager").order_by("expected_close_on", "pk")
+        Opportunity.objects.visible_to(actor)
+        .filter(stage__in=Opportunity.OPEN_STAGES)
+        .select_related("customer", "manager")
+        .order_by("expected_close_on", "pk")
     )
     if owner:
         opportunities = opportunities.filter(manager_id=owner)
-    columns = {stage: {"stage": stage, "label": Opportunity.Stage(stage).label, "items": [], "total": 0, "weighted": 0}
-               for stage in Opportunity.OPEN_STAGES}
+    columns = {
+        stage: {"stage": stage, "label": Opportunity.Stage(stage).label, "items": [], "total": 0, "weighted": 0}
+        for stage in Opportunity.OPEN_STAGES
+    }
     for opportunity in opportunities[:2000]:
         column = columns[opportunity.stage]
         column["items"].append(opportunity)

@@ -38,6 +38,7 @@ PORTFOLIO_ROLES = (Role.MANAGER, Role.LEAD)
 
 # --- follow-up policy -------------------------------------------------------------------------
 
+
 def follow_up_intervals(org_id: int) -> dict[str, int]:
     intervals = {str(tier): days for tier, days in DEFAULT_FOLLOW_UP_DAYS.items()}
     intervals.update(FollowUpPolicy.objects.filter(org_id=org_id).values_list("tier", "interval_days"))
@@ -63,7 +64,9 @@ def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> Foll
     policy.interval_days = interval_days
     policy.save(update_fields=["interval_days"])
     audit_record(actor=actor, obj=policy, field="interval_days", before=before, after=interval_days)
-    customers = list(Customer.objects.filter(org_id=actor.org_id, tier=tier).only("pk", "tier", "created_on", "last_contacted_on"))
+    customers = list(
+        Customer.objects.filter(org_id=actor.org_id, tier=tier).only("pk", "tier", "created_on", "last_contacted_on")
+    )
     intervals = follow_up_intervals(actor.org_id)
     for customer in customers:
         customer.next_due_on = next_due(customer, intervals)
@@ -72,6 +75,7 @@ def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> Foll
 
 
 # --- shared save path ---------------------------------------------------------------------------
+
 
 def _assignable_manager(actor: Actor, user_id: int | None, *, field: str) -> User:
     """A portfolio holder the actor may hand work to: themselves, or anyone in their scope."""
@@ -167,11 +171,16 @@ def customers_transfer(*, actor: Actor, customer_ids: list[int], to_manager_id: 
     moving = [customer for customer in customers if customer.owner_id != to_manager.pk]
     for customer in moving:
         OwnershipTransfer.objects.create(
-            org_id=actor.org_id, customer=customer, from_manager_id=customer.owner_id,
-            to_manager=to_manager, reason=reason, transferred_by=actor.user,
+            org_id=actor.org_id,
+            customer=customer,
+            from_manager_id=customer.owner_id,
+            to_manager=to_manager,
+            reason=reason,
+            transferred_by=actor.user,
         )
-        audit_record(actor=actor, obj=customer, field="owner", before=customer.owner_id, after=to_manager.pk,
-                     reason=reason)
+        audit_record(
+            actor=actor, obj=customer, field="owner", before=customer.owner_id, after=to_manager.pk, reason=reason
+        )
     Customer.objects.filter(pk__in=[c.pk for c in moving]).update(owner=to_manager)
     Opportunity.objects.filter(customer__in=moving, stage__in=Opportunity.OPEN_STAGES).update(manager=to_manager)
     return len(moving)
@@ -198,8 +207,16 @@ def contact_save(*, actor: Actor, contact: Contact | None = None, changes: dict)
 
 # --- interactions -----------------------------------------------------------------------------
 
-INTERACTION_FIELDS = {"external_id", "kind", "occurred_at", "summary", "outcome", "next_step", "next_step_on",
-                      "next_step_done"}
+INTERACTION_FIELDS = {
+    "external_id",
+    "kind",
+    "occurred_at",
+    "summary",
+    "outcome",
+    "next_step",
+    "next_step_on",
+    "next_step_done",
+}
 
 
 @transaction.atomic
@@ -220,8 +237,9 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
         if len(contacts) != len(set(contact_ids)):
             raise ValidationFailed({"contacts": [_("Choose contacts of this customer.")]})
         interaction.contacts.set(contacts)
-    customers_record_contacts(org_id=actor.org_id,
-                              latest={interaction.customer_id: _local_date(actor, interaction.occurred_at)})
+    customers_record_contacts(
+        org_id=actor.org_id, latest={interaction.customer_id: _local_date(actor, interaction.occurred_at)}
+    )
     return interaction
 
 

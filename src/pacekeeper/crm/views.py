@@ -26,8 +26,12 @@ from .models import Customer, Interaction, Opportunity
 
 
 def _customer(request: HttpRequest, customer_id: int, *, for_write: bool = False) -> Customer:
-    return get_visible(Customer.objects.visible_to(request.actor).select_related("owner"), customer_id,
-                       actor=request.actor, for_write=for_write)
+    return get_visible(
+        Customer.objects.visible_to(request.actor).select_related("owner"),
+        customer_id,
+        actor=request.actor,
+        for_write=for_write,
+    )
 
 
 @actor_required
@@ -39,8 +43,11 @@ def customer_list(request: HttpRequest):
     if request.GET.get("format") in ("csv", "xlsx"):
         return export_response("customers", customers, request.GET["format"], actor=request.actor)
     context = {
-        "form": form, "page": paginate(request, customers), "sort": filters.sort,
-        "query": query_without(request, "page"), "query_unsorted": query_without(request, "page", "sort"),
+        "form": form,
+        "page": paginate(request, customers),
+        "sort": filters.sort,
+        "query": query_without(request, "page"),
+        "query_unsorted": query_without(request, "page", "sort"),
         "is_filtered": any(request.GET.get(k) for k in ("q", "tier", "status", "owner", "overdue")),
         "transfer_form": TransferForm(owners=owners),
     }
@@ -82,15 +89,19 @@ def customer_edit(request: HttpRequest, customer_id: int):
 def customer_detail(request: HttpRequest, customer_id: int):
     customer = _customer(request, customer_id)
     owners = selectors.portfolio_holders(actor=request.actor) if request.actor.role != "manager" else ()
-    return render(request, "crm/customer_detail.html", {
-        "customer": customer,
-        "contacts": customer.contacts.all(),
-        "timeline": selectors.customer_timeline(actor=request.actor, customer=customer),
-        "summary": selectors.customer_summary(actor=request.actor, customer=customer),
-        "contact_form": ContactForm(),
-        "transfer_form": TransferForm(owners=owners) if owners else None,
-        "opportunity_form": OpportunityForm(),
-    })
+    return render(
+        request,
+        "crm/customer_detail.html",
+        {
+            "customer": customer,
+            "contacts": customer.contacts.all(),
+            "timeline": selectors.customer_timeline(actor=request.actor, customer=customer),
+            "summary": selectors.customer_summary(actor=request.actor, customer=customer),
+            "contact_form": ContactForm(),
+            "transfer_form": TransferForm(owners=owners) if owners else None,
+            "opportunity_form": OpportunityForm(),
+        },
+    )
 
 
 @actor_required
@@ -134,8 +145,9 @@ def _date(request: HttpRequest, customer: Customer) -> str:
 @actor_required
 @require_POST
 def next_step_done(request: HttpRequest, interaction_id: int):
-    interaction = get_visible(Interaction.objects.visible_to(request.actor), interaction_id,
-                              actor=request.actor, for_write=True)
+    interaction = get_visible(
+        Interaction.objects.visible_to(request.actor), interaction_id, actor=request.actor, for_write=True
+    )
     services.interaction_save(actor=request.actor, interaction=interaction, changes={"next_step_done": True})
     if is_htmx(request):
         return HttpResponse("")
@@ -153,9 +165,12 @@ def customer_transfer(request: HttpRequest):
         messages.error(request, _("Choose the new account manager and give a reason."))
         return redirect(back) if back.startswith("/") else redirect("crm:customers")
     try:
-        moved = services.customers_transfer(actor=request.actor, customer_ids=customer_ids,
-                                            to_manager_id=form.cleaned_data["to_manager"],
-                                            reason=form.cleaned_data["reason"])
+        moved = services.customers_transfer(
+            actor=request.actor,
+            customer_ids=customer_ids,
+            to_manager_id=form.cleaned_data["to_manager"],
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationFailed as error:
         messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
     else:
@@ -179,19 +194,25 @@ def pipeline(request: HttpRequest):
     owner = request.GET.get("owner")
     columns = selectors.pipeline(actor=request.actor, owner=int(owner) if owner and owner.isdigit() else None)
     owners = selectors.portfolio_holders(actor=request.actor)
-    return render(request, "crm/pipeline.html", {"columns": columns, "owners": owners, "owner": owner,
-                                                 "stages": Opportunity.Stage.choices})
+    return render(
+        request,
+        "crm/pipeline.html",
+        {"columns": columns, "owners": owners, "owner": owner, "stages": Opportunity.Stage.choices},
+    )
 
 
 @actor_required
 @require_POST
 def opportunity_stage(request: HttpRequest, opportunity_id: int):
-    opportunity = get_visible(Opportunity.objects.visible_to(request.actor), opportunity_id,
-                              actor=request.actor, for_write=True)
+    opportunity = get_visible(
+        Opportunity.objects.visible_to(request.actor), opportunity_id, actor=request.actor, for_write=True
+    )
     form = StageForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Unknown stage."), status=400)
-    services.opportunity_save(actor=request.actor, opportunity=opportunity, changes={"stage": form.cleaned_data["stage"]})
+    services.opportunity_save(
+        actor=request.actor, opportunity=opportunity, changes={"stage": form.cleaned_data["stage"]}
+    )
     if is_htmx(request):
         return HttpResponse(status=204)
     return redirect("crm:pipeline")

@@ -21,7 +21,16 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from pacekeeper.crm.imports import insert_rows
-from pacekeeper.crm.models import DEFAULT_FOLLOW_UP_DAYS, Contact, Contract, Customer, Interaction, Opportunity, Sale, Tier
+from pacekeeper.crm.models import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    Contact,
+    Contract,
+    Customer,
+    Interaction,
+    Opportunity,
+    Sale,
+    Tier,
+)
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
 from . import names
@@ -63,9 +72,17 @@ def month_starts(until: dt.date, months: int) -> list[dt.date]:
     return starts
 
 
-def seed_organization(*, managers: int, customers: int, months: int, seed: int = 1, password: str = "pacekeeper",
-                      until: dt.date | None = None, org_name: str = "华信银行上海分行",
-                      team_size: int = MANAGERS_PER_TEAM) -> SeedResult:
+def seed_organization(
+    *,
+    managers: int,
+    customers: int,
+    months: int,
+    seed: int = 1,
+    password: str = "pacekeeper",
+    until: dt.date | None = None,
+    org_name: str = "华信银行上海分行",
+    team_size: int = MANAGERS_PER_TEAM,
+) -> SeedResult:
     rng = random.Random(seed)
     zone = ZoneInfo("Asia/Shanghai")
     until = until or dt.datetime.now(zone).date()
@@ -91,16 +108,30 @@ def _person_name(rng: random.Random) -> str:
 
 def _make_people(org, rng, hashed: str, count: int, start: dt.date, team_size: int) -> list[Manager]:
     def user(username: str, role: str, display: str) -> User:
-        return User(org=org, username=username, role=role, display_name=display, password=hashed,
-                    is_staff=role == Role.ADMIN, email=f"{username}@example.cn")
+        return User(
+            org=org,
+            username=username,
+            role=role,
+            display_name=display,
+            password=hashed,
+            is_staff=role == Role.ADMIN,
+            email=f"{username}@example.cn",
+        )
 
-    User.objects.bulk_create([user("admin", Role.ADMIN, "系统管理员"), user("director", Role.DIRECTOR, _person_name(rng)),
-                              user("analyst", Role.ANALYST, _person_name(rng))])
+    User.objects.bulk_create(
+        [
+            user("admin", Role.ADMIN, "系统管理员"),
+            user("director", Role.DIRECTOR, _person_name(rng)),
+            user("analyst", Role.ANALYST, _person_name(rng)),
+        ]
+    )
     team_count = max(1, math.ceil(count / team_size))
     branch_count = max(1, math.ceil(team_count / TEAMS_PER_BRANCH))
     branches = []
     for index in range(branch_count):
-        branch = Team.objects.create(org=org, name=f"{names.CITY_PREFIXES[index % 12]}分部{index + 1:02d}", kind=Team.Kind.BRANCH)
+        branch = Team.objects.create(
+            org=org, name=f"{names.CITY_PREFIXES[index % 12]}分部{index + 1:02d}", kind=Team.Kind.BRANCH
+        )
         branch.path = f"/{branch.pk}/"
         branch.save(update_fields=["path"])
         branches.append(branch)
@@ -118,8 +149,10 @@ def _make_people(org, rng, hashed: str, count: int, start: dt.date, team_size: i
         [user(f"am{index + 1:04d}", Role.MANAGER, _person_name(rng)) for index in range(count)]
     )
     joined = start - dt.timedelta(days=365)
-    memberships = [TeamMembership(org=org, team=team, user=lead, is_lead=True, started_on=joined)
-                   for team, lead in zip(teams, leads, strict=True)]
+    memberships = [
+        TeamMembership(org=org, team=team, user=lead, is_lead=True, started_on=joined)
+        for team, lead in zip(teams, leads, strict=True)
+    ]
     profiles, staff = [], []
     for index, member in enumerate(members):
         team = teams[index % team_count]
@@ -128,18 +161,30 @@ def _make_people(org, rng, hashed: str, count: int, start: dt.date, team_size: i
             # Some people change team half-way: their facts stay credited to the team of the day.
             moved_on = start + dt.timedelta(days=rng.randint(60, 300))
             other = teams[(teams.index(team) + 1) % len(teams)]
-            memberships.append(TeamMembership(org=org, team=team, user=member, started_on=joined,
-                                              ended_on=moved_on - dt.timedelta(days=1)))
+            memberships.append(
+                TeamMembership(
+                    org=org, team=team, user=member, started_on=joined, ended_on=moved_on - dt.timedelta(days=1)
+                )
+            )
             memberships.append(TeamMembership(org=org, team=other, user=member, started_on=moved_on))
         else:
             memberships.append(TeamMembership(org=org, team=team, user=member, started_on=joined))
-        profiles.append(AccountManagerProfile(
-            org=org, user=member, employee_no=f"E{index + 1:05d}", region=names.REGIONS[index % len(names.REGIONS)],
-            hired_on=joined - dt.timedelta(days=rng.randint(0, 2000)), capacity=rng.choice([40, 60, 80, 100]),
-        ))
+        profiles.append(
+            AccountManagerProfile(
+                org=org,
+                user=member,
+                employee_no=f"E{index + 1:05d}",
+                region=names.REGIONS[index % len(names.REGIONS)],
+                hired_on=joined - dt.timedelta(days=rng.randint(0, 2000)),
+                capacity=rng.choice([40, 60, 80, 100]),
+            )
+        )
         strength = math.exp(rng.gauss(0, 0.35))
-        staff.append(Manager(member.pk, strength, min(1.6, max(0.4, strength * math.exp(rng.gauss(0, 0.25)))),
-                             rng.gauss(0.10, 0.08)))
+        staff.append(
+            Manager(
+                member.pk, strength, min(1.6, max(0.4, strength * math.exp(rng.gauss(0, 0.25)))), rng.gauss(0.10, 0.08)
+            )
+        )
     TeamMembership.objects.bulk_create(memberships, batch_size=2000)
     AccountManagerProfile.objects.bulk_create(profiles, batch_size=2000)
     return staff
@@ -158,54 +203,141 @@ def _make_customers(org, rng, staff: list[Manager], count: int, start: dt.date, 
         industry, suffix = rng.choice(names.INDUSTRIES)
         name = f"{rng.choice(names.CITY_PREFIXES)}{rng.choice(names.BRAND_WORDS)}{suffix}有限公司"
         owner = staff[index % len(staff)] if index < len(staff) * 3 else rng.choice(staff)
-        created = start - dt.timedelta(days=rng.randint(0, 900)) if rng.random() < 0.8 else \
-            start + dt.timedelta(days=rng.randint(0, max(0, (until - start).days - 30)))
-        rows.append(Customer(
-            org=org, name=name, external_id=_credit_code(rng, index + 1), industry=industry,
-            tier=rng.choices(tiers, weights)[0], region=rng.choice(names.REGIONS), status=Customer.Status.ACTIVE,
-            owner_id=owner.user_id, source=rng.choice(names.SOURCES), created_on=created,
-            needs=rng.choice(["关注融资成本", "希望提升资金归集效率", "计划扩大海外业务", "对服务响应速度要求高", ""]),
-        ))
+        created = (
+            start - dt.timedelta(days=rng.randint(0, 900))
+            if rng.random() < 0.8
+            else start + dt.timedelta(days=rng.randint(0, max(0, (until - start).days - 30)))
+        )
+        rows.append(
+            Customer(
+                org=org,
+                name=name,
+                external_id=_credit_code(rng, index + 1),
+                industry=industry,
+                tier=rng.choices(tiers, weights)[0],
+                region=rng.choice(names.REGIONS),
+                status=Customer.Status.ACTIVE,
+                owner_id=owner.user_id,
+                source=rng.choice(names.SOURCES),
+                created_on=created,
+                needs=rng.choice(
+                    ["关注融资成本", "希望提升资金归集效率", "计划扩大海外业务", "对服务响应速度要求高", ""]
+                ),
+            )
+        )
     return Customer.objects.bulk_create(rows, batch_size=2000)
 
 
 def _make_contacts(org, rng, customers: list[Customer]) -> int:
     rows = []
-    for customer in customers:
+    for index, customer in enumerate(customers, start=1):
         for number in range(rng.choice([1, 1, 2, 2, 3])):
-            rows.append((org.pk, customer.pk, "", _person_name(rng), rng.choice(names.TITLES),
-                         f"13{rng.randint(100000000, 999999999)}", "", f"wx_{customer.pk}_{number}", number == 0))
-    insert_rows(Contact, ("org_id", "customer_id", "external_id", "name", "title", "phone", "email", "wechat_id",
-                          "is_decision_maker"), rows)
+            rows.append(
+                (
+                    org.pk,
+                    customer.pk,
+                    "",
+                    _person_name(rng),
+                    rng.choice(names.TITLES),
+                    f"13{rng.randint(100000000, 999999999)}",
+                    "",
+                    f"wx_{index}_{number}",
+                    number == 0,
+                )
+            )
+    insert_rows(
+        Contact,
+        ("org_id", "customer_id", "external_id", "name", "title", "phone", "email", "wechat_id", "is_decision_maker"),
+        rows,
+    )
     return len(rows)
 
 
-def _make_facts(org, rng, staff: list[Manager], customers: list[Customer], start: dt.date, until: dt.date,
-                zone: ZoneInfo) -> dict[str, int]:
+def _make_facts(
+    org, rng, staff: list[Manager], customers: list[Customer], start: dt.date, until: dt.date, zone: ZoneInfo
+) -> dict[str, int]:
     by_id = {manager.user_id: manager for manager in staff}
     interactions, sales, contracts, opportunities = [], [], [], []
     last_contact: dict[int, dt.date] = {}
     last_sale: dict[int, dt.date] = {}
     months = month_starts(until, (until.year - start.year) * 12 + until.month - start.month + 1)
-    for customer in customers:
+    for index, customer in enumerate(customers, start=1):
         manager = by_id[customer.owner_id]
         since = max(start, customer.created_on)
         _customer_interactions(rng, customer, manager, since, until, zone, interactions, last_contact)
-        _customer_sales(rng, customer, manager, months, since, until, sales, last_sale)
-        _customer_contracts(rng, customer, manager, since, until, contracts)
+        _customer_sales(rng, index, customer, manager, months, since, until, sales, last_sale)
+        _customer_contracts(rng, index, customer, manager, since, until, contracts)
         _customer_opportunities(rng, customer, manager, until, opportunities)
-    insert_rows(Interaction, ("org_id", "customer_id", "manager_id", "external_id", "kind", "occurred_at", "summary",
-                              "outcome", "next_step", "next_step_on", "next_step_done"),
-                [(org.pk, *row) for row in interactions])
-    insert_rows(Sale, ("org_id", "customer_id", "manager_id", "external_id", "ordered_on", "product_line",
-                       "amount_minor", "margin_minor", "status"), [(org.pk, *row) for row in sales])
-    insert_rows(Contract, ("org_id", "customer_id", "manager_id", "external_id", "title", "starts_on", "ends_on",
-                           "value_minor", "renewal"), [(org.pk, *row) for row in contracts])
-    insert_rows(Opportunity, ("org_id", "customer_id", "manager_id", "external_id", "name", "stage", "amount_minor",
-                              "probability", "expected_close_on", "closed_on"), [(org.pk, *row) for row in opportunities])
+    insert_rows(
+        Interaction,
+        (
+            "org_id",
+            "customer_id",
+            "manager_id",
+            "external_id",
+            "kind",
+            "occurred_at",
+            "summary",
+            "outcome",
+            "next_step",
+            "next_step_on",
+            "next_step_done",
+        ),
+        [(org.pk, *row) for row in interactions],
+    )
+    insert_rows(
+        Sale,
+        (
+            "org_id",
+            "customer_id",
+            "manager_id",
+            "external_id",
+            "ordered_on",
+            "product_line",
+            "amount_minor",
+            "margin_minor",
+            "status",
+        ),
+        [(org.pk, *row) for row in sales],
+    )
+    insert_rows(
+        Contract,
+        (
+            "org_id",
+            "customer_id",
+            "manager_id",
+            "external_id",
+            "title",
+            "starts_on",
+            "ends_on",
+            "value_minor",
+            "renewal",
+        ),
+        [(org.pk, *row) for row in contracts],
+    )
+    insert_rows(
+        Opportunity,
+        (
+            "org_id",
+            "customer_id",
+            "manager_id",
+            "external_id",
+            "name",
+            "stage",
+            "amount_minor",
+            "probability",
+            "expected_close_on",
+            "closed_on",
+        ),
+        [(org.pk, *row) for row in opportunities],
+    )
     _settle_customers(customers, last_contact, last_sale, until)
-    return {"interactions": len(interactions), "sales": len(sales), "contracts": len(contracts),
-            "opportunities": len(opportunities)}
+    return {
+        "interactions": len(interactions),
+        "sales": len(sales),
+        "contracts": len(contracts),
+        "opportunities": len(opportunities),
+    }
 
 
 def _customer_interactions(rng, customer, manager: Manager, since, until, zone, out: list, last_contact: dict) -> None:
@@ -217,9 +349,20 @@ def _customer_interactions(rng, customer, manager: Manager, since, until, zone, 
         moment = dt.datetime.combine(day, dt.time(rng.randint(9, 17), rng.choice([0, 15, 30, 45])), tzinfo=zone)
         has_step = rng.random() < 0.4
         step_on = day + dt.timedelta(days=rng.randint(2, 21)) if has_step else None
-        out.append((customer.pk, manager.user_id, "", kind, moment, rng.choice(names.SUMMARIES[kind]),
-                    rng.choice(names.OUTCOMES), rng.choice(names.NEXT_STEPS) if has_step else "", step_on,
-                    _step_done(rng, step_on, until)))
+        out.append(
+            (
+                customer.pk,
+                manager.user_id,
+                "",
+                kind,
+                moment,
+                rng.choice(names.SUMMARIES[kind]),
+                rng.choice(names.OUTCOMES),
+                rng.choice(names.NEXT_STEPS) if has_step else "",
+                step_on,
+                _step_done(rng, step_on, until),
+            )
+        )
         last_contact[customer.pk] = day
         day += dt.timedelta(days=max(1, int(rng.expovariate(1 / interval))))
 
@@ -233,7 +376,9 @@ def _step_done(rng, step_on: dt.date | None, until: dt.date) -> bool:
     return step_on < until and rng.random() < 0.5
 
 
-def _customer_sales(rng, customer, manager: Manager, months, since, until, out: list, last_sale: dict) -> None:
+def _customer_sales(
+    rng, index: int, customer, manager: Manager, months, since, until, out: list, last_sale: dict
+) -> None:
     chance, median, _share = TIER_PROFILE[customer.tier]
     first_year = months[0].year
     for month_start in months:
@@ -250,13 +395,23 @@ def _customer_sales(rng, customer, manager: Manager, months, since, until, out: 
         amount = int(round(yuan * 100))
         margin = int(round(amount * rng.uniform(0.12, 0.4)))
         status = Sale.Status.CANCELLED if rng.random() < 0.03 else Sale.Status.CONFIRMED
-        out.append((customer.pk, manager.user_id, f"SO{customer.pk:07d}{month_start:%y%m}", ordered,
-                    rng.choice(names.PRODUCT_LINES), amount, margin, status))
+        out.append(
+            (
+                customer.pk,
+                manager.user_id,
+                f"SO{index:07d}{month_start:%y%m}",
+                ordered,
+                rng.choice(names.PRODUCT_LINES),
+                amount,
+                margin,
+                status,
+            )
+        )
         if status == Sale.Status.CONFIRMED:
             last_sale[customer.pk] = max(ordered, last_sale.get(customer.pk, ordered))
 
 
-def _customer_contracts(rng, customer, manager: Manager, since, until, out: list) -> None:
+def _customer_contracts(rng, index: int, customer, manager: Manager, since, until, out: list) -> None:
     if customer.tier == Tier.SME and rng.random() < 0.7:
         return
     begin = since + dt.timedelta(days=rng.randint(0, 200))
@@ -264,12 +419,25 @@ def _customer_contracts(rng, customer, manager: Manager, since, until, out: list
     while begin <= until:
         ends = begin + dt.timedelta(days=364)
         chance = min(0.95, 0.7 * manager.strength)
-        outcome = Contract.Renewal.PENDING if ends >= until else (
-            Contract.Renewal.RENEWED if rng.random() < chance else Contract.Renewal.LOST)
+        outcome = (
+            Contract.Renewal.PENDING
+            if ends >= until
+            else (Contract.Renewal.RENEWED if rng.random() < chance else Contract.Renewal.LOST)
+        )
         value = int(TIER_PROFILE[customer.tier][1] * rng.uniform(2, 6)) * 100
         number += 1
-        out.append((customer.pk, manager.user_id, f"HT{customer.pk:07d}-{number}", f"{begin.year}年度服务协议",
-                    begin, ends, value, outcome))
+        out.append(
+            (
+                customer.pk,
+                manager.user_id,
+                f"HT{index:07d}-{number}",
+                f"{begin.year}年度服务协议",
+                begin,
+                ends,
+                value,
+                outcome,
+            )
+        )
         if outcome != Contract.Renewal.RENEWED:
             break
         begin = ends + dt.timedelta(days=1)
@@ -285,14 +453,25 @@ def _customer_opportunities(rng, customer, manager: Manager, until, out: list) -
         expected, closed_on = closed, closed
     else:
         expected, closed_on = until + dt.timedelta(days=rng.randint(-10, 120)), None
-    out.append((customer.pk, manager.user_id, "", rng.choice(names.OPPORTUNITY_NAMES), stage, amount,
-                Opportunity.STAGE_PROBABILITY[stage], expected, closed_on))
+    out.append(
+        (
+            customer.pk,
+            manager.user_id,
+            "",
+            rng.choice(names.OPPORTUNITY_NAMES),
+            stage,
+            amount,
+            Opportunity.STAGE_PROBABILITY[stage],
+            expected,
+            closed_on,
+        )
+    )
 
 
 def _settle_customers(customers: list[Customer], last_contact: dict, last_sale: dict, until: dt.date) -> None:
     """Derive each customer's status and follow-up dates from the history just generated."""
     half_year_ago = until - dt.timedelta(days=183)
-    for customer in customers:
+    for index, customer in enumerate(customers, start=1):
         customer.last_contacted_on = last_contact.get(customer.pk)
         base = customer.last_contacted_on or customer.created_on
         customer.next_due_on = base + dt.timedelta(days=DEFAULT_FOLLOW_UP_DAYS[customer.tier])
@@ -301,6 +480,6 @@ def _settle_customers(customers: list[Customer], last_contact: dict, last_sale: 
             customer.status = Customer.Status.PROSPECT
         elif sold < half_year_ago:
             customer.status = Customer.Status.DORMANT
-        if customer.pk % 37 == 0:
+        if index % 37 == 0:
             customer.status = Customer.Status.LOST
     Customer.objects.bulk_update(customers, ["last_contacted_on", "next_due_on", "status"], batch_size=2000)

@@ -6,7 +6,9 @@ from django.db import models
 from .models import AuditEntry
 
 
-def audit_record(*, actor, obj: models.Model, field: str, before: object, after: object, reason: str = "") -> AuditEntry:
+def audit_record(
+    *, actor, obj: models.Model, field: str, before: object, after: object, reason: str = ""
+) -> AuditEntry:
     return AuditEntry.objects.create(
         org_id=actor.org_id,
         actor_id=actor.user_id,

@@ -66,7 +66,9 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MANAGER)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     language = models.CharField(
-        _("language"), max_length=10, blank=True,
+        _("language"),
+        max_length=10,
+        blank=True,
         choices=[("", _("Follow the browser")), ("zh-hans", "简体中文"), ("en", "English")],
     )
 
@@ -168,9 +170,10 @@ class AccountManagerProfile(models.Model):
     class Meta:
         verbose_name = _("account manager profile")
         verbose_name_plural = _("account manager profiles")
-        constraints = [
-            models.UniqueConstraint(fields=["org", "employee_no"], name="employee_no_unique_per_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["org", "employee_no"], name="employee_no_unique_per_org")]
+
+    def __str__(self) -> str:
+        return self.employee_no
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -201,6 +204,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} (…{self.hint})"
 
     @staticmethod
     def new_secret() -> str:
@@ -236,3 +242,6 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["org", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id}.{self.field}"

@@ -88,8 +88,9 @@ def actor_for(user: User, *, channel: str = "page") -> Actor | None:
             .values_list("user_id", flat=True)
         )
         members.add(user.pk)
-        return Actor(user=user, org=org, role=role, team_ids=frozenset(team_ids),
-                     member_ids=frozenset(members), channel=channel)
+        return Actor(
+            user=user, org=org, role=role, team_ids=frozenset(team_ids), member_ids=frozenset(members), channel=channel
+        )
     own_teams = frozenset(
         TeamMembership.objects.current(today).filter(org_id=org.pk, user_id=user.pk).values_list("team_id", flat=True)
     )
@@ -112,6 +113,7 @@ def _led_subtree_ids(user: User, today: dt.date) -> set[int]:
 
 
 # --- filters the querysets' visible_to() use -------------------------------------------------
+
 
 def portfolio_q(actor: Actor, *owner_fields: str, org_field: str = "org") -> Q:
     """Rows of the actor's organisation whose owner (any of `owner_fields`) is in scope."""
@@ -137,6 +139,7 @@ def teams_q(actor: Actor) -> Q:
 
 
 # --- gates -----------------------------------------------------------------------------------
+
 
 def get_visible(queryset: QuerySet, pk: object, *, actor: Actor, for_write: bool = False):
     """Fetch one row from an already scoped queryset. Missing and invisible both raise NotFound;

@@ -16,15 +16,24 @@ from .scopes import Actor, require_admin
 
 
 @transaction.atomic
-def organization_create(*, name: str, currency: str = "CNY", time_zone: str = "Asia/Shanghai",
-                        language: str = "zh-hans") -> Organization:
+def organization_create(
+    *, name: str, currency: str = "CNY", time_zone: str = "Asia/Shanghai", language: str = "zh-hans"
+) -> Organization:
     return Organization.objects.create(name=name, currency=currency, time_zone=time_zone, language=language)
 
 
 @transaction.atomic
-def user_create(*, org: Organization, username: str, password: str, role: str = Role.MANAGER,
-                display_name: str = "", email: str = "", language: str = "",
-                check_password: bool = True) -> User:
+def user_create(
+    *,
+    org: Organization,
+    username: str,
+    password: str,
+    role: str = Role.MANAGER,
+    display_name: str = "",
+    email: str = "",
+    language: str = "",
+    check_password: bool = True,
+) -> User:
     """Create a login. `check_password=False` is for generated demo data only."""
     if role not in Role.values:
         raise ValidationFailed({"role": [_("Unknown role.")]})
@@ -55,12 +64,18 @@ def user_set_role(*, actor: Actor, user: User, role: str, reason: str = "") -> U
 
 
 @transaction.atomic
-def manager_profile_set(*, user: User, employee_no: str, hired_on: dt.date | None = None,
-                        region: str = "", capacity: int = 60) -> AccountManagerProfile:
+def manager_profile_set(
+    *, user: User, employee_no: str, hired_on: dt.date | None = None, region: str = "", capacity: int = 60
+) -> AccountManagerProfile:
     profile, _created = AccountManagerProfile.objects.update_or_create(
         user=user,
-        defaults={"org_id": user.org_id, "employee_no": employee_no, "hired_on": hired_on,
-                  "region": region, "capacity": capacity},
+        defaults={
+            "org_id": user.org_id,
+            "employee_no": employee_no,
+            "hired_on": hired_on,
+            "region": region,
+            "capacity": capacity,
+        },
     )
     return profile
 
@@ -86,7 +101,7 @@ def team_move(*, actor: Actor, team: Team, parent: Team | None) -> Team:
     old_path = team.path
     new_path = f"{parent.path if parent else '/'}{team.pk}/"
     for descendant in Team.objects.filter(org_id=team.org_id, path__startswith=old_path):
-        descendant.path = new_path + descendant.path[len(old_path):]
+        descendant.path = new_path + descendant.path[len(old_path) :]
         descendant.save(update_fields=["path"])
     Team.objects.filter(pk=team.pk).update(parent=parent)
     team.refresh_from_db()
@@ -102,10 +117,14 @@ def membership_start(*, user: User, team: Team, started_on: dt.date, is_lead: bo
     if not is_lead:
         for open_membership in TeamMembership.objects.filter(user=user, is_lead=False, ended_on__isnull=True):
             if open_membership.started_on >= started_on:
-                raise ValidationFailed({"started_on": [_("The person's current membership starts on or after this date.")]})
+                raise ValidationFailed(
+                    {"started_on": [_("The person's current membership starts on or after this date.")]}
+                )
             open_membership.ended_on = started_on - dt.timedelta(days=1)
             open_membership.save(update_fields=["ended_on"])
-    return TeamMembership.objects.create(org_id=team.org_id, team=team, user=user, is_lead=is_lead, started_on=started_on)
+    return TeamMembership.objects.create(
+        org_id=team.org_id, team=team, user=user, is_lead=is_lead, started_on=started_on
+    )
 
 
 @transaction.atomic
@@ -115,8 +134,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationFailed({"name": [_("Give the token a name.")]})
     secret = ApiToken.new_secret()
-    token = ApiToken.objects.create(org_id=user.org_id, user=user, name=name[:100],
-                                    digest=ApiToken.digest_of(secret), hint=secret[-4:])
+    token = ApiToken.objects.create(
+        org_id=user.org_id, user=user, name=name[:100], digest=ApiToken.digest_of(secret), hint=secret[-4:]
+    )
     return token, secret
 
 
@@ -131,8 +151,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 def api_token_user(secret: str) -> User | None:
     """The active user behind a bearer token, or None."""
     token = (
-        ApiToken.objects.active().select_related("user", "user__org")
-        .filter(digest=ApiToken.digest_of(secret)).first()
+        ApiToken.objects.active().select_related("user", "user__org").filter(digest=ApiToken.digest_of(secret)).first()
     )
     if token is None or not token.user.is_active:
         return None

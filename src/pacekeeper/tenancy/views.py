@@ -71,8 +71,11 @@ def token_create(request: HttpRequest):
     token, secret = services.api_token_create(user=request.actor.user, name=form.cleaned_data["name"])
     tokens = ApiToken.objects.visible_to(request.actor).order_by("-created_at")
     form = ProfileForm(instance=request.actor.user)
-    return render(request, "tenancy/account.html",
-                  {"form": form, "token_form": TokenForm(), "tokens": tokens, "new_secret": secret, "new_token": token})
+    return render(
+        request,
+        "tenancy/account.html",
+        {"form": form, "token_form": TokenForm(), "tokens": tokens, "new_secret": secret, "new_token": token},
+    )
 
 
 @actor_required

@@ -28,7 +28,9 @@ def money(context, minor, short=False):
     full = format_amount(int(minor), _currency(context), language)
     if not short:
         return full
-    return format_html('<span title="{}">{}</span>', full, format_amount(int(minor), _currency(context), language, short=True))
+    return format_html(
+        '<span title="{}">{}</span>', full, format_amount(int(minor), _currency(context), language, short=True)
+    )
 
 
 @register.filter

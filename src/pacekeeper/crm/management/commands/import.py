@@ -27,8 +27,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is larger than PACEKEEPER_IMPORT_MAX_BYTES ({settings.IMPORT_MAX_BYTES}).")
         actor = command_actor(options["user"], channel="import")
         try:
-            report = import_apply(actor=actor, kind=options["kind"], data=path.read_bytes(), filename=path.name,
-                                  mode=options["mode"])
+            report = import_apply(
+                actor=actor, kind=options["kind"], data=path.read_bytes(), filename=path.name, mode=options["mode"]
+            )
         except ValidationFailed as error:
             raise CommandError(str(error)) from None
         if options["json"]:
@@ -37,8 +38,10 @@ class Command(BaseCommand):
             self.stderr.write(f"row {error.row}, column {error.column}, value {error.value!r}: {error.reason}")
         if len(report.errors) > 200:
             self.stderr.write(f"… and {len(report.errors) - 200} more problems")
-        summary = (f"{report.total} rows: {report.created} created, {report.updated} updated, "
-                   f"{report.bad_rows} bad; {'applied' if report.applied else 'nothing imported'}")
+        summary = (
+            f"{report.total} rows: {report.created} created, {report.updated} updated, "
+            f"{report.bad_rows} bad; {'applied' if report.applied else 'nothing imported'}"
+        )
         if not report.applied:
             raise CommandError(summary)
         self.stdout.write(summary)

@@ -22,16 +22,19 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not Organization.objects.exists():
             self.stdout.write("Loading the demo organisation (3 teams, 12 account managers, 300 customers, 12 months)…")
-            seed_organization(managers=12, customers=300, months=12, seed=2026, password=DEMO_PASSWORD,
-                              team_size=4)
+            seed_organization(managers=12, customers=300, months=12, seed=2026, password=DEMO_PASSWORD, team_size=4)
         self._print_logins(options["addr"])
         if not options["no_serve"]:
             call_command("runserver", options["addr"], use_reloader=False, use_threading=True)
 
     def _print_logins(self, addr: str) -> None:
-        logins = [("org admin / 系统管理员", "admin"), ("director / 业务总监", "director"),
-                  ("team lead / 团队主管", "lead001"), ("account manager / 客户经理", "am0001"),
-                  ("analyst / 数据分析", "analyst")]
+        logins = [
+            ("org admin / 系统管理员", "admin"),
+            ("director / 业务总监", "director"),
+            ("team lead / 团队主管", "lead001"),
+            ("account manager / 客户经理", "am0001"),
+            ("analyst / 数据分析", "analyst"),
+        ]
         self.stdout.write(self.style.SUCCESS(f"\nPacekeeper demo: http://{addr}/"))
         for role, username in logins:
             if User.objects.filter(username=username).exists():

@@ -16,15 +16,26 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=12)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--password", default="pacekeeper", help="password of every generated login")
-        parser.add_argument("--until", type=dt.date.fromisoformat, default=None,
-                            help="last day of generated history (default: today); same seed + until = same data")
+        parser.add_argument(
+            "--until",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="last day of generated history (default: today); same seed + until = same data",
+        )
         parser.add_argument("--org-name", default="华信银行上海分行")
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         result = seed_organization(
-            managers=options["managers"], customers=options["customers"], months=options["months"],
-            seed=options["seed"], password=options["password"], until=options["until"], org_name=options["org_name"],
+            managers=options["managers"],
+            customers=options["customers"],
+            months=options["months"],
+            seed=options["seed"],
+            password=options["password"],
+            until=options["until"],
+            org_name=options["org_name"],
         )
-        self.stdout.write(f"Organisation {result.org.name} (id {result.org.pk}) in {time.perf_counter() - started:.1f}s")
+        self.stdout.write(
+            f"Organisation {result.org.name} (id {result.org.pk}) in {time.perf_counter() - started:.1f}s"
+        )
         self.stdout.write(json.dumps(result.counts, ensure_ascii=False))

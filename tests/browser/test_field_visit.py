@@ -1,0 +1,71 @@
+"""An account manager on a phone logs a visit and sees it on the customer's timeline.
+
+Drives Debian's Chromium through Playwright for Python (no browser download). Set
+PACEKEEPER_CHROMIUM to another binary if yours lives elsewhere.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import PASSWORD, ContactFactory
+
+CHROMIUM = os.environ.get("PACEKEEPER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(monkeypatch):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are ordinary blocking calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
+        )
+        yield context.new_page()
+        browser.close()
+
+
+def test_it_lets_a_manager_log_a_visit_from_a_phone(live_server, world, phone):
+    customer = world.one.customers["manager"]
+    ContactFactory(customer=customer, name="李总")
+    page = phone
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", world.one.manager.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/my-day/")
+    assert page.locator("h1").inner_text().startswith("我的一天")
+
+    page.goto(f"{live_server.url}/customers/")
+    page.click(f"text={customer.name}")
+    page.click("text=记录跟进")
+    page.check("input[name=kind][value=visit]")
+    page.check("text=李总")
+    page.fill("#id_summary", "上门拜访，客户计划下季度扩产")
+    page.click("button[type=submit]")
+
+    page.wait_for_url(f"{live_server.url}/customers/{customer.pk}/")
+    timeline = page.locator(".timeline").inner_text()
+    assert "上门拜访，客户计划下季度扩产" in timeline and "李总" in timeline
+    assert "已记录" in page.locator(".messages").inner_text()
+    # The page fits the phone: nothing wider than the 390-px screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,0 +1,52 @@
+"""Project-wide rules: migrations complete, visibility from one place, translations complete."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "pacekeeper"
+
+
+def test_it_has_a_migration_for_every_model_change(db):
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exit_status:
+        pytest.fail(f"models changed without a migration:\n{out.getvalue()} ({exit_status})")
+
+
+ENTRY_MODULES = ["**/views.py", "**/imports_views.py", "**/api.py", "**/exports.py"]
+# `Model.objects.` followed by anything but a scoping call or a manager-level constructor.
+UNSCOPED = re.compile(r"\b[A-Z]\w+\.objects\.(?!visible_to\()(\w+)")
+
+
+def test_it_starts_every_page_api_and_export_query_from_a_scoped_queryset():
+    offenders = []
+    for pattern in ENTRY_MODULES:
+        for path in SOURCE.glob(pattern):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if UNSCOPED.search(line):
+                    offenders.append(f"{path.relative_to(SOURCE)}:{number}: {line.strip()}")
+    assert not offenders, "unscoped queries in entry points:\n" + "\n".join(offenders)
+
+
+def test_it_translates_every_message_into_chinese():
+    po = (SOURCE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text()
+    entries = po.split("\n\n")[1:]
+    untranslated = [
+        entry
+        for entry in entries
+        if re.search(r'^msgstr(\[0\])? ""\n?$', entry, re.M) and not re.search(r'^msgstr(\[0\])? ""\n"', entry, re.M)
+    ]
+    fuzzy = [entry for entry in entries if "#, fuzzy" in entry]
+    assert not untranslated, untranslated[:5]
+    assert not fuzzy, fuzzy[:5]
+
+
+def test_it_ships_compiled_translations_newer_than_their_source():
+    for language in ("zh_Hans", "en"):
+        folder = SOURCE / "locale" / language / "LC_MESSAGES"
+        assert (folder / "django.mo").stat().st_mtime >= (folder / "django.po").stat().st_mtime - 1
