@@ -152,16 +152,23 @@ PAGE_MAKERS = {
 }
 
 
+# Personal objects, visible to their owner only, have tests of their own.
+PERSONAL_PARAMS = {
+    "token_id": "API tokens: test_it_hides_other_peoples_api_tokens",
+    "job_id": "imports: tests/test_pages.py::test_it_keeps_imports_private_to_their_author",
+}
+
+
 def test_it_knows_a_maker_for_every_page_object_route():
     params = {param for _name, route in page_object_routes() for param in re.findall(r"<int:(\w+)>", route)}
-    assert params <= set(PAGE_MAKERS) | {"token_id"}, params - set(PAGE_MAKERS)
+    assert params <= set(PAGE_MAKERS) | set(PERSONAL_PARAMS), params - set(PAGE_MAKERS)
 
 
 @pytest.mark.parametrize("name,route", page_object_routes())
 def test_it_answers_page_object_routes_by_scope(name, route, world, client):
     param = re.findall(r"<int:(\w+)>", route)[0]
-    if param == "token_id":
-        pytest.skip("tokens are personal; covered in tests/tenancy/test_tokens.py")
+    if param in PERSONAL_PARAMS:
+        pytest.skip(PERSONAL_PARAMS[param])
     objects = {target: PAGE_MAKERS[param](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
         client.force_login(getattr(world.one, viewer))

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pacekeeper.crm.models import Interaction, Opportunity
+from pacekeeper.crm.models import Customer, Interaction, Opportunity
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 
@@ -132,16 +132,47 @@ def test_it_moves_a_deal_on_the_pipeline_board(world, client):
     assert Opportunity.objects.get(pk=deal.pk).stage == "negotiation"
 
 
-def test_it_imports_from_the_page_after_a_preview(world, client):
+def test_it_imports_from_the_page_after_a_check(world, client, django_capture_on_commit_callbacks):
+    """Upload → background check (immediate in tests) → the author confirms → background import."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     csv = "统一社会信用代码,客户名称,客户经理\n9131X,新客户有限公司,one_manager\n9131Y,,one_manager\n"
     client.force_login(world.one.lead)
-    response = client.post("/imports/", {"kind": "customers", "file": SimpleUploadedFile("c.csv", csv.encode("gbk"))})
-    preview = client.get(response.url)
-    assert preview.context["report"].bad_rows == 1 and "新客户有限公司" not in preview.content.decode()
-    done = client.post(response.url, {"mode": "good_rows_only"})
-    assert done.context["report"].created == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = SimpleUploadedFile("c.csv", csv.encode("gbk"))
+        response = client.post("/imports/", {"kind": "customers", "file": upload})
+    job_page = client.get(response.url)
+    assert job_page.context["job"].status == "checked"
+    assert job_page.context["report"]["bad_rows"] == 1
+    assert "This column is required." in job_page.content.decode()
+    assert not Customer.objects.filter(external_id="9131X").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{response.url}run/", {"mode": "good_rows_only"})
+    done = client.get(response.url)
+    assert done.context["job"].status == "done" and done.context["report"]["created"] == 1
+    assert Customer.objects.get(external_id="9131X").owner == world.one.manager
+    again = client.post(f"{response.url}run/", {"mode": "good_rows_only"}, follow=True)
+    assert "not waiting for a confirmation" in again.content.decode()
+    assert Customer.objects.filter(external_id="9131X").count() == 1
+
+
+def test_it_keeps_imports_private_to_their_author(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.one.lead)
+    response = client.post("/imports/", {"kind": "customers", "file": SimpleUploadedFile("c.csv", b"a,b\n")})
+    client.force_login(world.one.director)
+    assert client.get(response.url).status_code == 404
+    assert client.post(f"{response.url}run/", {"mode": "all_or_nothing"}).status_code == 404
+
+
+def test_it_refuses_an_oversized_upload_before_reading_it(world, client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORT_MAX_BYTES = 10
+    client.force_login(world.one.lead)
+    response = client.post("/imports/", {"kind": "customers", "file": SimpleUploadedFile("c.csv", b"x" * 11)})
+    assert response.status_code == 413
 
 
 def test_it_exports_the_filtered_list_as_xlsx(world, client):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pacekeeper.tenancy",
     "pacekeeper.crm",
     "pacekeeper.demo",
+    "pacekeeper.bench",
 ]
 
 MIDDLEWARE = [

@@ -12,11 +12,14 @@ maps loaded once, and rows go to the database in batches — on PostgreSQL throu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,7 +54,6 @@ class ImportReport:
     total: int = 0
     created: int = 0
     updated: int = 0
-    skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     applied: bool = False
 
@@ -63,16 +65,18 @@ class ImportReport:
     def good_rows(self) -> int:
         return self.total - self.bad_rows
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, max_errors: int | None = None) -> dict:
+        errors = self.errors if max_errors is None else self.errors[:max_errors]
         return {
             "kind": self.kind,
             "total": self.total,
+            "good_rows": self.good_rows,
             "created": self.created,
             "updated": self.updated,
-            "skipped": self.skipped,
             "bad_rows": self.bad_rows,
             "applied": self.applied,
-            "errors": [error.as_dict() for error in self.errors],
+            "error_count": len(self.errors),
+            "errors": [error.as_dict() for error in errors],
         }
 
 
@@ -191,19 +195,26 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _choice(column: str, value: object, choices, aliases: dict[str, str]) -> str:
+def _choice(column: str, value: object, choices: type[models.TextChoices], aliases: dict[str, str]) -> str:
     text = _text(value)
     if not text:
         return ""
-    lowered = text.lower()
-    for choice_value, label in choices:
-        if lowered in (choice_value, str(label).lower()):
-            return choice_value
-    if text in aliases:
-        return aliases[text]
-    raise CellError(
-        column, value, _("Unknown value; use one of: %(values)s") % {"values": ", ".join(v for v, _l in choices)}
-    )
+    found = _choice_lookup(choices, tuple(aliases.items())).get(text.lower())
+    if found is None:
+        allowed = ", ".join(choices.values)
+        raise CellError(column, value, _("Unknown value; use one of: %(values)s") % {"values": allowed})
+    return found
+
+
+@functools.cache
+def _choice_lookup(choices: type[models.TextChoices], aliases: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Every way a value may be written: its code, its label in each language, common aliases."""
+    lookup = {alias.lower(): value for alias, value in aliases}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lookup.update({str(label).lower(): value for value, label in choices.choices})
+    lookup.update({value: value for value in choices.values})
+    return lookup
 
 
 TIER_ALIASES = {
@@ -327,8 +338,12 @@ class ParsedRow:
     values: dict
 
 
+PROGRESS_EVERY = 5000
+Progress = Callable[[int], None] | None
+
+
 def _parse_all(
-    kind: str, data: bytes, filename: str, actor: Actor, refs: References
+    kind: str, data: bytes, filename: str, actor: Actor, refs: References, progress: Progress = None
 ) -> tuple[list[ParsedRow], ImportReport]:
     rows = read_rows(data, filename)
     try:
@@ -344,6 +359,8 @@ def _parse_all(
         if not any(_text(cell) for cell in cells):
             continue
         report.total += 1
+        if progress and report.total % PROGRESS_EVERY == 0:
+            progress(report.total)
         cell = _cell_reader(cells, positions)
         try:
             values = parse_row(cell, actor, refs)
@@ -368,11 +385,12 @@ def _parse_all(
 
 
 def _cell_reader(cells: list, positions: dict[str, int]) -> Callable[[str], object]:
+    """The row's cells by column key; missing cells read as empty."""
+    width = len(cells)
+    by_key = {key: cells[position] if position < width else "" for key, position in positions.items()}
+
     def cell(key: str) -> object:
-        position = positions.get(key)
-        if position is None or position >= len(cells):
-            return ""
-        value = cells[position]
+        value = by_key.get(key, "")
         return value.strip() if isinstance(value, str) else value
 
     return cell
@@ -404,9 +422,9 @@ def _parse_customer(cell, actor: Actor, refs: References) -> dict:
         "external_id": _required_text(cell, "external_id", 64),
         "name": _required_text(cell, "name", 200),
         "industry": _optional_text(cell, "industry", 100),
-        "tier": _choice("tier", cell("tier"), Tier.choices, TIER_ALIASES) or Tier.STANDARD,
+        "tier": _choice("tier", cell("tier"), Tier, TIER_ALIASES) or Tier.STANDARD,
         "region": _optional_text(cell, "region", 100),
-        "status": _choice("status", cell("status"), Customer.Status.choices, STATUS_ALIASES) or Customer.Status.ACTIVE,
+        "status": _choice("status", cell("status"), Customer.Status, STATUS_ALIASES) or Customer.Status.ACTIVE,
         "owner": owner,
         "source": _optional_text(cell, "source", 100),
         "created_on": _date("created_on", cell("created_on")),
@@ -442,7 +460,7 @@ def _parse_sale(cell, actor: Actor, refs: References) -> dict:
         "amount_minor": _amount("amount", cell("amount"), currency, required=True),
         "margin_minor": _amount("margin", cell("margin"), currency),
         "product_line": _optional_text(cell, "product_line", 100),
-        "status": _choice("status", cell("status"), Sale.Status.choices, SALE_STATUS_ALIASES) or Sale.Status.CONFIRMED,
+        "status": _choice("status", cell("status"), Sale.Status, SALE_STATUS_ALIASES) or Sale.Status.CONFIRMED,
     }
 
 
@@ -458,7 +476,7 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
         "customer": customer_id,
         "manager": refs.manager("manager", cell("manager")) or owner_id,
         "occurred_at": moment,
-        "kind": _choice("kind", cell("kind"), Interaction.Kind.choices, KIND_ALIASES) or Interaction.Kind.VISIT,
+        "kind": _choice("kind", cell("kind"), Interaction.Kind, KIND_ALIASES) or Interaction.Kind.VISIT,
         "summary": _required_text(cell, "summary", 10000),
         "outcome": _optional_text(cell, "outcome", 5000),
         "next_step": _optional_text(cell, "next_step", 300),
@@ -475,17 +493,25 @@ ROW_PARSERS = {
 }
 
 
-def import_check(*, actor: Actor, kind: str, data: bytes, filename: str = "") -> ImportReport:
+def import_check(
+    *, actor: Actor, kind: str, data: bytes, filename: str = "", progress: Progress = None
+) -> ImportReport:
     """Read and validate the whole file; write nothing."""
     if kind not in KIND_COLUMNS:
         raise ValidationFailed({"kind": [_("Unknown import kind.")]})
     refs = References.load(actor, with_customers=kind != "customers")
-    _parsed, report = _parse_all(kind, data, filename, actor, refs)
+    _parsed, report = _parse_all(kind, data, filename, actor, refs, progress)
     return report
 
 
 def import_apply(
-    *, actor: Actor, kind: str, data: bytes, filename: str = "", mode: str = "all_or_nothing"
+    *,
+    actor: Actor,
+    kind: str,
+    data: bytes,
+    filename: str = "",
+    mode: str = "all_or_nothing",
+    progress: Progress = None,
 ) -> ImportReport:
     """Validate and write. In all-or-nothing mode any bad row means nothing is written."""
     require_writer(actor)
@@ -494,7 +520,7 @@ def import_apply(
     if mode not in MODES:
         raise ValidationFailed({"mode": [_("Choose all_or_nothing or good_rows_only.")]})
     refs = References.load(actor, with_customers=kind != "customers")
-    parsed, report = _parse_all(kind, data, filename, actor, refs)
+    parsed, report = _parse_all(kind, data, filename, actor, refs, progress)
     if report.errors and mode == "all_or_nothing":
         return report
     with transaction.atomic():
@@ -673,14 +699,16 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
-            adapt = _value_adapter()
             for chunk in _chunks(rows, BATCH):
-                cursor.executemany(sql, [tuple(map(adapt, row)) for row in chunk])
+                cursor.executemany(sql, _adapted(chunk))
 
 
-def _value_adapter():
-    """Dates and times as the backend's ORM would store them (SQLite keeps text, in UTC)."""
+def _adapted(rows: list[tuple]) -> list[tuple]:
+    """Dates and times as the ORM would store them on SQLite (text, datetimes in UTC)."""
     ops = connection.ops
+    temporal = [index for index, value in enumerate(rows[0]) if isinstance(value, dt.date) or value is None]
+    if not temporal:
+        return rows
 
     def adapt(value):
         if isinstance(value, dt.datetime):
@@ -689,7 +717,13 @@ def _value_adapter():
             return ops.adapt_datefield_value(value)
         return value
 
-    return adapt
+    adapted = []
+    for row in rows:
+        row = list(row)
+        for index in temporal:
+            row[index] = adapt(row[index])
+        adapted.append(tuple(row))
+    return adapted
 
 
 def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:

@@ -1,89 +1,65 @@
-"""Import pages (upload → preview with every bad row → apply) and export downloads."""
-
-import secrets
+"""Import pages (upload → background check → the author confirms → background import, with
+progress and a report) and export downloads."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.lib.pages import actor_required
-from pacekeeper.tenancy.scopes import require_writer
+from pacekeeper.lib.pages import actor_required, is_htmx, paginate
+from pacekeeper.tenancy.scopes import get_visible, require_writer
 
 from .exports import EXPORT_COLUMNS, export_queryset, export_response
-from .imports import KIND_COLUMNS, KIND_LABELS, MODES, import_apply, import_check
+from .import_jobs import import_job_confirm, import_job_start
+from .imports import KIND_COLUMNS, KIND_LABELS
+from .models import ImportJob
 
-UPLOAD_DIR = settings.DATA_DIR / "uploads"
 
-
-def _upload_path(token: str):
-    if not token.isalnum():
-        raise Http404()
-    return UPLOAD_DIR / token
+def _upload_page(request: HttpRequest, *, status: int = 200):
+    kind_specs = [(key, KIND_LABELS[key], list(columns.values())) for key, columns in KIND_COLUMNS.items()]
+    jobs = paginate(request, ImportJob.objects.visible_to(request.actor), per_page=10)
+    context = {"kind_specs": kind_specs, "kind": request.GET.get("kind", "customers"), "jobs": jobs}
+    return render(request, "crm/import_upload.html", context, status=status)
 
 
 @actor_required
 def import_upload(request: HttpRequest):
     require_writer(request.actor)
-    kind_specs = [(key, KIND_LABELS[key], list(columns.values())) for key, columns in KIND_COLUMNS.items()]
-    context = {"kind_specs": kind_specs, "kind": request.GET.get("kind", "customers")}
     if request.method != "POST":
-        return render(request, "crm/import_upload.html", context)
+        return _upload_page(request)
     upload = request.FILES.get("file")
-    kind = request.POST.get("kind", "")
-    if upload is None or kind not in KIND_COLUMNS:
+    if upload is None or request.POST.get("kind") not in KIND_COLUMNS:
         messages.error(request, _("Choose what to import and a file."))
-        return render(request, "crm/import_upload.html", context, status=400)
+        return _upload_page(request, status=400)
     if upload.size > settings.IMPORT_MAX_BYTES:
-        messages.error(
-            request, _("The file is larger than the limit of %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}
-        )
-        return render(request, "crm/import_upload.html", context, status=413)
-    token = secrets.token_hex(16)
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    with open(_upload_path(token), "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session[f"import:{token}"] = {"kind": kind, "filename": upload.name}
-    return redirect("crm:import_preview", token=token)
+        limit = settings.IMPORT_MAX_BYTES // 2**20
+        messages.error(request, _("The file is larger than the limit of %(mb)d MB.") % {"mb": limit})
+        return _upload_page(request, status=413)
+    job = import_job_start(actor=request.actor, kind=request.POST["kind"], filename=upload.name, chunks=upload.chunks())
+    return redirect("crm:import_job", job_id=job.pk)
 
 
 @actor_required
-def import_preview(request: HttpRequest, token: str):
-    meta = request.session.get(f"import:{token}")
-    path = _upload_path(token)
-    if meta is None or not path.exists():
-        raise Http404()
-    data = path.read_bytes()
-    kind, filename = meta["kind"], meta["filename"]
+def import_job(request: HttpRequest, job_id: int):
+    job = get_visible(ImportJob.objects.visible_to(request.actor), job_id, actor=request.actor)
+    report = job.report or {}
+    context = {"job": job, "report": report, "kind_label": KIND_LABELS.get(job.kind, job.kind)}
+    template = "crm/_import_job_status.html" if is_htmx(request) else "crm/import_job.html"
+    return render(request, template, context)
+
+
+@actor_required
+@require_POST
+def import_job_run(request: HttpRequest, job_id: int):
+    job = get_visible(ImportJob.objects.visible_to(request.actor), job_id, actor=request.actor, for_write=True)
     try:
-        if request.method == "POST":
-            mode = request.POST.get("mode", "all_or_nothing")
-            report = import_apply(actor=request.actor, kind=kind, data=data, filename=filename, mode=mode)
-            if report.applied:
-                path.unlink(missing_ok=True)
-                request.session.pop(f"import:{token}", None)
-        else:
-            report = import_check(actor=request.actor, kind=kind, data=data, filename=filename)
+        import_job_confirm(actor=request.actor, job=job, mode=request.POST.get("mode", "all_or_nothing"))
     except ValidationFailed as error:
         messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
-        return redirect(f"{reverse('crm:import_upload')}?kind={kind}")
-    return render(
-        request,
-        "crm/import_preview.html",
-        {
-            "report": report,
-            "kind": kind,
-            "kind_label": KIND_LABELS[kind],
-            "filename": filename,
-            "token": token,
-            "modes": MODES,
-            "errors": report.errors[:500],
-        },
-    )
+    return redirect("crm:import_job", job_id=job.pk)
 
 
 @actor_required

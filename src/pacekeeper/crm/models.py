@@ -369,3 +369,51 @@ class OwnershipTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.from_manager_id} → {self.to_manager_id}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """An import is its author's: they follow it, confirm it and read its report."""
+        return self.filter(org_id=actor.org_id, created_by_id=actor.user_id)
+
+
+class ImportJob(models.Model):
+    """A file being imported from the page, checked and then applied in the background so a
+    large file never holds a request open; the author can leave and come back."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, waiting for you")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Nothing imported")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    filename = models.CharField(max_length=255)
+    stored_as = models.CharField(max_length=64, unique=True)
+    mode = models.CharField(max_length=16, default="all_or_nothing")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)
+    rows_seen = models.PositiveIntegerField(default=0)
+    report = models.JSONField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING

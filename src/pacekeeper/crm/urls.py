@@ -19,6 +19,7 @@ urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("imports/", imports_views.import_upload, name="import_upload"),
-    path("imports/<str:token>/", imports_views.import_preview, name="import_preview"),
+    path("imports/<int:job_id>/", imports_views.import_job, name="import_job"),
+    path("imports/<int:job_id>/run/", imports_views.import_job_run, name="import_job_run"),
     path("exports/<str:kind>/", imports_views.export_download, name="export"),
 ]

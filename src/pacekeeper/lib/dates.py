@@ -23,6 +23,11 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return excel_serial_to_date(value)
     text = str(value).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)  # the common case, fast
+        except ValueError:
+            pass
     # Date-times as exported by spreadsheets: keep the date part.
     text = re.split(r"[ T]\d{1,2}:\d{2}", text)[0]
     match = _DATE_PATTERN.match(text)

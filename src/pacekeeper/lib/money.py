@@ -21,8 +21,8 @@ def exponent(currency: str) -> int:
 
 def to_minor(amount: Decimal, currency: str = "CNY") -> int:
     """Decimal major units → integer minor units, rounding half up."""
-    quantum = Decimal(1).scaleb(-exponent(currency))
-    return int((amount.quantize(quantum, rounding=ROUND_HALF_UP)).scaleb(exponent(currency)))
+    places = exponent(currency)
+    return int(amount.scaleb(places).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def from_minor(minor: int, currency: str = "CNY") -> Decimal:
@@ -30,6 +30,7 @@ def from_minor(minor: int, currency: str = "CNY") -> Decimal:
 
 
 _AMOUNT_NOISE = re.compile(r"[\s,，¥￥$€£]|RMB|CNY|元", re.IGNORECASE)
+_PLAIN_AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def parse_amount(text: str | int | float | Decimal) -> Decimal:
@@ -43,7 +44,10 @@ def parse_amount(text: str | int | float | Decimal) -> Decimal:
         return Decimal(text)
     if isinstance(text, float):
         return Decimal(repr(text))
-    cleaned = _AMOUNT_NOISE.sub("", str(text))
+    text = str(text)
+    if _PLAIN_AMOUNT.fullmatch(text):
+        return Decimal(text)  # the common case, no cleaning needed
+    cleaned = _AMOUNT_NOISE.sub("", text)
     negative = cleaned.startswith("(") and cleaned.endswith(")")
     cleaned = cleaned.strip("()")
     if not cleaned:

@@ -7,6 +7,26 @@ from pacekeeper.tenancy.models import Organization, User
 DEMO_PASSWORD = "pacekeeper-demo"
 
 
+def start_task_worker() -> None:
+    """Background tasks (imports) for the demo, in a thread of the same process. Production
+    runs `pacekeeper worker` as its own service instead."""
+    import threading
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="demo",
+        excluded_queue_names=[],
+    )
+    threading.Thread(target=worker.run, name="pacekeeper-tasks", daemon=True).start()
+
+
 class Command(BaseCommand):
     help = "Create and migrate the embedded database, load the demo organisation, serve on 127.0.0.1:8000."
 
@@ -25,6 +45,7 @@ class Command(BaseCommand):
             seed_organization(managers=12, customers=300, months=12, seed=2026, password=DEMO_PASSWORD, team_size=4)
         self._print_logins(options["addr"])
         if not options["no_serve"]:
+            start_task_worker()
             call_command("runserver", options["addr"], use_reloader=False, use_threading=True)
 
     def _print_logins(self, addr: str) -> None:

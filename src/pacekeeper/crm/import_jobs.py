@@ -1,0 +1,105 @@
+"""Imports from the page, run in the background (django-tasks): upload → check → the author
+confirms a mode → apply. The job row carries the status, the rows seen so far and the report."""
+
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from pacekeeper.errors import PacekeeperError, ValidationFailed
+from pacekeeper.tenancy.scopes import Actor, actor_for, require_writer
+
+from .imports import KIND_COLUMNS, MODES, ImportReport, import_apply, import_check
+from .models import ImportJob
+
+# A report keeps this many problems; counts stay exact.
+STORED_ERRORS = 1000
+
+
+def upload_path(job: ImportJob):
+    return settings.DATA_DIR / "uploads" / job.stored_as
+
+
+def import_job_start(*, actor: Actor, kind: str, filename: str, chunks) -> ImportJob:
+    """Store an uploaded file and queue its check. `chunks` yields the file's bytes."""
+    require_writer(actor)
+    if kind not in KIND_COLUMNS:
+        raise ValidationFailed({"kind": [_("Unknown import kind.")]})
+    job = ImportJob(
+        org_id=actor.org_id, created_by=actor.user, kind=kind, filename=filename[:255], stored_as=secrets.token_hex(16)
+    )
+    path = upload_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    job.save()
+    transaction.on_commit(lambda: import_job_check.enqueue(job.pk))
+    return job
+
+
+def import_job_confirm(*, actor: Actor, job: ImportJob, mode: str) -> ImportJob:
+    """The author saw the check and chose a mode: queue the import itself."""
+    require_writer(actor)
+    if mode not in MODES:
+        raise ValidationFailed({"mode": [_("Choose all_or_nothing or good_rows_only.")]})
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.IMPORTING, mode=mode, rows_seen=0
+    )
+    if not updated:  # confirmed twice, or not checked yet: nothing more to do
+        raise ValidationFailed({"": [_("This import is not waiting for a confirmation.")]})
+    transaction.on_commit(lambda: import_job_apply.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def import_job_check(job_id: int) -> None:
+    _run(job_id, apply=False)
+
+
+@task()
+def import_job_apply(job_id: int) -> None:
+    _run(job_id, apply=True)
+
+
+def _run(job_id: int, *, apply: bool) -> None:
+    job = ImportJob.objects.select_related("created_by", "created_by__org").get(pk=job_id)
+    actor = actor_for(job.created_by, channel="import")
+    data = upload_path(job).read_bytes()
+
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_seen=rows)
+
+    try:
+        if actor is None:
+            raise PacekeeperError("The person who started this import can no longer sign in.")
+        if apply:
+            report = import_apply(
+                actor=actor, kind=job.kind, data=data, filename=job.filename, mode=job.mode, progress=progress
+            )
+        else:
+            report = import_check(actor=actor, kind=job.kind, data=data, filename=job.filename, progress=progress)
+    except PacekeeperError as error:
+        _finish(job, ImportJob.Status.FAILED, failure=str(error))
+        return
+    status = ImportJob.Status.CHECKED
+    if apply:
+        status = ImportJob.Status.DONE if report.applied else ImportJob.Status.REJECTED
+    _finish(job, status, report=report)
+
+
+def _finish(job: ImportJob, status: str, *, report: ImportReport | None = None, failure: str = "") -> None:
+    job.status = status
+    job.failure = failure
+    if report is not None:
+        job.report = report.as_dict(max_errors=STORED_ERRORS)
+        job.rows_seen = report.total
+    if status in (ImportJob.Status.DONE, ImportJob.Status.REJECTED, ImportJob.Status.FAILED):
+        job.finished_at = timezone.now()
+        if status == ImportJob.Status.DONE:
+            transaction.on_commit(lambda: upload_path(job).unlink(missing_ok=True))
+    job.save(update_fields=["status", "failure", "report", "rows_seen", "finished_at"])
