@@ -106,13 +106,15 @@ def _bad_sales(world) -> bytes:
 def test_it_reports_every_bad_row_and_imports_nothing_by_default(world):
     report = import_apply(actor=world.one.actor("manager"), kind="sales", data=_bad_sales(world), filename="s.csv")
     assert not report.applied
-    assert [(e.row, e.column, e.value) for e in report.errors] == [
+    assert [(e.row, e.field, e.value) for e in report.errors] == [
         (3, "ordered_on", "2026-02-30"),
         (4, "amount", "lots"),
         (5, "customer", world.one.customers["teammate"].external_id),
         (7, "external_id", "OK-1"),
     ]
     assert all(e.reason for e in report.errors)
+    # The report names columns as the file does.
+    assert [e["column"] for e in report.as_dict()["errors"]] == ["order date", "amount", "customer", "order no"]
     assert not Sale.objects.exists()
 
 
@@ -143,7 +145,7 @@ def test_it_does_not_let_an_import_overwrite_a_record_outside_scope(world):
     theirs = world.one.customers["other_manager"]
     csv = f"客户编号,客户名称\n{theirs.external_id},Hijacked\n"
     report = import_apply(actor=world.one.actor("lead"), kind="customers", data=csv.encode(), filename="c.csv")
-    assert not report.applied and report.errors[0].column == "external_id"
+    assert not report.applied and report.errors[0].field == "external_id"
     theirs.refresh_from_db()
     assert theirs.name != "Hijacked"
 

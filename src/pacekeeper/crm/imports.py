@@ -40,12 +40,19 @@ BATCH = 5000
 @dataclass
 class RowError:
     row: int  # 1-based, the header is row 1 as in Excel
-    column: str
+    field: str  # our column key, e.g. "amount"
     value: str
     reason: str
 
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+    def as_dict(self, titles: dict[str, str]) -> dict:
+        """`column` is the header as written in the user's file (e.g. 金额)."""
+        return {
+            "row": self.row,
+            "column": titles.get(self.field, self.field),
+            "field": self.field,
+            "value": self.value,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -56,6 +63,7 @@ class ImportReport:
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
     applied: bool = False
+    titles: dict[str, str] = field(default_factory=dict)  # column key → header in the file
 
     @property
     def bad_rows(self) -> int:
@@ -76,7 +84,7 @@ class ImportReport:
             "bad_rows": self.bad_rows,
             "applied": self.applied,
             "error_count": len(self.errors),
-            "errors": [error.as_dict() for error in errors],
+            "errors": [error.as_dict(self.titles) for error in errors],
         }
 
 
@@ -352,7 +360,7 @@ def _parse_all(
         raise ValidationFailed({"file": [_("The file is empty.")]}) from None
     positions = map_headers(kind, header)
     parse_row = ROW_PARSERS[kind]
-    report = ImportReport(kind=kind)
+    report = ImportReport(kind=kind, titles={key: str(header[position]).strip() for key, position in positions.items()})
     parsed: list[ParsedRow] = []
     seen_ids: dict[str, int] = {}
     for number, cells in enumerate(rows, start=2):

@@ -34,8 +34,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
-        for error in report.errors[:200]:
-            self.stderr.write(f"row {error.row}, column {error.column}, value {error.value!r}: {error.reason}")
+        for error in report.as_dict(max_errors=200)["errors"]:
+            self.stderr.write(
+                f"row {error['row']}, column {error['column']}, value {error['value']!r}: {error['reason']}"
+            )
         if len(report.errors) > 200:
             self.stderr.write(f"… and {len(report.errors) - 200} more problems")
         summary = (
