@@ -186,3 +186,30 @@ def test_it_shows_the_page_in_chinese_when_the_user_chose_it(world, client):
     world.one.manager.save()
     client.force_login(world.one.manager)
     assert "我的一天" in client.get("/my-day/").content.decode()
+
+
+def test_it_counts_follow_ups_per_team_and_person(world, client):
+    today = world.one.actor("lead").today()
+    late = today - dt.timedelta(days=1)
+    for owner, due in [("manager", late), ("manager", late), ("teammate", today), ("other_manager", late)]:
+        CustomerFactory(owner=getattr(world.one, owner), org=world.one.org, next_due_on=due)
+    client.force_login(world.one.director)
+    groups = {str(g["team"]): g for g in client.get("/follow-ups/").context["groups"]}
+    team_a, team_b = groups["one team A"], groups["one team B"]
+    assert (team_a["overdue"], team_a["due_today"]) == (2, 1)
+    assert (team_b["overdue"], team_b["due_today"]) == (1, 0)
+    by_person = {row["person"].username: row for row in team_a["people"]}
+    assert by_person["one_manager"]["overdue"] == 2 and by_person["one_teammate"]["due_today"] == 1
+    client.force_login(world.one.lead)
+    assert {str(g["team"]) for g in client.get("/follow-ups/").context["groups"]} == {"one team A", "one team A1"}
+
+
+def test_it_lets_the_analyst_export_every_kind(world, client):
+    client.force_login(world.one.analyst)
+    assert client.get("/exports/").status_code == 200
+    for kind in ("customers", "contacts", "sales", "interactions"):
+        response = client.get(f"/exports/{kind}/", {"format": "csv"})
+        assert response.status_code == 200, kind
+    rows = b"".join(client.get("/exports/customers/").streaming_content).decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + 5  # header + the organisation's five customers
+    assert client.get("/exports/payroll/").status_code == 404

@@ -63,6 +63,12 @@ def import_job_run(request: HttpRequest, job_id: int):
 
 
 @actor_required
+def export_index(request: HttpRequest):
+    kinds = [(kind, KIND_LABELS[kind]) for kind in EXPORT_COLUMNS]
+    return render(request, "crm/export_index.html", {"kinds": kinds})
+
+
+@actor_required
 def export_download(request: HttpRequest, kind: str):
     if kind not in EXPORT_COLUMNS:
         raise Http404()

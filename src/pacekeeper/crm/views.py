@@ -185,8 +185,8 @@ def my_day(request: HttpRequest):
 
 @actor_required
 def follow_ups(request: HttpRequest):
-    rows = selectors.follow_ups_by_manager(actor=request.actor)
-    return render(request, "crm/follow_ups.html", {"rows": rows, "today": request.actor.today()})
+    groups = selectors.follow_ups_by_team(actor=request.actor)
+    return render(request, "crm/follow_ups.html", {"groups": groups, "today": request.actor.today()})
 
 
 @actor_required

@@ -1,0 +1,42 @@
+"""The back office (Django admin) for org admins only, scoped to their organisation."""
+
+from pacekeeper.tenancy.models import AuditEntry, Role, User
+
+
+def test_it_lets_only_org_admins_in(world, client):
+    for role in ("director", "lead", "manager", "analyst"):
+        client.force_login(getattr(world.one, role))
+        assert client.get("/admin/").status_code == 302, role
+    client.force_login(world.one.admin)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_it_lists_only_the_admins_own_organisation(world, client):
+    client.force_login(world.one.admin)
+    page = client.get("/admin/tenancy/user/").content.decode()
+    assert "one_manager" in page and "two_manager" not in page
+    assert client.get(f"/admin/tenancy/user/{world.two.manager.pk}/change/").status_code in (302, 404)
+    teams = client.get("/admin/tenancy/team/").content.decode()
+    assert "one team A" in teams and "two team A" not in teams
+
+
+def test_it_creates_users_in_the_admins_organisation(world, client):
+    client.force_login(world.one.admin)
+    response = client.post("/admin/tenancy/user/add/", {
+        "username": "newcomer", "password1": "a-Long-pass-phrase-9", "password2": "a-Long-pass-phrase-9",
+        "role": Role.MANAGER, "display_name": "新人"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(username="newcomer").org == world.one.org
+
+
+def test_it_audits_a_role_change_made_in_the_admin(world, client):
+    client.force_login(world.one.admin)
+    user = world.one.teammate
+    response = client.post(f"/admin/tenancy/user/{user.pk}/change/", {
+        "username": user.username, "display_name": user.display_name, "first_name": "", "last_name": "",
+        "email": "", "language": "", "role": Role.LEAD, "is_active": "on"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user.refresh_from_db()
+    assert user.role == Role.LEAD
+    entry = AuditEntry.objects.get(object_id=str(user.pk), field="role")
+    assert (entry.before, entry.after, entry.channel) == ("manager", "lead", "admin")
