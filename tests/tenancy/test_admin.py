@@ -22,9 +22,16 @@ def test_it_lists_only_the_admins_own_organisation(world, client):
 
 def test_it_creates_users_in_the_admins_organisation(world, client):
     client.force_login(world.one.admin)
-    response = client.post("/admin/tenancy/user/add/", {
-        "username": "newcomer", "password1": "a-Long-pass-phrase-9", "password2": "a-Long-pass-phrase-9",
-        "role": Role.MANAGER, "display_name": "新人"})
+    response = client.post(
+        "/admin/tenancy/user/add/",
+        {
+            "username": "newcomer",
+            "password1": "a-Long-pass-phrase-9",
+            "password2": "a-Long-pass-phrase-9",
+            "role": Role.MANAGER,
+            "display_name": "新人",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(username="newcomer").org == world.one.org
 
@@ -32,9 +39,19 @@ def test_it_creates_users_in_the_admins_organisation(world, client):
 def test_it_audits_a_role_change_made_in_the_admin(world, client):
     client.force_login(world.one.admin)
     user = world.one.teammate
-    response = client.post(f"/admin/tenancy/user/{user.pk}/change/", {
-        "username": user.username, "display_name": user.display_name, "first_name": "", "last_name": "",
-        "email": "", "language": "", "role": Role.LEAD, "is_active": "on"})
+    response = client.post(
+        f"/admin/tenancy/user/{user.pk}/change/",
+        {
+            "username": user.username,
+            "display_name": user.display_name,
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "language": "",
+            "role": Role.LEAD,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     user.refresh_from_db()
     assert user.role == Role.LEAD
