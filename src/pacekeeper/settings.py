@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "pacekeeper.tenancy",
+    "pacekeeper.kpis",
     "pacekeeper.crm",
     "pacekeeper.demo",
     "pacekeeper.bench",

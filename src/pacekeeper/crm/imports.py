@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.kpis.rollups import facts_changed
 from pacekeeper.lib.dates import DateError, parse_date
 from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.tabular import read_rows
@@ -704,13 +705,25 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
             new_rows.append(record)
         else:
             changed.append(Sale(pk=pk, **dict(zip(SALE_COLUMNS_DB, record, strict=True))))
+    touched = [(record[2], record[4]) for record in new_rows]
+    touched += [(sale.manager_id, sale.ordered_on) for sale in changed]
+    touched += _old_cells(Sale, [sale.pk for sale in changed], "ordered_on")
     insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
     Sale.objects.bulk_update(
         changed,
         ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor", "margin_minor", "status"],
         batch_size=2000,
     )
+    facts_changed(org_id=actor.org_id, cells=touched)
     report.created, report.updated = len(new_rows), len(changed)
+
+
+def _old_cells(model, pks: list[int], day_field: str) -> list[tuple[int, object]]:
+    """The (manager, day) cells rows sat in before an update, for the KPI rollups."""
+    cells = []
+    for chunk in _chunks(pks, 2000):
+        cells += model.objects.filter(pk__in=chunk).values_list("manager_id", day_field)
+    return cells
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -787,6 +800,11 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         (changed if pk else new).append(interaction)
         day = values["occurred_at"].astimezone(zone).date()
         latest[values["customer_id"]] = max(day, latest.get(values["customer_id"], day))
+    touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + changed]
+    touched += [
+        (manager, moment.astimezone(zone).date())
+        for manager, moment in _old_cells(Interaction, [item.pk for item in changed], "occurred_at")
+    ]
     Interaction.objects.bulk_create(new, batch_size=1000)
     Interaction.objects.bulk_update(
         changed,
@@ -794,6 +812,7 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         batch_size=1000,
     )
     services.customers_record_contacts(org_id=actor.org_id, latest=latest)
+    facts_changed(org_id=actor.org_id, cells=touched)
     report.created, report.updated = len(new), len(changed)
 
 

@@ -192,10 +192,20 @@ class Interaction(models.Model):
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
 
 
+class FollowUpPolicyQuerySet(models.QuerySet):
+    def intervals(self, org_id: int) -> dict[str, int]:
+        """Days between follow-ups for every tier: the organisation's policy, else the default."""
+        intervals = {str(tier): days for tier, days in DEFAULT_FOLLOW_UP_DAYS.items()}
+        intervals.update(self.filter(org_id=org_id).values_list("tier", "interval_days"))
+        return intervals
+
+
 class FollowUpPolicy(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
     tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
     interval_days = models.PositiveIntegerField(_("days between follow-ups"))
+
+    objects = FollowUpPolicyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up policy")
@@ -340,6 +350,8 @@ class Opportunity(models.Model):
                 violation_error_message=EXTERNAL_ID_TAKEN,
             ),
             models.CheckConstraint(condition=Q(probability__lte=100), name="opportunity_probability_at_most_100"),
+            # The weighted pipeline rounds half up with integer arithmetic valid for amounts ≥ 0.
+            models.CheckConstraint(condition=Q(amount_minor__gte=0), name="opportunity_amount_not_negative"),
         ]
 
     def __str__(self) -> str:

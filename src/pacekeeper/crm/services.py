@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.kpis.rollups import facts_changed
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record
 from pacekeeper.tenancy.models import Role, User
@@ -40,9 +41,7 @@ PORTFOLIO_ROLES = (Role.MANAGER, Role.LEAD)
 
 
 def follow_up_intervals(org_id: int) -> dict[str, int]:
-    intervals = {str(tier): days for tier, days in DEFAULT_FOLLOW_UP_DAYS.items()}
-    intervals.update(FollowUpPolicy.objects.filter(org_id=org_id).values_list("tier", "interval_days"))
-    return intervals
+    return FollowUpPolicy.objects.intervals(org_id)
 
 
 def next_due(customer: Customer, intervals: dict[str, int]) -> dt.date:
@@ -182,7 +181,10 @@ def customers_transfer(*, actor: Actor, customer_ids: list[int], to_manager_id: 
             actor=actor, obj=customer, field="owner", before=customer.owner_id, after=to_manager.pk, reason=reason
         )
     Customer.objects.filter(pk__in=[c.pk for c in moving]).update(owner=to_manager)
-    Opportunity.objects.filter(customer__in=moving, stage__in=Opportunity.OPEN_STAGES).update(manager=to_manager)
+    open_deals = Opportunity.objects.filter(customer__in=moving, stage__in=Opportunity.OPEN_STAGES)
+    touched = [(m, day) for m, day in open_deals.values_list("manager_id", "expected_close_on")]
+    open_deals.update(manager=to_manager)
+    facts_changed(org_id=actor.org_id, cells=touched + [(to_manager.pk, day) for _m, day in touched])
     return len(moving)
 
 
@@ -227,11 +229,13 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
     changes = dict(changes)
     customer_id = changes.pop("customer", None)
     contact_ids = changes.pop("contacts", None)
+    before = credit_cell(actor, interaction) if interaction is not None else None
     if interaction is None:
         customer = _visible_customer(actor, customer_id)
         interaction = Interaction(org_id=actor.org_id, customer=customer, manager_id=customer.owner_id)
     _apply(interaction, changes, INTERACTION_FIELDS, actor.org.currency)
     _validate_and_save(interaction, exclude=["org", "customer", "manager", "contacts"])
+    facts_changed(org_id=actor.org_id, cells=[before, credit_cell(actor, interaction)])
     if contact_ids is not None:
         contacts = list(Contact.objects.filter(customer_id=interaction.customer_id, pk__in=contact_ids))
         if len(contacts) != len(set(contact_ids)):
@@ -241,6 +245,20 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
         org_id=actor.org_id, latest={interaction.customer_id: _local_date(actor, interaction.occurred_at)}
     )
     return interaction
+
+
+# The day a fact counts on in KPIs (DESIGN rule 4); kpis.components groups by the same fields.
+CREDIT_DAY_FIELD = {
+    Sale: "ordered_on",
+    Contract: "ends_on",
+    Opportunity: "expected_close_on",
+    Interaction: "occurred_at",
+}
+
+
+def credit_cell(actor: Actor, fact: models.Model) -> tuple[int, dt.date]:
+    """(manager, day) under which a fact is rolled up."""
+    return fact.manager_id, _local_date(actor, getattr(fact, CREDIT_DAY_FIELD[type(fact)]))
 
 
 def _local_date(actor: Actor, moment: dt.datetime | dt.date) -> dt.date:
@@ -279,6 +297,7 @@ def _fact_save(actor: Actor, model: type[models.Model], fact, changes: dict, edi
     changes = dict(changes)
     customer_id = changes.pop("customer", None)
     manager_id = changes.pop("manager", None)
+    before = credit_cell(actor, fact) if fact is not None else None
     if fact is None:
         customer = _visible_customer(actor, customer_id)
         manager = _assignable_manager(actor, manager_id, field="manager") if manager_id else customer.owner
@@ -286,20 +305,26 @@ def _fact_save(actor: Actor, model: type[models.Model], fact, changes: dict, edi
     elif manager_id is not None and manager_id != fact.manager_id:
         fact.manager = _assignable_manager(actor, manager_id, field="manager")
     _apply(fact, changes, editable, actor.org.currency)
-    return fact
+    return fact, before
+
+
+def _fact_saved(actor: Actor, fact: models.Model, before) -> None:
+    """Validate, save, and bring the KPI rollups of the old and new credit cells up to date."""
+    _validate_and_save(fact, exclude=["org", "customer", "manager"])
+    facts_changed(org_id=actor.org_id, cells=[before, credit_cell(actor, fact)])
 
 
 @transaction.atomic
 def sale_save(*, actor: Actor, sale: Sale | None = None, changes: dict) -> Sale:
-    sale = _fact_save(actor, Sale, sale, changes, SALE_FIELDS)
-    _validate_and_save(sale, exclude=["org", "customer", "manager"])
+    sale, before = _fact_save(actor, Sale, sale, changes, SALE_FIELDS)
+    _fact_saved(actor, sale, before)
     return sale
 
 
 @transaction.atomic
 def contract_save(*, actor: Actor, contract: Contract | None = None, changes: dict) -> Contract:
-    contract = _fact_save(actor, Contract, contract, changes, CONTRACT_FIELDS)
-    _validate_and_save(contract, exclude=["org", "customer", "manager"])
+    contract, before = _fact_save(actor, Contract, contract, changes, CONTRACT_FIELDS)
+    _fact_saved(actor, contract, before)
     return contract
 
 
@@ -308,7 +333,7 @@ def opportunity_save(*, actor: Actor, opportunity: Opportunity | None = None, ch
     """Create or update an opportunity. Entering a stage without an explicit probability takes
     the stage's usual one; entering won/lost stamps the close date."""
     previous_stage = opportunity.stage if opportunity else None
-    opportunity = _fact_save(actor, Opportunity, opportunity, changes, OPPORTUNITY_FIELDS)
+    opportunity, before = _fact_save(actor, Opportunity, opportunity, changes, OPPORTUNITY_FIELDS)
     if opportunity.stage != previous_stage:
         if "probability" not in changes:
             opportunity.probability = Opportunity.STAGE_PROBABILITY[opportunity.stage]
@@ -316,5 +341,5 @@ def opportunity_save(*, actor: Actor, opportunity: Opportunity | None = None, ch
             opportunity.closed_on = actor.today()
         elif opportunity.stage in Opportunity.OPEN_STAGES:
             opportunity.closed_on = None
-    _validate_and_save(opportunity, exclude=["org", "customer", "manager"])
+    _fact_saved(actor, opportunity, before)
     return opportunity

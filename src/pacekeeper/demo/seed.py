@@ -31,6 +31,7 @@ from pacekeeper.crm.models import (
     Sale,
     Tier,
 )
+from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
 from . import names
@@ -98,6 +99,7 @@ def seed_organization(
         result.counts["contacts"] = _make_contacts(org, rng, customer_rows)
         counts = _make_facts(org, rng, staff, customer_rows, start, until, zone)
         result.counts.update(counts)
+        result.counts["rollups"] = rollups_rebuild(org=org)
     return result
 
 

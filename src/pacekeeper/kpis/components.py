@@ -1,0 +1,250 @@
+"""Components: the additive numbers metrics are made of, computed for every account manager
+of an organisation over a period in a fixed number of grouped queries.
+
+Each component is credited to a manager on a day (DESIGN rule 4). Most managers stay in one
+team for a whole period, so their total is enough; for the few whose team changed within the
+period (`split`), components are also grouped by day so each day goes to the right team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from pacekeeper.crm.models import Contract, Customer, FollowUpPolicy, Interaction, Opportunity, OwnershipTransfer, Sale
+from pacekeeper.tenancy.models import Organization
+
+from .models import ROLLUP_FIELDS, DailyRollup
+from .periods import Period
+
+
+@dataclass
+class Credits:
+    """Component values by manager (whole period) and by (manager, day) for split managers."""
+
+    by_manager: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    by_manager_day: dict[tuple[int, dt.date], dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+
+    def merge(self, other: Credits) -> None:
+        for manager, values in other.by_manager.items():
+            self.by_manager[manager].update(values)
+        for key, values in other.by_manager_day.items():
+            self.by_manager_day[key].update(values)
+
+
+def day_bounds(org: Organization, period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """The period as [first instant, instant after the last day) in the organisation's zone."""
+    zone = ZoneInfo(org.time_zone)
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
+
+
+def grouped(rows: QuerySet, *, manager: str, day, aggregates: dict, split: set[int]) -> Credits:
+    """Run `aggregates` grouped by manager (and by day for the split managers): two queries."""
+    credits = Credits()
+    whole = rows.exclude(**{f"{manager}__in": split}) if split else rows
+    for row in whole.values(manager).annotate(**aggregates).order_by():
+        credits.by_manager[row[manager]] = {name: row[name] or 0 for name in aggregates}
+    if split:
+        credits.by_manager_day.update(
+            by_day(rows.filter(**{f"{manager}__in": split}), manager=manager, day=day, aggregates=aggregates)
+        )
+    return credits
+
+
+def by_day(rows: QuerySet, *, manager: str, day, aggregates: dict) -> dict[tuple[int, dt.date], dict[str, int]]:
+    grouped_rows = rows.annotate(credit_day=day).values(manager, "credit_day").annotate(**aggregates).order_by()
+    return {(row[manager], row["credit_day"]): {name: row[name] or 0 for name in aggregates} for row in grouped_rows}
+
+
+# --- additive components, live from the facts -------------------------------------------------
+
+
+def sales_facts(org: Organization, period: Period) -> QuerySet:
+    return Sale.objects.filter(org=org, status=Sale.Status.CONFIRMED, ordered_on__range=(period.start, period.end))
+
+
+def interaction_facts(org: Organization, period: Period) -> QuerySet:
+    start, end = day_bounds(org, period)
+    return Interaction.objects.filter(org=org, occurred_at__gte=start, occurred_at__lt=end)
+
+
+def renewal_facts(org: Organization, period: Period) -> QuerySet:
+    decided = (Contract.Renewal.RENEWED, Contract.Renewal.LOST)
+    return Contract.objects.filter(org=org, renewal__in=decided, ends_on__range=(period.start, period.end))
+
+
+def pipeline_facts(org: Organization, period: Period) -> QuerySet:
+    return Opportunity.objects.filter(
+        org=org, stage__in=Opportunity.OPEN_STAGES, expected_close_on__range=(period.start, period.end)
+    )
+
+
+# Weighted amount, half up to the minor unit, in integers (amounts are never negative).
+WEIGHTED = (F("amount_minor") * F("probability") + 50) / 100
+
+
+def _additive_sources(org: Organization, period: Period) -> list[tuple[QuerySet, object, dict]]:
+    """(facts, credit day, aggregates) for every additive component."""
+    zone = ZoneInfo(org.time_zone)
+    return [
+        (
+            sales_facts(org, period),
+            F("ordered_on"),
+            {"sales_minor": Sum("amount_minor"), "sales_count": Count("pk"), "margin_minor": Sum("margin_minor")},
+        ),
+        (
+            interaction_facts(org, period),
+            TruncDate("occurred_at", tzinfo=zone),
+            {"interactions": Count("pk"), "visits": Count("pk", filter=Q(kind=Interaction.Kind.VISIT))},
+        ),
+        (
+            renewal_facts(org, period),
+            F("ends_on"),
+            {
+                "renewals_renewed": Count("pk", filter=Q(renewal=Contract.Renewal.RENEWED)),
+                "renewals_lost": Count("pk", filter=Q(renewal=Contract.Renewal.LOST)),
+            },
+        ),
+        (
+            pipeline_facts(org, period),
+            F("expected_close_on"),
+            {"pipeline_minor": Sum("amount_minor"), "pipeline_weighted_minor": Sum(WEIGHTED)},
+        ),
+    ]
+
+
+def additive_live(org: Organization, period: Period, split: set[int]) -> Credits:
+    credits = Credits()
+    for rows, day, aggregates in _additive_sources(org, period):
+        credits.merge(grouped(rows, manager="manager_id", day=day, aggregates=aggregates, split=split))
+    return credits
+
+
+def additive_cells(org: Organization, period: Period, managers: set[int] | None = None):
+    """Every (manager, day) cell's additive components from the facts: what rollups store."""
+    cells: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(dict)
+    for rows, day, aggregates in _additive_sources(org, period):
+        if managers is not None:
+            rows = rows.filter(manager_id__in=managers)
+        for key, values in by_day(rows, manager="manager_id", day=day, aggregates=aggregates).items():
+            cells[key].update(values)
+    return cells
+
+
+def additive_rollup(org: Organization, period: Period, split: set[int]) -> Credits:
+    rows = DailyRollup.objects.filter(org=org, day__range=(period.start, period.end))
+    return grouped(
+        rows, manager="manager_id", day=F("day"), split=split, aggregates={name: Sum(name) for name in ROLLUP_FIELDS}
+    )
+
+
+# --- customer components, live -------------------------------------------------------------------
+
+
+def new_customers(org: Organization, period: Period, split: set[int]) -> Credits:
+    """Customers whose first confirmed sale ever falls in the period, credited to the manager of
+    that first sale (the earliest; on a tie, the first recorded)."""
+    earlier = Sale.objects.filter(customer_id=OuterRef("customer_id"), status=Sale.Status.CONFIRMED).filter(
+        Q(ordered_on__lt=OuterRef("ordered_on")) | Q(ordered_on=OuterRef("ordered_on"), pk__lt=OuterRef("pk"))
+    )
+    firsts = sales_facts(org, period).filter(~Exists(earlier))
+    return grouped(
+        firsts, manager="manager_id", day=F("ordered_on"), split=split, aggregates={"new_customers": Count("pk")}
+    )
+
+
+def retention(org: Organization, period: Period, split: set[int]) -> Credits:
+    """Customers who bought in the previous period of the same length (`buyers_prev`, credited to
+    the manager of their last sale there, on its date) and of those, who bought again in this
+    period (`retained`). Lost customers are the difference."""
+    previous = period.previous()
+    later = Sale.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        status=Sale.Status.CONFIRMED,
+        ordered_on__range=(previous.start, previous.end),
+    ).filter(Q(ordered_on__gt=OuterRef("ordered_on")) | Q(ordered_on=OuterRef("ordered_on"), pk__gt=OuterRef("pk")))
+    bought_again = Sale.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        status=Sale.Status.CONFIRMED,
+        ordered_on__range=(period.start, period.end),
+    )
+    lasts = sales_facts(org, previous).filter(~Exists(later)).annotate(again=Exists(bought_again))
+    return grouped(
+        lasts,
+        manager="manager_id",
+        day=F("ordered_on"),
+        split=split,
+        aggregates={"buyers_prev": Count("pk"), "retained": Count("pk", filter=Q(again=True))},
+    )
+
+
+def follow_up_compliance(org: Organization, period: Period, split: set[int]) -> Credits:
+    """At the period's last day E: customers that existed and were not lost (`followups_due`), and
+    those contacted within their tier's interval (`followups_on_time`: last contact on or after
+    E − interval, or created within the interval and not yet due). Credited to the customer's
+    account manager on E, recovered from transfers made after E."""
+    zone = ZoneInfo(org.time_zone)
+    end_day = period.end
+    _start, after_end = day_bounds(org, Period(end_day, end_day))
+    intervals = FollowUpPolicy.objects.intervals(org.pk)
+    owner_then = Subquery(
+        OwnershipTransfer.objects.filter(customer_id=OuterRef("pk"), transferred_at__gte=after_end)
+        .order_by("transferred_at", "pk")
+        .values("from_manager_id")[:1]
+    )
+    last_contact = Subquery(
+        Interaction.objects.filter(customer_id=OuterRef("pk"), occurred_at__lt=after_end)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    threshold = Case(
+        *[
+            When(
+                tier=tier, then=Value(dt.datetime.combine(end_day - dt.timedelta(days=days), dt.time.min, tzinfo=zone))
+            )
+            for tier, days in intervals.items()
+        ],
+        output_field=DateTimeField(),
+    )
+    created_limit = Case(
+        *[When(tier=tier, then=Value(end_day - dt.timedelta(days=days))) for tier, days in intervals.items()],
+    )
+    customers = (
+        Customer.objects.filter(org=org, created_on__lte=end_day)
+        .exclude(status=Customer.Status.LOST)
+        .annotate(
+            credited=Coalesce(owner_then, F("owner_id"), output_field=IntegerField()),
+            last_contact=last_contact,
+            threshold=threshold,
+            created_limit=created_limit,
+        )
+    )
+    on_time = Q(last_contact__gte=F("threshold")) | Q(last_contact__isnull=True, created_on__gte=F("created_limit"))
+    return grouped(
+        customers,
+        manager="credited",
+        day=Value(end_day),
+        split=split,
+        aggregates={"followups_due": Count("pk"), "followups_on_time": Count("pk", filter=on_time)},
+    )

@@ -1,0 +1,170 @@
+"""The KPI engine: any set of metrics for every subject of a level over a period.
+
+The number of queries depends on the metrics asked for, never on the number of subjects
+(DESIGN rule 3): each component provider runs one or two grouped queries per period, team
+memberships are read once, and the rest is arithmetic in Python.
+
+Team figures follow DESIGN rule 4: a component credited to a manager on a day counts for the
+team(s) the manager belonged to that day; a team's figure includes its sub-teams.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q
+
+from pacekeeper.tenancy.models import Organization, Team, TeamMembership
+
+from .components import Credits
+from .periods import Period
+from .registry import COMPONENT_PROVIDER, METRICS, PROVIDERS
+
+
+class Level(StrEnum):
+    MANAGER = "manager"
+    TEAM = "team"
+    ORG = "org"
+
+
+class Source(StrEnum):
+    ROLLUP = "rollup"  # daily rollups where a provider has them (the default)
+    LIVE = "live"  # straight from the facts
+
+
+ORG_SUBJECT = 0  # the subject id of the organisation level
+
+
+@dataclass(frozen=True)
+class Membership:
+    user_id: int
+    team_id: int
+    start: dt.date
+    end: dt.date | None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+def compute(
+    *, org: Organization, metrics: list[str] | tuple[str, ...], level: str, period: Period, source: str = Source.ROLLUP
+) -> dict[int, dict[str, object]]:
+    """{subject id: {metric key: value}}. Subjects are user ids (manager level), team ids
+    (team level, subtrees included) or ORG_SUBJECT. Managers with no facts are absent from
+    manager results; every team, and the organisation, is always present."""
+    unknown = [key for key in metrics if key not in METRICS]
+    if unknown:
+        raise KeyError(f"unknown metrics: {unknown}")
+    level = Level(level)
+    periods = {"": period, "previous": period.previous(), "last_year": period.same_last_year()}
+    needs = {need for key in metrics for need in METRICS[key].needs}
+    memberships = _memberships(org, [periods[need.partition("@")[2]] for need in needs]) if level == Level.TEAM else []
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for shift, providers in _plan(needs).items():
+        shifted = periods[shift]
+        split = _split_managers(memberships, shifted) if level == Level.TEAM else set()
+        for provider_key in providers:
+            provider = PROVIDERS[provider_key]
+            run = provider.rollup if source == Source.ROLLUP and provider.rollup else provider.compute
+            credits = run(org, shifted, split)
+            suffix = f"@{shift}" if shift else ""
+            _credit(totals, credits, level, memberships, shifted, suffix)
+    if level == Level.TEAM:
+        totals = _with_subtrees(org, totals)
+    elif level == Level.ORG:
+        totals.setdefault(ORG_SUBJECT, defaultdict(int))
+    return {subject: _values(metrics, components) for subject, components in totals.items()}
+
+
+def _plan(needs: set[str]) -> dict[str, set[str]]:
+    """Which providers to run for which period shift."""
+    plan: dict[str, set[str]] = defaultdict(set)
+    for need in needs:
+        component, _at, shift = need.partition("@")
+        plan[shift].add(COMPONENT_PROVIDER[component])
+    return plan
+
+
+def _values(metrics, components: dict[str, int]) -> dict[str, object]:
+    filled = defaultdict(int, components)
+    return {key: METRICS[key].value(filled) for key in metrics}
+
+
+# --- crediting to subjects ---------------------------------------------------------------------
+
+
+def _credit(totals, credits: Credits, level: Level, memberships: list[Membership], period: Period, suffix: str):
+    if level == Level.MANAGER:
+        for manager, values in credits.by_manager.items():
+            _add(totals[manager], values, suffix)
+        for (manager, _day), values in credits.by_manager_day.items():
+            _add(totals[manager], values, suffix)
+    elif level == Level.ORG:
+        for values in [*credits.by_manager.values(), *credits.by_manager_day.values()]:
+            _add(totals[ORG_SUBJECT], values, suffix)
+    else:
+        whole = _whole_period_teams(memberships, period)
+        for manager, values in credits.by_manager.items():
+            for team_id in whole.get(manager, ()):
+                _add(totals[team_id], values, suffix)
+        by_user = defaultdict(list)
+        for membership in memberships:
+            by_user[membership.user_id].append(membership)
+        for (manager, day), values in credits.by_manager_day.items():
+            for membership in by_user.get(manager, ()):
+                if membership.covers(day):
+                    _add(totals[membership.team_id], values, suffix)
+
+
+def _add(target: dict[str, int], values: dict[str, int], suffix: str) -> None:
+    for name, value in values.items():
+        target[name + suffix] += value or 0
+
+
+def _memberships(org: Organization, periods: list[Period]) -> list[Membership]:
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    rows = (
+        TeamMembership.objects.filter(org=org, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .values_list("user_id", "team_id", "started_on", "ended_on")
+    )
+    return [Membership(*row) for row in rows]
+
+
+def _in_period(memberships: list[Membership], period: Period) -> dict[int, list[Membership]]:
+    found = defaultdict(list)
+    for membership in memberships:
+        if membership.start <= period.end and (membership.end is None or membership.end >= period.start):
+            found[membership.user_id].append(membership)
+    return found
+
+
+def _whole_period_teams(memberships: list[Membership], period: Period) -> dict[int, list[int]]:
+    """Managers whose memberships stay the same all period: user → their teams."""
+    whole = {}
+    for user_id, own in _in_period(memberships, period).items():
+        if all(m.covers(period.start) and m.covers(period.end) for m in own):
+            whole[user_id] = [m.team_id for m in own]
+    return whole
+
+
+def _split_managers(memberships: list[Membership], period: Period) -> set[int]:
+    """Managers whose team changes within the period: their components come by day."""
+    whole = _whole_period_teams(memberships, period)
+    return {user_id for user_id in _in_period(memberships, period) if user_id not in whole}
+
+
+def _with_subtrees(org: Organization, direct: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:
+    """Each team's figure plus its sub-teams'; every team appears, with zeros if need be."""
+    teams = dict(Team.objects.filter(org=org).values_list("pk", "path"))
+    result: dict[int, dict[str, int]] = {team_id: defaultdict(int) for team_id in teams}
+    for team_id, values in direct.items():
+        path = teams.get(team_id, "")
+        for ancestor in (int(part) for part in path.strip("/").split("/") if part):
+            if ancestor in result:
+                _add(result[ancestor], values, "")
+    return result

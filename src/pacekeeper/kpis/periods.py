@@ -1,0 +1,87 @@
+"""Periods: inclusive date ranges in the organisation's time zone (DESIGN rule 6)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a period ends on or after its start")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (for calendar months, quarters and
+        years: the previous month, quarter or year)."""
+        months = _whole_months(self)
+        if months:
+            start = _add_months(self.start, -months)
+            return Period(start, self.start - dt.timedelta(days=1))
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+    def same_last_year(self) -> Period:
+        return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first = 3 * (quarter - 1) + 1
+        return cls(dt.date(year, first, 1), cls.month(year, first + 2).end)
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """2026-03, 2026-Q1, 2026, or 2026-03-01..2026-03-31."""
+        text = text.strip()
+        if ".." in text:
+            start, end = text.split("..", 1)
+            return cls(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+        if "-Q" in text.upper():
+            year, quarter = text.upper().split("-Q")
+            return cls.quarter(int(year), int(quarter))
+        if len(text) == 7:
+            return cls.month(int(text[:4]), int(text[5:]))
+        if len(text) == 4:
+            return cls.year(int(text))
+        raise ValueError(f"not a period: {text!r}")
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def _whole_months(period: Period) -> int:
+    """How many whole calendar months the period spans exactly, or 0."""
+    if period.start.day != 1:
+        return 0
+    following = period.end + dt.timedelta(days=1)
+    if following.day != 1:
+        return 0
+    return (following.year - period.start.year) * 12 + following.month - period.start.month
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

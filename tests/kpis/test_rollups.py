@@ -1,0 +1,132 @@
+"""Rollups equal the facts after any sequence of writes through the application's write paths."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pacekeeper.crm import services
+from pacekeeper.crm.imports import import_apply
+from pacekeeper.crm.models import Interaction, Opportunity, Sale
+from pacekeeper.kpis.models import ROLLUP_FIELDS, DailyRollup
+from pacekeeper.kpis.rollups import rollups_rebuild
+from tests.factories import build_org
+
+DAY0 = dt.date(2026, 3, 1)
+days = st.integers(0, 40).map(lambda n: DAY0 + dt.timedelta(days=n))
+owners = st.sampled_from(["manager", "teammate", "sub_manager"])
+amounts = st.integers(0, 10**7).map(lambda n: Decimal(n) / 100)
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("sale"), owners, days, amounts, st.sampled_from(["confirmed", "cancelled"])),
+        st.tuples(st.just("edit_sale"), st.integers(0, 50), days, owners, st.sampled_from(["confirmed", "cancelled"])),
+        st.tuples(st.just("visit"), owners, days, st.integers(0, 23), st.sampled_from(["visit", "call"])),
+        st.tuples(st.just("move_visit"), st.integers(0, 50), days),
+        st.tuples(st.just("contract"), owners, days, st.sampled_from(["pending", "renewed", "lost"])),
+        st.tuples(st.just("deal"), owners, days, amounts, st.integers(0, 100)),
+        st.tuples(st.just("stage"), st.integers(0, 50), st.sampled_from(["proposal", "won", "lost", "lead"]), days),
+        st.tuples(st.just("transfer"), owners, owners),
+        st.tuples(st.just("import"), owners, days, amounts),
+    ),
+    max_size=25,
+)
+
+
+def _snapshot(org) -> set[tuple]:
+    return {tuple(row) for row in DailyRollup.objects.filter(org=org).values_list("manager_id", "day", *ROLLUP_FIELDS)}
+
+
+def _apply(people, operation) -> None:
+    lead = people.actor("lead")
+    kind, *args = operation
+    if kind == "sale":
+        owner, day, amount, status = args
+        services.sale_save(
+            actor=lead,
+            changes={"customer": people.customers[owner].pk, "ordered_on": day, "amount": amount, "status": status},
+        )
+    elif kind == "edit_sale" and Sale.objects.filter(org=people.org).exists():
+        index, day, owner, status = args
+        sale = list(Sale.objects.filter(org=people.org).order_by("pk"))[
+            index % Sale.objects.filter(org=people.org).count()
+        ]
+        services.sale_save(
+            actor=lead, sale=sale, changes={"ordered_on": day, "status": status, "manager": getattr(people, owner).pk}
+        )
+    elif kind == "visit":
+        owner, day, hour, visit_kind = args
+        at = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+        services.interaction_save(
+            actor=lead,
+            changes={"customer": people.customers[owner].pk, "occurred_at": at, "kind": visit_kind, "summary": "s"},
+        )
+    elif kind == "move_visit" and Interaction.objects.filter(org=people.org).exists():
+        index, day = args
+        items = list(Interaction.objects.filter(org=people.org).order_by("pk"))
+        services.interaction_save(
+            actor=lead,
+            interaction=items[index % len(items)],
+            changes={"occurred_at": dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)},
+        )
+    elif kind == "contract":
+        owner, day, renewal = args
+        services.contract_save(
+            actor=lead,
+            changes={
+                "customer": people.customers[owner].pk,
+                "title": "t",
+                "starts_on": day - dt.timedelta(days=30),
+                "ends_on": day,
+                "value": Decimal(1),
+                "renewal": renewal,
+            },
+        )
+    elif kind == "deal":
+        owner, day, amount, probability = args
+        services.opportunity_save(
+            actor=lead,
+            changes={
+                "customer": people.customers[owner].pk,
+                "name": "d",
+                "amount": amount,
+                "probability": probability,
+                "expected_close_on": day,
+            },
+        )
+    elif kind == "stage" and Opportunity.objects.filter(org=people.org).exists():
+        index, stage, day = args
+        deals = list(Opportunity.objects.filter(org=people.org).order_by("pk"))
+        services.opportunity_save(
+            actor=lead, opportunity=deals[index % len(deals)], changes={"stage": stage, "expected_close_on": day}
+        )
+    elif kind == "transfer":
+        source, target = args
+        customer = people.customers[source]
+        customer.refresh_from_db()
+        if customer.owner_id != getattr(people, target).pk:
+            services.customers_transfer(
+                actor=lead, customer_ids=[customer.pk], to_manager_id=getattr(people, target).pk, reason="r"
+            )
+    elif kind == "import":
+        owner, day, amount = args
+        customer = people.customers[owner]
+        csv = f"order no,customer,order date,amount\nI-{day}-{owner},{customer.external_id},{day},{amount}\n"
+        import_apply(actor=lead, kind="sales", data=csv.encode(), filename="s.csv")
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=operations)
+def test_it_keeps_rollups_equal_to_the_facts_on_every_write_path(steps):
+    with transaction.atomic():
+        people = build_org("Rollup Org", "r")
+        for step in steps:
+            _apply(people, step)
+        maintained = _snapshot(people.org)
+        rollups_rebuild(org=people.org)
+        assert maintained == _snapshot(people.org)
+        transaction.set_rollback(True)
