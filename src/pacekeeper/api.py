@@ -78,10 +78,12 @@ def on_unauthenticated(request, error):
 
 def _mount() -> None:
     from pacekeeper.crm.api import router as crm_router
+    from pacekeeper.kpis.api import router as kpis_router
     from pacekeeper.tenancy.api import router as tenancy_router
 
     api.add_router("/", tenancy_router)
     api.add_router("/", crm_router)
+    api.add_router("/", kpis_router)
 
 
 _mount()

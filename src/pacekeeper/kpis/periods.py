@@ -85,3 +85,16 @@ def _shift_year(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def period_presets(today: dt.date) -> list[tuple[str, Period]]:
+    """The periods people pick most: (key for the URL, period), this month first."""
+    this_month = Period.month(today.year, today.month)
+    quarter = (today.month - 1) // 3 + 1
+    return [
+        ("month", this_month),
+        ("last_month", this_month.previous()),
+        ("quarter", Period.quarter(today.year, quarter)),
+        ("year", Period.year(today.year)),
+        ("last_year", Period.year(today.year - 1)),
+    ]

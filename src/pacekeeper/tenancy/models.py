@@ -53,6 +53,12 @@ class UserQuerySet(models.QuerySet):
 
         return self.filter(users_q(actor))
 
+    def peers_of(self, actor):
+        """The people whose figures the actor may compare (leaderboards)."""
+        from .scopes import peers_q
+
+        return self.filter(peers_q(actor))
+
 
 class OrgUserManager(UserManager.from_queryset(UserQuerySet)):
     pass

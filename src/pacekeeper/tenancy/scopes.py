@@ -165,3 +165,16 @@ def require_admin(actor: Actor) -> None:
 
 def may_manage_people(actor: Actor) -> bool:
     return actor.role in {Role.ADMIN, Role.DIRECTOR}
+
+
+def peers_q(actor: Actor) -> Q:
+    """Whose figures the actor may compare on leaderboards: everyone for organisation-wide
+    roles, a lead's scope, and for an account manager the people of their own team(s)."""
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    if actor.role != Role.MANAGER:
+        return Q(org_id=actor.org_id, pk__in=actor.member_ids)
+    teammates = TeamMembership.objects.current(actor.today()).filter(
+        org_id=actor.org_id, team_id__in=actor.team_ids or ()
+    )
+    return Q(org_id=actor.org_id) & (Q(pk__in=teammates.values("user_id")) | Q(pk=actor.user_id))
