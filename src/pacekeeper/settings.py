@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pacekeeper.tenancy",
     "pacekeeper.kpis",
     "pacekeeper.crm",
+    "pacekeeper.goals",
     "pacekeeper.demo",
     "pacekeeper.bench",
 ]

@@ -198,3 +198,15 @@ def pipeline(*, actor: Actor, owner: int | None = None) -> list[dict]:
 
 def contact_list(*, actor: Actor) -> QuerySet[Contact]:
     return Contact.objects.visible_to(actor).select_related("customer")
+
+
+def portfolio_sizes(*, org_id: int, owner_ids: list[int]) -> dict[int, int]:
+    """Customers (not lost) per account manager: used to split targets by portfolio size."""
+    rows = (
+        Customer.objects.filter(org_id=org_id, owner_id__in=owner_ids)
+        .exclude(status=Customer.Status.LOST)
+        .values("owner_id")
+        .annotate(customers=Count("pk"))
+        .values_list("owner_id", "customers")
+    )
+    return dict(rows)

@@ -178,3 +178,29 @@ def peers_q(actor: Actor) -> Q:
         org_id=actor.org_id, team_id__in=actor.team_ids or ()
     )
     return Q(org_id=actor.org_id) & (Q(pk__in=teammates.values("user_id")) | Q(pk=actor.user_id))
+
+
+def goals_q(actor: Actor) -> Q:
+    """Goals of the organisation are visible to everyone in it; team goals within the actor's
+    teams; personal goals within the actor's people."""
+    in_org = Q(org_id=actor.org_id)
+    if actor.member_ids is None:
+        return in_org
+    return in_org & (
+        Q(level="org")
+        | Q(level="team", team_id__in=actor.team_ids or ())
+        | Q(level="manager", person_id__in=actor.member_ids)
+    )
+
+
+def may_set_goals(actor: Actor, *, level: str, team_id: int | None, person_id: int | None) -> bool:
+    """Directors and admins set any goal; a lead sets goals for their teams and people."""
+    if actor.role in (Role.ADMIN, Role.DIRECTOR):
+        return True
+    if actor.role != Role.LEAD:
+        return False
+    if level == "team":
+        return team_id in (actor.team_ids or ())
+    if level == "manager":
+        return person_id in (actor.member_ids or ())
+    return False

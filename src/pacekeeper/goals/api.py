@@ -1,0 +1,155 @@
+"""/api/v1/goals: goals with their SMART check and progress."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from pacekeeper.crm.api import Page
+from pacekeeper.tenancy.scopes import get_visible
+
+from . import services, units
+from .models import Goal
+from .progress import goal_progress
+
+router = Router(tags=["goals"])
+
+
+class GoalIn(Schema):
+    kind: Goal.Kind = Goal.Kind.GOAL
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    metric: str = Field("", max_length=40)
+    level: Goal.Level = Goal.Level.TEAM
+    team: int | None = None
+    person: int | None = None
+    parent: int | None = None
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    target: Decimal | None = Field(None, max_digits=18, decimal_places=2, description="amounts in yuan")
+
+
+class GoalPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    metric: str | None = Field(None, max_length=40)
+    parent: int | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    target: Decimal | None = Field(None, max_digits=18, decimal_places=2)
+
+
+class GoalOut(Schema):
+    id: int
+    kind: str
+    title: str
+    description: str
+    metric: str
+    level: str
+    team: int | None = Field(alias="team_id")
+    person: int | None = Field(alias="person_id")
+    parent: int | None = Field(alias="parent_id")
+    starts_on: dt.date
+    ends_on: dt.date | None
+    target: str | None
+    baseline: str | None
+    status: str
+
+    @staticmethod
+    def resolve_target(goal: Goal):
+        value = units.shown(goal.metric, goal.target)
+        return None if value is None else str(value)
+
+    @staticmethod
+    def resolve_baseline(goal: Goal):
+        value = units.shown(goal.metric, goal.baseline)
+        return None if value is None else str(value)
+
+
+class ActivateIn(Schema):
+    override_reason: str = Field("", max_length=2000)
+
+
+class TargetIn(Schema):
+    target: Decimal = Field(max_digits=18, decimal_places=2)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CascadeIn(Schema):
+    method: str = Field("even", pattern="^(even|last_share|portfolio)$")
+
+
+def _goal(request, goal_id: int, *, for_write: bool = False) -> Goal:
+    scoped = Goal.objects.visible_to(request.actor).select_related("org", "team", "person")
+    return get_visible(scoped, goal_id, actor=request.actor, for_write=for_write)
+
+
+def _changes(payload, *, exclude_unset: bool) -> dict:
+    changes = payload.dict(exclude_unset=exclude_unset)
+    if "target" in changes:
+        changes["target"] = units.stored(changes.get("metric") or "", changes["target"])
+    return changes
+
+
+@router.get("/goals", response=list[GoalOut], summary="List goals")
+@paginate(Page)
+def goals_list(request, status: str = "", level: str = "", active_on: dt.date | None = None):
+    goals = Goal.objects.visible_to(request.actor).order_by("-starts_on", "pk")
+    if status:
+        goals = goals.filter(status=status)
+    if level:
+        goals = goals.filter(level=level)
+    if active_on:
+        goals = goals.filter(starts_on__lte=active_on, ends_on__gte=active_on)
+    return goals
+
+
+@router.get("/goals/{goal_id}", response=GoalOut, summary="Read a goal")
+def goals_read(request, goal_id: int):
+    return _goal(request, goal_id)
+
+
+@router.post("/goals", response={201: GoalOut}, summary="Create a goal (a draft)")
+def goals_create(request, payload: GoalIn):
+    return 201, services.goal_save(actor=request.actor, changes=_changes(payload, exclude_unset=False))
+
+
+@router.patch("/goals/{goal_id}", response=GoalOut, summary="Edit a draft goal")
+def goals_update(request, goal_id: int, payload: GoalPatch):
+    goal = _goal(request, goal_id, for_write=True)
+    changes = payload.dict(exclude_unset=True)
+    if "target" in changes:
+        changes["target"] = units.stored(changes.get("metric") or goal.metric, changes["target"])
+    return services.goal_save(actor=request.actor, goal=goal, changes=changes)
+
+
+@router.get("/goals/{goal_id}/smart", summary="The goal's SMART check")
+def goals_smart(request, goal_id: int):
+    return services.goal_smart(_goal(request, goal_id), today=request.actor.today()).as_dict()
+
+
+@router.get("/goals/{goal_id}/progress", summary="Actual, pace, status and forecast")
+def goals_progress(request, goal_id: int):
+    progress = goal_progress(_goal(request, goal_id), today=request.actor.today())
+    return {"progress": None if progress is None else progress.as_dict()}
+
+
+@router.post("/goals/{goal_id}/activate", response=GoalOut, summary="Activate a draft goal")
+def goals_activate(request, goal_id: int, payload: ActivateIn):
+    goal = _goal(request, goal_id, for_write=True)
+    return services.goal_activate(actor=request.actor, goal=goal, override_reason=payload.override_reason)
+
+
+@router.post("/goals/{goal_id}/target", response=GoalOut, summary="Adjust a target, with a reason")
+def goals_target(request, goal_id: int, payload: TargetIn):
+    goal = _goal(request, goal_id, for_write=True)
+    return services.goal_set_target(
+        actor=request.actor, goal=goal, target=units.stored(goal.metric, payload.target), reason=payload.reason
+    )
+
+
+@router.post("/goals/{goal_id}/cascade", response=list[GoalOut], summary="Split a team goal among its members")
+def goals_cascade(request, goal_id: int, payload: CascadeIn):
+    goal = _goal(request, goal_id, for_write=True)
+    return services.goal_cascade(actor=request.actor, goal=goal, method=payload.method)

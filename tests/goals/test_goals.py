@@ -1,0 +1,190 @@
+"""Goals: SMART checks with reasons, activation, target history, cascade, progress."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.goals import services
+from pacekeeper.goals.models import Goal
+from pacekeeper.goals.progress import goal_progress
+from pacekeeper.goals.services import split_target
+from pacekeeper.kpis.rollups import rollups_rebuild
+from pacekeeper.tenancy.models import AuditEntry
+from tests.factories import CustomerFactory, OpportunityFactory, SaleFactory
+
+YEAR = {"starts_on": dt.date(2026, 1, 1), "ends_on": dt.date(2026, 12, 31)}
+
+
+def _team_sales(world, amounts_by_year: dict[int, int]):
+    """Team A sells the given amount in each year (one order on 10 March)."""
+    for year, amount in amounts_by_year.items():
+        SaleFactory(customer=world.one.customers["manager"], ordered_on=dt.date(year, 3, 10), amount_minor=amount)
+    rollups_rebuild(org=world.one.org)
+
+
+def _objective(world):
+    return services.goal_save(
+        actor=world.one.actor("director"),
+        changes={
+            "kind": "objective",
+            "title": "Grow corporate banking",
+            "starts_on": dt.date(2026, 1, 1),
+            "ends_on": dt.date(2026, 12, 31),
+        },
+    )
+
+
+def _team_goal(world, target, **extra):
+    return services.goal_save(
+        actor=world.one.actor("lead"),
+        changes={
+            "title": "Team A sales",
+            "metric": "sales_amount",
+            "level": "team",
+            "team": world.one.team_a.pk,
+            "target": Decimal(target),
+            "parent": _objective(world).pk,
+            **YEAR,
+            **extra,
+        },
+    )
+
+
+def test_it_fills_the_baseline_from_last_year(world):
+    _team_sales(world, {2025: 1_000_000})
+    goal = _team_goal(world, 1_200_000)
+    assert goal.baseline == Decimal(1_000_000)
+    assert goal.status == Goal.Status.DRAFT
+
+
+@pytest.mark.parametrize("target,verdict", [(1_380_000, "ok"), (1_725_000, "warning")])  # +20 % and +50 %
+def test_it_judges_a_target_against_the_subjects_own_growth(world, target, verdict):
+    """The issue's example: a team that grew 15 % last year — +20 % is plausible, +50 % is not."""
+    _team_sales(world, {2024: 1_000_000, 2025: 1_150_000})
+    report = services.goal_smart(_team_goal(world, target), today=dt.date(2026, 2, 1))
+    achievable = next(f for f in report.findings if f.criterion == "achievable")
+    assert achievable.severity == verdict, achievable.message
+    assert "%" in achievable.message and report.likelihood is not None
+    assert report.likelihood > 25 if verdict == "ok" else report.likelihood < 1
+
+
+def test_it_flags_a_target_below_the_baseline_as_too_low(world):
+    _team_sales(world, {2024: 900_000, 2025: 1_000_000})
+    report = services.goal_smart(_team_goal(world, 800_000), today=dt.date(2026, 2, 1))
+    assert any(f.criterion == "achievable" and "too low" in f.message for f in report.warnings)
+
+
+def test_it_needs_a_link_and_an_end_to_activate(world):
+    lead = world.one.actor("lead")
+    goal = services.goal_save(
+        actor=lead,
+        changes={
+            "title": "Loose",
+            "metric": "visits",
+            "level": "team",
+            "team": world.one.team_a.pk,
+            "target": Decimal(50),
+            "starts_on": dt.date(2026, 1, 1),
+        },
+    )
+    report = services.goal_smart(goal, today=dt.date(2026, 1, 5))
+    assert {f.criterion for f in report.hard_failures} == {"relevant", "time_bound"}
+    with pytest.raises(ValidationFailed):
+        services.goal_activate(actor=lead, goal=goal)
+    with pytest.raises(ValidationFailed):  # the lead cannot override
+        services.goal_activate(actor=lead, goal=goal, override_reason="trust me")
+    goal.refresh_from_db()
+    assert goal.status == Goal.Status.DRAFT
+
+
+def test_it_lets_a_director_override_with_a_reason(world):
+    lead, director = world.one.actor("lead"), world.one.actor("director")
+    goal = services.goal_save(
+        actor=lead,
+        changes={
+            "title": "Loose",
+            "metric": "visits",
+            "level": "team",
+            "team": world.one.team_a.pk,
+            "target": Decimal(50),
+            "starts_on": dt.date(2026, 1, 1),
+        },
+    )
+    with pytest.raises(ValidationFailed):
+        services.goal_activate(actor=director, goal=goal)
+    services.goal_activate(actor=director, goal=goal, override_reason="pilot for Q1")
+    goal.refresh_from_db()
+    assert (goal.status, goal.override_reason) == ("active", "pilot for Q1")
+    entry = AuditEntry.objects.get(object_type="goals.goal", object_id=str(goal.pk), field="status")
+    assert (entry.before, entry.after, entry.reason) == ("draft", "active", "pilot for Q1")
+
+
+def test_it_keeps_the_history_of_target_changes(world):
+    goal = _team_goal(world, 1_000)
+    services.goal_set_target(actor=world.one.actor("director"), goal=goal, target=Decimal(1_500), reason="new branch")
+    entry = AuditEntry.objects.get(object_id=str(goal.pk), field="target")
+    assert (Decimal(entry.before), Decimal(entry.after), entry.reason) == (Decimal(1000), Decimal(1500), "new branch")
+    with pytest.raises(ValidationFailed):
+        services.goal_set_target(actor=world.one.actor("director"), goal=goal, target=Decimal(1), reason=" ")
+
+
+def test_it_refuses_goals_outside_the_setters_scope(world):
+    with pytest.raises(ValidationFailed) as error:
+        services.goal_save(
+            actor=world.one.actor("lead"),
+            changes={"title": "B", "metric": "visits", "level": "team", "team": world.one.team_b.pk, **YEAR},
+        )
+    assert "team" in error.value.errors
+    with pytest.raises(Forbidden):
+        services.goal_save(
+            actor=world.one.actor("manager"),
+            changes={"title": "Me", "metric": "visits", "level": "manager", "person": world.one.manager.pk, **YEAR},
+        )
+
+
+@pytest.mark.parametrize(
+    "total,weights,parts",
+    [
+        (Decimal(100), [1, 1, 1], [34, 33, 33]),
+        (Decimal(1000), [0, 0], [500, 500]),
+        (Decimal(10), [1, 2, 7], [1, 2, 7]),
+        (Decimal(7), [1, 1, 1, 1], [2, 2, 2, 1]),
+    ],
+)
+def test_it_splits_targets_so_the_parts_add_up(total, weights, parts):
+    result = split_target(total, [Decimal(w) for w in weights], "sales_amount")
+    assert result == [Decimal(p) for p in parts] and sum(result) == total
+
+
+def test_it_cascades_a_team_goal_by_portfolio_size(world):
+    for _ in range(2):
+        CustomerFactory(owner=world.one.teammate, org=world.one.org)
+    goal = _team_goal(world, 1_000_001)  # team A's members: manager (1 customer), teammate (3 customers)
+    children = services.goal_cascade(actor=world.one.actor("lead"), goal=goal, method="portfolio")
+    targets = {child.person.username: child.target for child in children}
+    assert targets == {"one_manager": Decimal(250_000), "one_teammate": Decimal(750_001)}
+    assert sum(targets.values()) == goal.target
+    assert all(child.parent_id == goal.pk and child.status == "draft" for child in children)
+
+
+def test_it_reports_progress_pace_status_and_forecast(world):
+    """A 365-day goal of ¥3,650 (365,000 fen); by 31 March (90 days) ¥500 is in; last year
+    brought 40% of its total by the same day; ¥100 of weighted pipeline is still to close."""
+    customer = world.one.customers["manager"]
+    SaleFactory(customer=customer, ordered_on=dt.date(2025, 2, 1), amount_minor=40_000)
+    SaleFactory(customer=customer, ordered_on=dt.date(2025, 9, 1), amount_minor=60_000)
+    SaleFactory(customer=customer, ordered_on=dt.date(2026, 2, 1), amount_minor=50_000)
+    OpportunityFactory(customer=customer, amount_minor=20_000, probability=50, expected_close_on=dt.date(2026, 6, 1))
+    rollups_rebuild(org=world.one.org)
+    goal = _team_goal(world, 365_000)
+    progress = goal_progress(goal, today=dt.date(2026, 3, 31))
+    assert progress.actual == 50_000 and progress.elapsed_days == 90
+    assert progress.attainment == Decimal("13.7")
+    assert progress.expected_linear == Decimal(90_000)
+    assert progress.expected_seasonal == Decimal(146_000)  # 40 % of the target
+    assert progress.status == "off_track"  # 50,000 / 146,000 < 80 %
+    # Forecast: 50,000 + 50,000/90 a day × 275 days + 10,000 weighted pipeline.
+    assert progress.forecast == Decimal(50_000 + 10_000) + (Decimal(50_000) / 90 * 275).quantize(Decimal(1))
+    assert "pipeline" in progress.basis
