@@ -50,7 +50,8 @@ def goal_save(*, actor: Actor, goal: Goal | None = None, changes: dict) -> Goal:
     else:
         _require_setter(actor, goal)
         if goal.status != Goal.Status.DRAFT:
-            raise ValidationFailed({"": [_("Only a draft can be edited; adjust the target of an active goal instead.")]})
+            message = _("Only a draft can be edited; adjust the target of an active goal instead.")
+            raise ValidationFailed({"": [message]})
         team_id = team_id or goal.team_id
         person_id = person_id or goal.person_id
     unknown = set(changes) - GOAL_FIELDS
