@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("pacekeeper.tenancy.urls")),
     path("", include("pacekeeper.crm.urls")),
     path("", include("pacekeeper.kpis.urls")),
+    path("", include("pacekeeper.goals.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", tenancy_views.set_language, name="set_language"),

@@ -188,3 +188,61 @@ def test_it_reports_progress_pace_status_and_forecast(world):
     # Forecast: 50,000 + 50,000/90 a day × 275 days + 10,000 weighted pipeline.
     assert progress.forecast == Decimal(50_000 + 10_000) + (Decimal(50_000) / 90 * 275).quantize(Decimal(1))
     assert "pipeline" in progress.basis
+
+
+def test_it_shows_goals_with_progress_and_smart_on_pages(world, client):
+    _team_sales(world, {2025: 1_000_000})
+    client.force_login(world.one.lead)
+    response = client.post(
+        "/goals/new/",
+        {
+            "kind": "goal",
+            "title": "Team A sales 2026",
+            "metric": "sales_amount",
+            "level": "team",
+            "team": world.one.team_a.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "target": "12000.00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    goal = Goal.objects.get(title="Team A sales 2026")
+    assert goal.target == Decimal(1_200_000)  # ¥12,000 stored in fen
+    page = client.get(response.url).content.decode()
+    assert "Link the goal to an objective or a parent goal." in page  # hard: not relevant yet
+    client.post(f"/goals/{goal.pk}/activate/")
+    goal.refresh_from_db()
+    assert goal.status == "draft"
+    client.force_login(world.one.director)
+    client.post(f"/goals/{goal.pk}/activate/", {"override_reason": "Q1 pilot"})
+    goal.refresh_from_db()
+    assert goal.status == "active"
+    listing = client.get("/goals/")
+    assert [row["goal"].pk for row in listing.context["rows"]] == [goal.pk]
+    client.force_login(world.one.manager)  # the manager sees the team's goal, read-only
+    assert client.get(f"/goals/{goal.pk}/").status_code == 200
+    assert client.post(f"/goals/{goal.pk}/target/", {"target": "1", "reason": "x"}).status_code == 403
+    client.force_login(world.one.other_manager)
+    assert client.get(f"/goals/{goal.pk}/").status_code == 404
+
+
+def test_it_computes_a_goal_list_without_a_query_per_goal(world, client, django_assert_max_num_queries):
+    objective = _objective(world)
+    for number in range(8):
+        services.goal_save(
+            actor=world.one.actor("director"),
+            changes={
+                "title": f"G{number}",
+                "metric": "sales_amount",
+                "level": "team",
+                "team": world.one.team_a.pk,
+                "parent": objective.pk,
+                "target": Decimal(100),
+                **YEAR,
+            },
+        )
+    client.force_login(world.one.director)
+    with django_assert_max_num_queries(60):
+        response = client.get("/goals/", {"status": "draft"})
+    assert len(response.context["rows"]) == 9

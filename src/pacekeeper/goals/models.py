@@ -96,6 +96,13 @@ class Goal(models.Model):
         return self.title
 
     @property
+    def metric_unit(self) -> str:
+        from pacekeeper.kpis.registry import METRICS
+
+        metric = METRICS.get(self.metric)
+        return metric.unit if metric else ""
+
+    @property
     def subject_id(self) -> int:
         return {"org": 0, "team": self.team_id, "manager": self.person_id}[self.level]
 

@@ -39,31 +39,45 @@ class Progress:
         return {key: (str(value) if isinstance(value, Decimal) else value) for key, value in vars(self).items()}
 
 
-def goal_progress(goal, *, today: dt.date) -> Progress | None:
+class Figures:
+    """Engine results shared by many goals: goals with the same metric, level and period cost
+    one computation for all of them (no query per goal on lists and dashboards)."""
+
+    def __init__(self) -> None:
+        self._results: dict[tuple, dict] = {}
+
+    def value(self, goal, metric: str, period: Period) -> Decimal:
+        key = (goal.org_id, metric, goal.level, period)
+        if key not in self._results:
+            self._results[key] = compute(org=goal.org, metrics=[metric], level=goal.level, period=period)
+        return Decimal(self._results[key].get(goal.subject_id, {}).get(metric) or 0)
+
+
+def goals_progress(goals, *, today: dt.date) -> dict[int, Progress | None]:
+    figures = Figures()
+    return {goal.pk: goal_progress(goal, today=today, figures=figures) for goal in goals}
+
+
+def goal_progress(goal, *, today: dt.date, figures: Figures | None = None) -> Progress | None:
     """None for goals without a metric, a target or an end."""
+    figures = figures or Figures()
     metric = METRICS.get(goal.metric)
     if metric is None or goal.target is None or goal.ends_on is None:
         return None
     period = Period(goal.starts_on, goal.ends_on)
     upto = min(today, goal.ends_on)
     elapsed = max(0, (upto - goal.starts_on).days + 1)
-    actual = _value(goal, Period(goal.starts_on, upto)) if elapsed else Decimal(0)
+    actual = figures.value(goal, goal.metric, Period(goal.starts_on, upto)) if elapsed else Decimal(0)
     target = Decimal(goal.target)
     if metric.unit in (Unit.CURRENCY, Unit.COUNT):
-        return _additive(goal, metric, period, actual, target, elapsed)
+        return _additive(goal, metric, period, actual, target, elapsed, figures)
     return _level_metric(metric, actual, target, elapsed, period.days)
 
 
-def _value(goal, period: Period) -> Decimal:
-    result = compute(org=goal.org, metrics=[goal.metric], level=goal.level, period=period)
-    value = result.get(goal.subject_id, {}).get(goal.metric)
-    return Decimal(value or 0)
-
-
-def _additive(goal, metric, period: Period, actual: Decimal, target: Decimal, elapsed: int) -> Progress:
+def _additive(goal, metric, period: Period, actual: Decimal, target: Decimal, elapsed: int, figures) -> Progress:
     total = period.days
     linear = target * elapsed / total
-    seasonal = _seasonal_expected(goal, period, target, elapsed) if elapsed else Decimal(0)
+    seasonal = _seasonal_expected(goal, period, target, elapsed, figures) if elapsed else Decimal(0)
     expected = seasonal if seasonal is not None else linear
     remaining = total - elapsed
     run_rate = actual / elapsed if elapsed else Decimal(0)
@@ -73,7 +87,8 @@ def _additive(goal, metric, period: Period, actual: Decimal, target: Decimal, el
         "days": remaining,
     }
     if goal.metric == "sales_amount" and remaining > 0:
-        pipeline = _pipeline(goal, Period(period.end - dt.timedelta(days=remaining - 1), period.end))
+        remaining_period = Period(period.end - dt.timedelta(days=remaining - 1), period.end)
+        pipeline = figures.value(goal, "pipeline_weighted", remaining_period)
         forecast += pipeline
         basis += " " + _("Plus the weighted pipeline expected to close by the end: %(pipeline)s.") % {
             "pipeline": _shown(metric, pipeline)
@@ -108,19 +123,14 @@ def _level_metric(metric, actual: Decimal, target: Decimal, elapsed: int, total:
     )
 
 
-def _seasonal_expected(goal, period: Period, target: Decimal, elapsed: int) -> Decimal | None:
+def _seasonal_expected(goal, period: Period, target: Decimal, elapsed: int, figures) -> Decimal | None:
     """Target × the share of last year's same period that had come in by the same day."""
     last_year = period.same_last_year()
-    whole = _value(goal, last_year)
+    whole = figures.value(goal, goal.metric, last_year)
     if whole <= 0:
         return None
-    so_far = _value(goal, Period(last_year.start, last_year.start + dt.timedelta(days=elapsed - 1)))
+    so_far = figures.value(goal, goal.metric, Period(last_year.start, last_year.start + dt.timedelta(days=elapsed - 1)))
     return target * so_far / whole
-
-
-def _pipeline(goal, remaining: Period) -> Decimal:
-    result = compute(org=goal.org, metrics=["pipeline_weighted"], level=goal.level, period=remaining)
-    return Decimal(result.get(goal.subject_id, {}).get("pipeline_weighted") or 0)
 
 
 def _ratio(actual: Decimal, target: Decimal, metric) -> Decimal | None:

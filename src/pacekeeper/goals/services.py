@@ -48,7 +48,7 @@ def goal_save(*, actor: Actor, goal: Goal | None = None, changes: dict) -> Goal:
     if goal is None:
         goal = Goal(org_id=actor.org_id, created_by=actor.user)
     else:
-        _require_setter(actor, goal)
+        require_goal_setter(actor, goal)
         if goal.status != Goal.Status.DRAFT:
             message = _("Only a draft can be edited; adjust the target of an active goal instead.")
             raise ValidationFailed({"": [message]})
@@ -106,7 +106,7 @@ def _baseline(goal: Goal) -> Decimal | None:
 @transaction.atomic
 def goal_activate(*, actor: Actor, goal: Goal, override_reason: str = "") -> Goal:
     """Activate a draft. Hard SMART failures need a director's override with a reason."""
-    _require_setter(actor, goal)
+    require_goal_setter(actor, goal)
     if goal.status != Goal.Status.DRAFT:
         raise ValidationFailed({"": [_("Only a draft can be activated.")]})
     report = goal_smart(goal, today=actor.today())
@@ -136,7 +136,7 @@ def goal_activate(*, actor: Actor, goal: Goal, override_reason: str = "") -> Goa
 @transaction.atomic
 def goal_set_target(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -> Goal:
     """Change a target, keeping the history: who, when, before, after and why."""
-    _require_setter(actor, goal)
+    require_goal_setter(actor, goal)
     if not reason.strip():
         raise ValidationFailed({"reason": [_("Say why the target changes.")]})
     before = goal.target
@@ -148,7 +148,7 @@ def goal_set_target(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -
 
 @transaction.atomic
 def goal_set_status(*, actor: Actor, goal: Goal, status: str, reason: str = "") -> Goal:
-    _require_setter(actor, goal)
+    require_goal_setter(actor, goal)
     if status not in (Goal.Status.CLOSED, Goal.Status.CANCELLED) or goal.status in (status,):
         raise ValidationFailed({"status": [_("This change of status is not possible.")]})
     before = goal.status
@@ -158,7 +158,7 @@ def goal_set_status(*, actor: Actor, goal: Goal, status: str, reason: str = "") 
     return goal
 
 
-def _require_setter(actor: Actor, goal: Goal) -> None:
+def require_goal_setter(actor: Actor, goal: Goal) -> None:
     if not may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id):
         raise Forbidden()
 
@@ -171,7 +171,7 @@ def goal_cascade(*, actor: Actor, goal: Goal, method: str) -> list[Goal]:
     """Split a team goal into draft goals for the team's current members, evenly, by their share
     of the metric last period, or by portfolio size. Amounts and counts are split so the parts
     add up exactly (largest remainder); rates are copied, since they do not add up."""
-    _require_setter(actor, goal)
+    require_goal_setter(actor, goal)
     if goal.level != Goal.Level.TEAM or goal.target is None or goal.ends_on is None:
         raise ValidationFailed({"": [_("Only a team goal with a target and an end can be cascaded.")]})
     if method not in CASCADE_METHODS:

@@ -61,17 +61,15 @@ def compute(
     level = Level(level)
     periods = {"": period, "previous": period.previous(), "last_year": period.same_last_year()}
     needs = {need for key in metrics for need in METRICS[key].needs}
-    memberships = _memberships(org, [periods[need.partition("@")[2]] for need in needs]) if level == Level.TEAM else []
+    plan = [(shift, PROVIDERS[key]) for shift, keys in _plan(needs).items() for key in sorted(keys)]
+    windows = [provider.credit_window(periods[shift]) for shift, provider in plan]
+    memberships = _memberships(org, windows) if level == Level.TEAM else []
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for shift, providers in _plan(needs).items():
-        shifted = periods[shift]
-        split = _split_managers(memberships, shifted) if level == Level.TEAM else set()
-        for provider_key in providers:
-            provider = PROVIDERS[provider_key]
-            run = provider.rollup if source == Source.ROLLUP and provider.rollup else provider.compute
-            credits = run(org, shifted, split)
-            suffix = f"@{shift}" if shift else ""
-            _credit(totals, credits, level, memberships, shifted, suffix)
+    for (shift, provider), window in zip(plan, windows, strict=True):
+        split = _split_managers(memberships, window) if level == Level.TEAM else set()
+        run = provider.rollup if source == Source.ROLLUP and provider.rollup else provider.compute
+        credits = run(org, periods[shift], split)
+        _credit(totals, credits, level, memberships, window, f"@{shift}" if shift else "")
     if level == Level.TEAM:
         totals = _with_subtrees(org, totals)
     elif level == Level.ORG:

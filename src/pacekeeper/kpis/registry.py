@@ -26,11 +26,18 @@ class Direction(models.TextChoices):
 
 
 # Component providers: name → (function, whether daily rollups can stand in for it).
+def _same(period):
+    return period
+
+
 @dataclass(frozen=True)
 class Provider:
     compute: Callable
     components: tuple[str, ...]
     rollup: Callable | None = None
+    # The days its credits can fall on, for a period asked: team changes inside that window
+    # need crediting day by day.
+    credit_window: Callable = _same
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -50,7 +57,8 @@ PROVIDERS: dict[str, Provider] = {
         rollup=components.additive_rollup,
     ),
     "new_customers": Provider(components.new_customers, ("new_customers",)),
-    "retention": Provider(components.retention, ("buyers_prev", "retained")),
+    # Credited on the buyer's last sale of the previous period.
+    "retention": Provider(components.retention, ("buyers_prev", "retained"), credit_window=lambda p: p.previous()),
     "compliance": Provider(components.follow_up_compliance, ("followups_due", "followups_on_time")),
 }
 COMPONENT_PROVIDER = {name: key for key, provider in PROVIDERS.items() for name in provider.components}

@@ -20,3 +20,12 @@ def audit_record(
         reason=reason,
         channel=actor.channel,
     )
+
+
+def audit_trail(*, actor, obj: models.Model):
+    """The recorded changes of one object the actor can already see, newest first."""
+    return (
+        AuditEntry.objects.filter(org_id=actor.org_id, object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-at", "-pk")
+    )

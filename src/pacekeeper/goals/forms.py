@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pacekeeper.kpis.registry import METRICS
+
+from .models import Goal
+
+
+class GoalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Goal.Kind.choices, initial=Goal.Kind.GOAL)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    metric = forms.ChoiceField(label=_("Metric"), required=False)
+    level = forms.ChoiceField(label=_("For"), choices=Goal.Level.choices, initial=Goal.Level.TEAM)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
+    parent = forms.TypedChoiceField(label=_("Contributes to"), coerce=int, required=False, empty_value=None)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.DecimalField(
+        label=_("Target"),
+        required=False,
+        max_digits=18,
+        decimal_places=2,
+        help_text=_("Amounts in yuan; rates in percent."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, teams=(), people=(), parents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = [("", "—")] + [(m.key, m.label) for m in METRICS.values()]
+        self.fields["team"].choices = [("", "—")] + [(t.pk, t.name) for t in teams]
+        self.fields["person"].choices = [("", "—")] + [(p.pk, str(p)) for p in people]
+        self.fields["parent"].choices = [("", "—")] + [(g.pk, g.title) for g in parents]
+
+
+class TargetForm(forms.Form):
+    target = forms.DecimalField(label=_("New target"), max_digits=18, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+class CascadeForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Split"),
+        choices=[
+            ("even", _("Evenly")),
+            ("last_share", _("By last period's share")),
+            ("portfolio", _("By portfolio size")),
+        ],
+    )
+
+
+class ActivateForm(forms.Form):
+    override_reason = forms.CharField(label=_("Override reason (directors)"), required=False, max_length=2000)

@@ -1,0 +1,159 @@
+"""Goal pages: the list with progress, a goal's page (SMART, progress, parts, history), forms."""
+
+from django.contrib import messages
+from django.http import HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
+from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.models import Team, User
+from pacekeeper.tenancy.scopes import get_visible
+
+from . import services, units
+from .forms import ActivateForm, CascadeForm, GoalForm, TargetForm
+from .models import Goal
+from .progress import goal_progress, goals_progress
+
+
+def _goal(request: HttpRequest, goal_id: int, *, for_write: bool = False) -> Goal:
+    scoped = Goal.objects.visible_to(request.actor).select_related("org", "team", "person", "parent")
+    goal = get_visible(scoped, goal_id, actor=request.actor, for_write=for_write)
+    if for_write:
+        services.require_goal_setter(request.actor, goal)
+    return goal
+
+
+@actor_required
+def goal_list(request: HttpRequest):
+    status = request.GET.get("status", Goal.Status.ACTIVE)
+    goals = Goal.objects.visible_to(request.actor).select_related("org", "team", "person").order_by("-starts_on", "pk")
+    if status in Goal.Status.values:
+        goals = goals.filter(status=status)
+    page = paginate(request, goals)
+    progress = goals_progress(page.object_list, today=request.actor.today())
+    rows = [{"goal": goal, "progress": progress[goal.pk]} for goal in page.object_list]
+    return render(
+        request,
+        "goals/goal_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": Goal.Status.choices,
+            "query": query_without(request, "page"),
+        },
+    )
+
+
+@actor_required
+def goal_create(request: HttpRequest):
+    actor = request.actor
+    form = GoalForm(
+        request.POST or None,
+        teams=Team.objects.visible_to(actor).order_by("path"),
+        people=User.objects.visible_to(actor).filter(is_active=True, role__in=("manager", "lead")),
+        parents=Goal.objects.visible_to(actor).exclude(status=Goal.Status.CANCELLED),
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+        changes["target"] = units.stored(changes.get("metric", ""), changes.get("target"))
+        try:
+            goal = services.goal_save(actor=actor, changes=changes)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved as a draft. Check it, then activate it."))
+            return redirect("goals:detail", goal_id=goal.pk)
+    return render(request, "goals/goal_form.html", {"form": form})
+
+
+@actor_required
+def goal_detail(request: HttpRequest, goal_id: int):
+    goal = _goal(request, goal_id)
+    today = request.actor.today()
+    children = list(Goal.objects.visible_to(request.actor).filter(parent=goal).select_related("team", "person"))
+    parts = sum((child.target or 0) for child in children if child.metric == goal.metric)
+    history = audit_trail(actor=request.actor, obj=goal)
+    return render(
+        request,
+        "goals/goal_detail.html",
+        {
+            "goal": goal,
+            "smart": services.goal_smart(goal, today=today),
+            "progress": goal_progress(goal, today=today),
+            "children": children,
+            "parts": parts,
+            "history": history,
+            "target_form": TargetForm(),
+            "cascade_form": CascadeForm(),
+            "activate_form": ActivateForm(),
+            "target_shown": units.shown(goal.metric, goal.target),
+            "baseline_shown": units.shown(goal.metric, goal.baseline),
+        },
+    )
+
+
+def _act(request: HttpRequest, goal: Goal, action) -> object:
+    try:
+        action(goal)
+    except ValidationFailed as error:
+        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("goals:detail", goal_id=goal.pk)
+
+
+@actor_required
+@require_POST
+def goal_activate(request: HttpRequest, goal_id: int):
+    reason = request.POST.get("override_reason", "")
+    return _act(
+        request,
+        _goal(request, goal_id, for_write=True),
+        lambda goal: services.goal_activate(actor=request.actor, goal=goal, override_reason=reason),
+    )
+
+
+@actor_required
+@require_POST
+def goal_target(request: HttpRequest, goal_id: int):
+    goal = _goal(request, goal_id, for_write=True)
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new target and a reason."))
+        return redirect("goals:detail", goal_id=goal.pk)
+    return _act(
+        request,
+        goal,
+        lambda goal: services.goal_set_target(
+            actor=request.actor,
+            goal=goal,
+            target=units.stored(goal.metric, form.cleaned_data["target"]),
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+
+
+@actor_required
+@require_POST
+def goal_cascade(request: HttpRequest, goal_id: int):
+    method = request.POST.get("method", "even")
+    return _act(
+        request,
+        _goal(request, goal_id, for_write=True),
+        lambda goal: services.goal_cascade(actor=request.actor, goal=goal, method=method),
+    )
+
+
+@actor_required
+@require_POST
+def goal_status(request: HttpRequest, goal_id: int):
+    status, reason = request.POST.get("status", ""), request.POST.get("reason", "")
+    return _act(
+        request,
+        _goal(request, goal_id, for_write=True),
+        lambda goal: services.goal_set_status(actor=request.actor, goal=goal, status=status, reason=reason),
+    )
