@@ -12,7 +12,13 @@ from tests.factories import ContactFactory, CustomerFactory, InteractionFactory,
 
 @pytest.mark.parametrize(
     "role,first_screen",
-    [("manager", "/my-day/"), ("lead", "/follow-ups/"), ("director", "/customers/"), ("analyst", "/customers/")],
+    [
+        ("manager", "/my-day/"),
+        ("lead", "/team/"),
+        ("director", "/overview/"),
+        ("analyst", "/overview/"),
+        ("admin", "/admin/"),
+    ],
 )
 def test_it_sends_each_role_to_its_first_screen(world, client, role, first_screen):
     client.force_login(getattr(world.one, role))
@@ -213,3 +219,53 @@ def test_it_lets_the_analyst_export_every_kind(world, client):
     rows = b"".join(client.get("/exports/customers/").streaming_content).decode("utf-8-sig").splitlines()
     assert len(rows) == 1 + 5  # header + the organisation's five customers
     assert client.get("/exports/payroll/").status_code == 404
+
+
+def test_it_shows_a_lead_the_team_against_target_and_what_needs_attention(world, client):
+    from pacekeeper.goals.models import Goal
+    from pacekeeper.kpis.rollups import rollups_rebuild
+
+    today = world.one.actor("lead").today()
+    SaleFactory(customer=world.one.customers["manager"], ordered_on=today, amount_minor=50_000)
+    InteractionFactory(customer=world.one.customers["manager"])  # the manager is active; the teammate is quiet
+    CustomerFactory(owner=world.one.teammate, org=world.one.org, next_due_on=today - dt.timedelta(days=2))
+    rollups_rebuild(org=world.one.org)
+    goal = Goal.objects.create(
+        org=world.one.org,
+        title="Wang's month",
+        metric="sales_amount",
+        level="manager",
+        person=world.one.manager,
+        starts_on=today.replace(day=1),
+        ends_on=today.replace(day=28) if today.day <= 28 else today,
+        target=100_000,
+        status="active",
+    )
+    client.force_login(world.one.lead)
+    page = client.get("/team/")
+    rows = {row["person"].username: row for row in page.context["rows"]}
+    assert rows["one_manager"]["figures"]["sales_amount"] == 50_000 and rows["one_manager"]["goal"] == goal
+    assert rows["one_manager"]["progress"].attainment == 50
+    assert not rows["one_manager"]["quiet"] and rows["one_teammate"]["quiet"]
+    assert rows["one_teammate"]["overdue"] == 1
+    assert "one_other_manager" not in rows
+    html = page.content.decode()
+    assert "no logged activity" in html and "overdue follow-ups" in html
+    client.force_login(world.one.lead)
+    assert client.get("/team/", {"team": world.one.team_b.pk}).status_code == 404
+
+
+def test_it_shows_the_director_teams_side_by_side(world, client):
+    from pacekeeper.kpis.rollups import rollups_rebuild
+
+    today = world.one.actor("director").today()
+    SaleFactory(customer=world.one.customers["other_manager"], ordered_on=today, amount_minor=70_000)
+    rollups_rebuild(org=world.one.org)
+    client.force_login(world.one.director)
+    page = client.get("/overview/")
+    by_team = {row["team"].name: row["figures"]["sales_amount"] for row in page.context["teams"]}
+    assert by_team["one team B"] == 70_000 and by_team["one branch"] == 70_000 and by_team["one team A"] == 0
+    assert page.context["org"]["sales_amount"] == 70_000
+    assert "team-chart-data" in page.content.decode()
+    client.force_login(world.one.manager)
+    assert client.get("/overview/").status_code == 403

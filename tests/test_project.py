@@ -54,9 +54,10 @@ def _po_messages(path: Path) -> dict[str, str]:
     for line in path.read_text().splitlines() + [""]:
         if not line.strip():
             if current.get("msgid"):
-                messages[current["msgid"]] = current.get("msgstr", current.get("msgstr[0]", ""))
+                key = f"{current['msgctxt']}\x04{current['msgid']}" if "msgctxt" in current else current["msgid"]
+                messages[key] = current.get("msgstr", current.get("msgstr[0]", ""))
             current, field = {}, None
-        elif line.startswith(("msgid ", "msgstr ", "msgid_plural ", "msgstr[0] ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgid_plural ", "msgstr[0] ")):
             field, _space, literal = line.partition(" ")
             current[field] = ast.literal_eval(literal)
         elif line.startswith('"') and field:

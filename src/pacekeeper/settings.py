@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pacekeeper.kpis",
     "pacekeeper.crm",
     "pacekeeper.goals",
+    "pacekeeper.dashboards",
     "pacekeeper.demo",
     "pacekeeper.bench",
 ]

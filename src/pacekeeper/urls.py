@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pacekeeper.crm.urls")),
     path("", include("pacekeeper.kpis.urls")),
     path("", include("pacekeeper.goals.urls")),
+    path("", include("pacekeeper.dashboards.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", tenancy_views.set_language, name="set_language"),

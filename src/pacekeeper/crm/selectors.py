@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from itertools import chain
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from pacekeeper.tenancy.models import TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor
@@ -210,3 +210,16 @@ def portfolio_sizes(*, org_id: int, owner_ids: list[int]) -> dict[int, int]:
         .values_list("owner_id", "customers")
     )
     return dict(rows)
+
+
+def last_activity(*, actor: Actor, manager_ids: list[int]) -> dict[int, dt.date]:
+    """The local day of each manager's latest logged interaction (one grouped query)."""
+    rows = (
+        Interaction.objects.visible_to(actor)
+        .filter(manager_id__in=manager_ids)
+        .values("manager_id")
+        .annotate(latest=Max("occurred_at"))
+        .order_by()
+    )
+    zone = ZoneInfo(actor.org.time_zone)
+    return {row["manager_id"]: row["latest"].astimezone(zone).date() for row in rows if row["latest"]}

@@ -15,7 +15,6 @@ urlpatterns = [
     path("customers/<int:customer_id>/opportunities/", views.opportunity_create, name="opportunity_create"),
     path("interactions/<int:interaction_id>/done/", views.next_step_done, name="next_step_done"),
     path("opportunities/<int:opportunity_id>/stage/", views.opportunity_stage, name="opportunity_stage"),
-    path("my-day/", views.my_day, name="my_day"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("imports/", imports_views.import_upload, name="import_upload"),

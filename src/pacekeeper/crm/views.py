@@ -151,7 +151,7 @@ def next_step_done(request: HttpRequest, interaction_id: int):
     services.interaction_save(actor=request.actor, interaction=interaction, changes={"next_step_done": True})
     if is_htmx(request):
         return HttpResponse("")
-    return redirect("crm:my_day")
+    return redirect("dashboards:my_day")
 
 
 @actor_required
@@ -176,11 +176,6 @@ def customer_transfer(request: HttpRequest):
     else:
         messages.success(request, _("%(count)d customer(s) transferred.") % {"count": moved})
     return redirect(back) if back.startswith("/") else redirect("crm:customers")
-
-
-@actor_required
-def my_day(request: HttpRequest):
-    return render(request, "crm/my_day.html", selectors.my_day(actor=request.actor))
 
 
 @actor_required

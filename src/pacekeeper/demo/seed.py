@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -31,6 +32,7 @@ from pacekeeper.crm.models import (
     Sale,
     Tier,
 )
+from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
@@ -100,6 +102,7 @@ def seed_organization(
         counts = _make_facts(org, rng, staff, customer_rows, start, until, zone)
         result.counts.update(counts)
         result.counts["rollups"] = rollups_rebuild(org=org)
+        result.counts["goals"] = _make_goals(org, until)
     return result
 
 
@@ -485,3 +488,58 @@ def _settle_customers(customers: list[Customer], last_contact: dict, last_sale: 
         if index % 37 == 0:
             customer.status = Customer.Status.LOST
     Customer.objects.bulk_update(customers, ["last_contacted_on", "next_due_on", "status"], batch_size=2000)
+
+
+def _make_goals(org, until: dt.date) -> int:
+    """This year's objective, a sales goal per team 12 % above last year's (or this year's pace
+    when there is no last year), split among members by last year's share, all active."""
+    from pacekeeper.goals import services as goals
+    from pacekeeper.tenancy.scopes import actor_for
+
+    director = actor_for(User.objects.get(org=org, role=Role.DIRECTOR), channel="system")
+    year = Period.year(until.year)
+    objective = goals.goal_save(
+        actor=director,
+        changes={
+            "kind": "objective",
+            "title": f"{until.year}年对公业务稳健增长",
+            "starts_on": year.start,
+            "ends_on": year.end,
+        },
+    )
+    goals.goal_activate(actor=director, goal=objective)
+    made = 1
+    for team in Team.objects.filter(org=org, kind=Team.Kind.TEAM).order_by("pk"):
+        goal = goals.goal_save(
+            actor=director,
+            changes={
+                "title": f"{team.name} {until.year}年销售额",
+                "metric": "sales_amount",
+                "level": "team",
+                "team": team.pk,
+                "parent": objective.pk,
+                "starts_on": year.start,
+                "ends_on": year.end,
+                "target": Decimal(0),
+            },
+        )
+        goal.target = _team_target(goal, year, until)
+        goal.save(update_fields=["target"])
+        goals.goal_activate(actor=director, goal=goal, override_reason="演示数据")
+        for child in goals.goal_cascade(actor=director, goal=goal, method="last_share"):
+            goals.goal_activate(actor=director, goal=child, override_reason="演示数据")
+            made += 1
+        made += 1
+    return made
+
+
+def _team_target(goal, year: Period, until: dt.date) -> Decimal:
+    """12 % over last year when there is a full last year; never below 5 % over this year's pace
+    (generated history may cover only part of last year)."""
+    from pacekeeper.kpis.engine import compute
+
+    so_far = compute(org=goal.org, metrics=["sales_amount"], level="team", period=Period(year.start, until))
+    done = Decimal(so_far.get(goal.team_id, {}).get("sales_amount") or 0)
+    elapsed = (until - year.start).days + 1
+    pace = done / elapsed * year.days * Decimal("1.05")
+    return max(pace, (goal.baseline or 0) * Decimal("1.12")).quantize(Decimal(1))

@@ -16,11 +16,11 @@ from .models import ApiToken, Role
 from .scopes import get_visible
 
 FIRST_SCREEN = {
-    Role.MANAGER: "crm:my_day",
-    Role.LEAD: "crm:follow_ups",
-    Role.DIRECTOR: "crm:customers",
-    Role.ADMIN: "crm:customers",
-    Role.ANALYST: "crm:customers",
+    Role.MANAGER: "dashboards:my_day",
+    Role.LEAD: "dashboards:team",
+    Role.DIRECTOR: "dashboards:overview",
+    Role.ADMIN: "admin:index",
+    Role.ANALYST: "dashboards:overview",
 }
 
 

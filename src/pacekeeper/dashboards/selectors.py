@@ -1,0 +1,152 @@
+"""What each role's first screen shows, assembled from the KPI engine, goals and the CRM.
+
+Every figure comes from the engine (DESIGN rule 3); the number of engine calls depends on the
+months shown, never on the number of people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pacekeeper.crm.selectors import follow_ups_by_team, last_activity
+from pacekeeper.goals.models import Goal
+from pacekeeper.goals.progress import goals_progress
+from pacekeeper.kpis.engine import ORG_SUBJECT, Level, compute
+from pacekeeper.kpis.periods import Period
+from pacekeeper.tenancy.models import Team, User
+from pacekeeper.tenancy.scopes import Actor
+
+TREND_MONTHS = 6
+QUIET_DAYS = 14
+TEAM_METRICS = [
+    "sales_amount",
+    "sales_growth",
+    "new_customers",
+    "retention_rate",
+    "follow_up_compliance",
+    "pipeline_weighted",
+]
+
+
+@dataclass
+class Trend:
+    labels: list[str]
+    values: dict[int, list[int]]  # subject → value per month, oldest first
+
+
+def monthly_trend(*, actor: Actor, metric: str, level: str, months: int = TREND_MONTHS) -> Trend:
+    """One engine call per month, for every subject of the level at once."""
+    today = actor.today()
+    current = Period.month(today.year, today.month)
+    periods = [current]
+    for _month in range(months - 1):
+        periods.insert(0, periods[0].previous())
+    values: dict[int, list[int]] = {}
+    for index, period in enumerate(periods):
+        for subject, figures in compute(org=actor.org, metrics=[metric], level=level, period=period).items():
+            values.setdefault(subject, [0] * months)[index] = figures[metric] or 0
+    return Trend(labels=[f"{p.start.year}-{p.start.month:02d}" for p in periods], values=values)
+
+
+def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
+    """A lead's team: every member against target, the team's goals, and the alerts."""
+    today = actor.today()
+    members = list(
+        User.objects.visible_to(actor)
+        .filter(pk__in=team.memberships.current(today).values("user_id"), is_active=True)
+        .order_by("username")
+    )
+    ids = [member.pk for member in members]
+    figures = compute(
+        org=actor.org, metrics=["sales_amount", "interactions", "visits"], level=Level.MANAGER, period=period
+    )
+    goals = list(
+        Goal.objects.visible_to(actor)
+        .active()
+        .select_related("org", "team", "person")
+        .filter(starts_on__lte=period.end, ends_on__gte=period.start)
+    )
+    progress = goals_progress(goals, today=today)
+    personal = {(g.person_id, g.metric): g for g in goals if g.level == Goal.Level.PERSON}
+    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER)
+    activity = last_activity(actor=actor, manager_ids=ids)
+    follow_ups = {row["person"].pk: row for group in follow_ups_by_team(actor=actor) for row in group["people"]}
+    rows = []
+    for member in members:
+        goal = personal.get((member.pk, "sales_amount"))
+        last = activity.get(member.pk)
+        rows.append(
+            {
+                "person": member,
+                "figures": figures.get(member.pk, {}),
+                "goal": goal,
+                "progress": progress.get(goal.pk) if goal else None,
+                "trend": trend.values.get(member.pk, []),
+                "last_activity": last,
+                "quiet": last is None or (today - last).days > QUIET_DAYS,
+                "overdue": follow_ups.get(member.pk, {}).get("overdue", 0),
+            }
+        )
+    team_goals = [g for g in goals if g.level == Goal.Level.TEAM and g.team_id == team.pk]
+    off_track = [
+        g
+        for g in goals
+        if progress.get(g.pk) and progress[g.pk].status == "off_track" and (g.team_id == team.pk or g.person_id in ids)
+    ]
+    return {
+        "rows": rows,
+        "team_goals": [(g, progress[g.pk]) for g in team_goals],
+        "off_track": off_track,
+        "quiet": [r for r in rows if r["quiet"]],
+        "overdue": [r for r in rows if r["overdue"]],
+        "trend_labels": trend.labels,
+        "quiet_days": QUIET_DAYS,
+    }
+
+
+def overview(*, actor: Actor, period: Period) -> dict:
+    """A director's overview: teams side by side, the organisation's goals and their trend."""
+    teams = list(Team.objects.visible_to(actor).order_by("path"))
+    by_team = compute(org=actor.org, metrics=TEAM_METRICS, level=Level.TEAM, period=period)
+    org = compute(org=actor.org, metrics=TEAM_METRICS, level=Level.ORG, period=period)[ORG_SUBJECT]
+    previous = compute(org=actor.org, metrics=TEAM_METRICS, level=Level.ORG, period=period.previous())[ORG_SUBJECT]
+    goals = list(
+        Goal.objects.visible_to(actor)
+        .active()
+        .select_related("org", "team", "person")
+        .filter(level__in=(Goal.Level.ORG, Goal.Level.TEAM), starts_on__lte=period.end, ends_on__gte=period.start)
+    )
+    progress = goals_progress(goals, today=actor.today())
+    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.TEAM)
+    return {
+        "teams": [{"team": t, "figures": by_team.get(t.pk, {}), "trend": trend.values.get(t.pk, [])} for t in teams],
+        "org": org,
+        "previous": previous,
+        "goals": [(g, progress[g.pk]) for g in goals],
+        "off_track": [g for g in goals if progress[g.pk] and progress[g.pk].status == "off_track"],
+        "trend_labels": trend.labels,
+        "org_trend": monthly_trend(actor=actor, metric="sales_amount", level=Level.ORG).values.get(ORG_SUBJECT, []),
+    }
+
+
+def my_goals(*, actor: Actor) -> list[tuple[Goal, object]]:
+    """An account manager's active goals that run today, with their pace."""
+    today = actor.today()
+    goals = list(
+        Goal.objects.visible_to(actor)
+        .active()
+        .select_related("org", "team", "person")
+        .filter(level=Goal.Level.PERSON, person_id=actor.user_id, starts_on__lte=today, ends_on__gte=today)
+    )
+    progress = goals_progress(goals, today=today)
+    return [(goal, progress[goal.pk]) for goal in goals]
+
+
+def sparkline_points(values: list[int], width: int = 96, height: int = 24) -> str:
+    """SVG polyline points for a small trend line in a table cell."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1
+    step = width / max(1, len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - (v - low) / span * (height - 2) - 1:.1f}" for i, v in enumerate(values))

@@ -1,0 +1,69 @@
+"""First screens: the team lead's Team page and the director's Overview."""
+
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from pacekeeper.crm import selectors as crm_selectors
+from pacekeeper.errors import Forbidden
+from pacekeeper.kpis.periods import Period, period_presets
+from pacekeeper.lib.pages import actor_required
+from pacekeeper.tenancy.models import Team
+from pacekeeper.tenancy.scopes import get_visible
+
+from . import selectors
+
+
+def _period(request: HttpRequest, presets) -> Period:
+    try:
+        return Period.parse(request.GET.get("period", ""))
+    except ValueError:
+        return presets[0][1]
+
+
+@actor_required
+def my_day(request: HttpRequest):
+    """An account manager's first screen: whom to contact, what was promised, am I on pace."""
+    context = crm_selectors.my_day(actor=request.actor)
+    context["goals"] = selectors.my_goals(actor=request.actor)
+    return render(request, "dashboards/my_day.html", context)
+
+
+@actor_required
+def team(request: HttpRequest):
+    actor = request.actor
+    presets = period_presets(actor.today())
+    period = _period(request, presets)
+    teams = list(Team.objects.visible_to(actor).order_by("path"))
+    chosen = request.GET.get("team")
+    current = (
+        get_visible(Team.objects.visible_to(actor), chosen, actor=actor) if chosen else (teams[0] if teams else None)
+    )
+    context = {"teams": teams, "team": current, "period": period, "presets": presets}
+    if current is not None:
+        context.update(selectors.team_dashboard(actor=actor, team=current, period=period))
+        for row in context["rows"]:
+            row["spark"] = selectors.sparkline_points(row["trend"])
+    return render(request, "dashboards/team.html", context)
+
+
+@actor_required
+def overview(request: HttpRequest):
+    actor = request.actor
+    if not actor.sees_whole_org:
+        raise Forbidden(_("The overview shows the whole organisation."))
+    presets = period_presets(actor.today())
+    period = _period(request, presets)
+    context = selectors.overview(actor=actor, period=period)
+    for row in context["teams"]:
+        row["spark"] = selectors.sparkline_points(row["trend"])
+    chart = {
+        "labels": [row["team"].name for row in context["teams"] if row["team"].kind != "branch"],
+        "values": [
+            row["figures"].get("sales_amount", 0) / 100 for row in context["teams"] if row["team"].kind != "branch"
+        ],
+        "trend_labels": context["trend_labels"],
+        "trend": [v / 100 for v in context["org_trend"]],
+    }
+    context.update({"period": period, "presets": presets, "chart": chart})
+    return render(request, "dashboards/overview.html", context)
