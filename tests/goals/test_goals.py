@@ -246,3 +246,15 @@ def test_it_computes_a_goal_list_without_a_query_per_goal(world, client, django_
     with django_assert_max_num_queries(60):
         response = client.get("/goals/", {"status": "draft"})
     assert len(response.context["rows"]) == 9
+
+
+def test_it_falls_back_to_the_linear_pace_without_last_years_shape(world):
+    """Last year has data only from December: by 31 March nothing had come in then, so the
+    seasonal pace says nothing and the status follows the linear pace (50,000 of 90,000)."""
+    customer = world.one.customers["manager"]
+    SaleFactory(customer=customer, ordered_on=dt.date(2025, 12, 10), amount_minor=99_000)
+    SaleFactory(customer=customer, ordered_on=dt.date(2026, 2, 1), amount_minor=50_000)
+    rollups_rebuild(org=world.one.org)
+    progress = goal_progress(_team_goal(world, 365_000), today=dt.date(2026, 3, 31))
+    assert progress.expected_seasonal is None and progress.expected_linear == Decimal(90_000)
+    assert progress.status == "off_track"  # 50,000 / 90,000 = 56 %

@@ -492,7 +492,7 @@ def _settle_customers(customers: list[Customer], last_contact: dict, last_sale: 
 
 def _make_goals(org, until: dt.date) -> int:
     """This year's objective, a sales goal per team 12 % above last year's (or this year's pace
-    when there is no last year), split among members by last year's share, all active."""
+    when there is no last year), split among members by portfolio size, all active."""
     from pacekeeper.goals import services as goals
     from pacekeeper.tenancy.scopes import actor_for
 
@@ -526,7 +526,7 @@ def _make_goals(org, until: dt.date) -> int:
         goal.target = _team_target(goal, year, until)
         goal.save(update_fields=["target"])
         goals.goal_activate(actor=director, goal=goal, override_reason="演示数据")
-        for child in goals.goal_cascade(actor=director, goal=goal, method="last_share"):
+        for child in goals.goal_cascade(actor=director, goal=goal, method="portfolio"):
             goals.goal_activate(actor=director, goal=child, override_reason="演示数据")
             made += 1
         made += 1

@@ -124,12 +124,15 @@ def _level_metric(metric, actual: Decimal, target: Decimal, elapsed: int, total:
 
 
 def _seasonal_expected(goal, period: Period, target: Decimal, elapsed: int, figures) -> Decimal | None:
-    """Target × the share of last year's same period that had come in by the same day."""
+    """Target × the share of last year's same period that had come in by the same day; None
+    when last year gives no shape (nothing then, or nothing yet by that day)."""
     last_year = period.same_last_year()
     whole = figures.value(goal, goal.metric, last_year)
     if whole <= 0:
         return None
     so_far = figures.value(goal, goal.metric, Period(last_year.start, last_year.start + dt.timedelta(days=elapsed - 1)))
+    if so_far <= 0:
+        return None  # no history for this part of last year: the linear pace stands
     return target * so_far / whole
 
 
