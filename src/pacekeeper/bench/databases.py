@@ -6,6 +6,7 @@ process (DATABASE_URL), so the parent starts a child per engine and collects its
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,3 +49,63 @@ def run_child(database_url: str, argv: list[str], *, data_dir: Path) -> dict:
 
 def scratch_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="pacekeeper-bench-"))
+
+
+TEMPLATE_FOLDER = Path(os.environ.get("PACEKEEPER_BENCH_TEMPLATES", Path.cwd() / "var" / "bench"))
+
+
+def kpis_database(engine: str, size: tuple[int, int, int], folder: Path, *, log) -> str:
+    """A fresh copy of a seeded database of this size, generated once and kept as a template
+    (PostgreSQL: a template database; SQLite: a file under var/bench) so reruns skip generation."""
+    managers, customers, months = size
+    tag = f"m{managers}_c{customers}_k{months}"
+    if engine == "postgresql":
+        base = postgres_url().rsplit("/", 1)[0]
+        template = f"pacekeeper_bench_tpl_{tag}"
+        if not _postgres_exists(base, template):
+            log(f"generating the template {template} (once)…")
+            recreate_postgres(f"{base}/pacekeeper_bench_tpl_building")
+            _seed(f"{base}/pacekeeper_bench_tpl_building", size, folder)
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+                connection.execute(f'ALTER DATABASE "pacekeeper_bench_tpl_building" RENAME TO "{template}"')
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute('DROP DATABASE IF EXISTS "pacekeeper_bench_kpis" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "pacekeeper_bench_kpis" TEMPLATE "{template}"')
+        return f"{base}/pacekeeper_bench_kpis"
+    TEMPLATE_FOLDER.mkdir(parents=True, exist_ok=True)
+    template_file = TEMPLATE_FOLDER / f"kpis_{tag}.sqlite3"
+    if not template_file.exists():
+        log(f"generating the template {template_file} (once)…")
+        building = TEMPLATE_FOLDER / f"kpis_{tag}.building.sqlite3"
+        building.unlink(missing_ok=True)
+        _seed(f"sqlite:///{building}", size, folder)
+        building.rename(template_file)
+    copy = folder / "kpis.sqlite3"
+    shutil.copyfile(template_file, copy)
+    return f"sqlite:///{copy}"
+
+
+def _postgres_exists(base: str, name: str) -> bool:
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def _seed(url: str, size: tuple[int, int, int], folder: Path) -> None:
+    managers, customers, months = size
+    env = {**os.environ, "DATABASE_URL": url, "PACEKEEPER_DATA_DIR": str(folder)}
+    for argv in (
+        ["migrate", "-v", "0"],
+        [
+            "seed",
+            "--managers",
+            str(managers),
+            "--customers",
+            str(customers),
+            "--months",
+            str(months),
+            "--until",
+            "2026-06-30",
+            "--no-goals",
+        ],
+    ):
+        subprocess.run([sys.executable, "-m", "pacekeeper.cli", *argv], env=env, check=True)

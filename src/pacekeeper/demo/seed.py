@@ -85,6 +85,7 @@ def seed_organization(
     until: dt.date | None = None,
     org_name: str = "华信银行上海分行",
     team_size: int = MANAGERS_PER_TEAM,
+    with_goals: bool = True,
 ) -> SeedResult:
     rng = random.Random(seed)
     zone = ZoneInfo("Asia/Shanghai")
@@ -102,7 +103,8 @@ def seed_organization(
         counts = _make_facts(org, rng, staff, customer_rows, start, until, zone)
         result.counts.update(counts)
         result.counts["rollups"] = rollups_rebuild(org=org)
-        result.counts["goals"] = _make_goals(org, until)
+        if with_goals:
+            result.counts["goals"] = _make_goals(org, until)
     return result
 
 

@@ -8,14 +8,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pacekeeper.bench import databases
 from pacekeeper.bench import imports as import_bench
+from pacekeeper.bench import kpis as kpis_bench
 
 
 class Command(BaseCommand):
-    help = "pacekeeper bench import [--rows N]: import speed on PostgreSQL and SQLite against COPY."
+    help = (
+        "pacekeeper bench import [--rows N] | pacekeeper bench kpis [--managers N --customers M --months K]: "
+        "figures on PostgreSQL and SQLite, a JSON object on the last line"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import"])
+        parser.add_argument("name", choices=["import", "kpis"])
         parser.add_argument("--rows", type=int, default=1_000_000)
+        parser.add_argument("--managers", type=int, default=2000)
+        parser.add_argument("--customers", type=int, default=200_000)
+        parser.add_argument("--months", type=int, default=24)
         parser.add_argument("--engines", default="postgresql,sqlite", help="comma-separated subset")
         # Internal: the child process measuring one engine.
         parser.add_argument("--child", action="store_true", help="(internal) measure the current database")
@@ -23,26 +30,34 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["child"]:
-            result = import_bench.run_one(options["rows"], Path(options["folder"]))
+            if options["name"] == "import":
+                result = import_bench.run_one(options["rows"], Path(options["folder"]))
+            else:
+                result = kpis_bench.run_one()
             self.stdout.write(json.dumps(result))
             return
         folder = databases.scratch_folder()
         figures = {}
         try:
             for engine in options["engines"].split(","):
-                figures[engine] = self._measure(engine.strip(), options["rows"], folder)
+                figures[engine] = self._measure(options, engine.strip(), folder)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self.stdout.write(json.dumps(figures))
 
-    def _measure(self, engine: str, rows: int, folder: Path) -> dict:
-        argv = ["bench", "import", "--child", "--rows", str(rows), "--folder", str(folder)]
+    def _measure(self, options: dict, engine: str, folder: Path) -> dict:
+        name = options["name"]
+        argv = ["bench", name, "--child", "--rows", str(options["rows"]), "--folder", str(folder)]
+        if engine not in ("postgresql", "sqlite"):
+            raise CommandError(f"unknown engine {engine}")
+        self.stderr.write(f"measuring {engine}…")
+        if name == "kpis":
+            size = (options["managers"], options["customers"], options["months"])
+            url = databases.kpis_database(engine, size, folder, log=self.stderr.write)
+            return databases.run_child(url, argv, data_dir=folder)
         if engine == "postgresql":
             url = databases.postgres_url()
             databases.recreate_postgres(url)
-        elif engine == "sqlite":
-            url = databases.sqlite_url(folder)
         else:
-            raise CommandError(f"unknown engine {engine}")
-        self.stderr.write(f"measuring {engine}…")
+            url = databases.sqlite_url(folder)
         return databases.run_child(url, argv, data_dir=folder)

@@ -23,6 +23,7 @@ class Command(BaseCommand):
             help="last day of generated history (default: today); same seed + until = same data",
         )
         parser.add_argument("--org-name", default="华信银行上海分行")
+        parser.add_argument("--no-goals", action="store_true", help="skip this year's demo goals")
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             password=options["password"],
             until=options["until"],
             org_name=options["org_name"],
+            with_goals=not options["no_goals"],
         )
         self.stdout.write(
             f"Organisation {result.org.name} (id {result.org.pk}) in {time.perf_counter() - started:.1f}s"
