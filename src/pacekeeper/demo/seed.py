@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from pacekeeper.crm.imports import insert_rows
+from pacekeeper.crm.imports import SALE_COLUMNS_DB, insert_rows
 from pacekeeper.crm.models import (
     DEFAULT_FOLLOW_UP_DAYS,
     Contact,
@@ -294,17 +294,7 @@ def _make_facts(
     )
     insert_rows(
         Sale,
-        (
-            "org_id",
-            "customer_id",
-            "manager_id",
-            "external_id",
-            "ordered_on",
-            "product_line",
-            "amount_minor",
-            "margin_minor",
-            "status",
-        ),
+        SALE_COLUMNS_DB,
         [(org.pk, *row) for row in sales],
     )
     insert_rows(

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import components
+from .models import ROLLUP_FIELDS
 
 
 class Unit(models.TextChoices):
@@ -43,17 +44,7 @@ class Provider:
 PROVIDERS: dict[str, Provider] = {
     "additive": Provider(
         components.additive_live,
-        (
-            "sales_minor",
-            "sales_count",
-            "margin_minor",
-            "interactions",
-            "visits",
-            "renewals_renewed",
-            "renewals_lost",
-            "pipeline_minor",
-            "pipeline_weighted_minor",
-        ),
+        ROLLUP_FIELDS,
         rollup=components.additive_rollup,
     ),
     "new_customers": Provider(components.new_customers, ("new_customers",)),
