@@ -269,3 +269,10 @@ def test_it_shows_the_director_teams_side_by_side(world, client):
     assert "team-chart-data" in page.content.decode()
     client.force_login(world.one.manager)
     assert client.get("/overview/").status_code == 403
+
+
+def test_it_keeps_the_analyst_read_only_on_pages(world, client):
+    client.force_login(world.one.analyst)
+    assert client.get("/customers/new/").status_code == 403
+    assert client.get("/imports/").status_code == 403
+    assert client.get("/customers/").status_code == 200

@@ -1,4 +1,5 @@
-"""The exceptions services raise. `api.py` turns them into JSON; `tenancy.views_errors` into pages."""
+"""The exceptions services raise. `pacekeeper.api` turns them into JSON; pages show field errors
+next to the fields, and `tenancy.middleware.ServiceErrorMiddleware` maps NotFound/Forbidden to 404/403."""
 
 from django.utils.translation import gettext_lazy as _
 

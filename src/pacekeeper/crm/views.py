@@ -1,4 +1,4 @@
-"""Customer pages: list, 360, forms, my day, follow-ups, pipeline. Each view: parse, fetch through
+"""Customer pages: list, 360, forms, follow-ups, pipeline. Each view: parse, fetch through
 a scoped queryset, call a service, render."""
 
 from django.contrib import messages
@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.dates import format_date
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, paginate, query_without
-from pacekeeper.tenancy.scopes import get_visible
+from pacekeeper.tenancy.scopes import get_visible, require_writer
 
 from . import selectors, services
 from .exports import export_response
@@ -57,7 +58,8 @@ def customer_list(request: HttpRequest):
 
 @actor_required
 def customer_create(request: HttpRequest):
-    owners = selectors.portfolio_holders(actor=request.actor) if not request.actor.role == "manager" else None
+    require_writer(request.actor)
+    owners = selectors.portfolio_holders(actor=request.actor) if request.actor.role != "manager" else None
     form = CustomerForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,14 +132,12 @@ def interaction_create(request: HttpRequest, customer_id: int):
         except ValidationFailed as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Logged. Next follow-up due %(day)s.") % {"day": _date(request, customer)})
+            messages.success(request, _("Logged. Next follow-up due %(day)s.") % {"day": _next_due_text(request, customer)})
             return redirect("crm:customer", customer_id=customer.pk)
     return render(request, "crm/interaction_form.html", {"form": form, "customer": customer})
 
 
-def _date(request: HttpRequest, customer: Customer) -> str:
-    from pacekeeper.lib.dates import format_date
-
+def _next_due_text(request: HttpRequest, customer: Customer) -> str:
     customer.refresh_from_db(fields=["next_due_on"])
     return format_date(customer.next_due_on, request.LANGUAGE_CODE) if customer.next_due_on else "—"
 

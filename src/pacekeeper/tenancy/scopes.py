@@ -15,7 +15,7 @@ visible with their customer, and also to the manager credited on the row.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -41,7 +41,6 @@ class Actor:
     # People whose portfolios the actor sees. None: all of the organisation.
     member_ids: frozenset[int] | None
     channel: str = "page"
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def org_id(self) -> int:
