@@ -159,6 +159,7 @@ def page_object_routes() -> list[tuple[str, str]]:
 
 
 PAGE_MAKERS = {
+    "user_id": MAKERS["users"],
     "goal_id": MAKERS["goals"],
     "customer_id": MAKERS["customers"],
     "interaction_id": MAKERS["interactions"],

@@ -276,3 +276,20 @@ def test_it_keeps_the_analyst_read_only_on_pages(world, client):
     assert client.get("/customers/new/").status_code == 403
     assert client.get("/imports/").status_code == 403
     assert client.get("/customers/").status_code == 200
+
+
+def test_it_opens_a_persons_page_for_those_in_scope(world, client):
+    from pacekeeper.kpis.rollups import rollups_rebuild
+
+    today = world.one.actor("lead").today()
+    SaleFactory(customer=world.one.customers["teammate"], ordered_on=today, amount_minor=12_300)
+    rollups_rebuild(org=world.one.org)
+    client.force_login(world.one.lead)
+    page = client.get(f"/people/{world.one.teammate.pk}/")
+    assert dict((m.key, v) for m, v in page.context["metric_rows"])["sales_amount"] == 12_300
+    assert page.context["trend"][-1][1] == 12_300
+    assert client.get(f"/people/{world.one.other_manager.pk}/").status_code == 404
+    client.force_login(world.one.manager)
+    assert client.get(f"/people/{world.one.teammate.pk}/").status_code == 404
+    board = client.get("/leaderboard/")
+    assert f"/people/{world.one.teammate.pk}/" not in board.content.decode()

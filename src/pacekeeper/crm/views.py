@@ -132,7 +132,9 @@ def interaction_create(request: HttpRequest, customer_id: int):
         except ValidationFailed as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Logged. Next follow-up due %(day)s.") % {"day": _next_due_text(request, customer)})
+            messages.success(
+                request, _("Logged. Next follow-up due %(day)s.") % {"day": _next_due_text(request, customer)}
+            )
             return redirect("crm:customer", customer_id=customer.pk)
     return render(request, "crm/interaction_form.html", {"form": form, "customer": customer})
 

@@ -150,3 +150,34 @@ def sparkline_points(values: list[int], width: int = 96, height: int = 24) -> st
     span = (high - low) or 1
     step = width / max(1, len(values) - 1)
     return " ".join(f"{i * step:.1f},{height - (v - low) / span * (height - 2) - 1:.1f}" for i, v in enumerate(values))
+
+
+PERSON_METRICS = [
+    "sales_amount",
+    "gross_margin",
+    "new_customers",
+    "customers_lost",
+    "interactions",
+    "visits",
+    "follow_up_compliance",
+    "pipeline_weighted",
+]
+
+
+def person_dashboard(*, actor: Actor, person: User, period: Period) -> dict:
+    """One account manager: the figures of the period, their goals with pace, a monthly trend."""
+    figures = compute(org=actor.org, metrics=PERSON_METRICS, level=Level.MANAGER, period=period)
+    goals = list(
+        Goal.objects.visible_to(actor)
+        .active()
+        .select_related("org", "team", "person")
+        .filter(level=Goal.Level.PERSON, person=person, starts_on__lte=period.end, ends_on__gte=period.start)
+    )
+    progress = goals_progress(goals, today=actor.today())
+    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER, months=12)
+    return {
+        "figures": figures.get(person.pk, {}),
+        "metrics": PERSON_METRICS,
+        "goals": [(goal, progress[goal.pk]) for goal in goals],
+        "trend": list(zip(trend.labels, trend.values.get(person.pk, [0] * len(trend.labels)), strict=True)),
+    }

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from pacekeeper.crm import selectors as crm_selectors
 from pacekeeper.errors import Forbidden
 from pacekeeper.kpis.periods import Period, period_presets
+from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.pages import actor_required
-from pacekeeper.tenancy.models import Team
+from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import selectors
@@ -67,3 +68,19 @@ def overview(request: HttpRequest):
     }
     context.update({"period": period, "presets": presets, "chart": chart})
     return render(request, "dashboards/overview.html", context)
+
+
+@actor_required
+def person(request: HttpRequest, user_id: int):
+    actor = request.actor
+    presets = period_presets(actor.today())
+    period = _period(request, presets)
+    someone = get_visible(User.objects.visible_to(actor), user_id, actor=actor)
+    context = selectors.person_dashboard(actor=actor, person=someone, period=period)
+    context["metric_rows"] = [(METRICS[key], context["figures"].get(key)) for key in context["metrics"]]
+    chart = {
+        "labels": [label for label, _value in context["trend"]],
+        "values": [value / 100 for _label, value in context["trend"]],
+    }
+    context.update({"person": someone, "period": period, "presets": presets, "chart": chart})
+    return render(request, "dashboards/person.html", context)

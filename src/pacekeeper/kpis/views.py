@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import render
 
 from pacekeeper.lib.pages import actor_required
-from pacekeeper.tenancy.models import Team
+from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import selectors
@@ -37,5 +37,7 @@ def leaderboard(request: HttpRequest):
             "teams": Team.objects.visible_to(actor).order_by("path"),
             "team": team,
             "best": best,
+            # Peers are compared on the board; only people in scope open a personal page.
+            "visible_people": set(User.objects.visible_to(actor).values_list("pk", flat=True)),
         },
     )

@@ -1,16 +1,33 @@
-// Overview chart: sales by team as horizontal bars; the same numbers are in the table below it.
+// Charts from data embedded with json_script; every chart has its numbers in a table beside it.
 (function () {
-  var holder = document.getElementById("team-chart");
-  var source = document.getElementById("team-chart-data");
-  if (!holder || !source || !window.echarts) { return; }
-  var data = JSON.parse(source.textContent);
-  var chart = echarts.init(holder, null, {renderer: "svg"});
-  chart.setOption({
-    grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
-    tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
-    xAxis: {type: "value", axisLabel: {formatter: function (v) { return v >= 10000 ? (v / 10000) + "万" : v; }}},
-    yAxis: {type: "category", data: data.labels, inverse: true},
-    series: [{type: "bar", data: data.values, itemStyle: {color: "#1f5fbf"}}],
+  if (!window.echarts) { return; }
+  function draw(holderId, dataId, build) {
+    var holder = document.getElementById(holderId);
+    var source = document.getElementById(dataId);
+    if (!holder || !source) { return; }
+    var chart = echarts.init(holder, null, {renderer: "svg"});
+    chart.setOption(build(JSON.parse(source.textContent)));
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  function tenThousands(v) { return Math.abs(v) >= 10000 ? (v / 10000) + "万" : v; }
+  // Overview: sales by team as horizontal bars.
+  draw("team-chart", "team-chart-data", function (data) {
+    return {
+      grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      xAxis: {type: "value", axisLabel: {formatter: tenThousands}},
+      yAxis: {type: "category", data: data.labels, inverse: true},
+      series: [{type: "bar", data: data.values, itemStyle: {color: "#1f5fbf"}}],
+    };
   });
-  window.addEventListener("resize", function () { chart.resize(); });
+  // A person's monthly trend.
+  draw("trend-chart", "trend-chart-data", function (data) {
+    return {
+      grid: {left: 8, right: 16, top: 16, bottom: 8, containLabel: true},
+      tooltip: {trigger: "axis"},
+      xAxis: {type: "category", data: data.labels},
+      yAxis: {type: "value", axisLabel: {formatter: tenThousands}},
+      series: [{type: "line", data: data.values, smooth: true, areaStyle: {opacity: 0.1}, itemStyle: {color: "#1f5fbf"}}],
+    };
+  });
 })();
