@@ -258,3 +258,29 @@ def test_it_falls_back_to_the_linear_pace_without_last_years_shape(world):
     progress = goal_progress(_team_goal(world, 365_000), today=dt.date(2026, 3, 31))
     assert progress.expected_seasonal is None and progress.expected_linear == Decimal(90_000)
     assert progress.status == "off_track"  # 50,000 / 90,000 = 56 %
+
+
+def test_it_lets_a_lead_adjust_a_cascaded_part_before_activation(world, client):
+    goal = _team_goal(world, 1000)
+    children = services.goal_cascade(actor=world.one.actor("lead"), goal=goal, method="even")
+    part = children[0]
+    client.force_login(world.one.lead)
+    form = client.get(f"/goals/{part.pk}/edit/")
+    assert form.context["form"].initial["target"] == Decimal("5.00")  # ¥5.00 of ¥10.00 between two members
+    response = client.post(
+        f"/goals/{part.pk}/edit/",
+        {
+            "kind": "goal",
+            "title": part.title,
+            "metric": "sales_amount",
+            "level": "manager",
+            "person": part.person_id,
+            "parent": goal.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "target": "4.00",
+        },
+    )
+    assert response.status_code == 302
+    part.refresh_from_db()
+    assert part.target == Decimal(400)

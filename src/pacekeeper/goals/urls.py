@@ -8,6 +8,7 @@ urlpatterns = [
     path("goals/", views.goal_list, name="list"),
     path("goals/new/", views.goal_create, name="create"),
     path("goals/<int:goal_id>/", views.goal_detail, name="detail"),
+    path("goals/<int:goal_id>/edit/", views.goal_edit, name="edit"),
     path("goals/<int:goal_id>/activate/", views.goal_activate, name="activate"),
     path("goals/<int:goal_id>/target/", views.goal_target, name="target"),
     path("goals/<int:goal_id>/cascade/", views.goal_cascade, name="cascade"),

@@ -48,26 +48,56 @@ def goal_list(request: HttpRequest):
     )
 
 
-@actor_required
-def goal_create(request: HttpRequest):
+def _goal_form(request: HttpRequest, goal: Goal | None = None) -> GoalForm:
     actor = request.actor
-    form = GoalForm(
+    initial = None
+    if goal is not None:
+        initial = {
+            "kind": goal.kind,
+            "title": goal.title,
+            "metric": goal.metric,
+            "level": goal.level,
+            "team": goal.team_id,
+            "person": goal.person_id,
+            "parent": goal.parent_id,
+            "starts_on": goal.starts_on,
+            "ends_on": goal.ends_on,
+            "description": goal.description,
+            "target": units.shown(goal.metric, goal.target),
+        }
+    return GoalForm(
         request.POST or None,
+        initial=initial,
         teams=Team.objects.visible_to(actor).order_by("path"),
         people=User.objects.visible_to(actor).filter(is_active=True, role__in=("manager", "lead")),
         parents=Goal.objects.visible_to(actor).exclude(status=Goal.Status.CANCELLED),
     )
+
+
+def _save_from_form(request: HttpRequest, goal: Goal | None):
+    form = _goal_form(request, goal)
     if request.method == "POST" and form.is_valid():
         changes = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
         changes["target"] = units.stored(changes.get("metric", ""), changes.get("target"))
         try:
-            goal = services.goal_save(actor=actor, changes=changes)
+            saved = services.goal_save(actor=request.actor, goal=goal, changes=changes)
         except ValidationFailed as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Saved as a draft. Check it, then activate it."))
-            return redirect("goals:detail", goal_id=goal.pk)
-    return render(request, "goals/goal_form.html", {"form": form})
+            return redirect("goals:detail", goal_id=saved.pk)
+    return render(request, "goals/goal_form.html", {"form": form, "goal": goal})
+
+
+@actor_required
+def goal_create(request: HttpRequest):
+    return _save_from_form(request, None)
+
+
+@actor_required
+def goal_edit(request: HttpRequest, goal_id: int):
+    """Edit a draft (a cascaded part, say) before it is activated."""
+    return _save_from_form(request, _goal(request, goal_id, for_write=True))
 
 
 @actor_required
