@@ -284,3 +284,39 @@ def test_it_lets_a_lead_adjust_a_cascaded_part_before_activation(world, client):
     assert response.status_code == 302
     part.refresh_from_db()
     assert part.target == Decimal(400)
+
+
+def test_it_checks_a_goal_as_it_is_typed_without_saving(world, client):
+    _team_sales(world, {2024: 1_000_000, 2025: 1_150_000})
+    client.force_login(world.one.lead)
+    response = client.post(
+        "/goals/check/",
+        {
+            "kind": "goal",
+            "title": "Try",
+            "metric": "sales_amount",
+            "level": "team",
+            "team": world.one.team_a.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "target": "17250.00",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert "Unrealistic from this history" in html and "Link the goal to an objective" in html
+    assert not Goal.objects.filter(title="Try").exists()
+    other_team = client.post(
+        "/goals/check/",
+        {
+            "kind": "goal",
+            "title": "Try",
+            "metric": "sales_amount",
+            "level": "team",
+            "team": world.one.team_b.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "target": "1",
+        },
+    )
+    assert "Team: Select a valid choice" in other_team.content.decode()  # not one of the lead's teams

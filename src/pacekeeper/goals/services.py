@@ -39,10 +39,8 @@ def goal_smart(goal: Goal, *, today: dt.date) -> SmartReport:
     return smart_check(goal, history=history, today=today)
 
 
-@transaction.atomic
-def goal_save(*, actor: Actor, goal: Goal | None = None, changes: dict) -> Goal:
-    """Create or edit a draft. Saved with warnings; activation is a separate step. The baseline
-    is filled from the subject's history (the same period last year)."""
+def _draft(actor: Actor, goal: Goal | None, changes: dict) -> Goal:
+    """Apply changes to a new or draft goal, checking every reference and right; not saved."""
     changes = dict(changes)
     team_id, person_id, parent_id = changes.pop("team", None), changes.pop("person", None), changes.pop("parent", None)
     if goal is None:
@@ -76,8 +74,21 @@ def goal_save(*, actor: Actor, goal: Goal | None = None, changes: dict) -> Goal:
         goal.full_clean(exclude=["org", "team", "person", "parent", "created_by"])
     except ValidationError as error:
         raise ValidationFailed.from_django(error) from None
+    return goal
+
+
+@transaction.atomic
+def goal_save(*, actor: Actor, goal: Goal | None = None, changes: dict) -> Goal:
+    """Create or edit a draft. Saved with warnings; activation is a separate step. The baseline
+    is filled from the subject's history (the same period last year)."""
+    goal = _draft(actor, goal, changes)
     goal.save()
     return goal
+
+
+def goal_preview(*, actor: Actor, changes: dict) -> SmartReport:
+    """The SMART check of a goal being typed, without saving it (the form checks as you type)."""
+    return goal_smart(_draft(actor, None, changes), today=actor.today())
 
 
 def _team(actor: Actor, team_id) -> Team:

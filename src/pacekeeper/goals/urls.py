@@ -7,6 +7,7 @@ app_name = "goals"
 urlpatterns = [
     path("goals/", views.goal_list, name="list"),
     path("goals/new/", views.goal_create, name="create"),
+    path("goals/check/", views.goal_check, name="check"),
     path("goals/<int:goal_id>/", views.goal_detail, name="detail"),
     path("goals/<int:goal_id>/edit/", views.goal_edit, name="edit"),
     path("goals/<int:goal_id>/activate/", views.goal_activate, name="activate"),

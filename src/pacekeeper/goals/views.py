@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacekeeper.errors import ValidationFailed
+from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Team, User
@@ -74,11 +74,16 @@ def _goal_form(request: HttpRequest, goal: Goal | None = None) -> GoalForm:
     )
 
 
+def _changes_from(form: GoalForm) -> dict:
+    changes = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+    changes["target"] = units.stored(changes.get("metric", ""), changes.get("target"))
+    return changes
+
+
 def _save_from_form(request: HttpRequest, goal: Goal | None):
     form = _goal_form(request, goal)
     if request.method == "POST" and form.is_valid():
-        changes = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
-        changes["target"] = units.stored(changes.get("metric", ""), changes.get("target"))
+        changes = _changes_from(form)
         try:
             saved = services.goal_save(actor=request.actor, goal=goal, changes=changes)
         except ValidationFailed as error:
@@ -87,6 +92,21 @@ def _save_from_form(request: HttpRequest, goal: Goal | None):
             messages.success(request, _("Saved as a draft. Check it, then activate it."))
             return redirect("goals:detail", goal_id=saved.pk)
     return render(request, "goals/goal_form.html", {"form": form, "goal": goal})
+
+
+@actor_required
+@require_POST
+def goal_check(request: HttpRequest):
+    """The form's SMART check as the user types (htmx), from what is typed so far."""
+    form = _goal_form(request)
+    report = None
+    if form.is_valid():
+        changes = _changes_from(form)
+        try:
+            report = services.goal_preview(actor=request.actor, changes=changes)
+        except (ValidationFailed, Forbidden) as error:
+            form.add_error(None, str(error))
+    return render(request, "goals/_smart_check.html", {"smart": report, "form": form})
 
 
 @actor_required
