@@ -293,3 +293,17 @@ def test_it_opens_a_persons_page_for_those_in_scope(world, client):
     assert client.get(f"/people/{world.one.teammate.pk}/").status_code == 404
     board = client.get("/leaderboard/")
     assert f"/people/{world.one.teammate.pk}/" not in board.content.decode()
+
+
+def test_it_shows_an_account_managers_own_sales_trend_on_my_day(world, client):
+    from pacekeeper.kpis.rollups import rollups_rebuild
+
+    today = world.one.actor("manager").today()
+    SaleFactory(customer=world.one.customers["manager"], ordered_on=today, amount_minor=88_800)
+    SaleFactory(customer=world.one.customers["teammate"], ordered_on=today, amount_minor=99_900)
+    rollups_rebuild(org=world.one.org)
+    client.force_login(world.one.manager)
+    page = client.get("/my-day/")
+    assert page.context["trend"][-1][1] == 88_800 and len(page.context["trend"]) == 6
+    assert page.context["chart"]["values"][-1] == 888.0
+    assert "trend-chart-data" in page.content.decode()

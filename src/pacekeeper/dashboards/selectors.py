@@ -118,6 +118,16 @@ def overview(*, actor: Actor, period: Period) -> dict:
     )
     progress = goals_progress(goals, today=actor.today())
     trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.TEAM)
+    trends: dict[tuple[str, str], Trend] = {}  # one series per metric and level, whatever the goals
+    goal_rows = []
+    for goal in goals:
+        if goal.metric:
+            key = (goal.metric, goal.level)
+            trends.setdefault(key, monthly_trend(actor=actor, metric=goal.metric, level=goal.level))
+            series = trends[key].values.get(goal.subject_id, [])
+        else:
+            series = []
+        goal_rows.append({"goal": goal, "progress": progress[goal.pk], "trend": series})
     return {
         "teams": [{"team": t, "figures": by_team.get(t.pk, {}), "trend": trend.values.get(t.pk, [])} for t in teams],
         "org": org,
@@ -181,3 +191,8 @@ def person_dashboard(*, actor: Actor, person: User, period: Period) -> dict:
         "goals": [(goal, progress[goal.pk]) for goal in goals],
         "trend": list(zip(trend.labels, trend.values.get(person.pk, [0] * len(trend.labels)), strict=True)),
     }
+
+
+def own_trend(*, actor: Actor, months: int = TREND_MONTHS) -> list[tuple[str, int]]:
+    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER, months=months)
+    return list(zip(trend.labels, trend.values.get(actor.user_id, [0] * months), strict=True))

@@ -27,6 +27,8 @@ def my_day(request: HttpRequest):
     """An account manager's first screen: whom to contact, what was promised, am I on pace."""
     context = crm_selectors.my_day(actor=request.actor)
     context["goals"] = selectors.my_goals(actor=request.actor)
+    context["trend"] = selectors.own_trend(actor=request.actor)
+    context["chart"] = _line_chart(context["trend"])
     return render(request, "dashboards/my_day.html", context)
 
 
@@ -56,7 +58,7 @@ def overview(request: HttpRequest):
     presets = period_presets(actor.today())
     period = _period(request, presets)
     context = selectors.overview(actor=actor, period=period)
-    for row in context["teams"]:
+    for row in context["teams"] + context["goals"]:
         row["spark"] = selectors.sparkline_points(row["trend"])
     chart = {
         "labels": [row["team"].name for row in context["teams"] if row["team"].kind != "branch"],
@@ -84,3 +86,8 @@ def person(request: HttpRequest, user_id: int):
     }
     context.update({"person": someone, "period": period, "presets": presets, "chart": chart})
     return render(request, "dashboards/person.html", context)
+
+
+def _line_chart(trend: list[tuple[str, int]]) -> dict:
+    """Month labels and amounts in yuan for charts.js."""
+    return {"labels": [label for label, _value in trend], "values": [value / 100 for _label, value in trend]}
