@@ -120,3 +120,16 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_managers(world
             level="team",
             period=MARCH,
         )
+
+
+def test_it_gives_the_same_figures_when_limited_to_some_managers(world):
+    for owner, amount in [("manager", 100), ("teammate", 200), ("other_manager", 400)]:
+        SaleFactory(customer=world.one.customers[owner], ordered_on=dt.date(2026, 3, 3), amount_minor=amount)
+    InteractionFactory(customer=world.one.customers["teammate"], occurred_at=dt.datetime(2026, 3, 4, tzinfo=ZONE))
+    rollups_rebuild(org=world.one.org)
+    keys = ["sales_amount", "interactions", "new_customers", "retention_rate", "follow_up_compliance"]
+    everyone = compute(org=world.one.org, metrics=keys, level="manager", period=MARCH)
+    some = {world.one.manager.pk, world.one.teammate.pk}
+    for source in ("live", "rollup"):
+        limited = compute(org=world.one.org, metrics=keys, level="manager", period=MARCH, source=source, managers=some)
+        assert limited == {pk: everyone[pk] for pk in some}, source

@@ -34,8 +34,10 @@ class Trend:
     values: dict[int, list[int]]  # subject → value per month, oldest first
 
 
-def monthly_trend(*, actor: Actor, metric: str, level: str, months: int = TREND_MONTHS) -> Trend:
-    """One engine call per month, for every subject of the level at once."""
+def monthly_trend(
+    *, actor: Actor, metric: str, level: str, months: int = TREND_MONTHS, managers: set[int] | None = None
+) -> Trend:
+    """One engine call per month, for every subject of the level at once (or only `managers`)."""
     today = actor.today()
     current = Period.month(today.year, today.month)
     periods = [current]
@@ -43,7 +45,8 @@ def monthly_trend(*, actor: Actor, metric: str, level: str, months: int = TREND_
         periods.insert(0, periods[0].previous())
     values: dict[int, list[int]] = {}
     for index, period in enumerate(periods):
-        for subject, figures in compute(org=actor.org, metrics=[metric], level=level, period=period).items():
+        result = compute(org=actor.org, metrics=[metric], level=level, period=period, managers=managers)
+        for subject, figures in result.items():
             values.setdefault(subject, [0] * months)[index] = figures[metric] or 0
     return Trend(labels=[f"{p.start.year}-{p.start.month:02d}" for p in periods], values=values)
 
@@ -58,7 +61,11 @@ def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
     )
     ids = [member.pk for member in members]
     figures = compute(
-        org=actor.org, metrics=["sales_amount", "interactions", "visits"], level=Level.MANAGER, period=period
+        org=actor.org,
+        metrics=["sales_amount", "interactions", "visits"],
+        level=Level.MANAGER,
+        period=period,
+        managers=set(ids),
     )
     goals = list(
         Goal.objects.visible_to(actor)
@@ -68,7 +75,7 @@ def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
     )
     progress = goals_progress(goals, today=today)
     personal = {(g.person_id, g.metric): g for g in goals if g.level == Goal.Level.PERSON}
-    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER)
+    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER, managers=set(ids))
     activity = last_activity(actor=actor, manager_ids=ids)
     follow_ups = {row["person"].pk: row for group in follow_ups_by_team(actor=actor) for row in group["people"]}
     rows = []
@@ -176,7 +183,7 @@ PERSON_METRICS = [
 
 def person_dashboard(*, actor: Actor, person: User, period: Period) -> dict:
     """One account manager: the figures of the period, their goals with pace, a monthly trend."""
-    figures = compute(org=actor.org, metrics=PERSON_METRICS, level=Level.MANAGER, period=period)
+    figures = compute(org=actor.org, metrics=PERSON_METRICS, level=Level.MANAGER, period=period, managers={person.pk})
     goals = list(
         Goal.objects.visible_to(actor)
         .active()
@@ -184,7 +191,7 @@ def person_dashboard(*, actor: Actor, person: User, period: Period) -> dict:
         .filter(level=Goal.Level.PERSON, person=person, starts_on__lte=period.end, ends_on__gte=period.start)
     )
     progress = goals_progress(goals, today=actor.today())
-    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER, months=12)
+    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER, months=12, managers={person.pk})
     return {
         "figures": figures.get(person.pk, {}),
         "metrics": PERSON_METRICS,
@@ -194,5 +201,7 @@ def person_dashboard(*, actor: Actor, person: User, period: Period) -> dict:
 
 
 def own_trend(*, actor: Actor, months: int = TREND_MONTHS) -> list[tuple[str, int]]:
-    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.MANAGER, months=months)
+    trend = monthly_trend(
+        actor=actor, metric="sales_amount", level=Level.MANAGER, months=months, managers={actor.user_id}
+    )
     return list(zip(trend.labels, trend.values.get(actor.user_id, [0] * months), strict=True))

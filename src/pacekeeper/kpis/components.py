@@ -59,9 +59,14 @@ def day_bounds(org: Organization, period: Period) -> tuple[dt.datetime, dt.datet
     return start, end
 
 
-def grouped(rows: QuerySet, *, manager: str, day, aggregates: dict, split: set[int]) -> Credits:
-    """Run `aggregates` grouped by manager (and by day for the split managers): two queries."""
+def grouped(
+    rows: QuerySet, *, manager: str, day, aggregates: dict, split: set[int], only: set[int] | None = None
+) -> Credits:
+    """Run `aggregates` grouped by manager (and by day for the split managers): two queries.
+    `only` restricts the work to some managers (a dashboard of one team)."""
     credits = Credits()
+    if only is not None:
+        rows = rows.filter(**{f"{manager}__in": only})
     whole = rows.exclude(**{f"{manager}__in": split}) if split else rows
     for row in whole.values(manager).annotate(**aggregates).order_by():
         credits.by_manager[row[manager]] = {name: row[name] or 0 for name in aggregates}
@@ -134,10 +139,12 @@ def _additive_sources(org: Organization, period: Period) -> list[tuple[QuerySet,
     ]
 
 
-def additive_live(org: Organization, period: Period, split: set[int]) -> Credits:
+def additive_live(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
+    """The additive components from the facts; only the fact tables that carry `wanted` ones."""
     credits = Credits()
     for rows, day, aggregates in _additive_sources(org, period):
-        credits.merge(grouped(rows, manager="manager_id", day=day, aggregates=aggregates, split=split))
+        if wanted is None or wanted & aggregates.keys():
+            credits.merge(grouped(rows, manager="manager_id", day=day, aggregates=aggregates, split=split, only=only))
     return credits
 
 
@@ -152,29 +159,28 @@ def additive_cells(org: Organization, period: Period, managers: set[int] | None 
     return cells
 
 
-def additive_rollup(org: Organization, period: Period, split: set[int]) -> Credits:
+def additive_rollup(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
     rows = DailyRollup.objects.filter(org=org, day__range=(period.start, period.end))
-    return grouped(
-        rows, manager="manager_id", day=F("day"), split=split, aggregates={name: Sum(name) for name in ROLLUP_FIELDS}
-    )
+    fields = [name for name in ROLLUP_FIELDS if wanted is None or name in wanted]
+    aggregates = {name: Sum(name) for name in fields}
+    return grouped(rows, manager="manager_id", day=F("day"), split=split, aggregates=aggregates, only=only)
 
 
 # --- customer components, live -------------------------------------------------------------------
 
 
-def new_customers(org: Organization, period: Period, split: set[int]) -> Credits:
+def new_customers(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
     """Customers whose first confirmed sale ever falls in the period, credited to the manager of
     that first sale (the earliest; on a tie, the first recorded)."""
     earlier = Sale.objects.filter(customer_id=OuterRef("customer_id"), status=Sale.Status.CONFIRMED).filter(
         Q(ordered_on__lt=OuterRef("ordered_on")) | Q(ordered_on=OuterRef("ordered_on"), pk__lt=OuterRef("pk"))
     )
     firsts = sales_facts(org, period).filter(~Exists(earlier))
-    return grouped(
-        firsts, manager="manager_id", day=F("ordered_on"), split=split, aggregates={"new_customers": Count("pk")}
-    )
+    aggregates = {"new_customers": Count("pk")}
+    return grouped(firsts, manager="manager_id", day=F("ordered_on"), split=split, aggregates=aggregates, only=only)
 
 
-def retention(org: Organization, period: Period, split: set[int]) -> Credits:
+def retention(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
     """Customers who bought in the previous period of the same length (`buyers_prev`, credited to
     the manager of their last sale there, on its date) and of those, who bought again in this
     period (`retained`). Lost customers are the difference."""
@@ -192,6 +198,7 @@ def retention(org: Organization, period: Period, split: set[int]) -> Credits:
     lasts = sales_facts(org, previous).filter(~Exists(later)).annotate(again=Exists(bought_again))
     return grouped(
         lasts,
+        only=only,
         manager="manager_id",
         day=F("ordered_on"),
         split=split,
@@ -199,7 +206,7 @@ def retention(org: Organization, period: Period, split: set[int]) -> Credits:
     )
 
 
-def follow_up_compliance(org: Organization, period: Period, split: set[int]) -> Credits:
+def follow_up_compliance(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
     """At the period's last day E: customers that existed and were not lost (`followups_due`), and
     those contacted within their tier's interval (`followups_on_time`: last contact on or after
     E − interval, or created within the interval and not yet due). Credited to the customer's
@@ -243,6 +250,7 @@ def follow_up_compliance(org: Organization, period: Period, split: set[int]) -> 
     on_time = Q(last_contact__gte=F("threshold")) | Q(last_contact__isnull=True, created_on__gte=F("created_limit"))
     return grouped(
         customers,
+        only=only,
         manager="credited",
         day=Value(end_day),
         split=split,

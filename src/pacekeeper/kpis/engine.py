@@ -50,25 +50,35 @@ class Membership:
 
 
 def compute(
-    *, org: Organization, metrics: list[str] | tuple[str, ...], level: str, period: Period, source: str = Source.ROLLUP
+    *,
+    org: Organization,
+    metrics: list[str] | tuple[str, ...],
+    level: str,
+    period: Period,
+    source: str = Source.ROLLUP,
+    managers: set[int] | None = None,
 ) -> dict[int, dict[str, object]]:
     """{subject id: {metric key: value}}. Subjects are user ids (manager level), team ids
     (team level, subtrees included) or ORG_SUBJECT. Managers with no facts are absent from
-    manager results; every team, and the organisation, is always present."""
+    manager results; every team, and the organisation, is always present. At manager level,
+    `managers` limits the work to those people (one team's dashboard)."""
     unknown = [key for key in metrics if key not in METRICS]
     if unknown:
         raise KeyError(f"unknown metrics: {unknown}")
     level = Level(level)
+    if managers is not None and level != Level.MANAGER:
+        raise ValueError("only manager figures can be limited to some managers")
     periods = {"": period, "previous": period.previous(), "last_year": period.same_last_year()}
     needs = {need for key in metrics for need in METRICS[key].needs}
-    plan = [(shift, PROVIDERS[key]) for shift, keys in _plan(needs).items() for key in sorted(keys)]
-    windows = [provider.credit_window(periods[shift]) for shift, provider in plan]
+    plan = [(shift, key, wanted) for shift, wanted_by in _plan(needs).items() for key, wanted in wanted_by.items()]
+    windows = [PROVIDERS[key].credit_window(periods[shift]) for shift, key, _wanted in plan]
     memberships = _memberships(org, windows) if level == Level.TEAM else []
     totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (shift, provider), window in zip(plan, windows, strict=True):
+    for (shift, key, wanted), window in zip(plan, windows, strict=True):
+        provider = PROVIDERS[key]
         split = _split_managers(memberships, window) if level == Level.TEAM else set()
         run = provider.rollup if source == Source.ROLLUP and provider.rollup else provider.compute
-        credits = run(org, periods[shift], split)
+        credits = run(org, periods[shift], split, wanted=wanted, only=managers)
         _credit(totals, credits, level, memberships, window, f"@{shift}" if shift else "")
     if level == Level.TEAM:
         totals = _with_subtrees(org, totals)
@@ -77,12 +87,12 @@ def compute(
     return {subject: _values(metrics, components) for subject, components in totals.items()}
 
 
-def _plan(needs: set[str]) -> dict[str, set[str]]:
-    """Which providers to run for which period shift."""
-    plan: dict[str, set[str]] = defaultdict(set)
-    for need in needs:
+def _plan(needs: set[str]) -> dict[str, dict[str, set[str]]]:
+    """For each period shift, the providers to run and the components wanted of each."""
+    plan: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for need in sorted(needs):
         component, _at, shift = need.partition("@")
-        plan[shift].add(COMPONENT_PROVIDER[component])
+        plan[shift][COMPONENT_PROVIDER[component]].add(component)
     return plan
 
 

@@ -38,7 +38,8 @@ def kpi_values(*, actor: Actor, metrics: list[str], level: str, period: Period) 
     level = Level(level)
     if level == Level.ORG and not actor.sees_whole_org:
         raise Forbidden()
-    values = compute(org=actor.org, metrics=metrics, level=level, period=period)
+    only = set(actor.member_ids) if level == Level.MANAGER and actor.member_ids is not None else None
+    values = compute(org=actor.org, metrics=metrics, level=level, period=period, managers=only)
     if level == Level.ORG:
         return [SubjectRow(ORG_SUBJECT, actor.org.name, values[ORG_SUBJECT])]
     if level == Level.TEAM:
