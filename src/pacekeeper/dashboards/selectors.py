@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from pacekeeper.crm.selectors import follow_ups_by_team, last_activity
 from pacekeeper.goals.models import Goal
 from pacekeeper.goals.progress import goals_progress
@@ -72,6 +74,7 @@ def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
         .active()
         .select_related("org", "team", "person")
         .filter(starts_on__lte=period.end, ends_on__gte=period.start)
+        .filter(Q(team=team) | Q(person_id__in=ids))
     )
     progress = goals_progress(goals, today=today)
     personal = {(g.person_id, g.metric): g for g in goals if g.level == Goal.Level.PERSON}
