@@ -10,7 +10,6 @@ the rollups of one day against a full rebuild; and time the team lead's dashboar
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import statistics
 import time
@@ -121,11 +120,9 @@ class _Filled(dict):
 def naive_loop(org: Organization, period: Period, managers: list[int]) -> dict[int, dict[str, object]]:
     """The way per-goal engines compute when not in batch: for every manager and every metric,
     the metric's own queries restricted to that one manager (Odoo gamification's non-batch mode)."""
-    found = {}
-    for manager in managers:
-        with _restricted_to(manager):
-            found[manager] = {metric: _one_metric(org, period, manager, metric) for metric in CORE_METRICS}
-    return found
+    return {
+        manager: {metric: _one_metric(org, period, manager, metric) for metric in CORE_METRICS} for manager in managers
+    }
 
 
 def _one_metric(org: Organization, period: Period, manager: int, metric: str):
@@ -134,25 +131,9 @@ def _one_metric(org: Organization, period: Period, manager: int, metric: str):
     for need in METRICS[metric].needs:
         component, _at, shift = need.partition("@")
         provider = PROVIDERS[COMPONENT_PROVIDER[component]]
-        parts[need] = provider.compute(org, periods[shift], set()).by_manager.get(manager, {}).get(component, 0)
+        credits = provider.compute(org, periods[shift], set(), wanted={component}, only={manager})
+        parts[need] = credits.by_manager.get(manager, {}).get(component, 0)
     return METRICS[metric].value(parts)
-
-
-@contextlib.contextmanager
-def _restricted_to(manager_id: int):
-    """Make every grouped query of the providers filter on one manager first."""
-    original = components.grouped
-
-    def one_manager(rows, *, manager, day, aggregates, split):
-        return original(
-            rows.filter(**{manager: manager_id}), manager=manager, day=day, aggregates=aggregates, split=split
-        )
-
-    components.grouped = one_manager
-    try:
-        yield
-    finally:
-        components.grouped = original
 
 
 def timed(function, *args, repeat: int = 1, **kwargs):
