@@ -256,17 +256,35 @@ def test_it_shows_a_lead_the_team_against_target_and_what_needs_attention(world,
 
 
 def test_it_shows_the_director_teams_side_by_side(world, client):
+    from pacekeeper.goals.models import Goal
     from pacekeeper.kpis.rollups import rollups_rebuild
 
     today = world.one.actor("director").today()
     SaleFactory(customer=world.one.customers["other_manager"], ordered_on=today, amount_minor=70_000)
     rollups_rebuild(org=world.one.org)
+    Goal.objects.create(
+        org=world.one.org,
+        title="Team B sales",
+        metric="sales_amount",
+        level="team",
+        team=world.one.team_b,
+        starts_on=today.replace(day=1),
+        ends_on=today,
+        target=100_000,
+        status="active",
+    )
+    Goal.objects.create(
+        org=world.one.org, kind="objective", title="Grow", level="org", starts_on=today, ends_on=today, status="active"
+    )
     client.force_login(world.one.director)
     page = client.get("/overview/")
     by_team = {row["team"].name: row["figures"]["sales_amount"] for row in page.context["teams"]}
     assert by_team["one team B"] == 70_000 and by_team["one branch"] == 70_000 and by_team["one team A"] == 0
     assert page.context["org"]["sales_amount"] == 70_000
     assert "team-chart-data" in page.content.decode()
+    goals = {row["goal"].title: row for row in page.context["goals"]}
+    assert goals["Team B sales"]["trend"][-1] == 70_000 and goals["Grow"]["trend"] == []
+    assert goals["Team B sales"]["progress"].attainment == 70
     client.force_login(world.one.manager)
     assert client.get("/overview/").status_code == 403
 

@@ -167,6 +167,8 @@ def test_it_cascades_a_team_goal_by_portfolio_size(world):
     assert targets == {"one_manager": Decimal(250_000), "one_teammate": Decimal(750_001)}
     assert sum(targets.values()) == goal.target
     assert all(child.parent_id == goal.pk and child.status == "draft" for child in children)
+    with pytest.raises(ValidationFailed):  # a second split would double the parts
+        services.goal_cascade(actor=world.one.actor("lead"), goal=goal, method="even")
 
 
 def test_it_reports_progress_pace_status_and_forecast(world):

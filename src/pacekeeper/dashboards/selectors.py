@@ -142,7 +142,7 @@ def overview(*, actor: Actor, period: Period) -> dict:
         "teams": [{"team": t, "figures": by_team.get(t.pk, {}), "trend": trend.values.get(t.pk, [])} for t in teams],
         "org": org,
         "previous": previous,
-        "goals": [(g, progress[g.pk]) for g in goals],
+        "goals": goal_rows,
         "off_track": [g for g in goals if progress[g.pk] and progress[g.pk].status == "off_track"],
         "trend_labels": trend.labels,
         "org_trend": monthly_trend(actor=actor, metric="sales_amount", level=Level.ORG).values.get(ORG_SUBJECT, []),

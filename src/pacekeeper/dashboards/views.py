@@ -80,11 +80,7 @@ def person(request: HttpRequest, user_id: int):
     someone = get_visible(User.objects.visible_to(actor), user_id, actor=actor)
     context = selectors.person_dashboard(actor=actor, person=someone, period=period)
     context["metric_rows"] = [(METRICS[key], context["figures"].get(key)) for key in context["metrics"]]
-    chart = {
-        "labels": [label for label, _value in context["trend"]],
-        "values": [value / 100 for _label, value in context["trend"]],
-    }
-    context.update({"person": someone, "period": period, "presets": presets, "chart": chart})
+    context.update({"person": someone, "period": period, "presets": presets, "chart": _line_chart(context["trend"])})
     return render(request, "dashboards/person.html", context)
 
 

@@ -187,6 +187,8 @@ def goal_cascade(*, actor: Actor, goal: Goal, method: str) -> list[Goal]:
         raise ValidationFailed({"": [_("Only a team goal with a target and an end can be cascaded.")]})
     if method not in CASCADE_METHODS:
         raise ValidationFailed({"method": [_("Choose even, last_share or portfolio.")]})
+    if goal.children.exclude(status=Goal.Status.CANCELLED).exists():
+        raise ValidationFailed({"": [_("This goal is already split; adjust or cancel its parts instead.")]})
     members = list(
         User.objects.visible_to(actor)
         .filter(
