@@ -5,9 +5,18 @@ under team A), and customers owned by different managers, so every visibility ru
 someone to be true or false for.
 """
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import World, build_world
+
+# CI runs the same examples every time (a red build means a real change); a wider random search
+# runs with HYPOTHESIS_PROFILE=explore.
+hypothesis_settings.register_profile("ci", max_examples=50, derandomize=True)
+hypothesis_settings.register_profile("explore", max_examples=400, derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

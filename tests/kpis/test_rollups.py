@@ -119,7 +119,7 @@ def _apply(people, operation) -> None:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=operations)
 def test_it_keeps_rollups_equal_to_the_facts_on_every_write_path(steps):
     with transaction.atomic():
