@@ -220,6 +220,9 @@ def test_it_shows_goals_with_progress_and_smart_on_pages(world, client):
     client.post(f"/goals/{goal.pk}/activate/", {"override_reason": "Q1 pilot"})
     goal.refresh_from_db()
     assert goal.status == "active"
+    client.post(f"/goals/{goal.pk}/target/", {"target": "15000.00", "reason": "new branch"})
+    history = client.get(f"/goals/{goal.pk}/").context["history"]
+    assert [(row["before"], row["after"]) for row in history] == [("12,000.00", "15,000.00"), ("Draft", "Active")]
     listing = client.get("/goals/")
     assert [row["goal"].pk for row in listing.context["rows"]] == [goal.pk]
     client.force_login(world.one.manager)  # the manager sees the team's goal, read-only

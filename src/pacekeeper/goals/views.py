@@ -1,5 +1,7 @@
 """Goal pages: the list with progress, a goal's page (SMART, progress, parts, history), forms."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
@@ -126,7 +128,7 @@ def goal_detail(request: HttpRequest, goal_id: int):
     today = request.actor.today()
     children = list(Goal.objects.visible_to(request.actor).filter(parent=goal).select_related("team", "person"))
     parts = sum((child.target or 0) for child in children if child.metric == goal.metric)
-    history = audit_trail(actor=request.actor, obj=goal)
+    history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
     return render(
         request,
         "goals/goal_detail.html",
@@ -144,6 +146,22 @@ def goal_detail(request: HttpRequest, goal_id: int):
             "baseline_shown": units.shown(goal.metric, goal.baseline),
         },
     )
+
+
+def _history_row(goal: Goal, entry) -> dict:
+    """An audit entry as people read it: the field's name, statuses by their label, amounts in yuan."""
+
+    def shown(value: str) -> str:
+        if not value:
+            return "—"
+        if entry.field == "status" and value in Goal.Status.values:
+            return str(Goal.Status(value).label)
+        if entry.field == "target":
+            return f"{units.shown(goal.metric, Decimal(value)):,}"
+        return value
+
+    label = Goal._meta.get_field(entry.field).verbose_name if entry.field in ("status", "target") else entry.field
+    return {"entry": entry, "field": label, "before": shown(entry.before), "after": shown(entry.after)}
 
 
 def _act(request: HttpRequest, goal: Goal, action) -> object:
