@@ -325,3 +325,27 @@ def test_it_shows_an_account_managers_own_sales_trend_on_my_day(world, client):
     assert page.context["trend"][-1][1] == 88_800 and len(page.context["trend"]) == 6
     assert page.context["chart"]["values"][-1] == 888.0
     assert "trend-chart-data" in page.content.decode()
+
+
+def test_it_never_sends_a_transfer_back_to_another_site(world, client):
+    client.force_login(world.one.lead)
+    response = client.post(
+        "/customers/transfer/",
+        {
+            "customers": [world.one.customers["manager"].pk],
+            "to_manager": world.one.teammate.pk,
+            "reason": "r",
+            "next": "//evil.example/phish",
+        },
+    )
+    assert response.url == "/customers/"
+    inside = client.post(
+        "/customers/transfer/",
+        {
+            "customers": [world.one.customers["teammate"].pk],
+            "to_manager": world.one.manager.pk,
+            "reason": "r",
+            "next": f"/customers/{world.one.customers['teammate'].pk}/",
+        },
+    )
+    assert inside.url == f"/customers/{world.one.customers['teammate'].pk}/"

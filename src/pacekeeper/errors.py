@@ -37,6 +37,11 @@ class ValidationFailed(PacekeeperError):
         self.errors = {field: [str(m) for m in messages] for field, messages in errors.items()}
         super().__init__("; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in self.errors.items()))
 
+    @property
+    def text(self) -> str:
+        """Every message, without field names: for a page's message bar."""
+        return " ".join(message for messages in self.errors.values() for message in messages)
+
     # Model-wide constraint errors that belong next to one field, by their error code.
     CODE_FIELDS = {"external_id_taken": "external_id"}
 

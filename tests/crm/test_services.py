@@ -192,3 +192,19 @@ def test_it_keeps_contacts_of_an_interaction_within_the_customer(world):
         )
     assert "contacts" in error.value.errors
     assert not Interaction.objects.filter(summary="x").exists()
+
+
+def test_it_transfers_many_customers_in_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    from tests.factories import CustomerFactory
+
+    many = [CustomerFactory(owner=world.one.manager, org=world.one.org) for _ in range(40)]
+    with django_assert_max_num_queries(25):
+        moved = services.customers_transfer(
+            actor=world.one.actor("lead"),
+            customer_ids=[c.pk for c in many],
+            to_manager_id=world.one.teammate.pk,
+            reason="team change",
+        )
+    assert moved == 40
+    assert OwnershipTransfer.objects.filter(to_manager=world.one.teammate).count() == 40
+    assert AuditEntry.objects.filter(field="owner", reason="team change").count() == 40

@@ -102,7 +102,8 @@ def copy_typed_rows_into_sales_table() -> float:
             for chunk in copy:
                 buffer.write(chunk)
         cursor.execute("DELETE FROM crm_sale WHERE external_id LIKE 'B%%'")
-        cursor.execute("VACUUM crm_sale") if connection.get_autocommit() else None
+        if connection.get_autocommit():
+            cursor.execute("VACUUM crm_sale")
         started = time.perf_counter()
         with cursor.cursor.copy(f"COPY crm_sale ({SALE_COLUMNS}) FROM STDIN") as copy:
             buffer.seek(0)

@@ -76,7 +76,7 @@ def _run(job_id: int, *, apply: bool) -> None:
 
     try:
         if actor is None:
-            raise PacekeeperError("The person who started this import can no longer sign in.")
+            raise PacekeeperError(_("The person who started this import can no longer sign in."))
         if apply:
             report = import_apply(
                 actor=actor, kind=job.kind, data=data, filename=job.filename, mode=job.mode, progress=progress

@@ -58,7 +58,7 @@ def import_job_run(request: HttpRequest, job_id: int):
     try:
         import_job_confirm(actor=request.actor, job=job, mode=request.POST.get("mode", "all_or_nothing"))
     except ValidationFailed as error:
-        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+        messages.error(request, error.text)
     return redirect("crm:import_job", job_id=job.pk)
 
 

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from pacekeeper.tenancy.models import TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor
 
-from .models import Contact, Contract, Customer, Interaction, Opportunity, OwnershipTransfer, Sale
+from .models import Contract, Customer, Interaction, Opportunity, OwnershipTransfer, Sale
 
 CUSTOMER_SORTS = {
     "name": ("name", "pk"),
@@ -194,10 +194,6 @@ def pipeline(*, actor: Actor, owner: int | None = None) -> list[dict]:
         column["total"] += opportunity.amount_minor
         column["weighted"] += opportunity.weighted_amount_minor
     return list(columns.values())
-
-
-def contact_list(*, actor: Actor) -> QuerySet[Contact]:
-    return Contact.objects.visible_to(actor).select_related("customer")
 
 
 def portfolio_sizes(*, org_id: int, owner_ids: list[int]) -> dict[int, int]:

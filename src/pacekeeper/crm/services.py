@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.rollups import facts_changed
 from pacekeeper.lib.money import to_minor
-from pacekeeper.tenancy.audit import audit_record
+from pacekeeper.tenancy.audit import audit_record, audit_record_many
 from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import Actor, require_writer
 
@@ -168,18 +168,21 @@ def customers_transfer(*, actor: Actor, customer_ids: list[int], to_manager_id: 
         raise ValidationFailed({"customers": [_("Some of these customers are not in your scope.")]})
     to_manager = _assignable_manager(actor, to_manager_id, field="to_manager")
     moving = [customer for customer in customers if customer.owner_id != to_manager.pk]
-    for customer in moving:
-        OwnershipTransfer.objects.create(
-            org_id=actor.org_id,
-            customer=customer,
-            from_manager_id=customer.owner_id,
-            to_manager=to_manager,
-            reason=reason,
-            transferred_by=actor.user,
-        )
-        audit_record(
-            actor=actor, obj=customer, field="owner", before=customer.owner_id, after=to_manager.pk, reason=reason
-        )
+    OwnershipTransfer.objects.bulk_create(
+        [
+            OwnershipTransfer(
+                org_id=actor.org_id,
+                customer=customer,
+                from_manager_id=customer.owner_id,
+                to_manager=to_manager,
+                reason=reason,
+                transferred_by=actor.user,
+            )
+            for customer in moving
+        ],
+        batch_size=1000,
+    )
+    audit_record_many(actor=actor, changes=[(c, "owner", c.owner_id, to_manager.pk) for c in moving], reason=reason)
     Customer.objects.filter(pk__in=[c.pk for c in moving]).update(owner=to_manager)
     open_deals = Opportunity.objects.filter(customer__in=moving, stage__in=Opportunity.OPEN_STAGES)
     touched = [(m, day) for m, day in open_deals.values_list("manager_id", "expected_close_on")]

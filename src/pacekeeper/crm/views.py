@@ -4,6 +4,7 @@ a scoped queryset, call a service, render."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -162,10 +163,9 @@ def customer_transfer(request: HttpRequest):
     owners = selectors.portfolio_holders(actor=request.actor)
     form = TransferForm(request.POST, owners=owners)
     customer_ids = [int(pk) for pk in request.POST.getlist("customers") if pk.isdigit()]
-    back = request.POST.get("next") or "crm:customers"
     if not form.is_valid():
         messages.error(request, _("Choose the new account manager and give a reason."))
-        return redirect(back) if back.startswith("/") else redirect("crm:customers")
+        return _back(request)
     try:
         moved = services.customers_transfer(
             actor=request.actor,
@@ -174,10 +174,18 @@ def customer_transfer(request: HttpRequest):
             reason=form.cleaned_data["reason"],
         )
     except ValidationFailed as error:
-        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+        messages.error(request, error.text)
     else:
         messages.success(request, _("%(count)d customer(s) transferred.") % {"count": moved})
-    return redirect(back) if back.startswith("/") else redirect("crm:customers")
+    return _back(request)
+
+
+def _back(request: HttpRequest):
+    """Return to the page the form came from, if it is one of ours; else the customer list."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("crm:customers")
 
 
 @actor_required
@@ -226,7 +234,7 @@ def opportunity_create(request: HttpRequest, customer_id: int):
         except ValidationFailed as error:
             add_service_errors(form, error)
     if form.errors:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(problem for problems in form.errors.values() for problem in problems))
     else:
         messages.success(request, _("Opportunity added."))
     return redirect("crm:customer", customer_id=customer.pk)

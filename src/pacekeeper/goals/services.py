@@ -109,7 +109,9 @@ def _baseline(goal: Goal) -> Decimal | None:
     if goal.metric not in METRICS or goal.ends_on is None or goal.ends_on < goal.starts_on:
         return None
     last_year = Period(goal.starts_on, goal.ends_on).same_last_year()
-    value = compute(org=goal.org, metrics=[goal.metric], level=goal.level, period=last_year)
+    # A person's baseline reads only that person's facts (cascades make one per member).
+    only = {goal.person_id} if goal.level == Goal.Level.PERSON else None
+    value = compute(org=goal.org, metrics=[goal.metric], level=goal.level, period=last_year, managers=only)
     found = value.get(goal.subject_id, {}).get(goal.metric)
     return None if found is None else Decimal(found)
 

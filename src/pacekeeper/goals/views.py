@@ -168,7 +168,7 @@ def _act(request: HttpRequest, goal: Goal, action) -> object:
     try:
         action(goal)
     except ValidationFailed as error:
-        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+        messages.error(request, error.text)
     else:
         messages.success(request, _("Saved."))
     return redirect("goals:detail", goal_id=goal.pk)

@@ -1,5 +1,6 @@
 """/api/v1/kpis: the metric registry, figures per subject, leaderboards."""
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from pacekeeper.errors import ValidationFailed
@@ -50,9 +51,8 @@ def _period(text: str) -> Period:
     try:
         return Period.parse(text)
     except ValueError:
-        raise ValidationFailed(
-            {"period": ["Write a period as 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31."]}
-        ) from None
+        message = _("Write a period as 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31.")
+        raise ValidationFailed({"period": [message]}) from None
 
 
 def _json(value):

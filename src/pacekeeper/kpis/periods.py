@@ -87,6 +87,14 @@ def _shift_year(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def period_or(text: str, default: Period) -> Period:
+    """The period a page was asked for, or its default when the text is missing or malformed."""
+    try:
+        return Period.parse(text)
+    except ValueError:
+        return default
+
+
 def period_presets(today: dt.date) -> list[tuple[str, Period]]:
     """The periods people pick most: (key for the URL, period), this month first."""
     this_month = Period.month(today.year, today.month)

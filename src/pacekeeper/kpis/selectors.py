@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.tenancy.models import Role, Team, User
 from pacekeeper.tenancy.scopes import Actor
@@ -27,7 +29,8 @@ def metric_list() -> list[Metric]:
 def check_metrics(keys: list[str]) -> list[str]:
     unknown = [key for key in keys if key not in METRICS]
     if unknown or not keys:
-        raise ValidationFailed({"metrics": [f"Unknown metric: {', '.join(unknown) or '—'}"]})
+        shown = ", ".join(unknown) or "—"
+        raise ValidationFailed({"metrics": [_("Unknown metric: %(metrics)s") % {"metrics": shown}]})
     return keys
 
 

@@ -59,10 +59,6 @@ class Actor:
         return self.role == Role.ADMIN
 
     @property
-    def is_director(self) -> bool:
-        return self.role == Role.DIRECTOR
-
-    @property
     def sees_whole_org(self) -> bool:
         return self.member_ids is None
 
@@ -160,10 +156,6 @@ def require_writer(actor: Actor) -> None:
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise Forbidden()
-
-
-def may_manage_people(actor: Actor) -> bool:
-    return actor.role in {Role.ADMIN, Role.DIRECTOR}
 
 
 def peers_q(actor: Actor) -> Q:

@@ -11,15 +11,8 @@ from django.utils.translation import gettext as _
 from pacekeeper.errors import Forbidden, ValidationFailed
 
 from .audit import audit_record
-from .models import AccountManagerProfile, ApiToken, Organization, Role, Team, TeamMembership, User
+from .models import ApiToken, Organization, Role, Team, TeamMembership, User
 from .scopes import Actor, require_admin
-
-
-@transaction.atomic
-def organization_create(
-    *, name: str, currency: str = "CNY", time_zone: str = "Asia/Shanghai", language: str = "zh-hans"
-) -> Organization:
-    return Organization.objects.create(name=name, currency=currency, time_zone=time_zone, language=language)
 
 
 @transaction.atomic
@@ -61,23 +54,6 @@ def user_set_role(*, actor: Actor, user: User, role: str, reason: str = "") -> U
         user.save(update_fields=["role"])
         audit_record(actor=actor, obj=user, field="role", before=before, after=role, reason=reason)
     return user
-
-
-@transaction.atomic
-def manager_profile_set(
-    *, user: User, employee_no: str, hired_on: dt.date | None = None, region: str = "", capacity: int = 60
-) -> AccountManagerProfile:
-    profile, _created = AccountManagerProfile.objects.update_or_create(
-        user=user,
-        defaults={
-            "org_id": user.org_id,
-            "employee_no": employee_no,
-            "hired_on": hired_on,
-            "region": region,
-            "capacity": capacity,
-        },
-    )
-    return profile
 
 
 @transaction.atomic
