@@ -8,8 +8,12 @@ someone to be true or false for.
 import os
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
+from pacekeeper.tenancy import sign_in
 from tests.factories import World, build_world
 
 # CI runs the same examples every time (a red build means a real change); a wider random search
@@ -26,6 +30,24 @@ def _fast_settings(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.DATA_DIR = tmp_path
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_completes_two_factor(monkeypatch):
+    """`client.force_login` stands for a finished sign-in, the two-factor step included, for
+    the roles that require one. Tests of the sign-in itself go through the login pages."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if sign_in.two_factor_required(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -26,6 +26,18 @@ class Forbidden(PacekeeperError):
         super().__init__(message or _("Your role does not allow this."))
 
 
+class Unauthenticated(PacekeeperError):
+    """Wrong credentials (the API's token endpoint)."""
+
+    status = 401
+
+
+class TooManyAttempts(PacekeeperError):
+    """Signing in is locked for a cool-off after repeated failures."""
+
+    status = 429
+
+
 class ValidationFailed(PacekeeperError):
     """Field-level problems with input. `errors` maps a field name ("" for the whole) to messages."""
 

@@ -3,6 +3,7 @@
 Documented in the README under "Configuration".
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pacekeeper.tenancy",
     "pacekeeper.kpis",
     "pacekeeper.crm",
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pacekeeper.lib.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,10 +65,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pacekeeper.tenancy.middleware.SessionTimeoutMiddleware",
     "pacekeeper.tenancy.middleware.ActorMiddleware",
+    "pacekeeper.tenancy.middleware.TwoFactorRequiredMiddleware",
     "pacekeeper.tenancy.middleware.ServiceErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pacekeeper.urls"
@@ -112,7 +122,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["pacekeeper.tenancy.auth.UsernameOrEmailBackend"]
+# django-axes first: it refuses a locked username + address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "pacekeeper.tenancy.auth.UsernameOrEmailBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("PACEKEEPER_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("PACEKEEPER_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "pacekeeper.lib.request_context.client_address"
+AXES_USERNAME_CALLABLE = "pacekeeper.tenancy.sign_in.username_for_lockout"
+AXES_LOCKOUT_CALLABLE = "pacekeeper.tenancy.sign_in.lockout_response"
+AXES_VERBOSE = False
+# Roles that must sign in with a code from an authenticator app (everyone else may choose to).
+TWO_FACTOR_REQUIRED_ROLES = env_list("PACEKEEPER_2FA_REQUIRED_ROLES", "admin,director")
+OTP_TOTP_ISSUER = "Pacekeeper"
+# A session ends after this long without a request, and this long after sign-in regardless.
+SESSION_IDLE_SECONDS = 60 * int(os.environ.get("PACEKEEPER_SESSION_IDLE_MINUTES", "60"))
+SESSION_COOKIE_AGE = 3600 * int(os.environ.get("PACEKEEPER_SESSION_MAX_HOURS", "12"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -125,7 +150,8 @@ SECURE_SSL_REDIRECT = env_bool("PACEKEEPER_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("PACEKEEPER_HSTS_SECONDS", "31536000" if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PACEKEEPER_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("PACEKEEPER_HSTS_PRELOAD", HTTPS)
-if env_bool("PACEKEEPER_BEHIND_PROXY", HTTPS):
+BEHIND_PROXY = env_bool("PACEKEEPER_BEHIND_PROXY", HTTPS)
+if BEHIND_PROXY:
     # The TLS proxy tells Django the original scheme; only trust it when a proxy is in front.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
@@ -163,6 +189,8 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "pacekeeper.lib.request_context.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PACEKEEPER_LOG_LEVEL", "WARNING")},
 }

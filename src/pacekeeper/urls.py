@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("pacekeeper.goals.urls")),
     path("", include("pacekeeper.dashboards.urls")),
     path("api/v1/", api.urls),
+    path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", tenancy_views.set_language, name="set_language"),
 ]
+
+handler500 = "pacekeeper.tenancy.views.server_error"

@@ -42,7 +42,8 @@ def test_it_creates_the_documented_logins_and_teams(db, client):
     assert {"admin", "director", "analyst", "lead001", "lead002", "lead003", "am0001", "am0012"} <= usernames
     assert User.objects.get(username="lead001").role == Role.LEAD
     assert Team.objects.filter(org=result.org, kind=Team.Kind.TEAM).count() == 3
-    assert client.login(username="am0001", password="s3cret-pass")
+    signed_in = client.post("/login/", {"username": "am0001", "password": "s3cret-pass"})
+    assert signed_in.status_code == 302 and client.get("/").status_code == 302
     facts = Sale.objects.filter(org=result.org)
     assert facts.exists() and not facts.filter(ordered_on__gt=UNTIL).exists()
     assert Interaction.objects.filter(org=result.org).count() > 50

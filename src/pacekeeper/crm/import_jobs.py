@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from pacekeeper.errors import PacekeeperError, ValidationFailed
+from pacekeeper.lib import request_context
 from pacekeeper.tenancy.scopes import Actor, actor_for, require_writer
 
 from .imports import KIND_COLUMNS, MODES, ImportReport, import_apply, import_check
@@ -58,12 +59,14 @@ def import_job_confirm(*, actor: Actor, job: ImportJob, mode: str) -> ImportJob:
 
 @task()
 def import_job_check(job_id: int) -> None:
-    _run(job_id, apply=False)
+    with request_context.bound(request_id=f"import-job-{job_id}"):
+        _run(job_id, apply=False)
 
 
 @task()
 def import_job_apply(job_id: int) -> None:
-    _run(job_id, apply=True)
+    with request_context.bound(request_id=f"import-job-{job_id}"):
+        _run(job_id, apply=True)
 
 
 def _run(job_id: int, *, apply: bool) -> None:

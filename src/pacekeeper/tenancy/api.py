@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from pacekeeper.crm.api import Page
 
-from . import services
+from . import services, sign_in
 from .models import Role, Team, TeamMembership, User
 from .scopes import get_visible, require_admin
 
@@ -66,6 +66,32 @@ class MemberOut(Schema):
     is_lead: bool
     started_on: dt.date
     ended_on: dt.date | None
+
+
+class TokenRequest(Schema):
+    username: str = Field(min_length=1, max_length=254, description="Username or email")
+    password: str = Field(min_length=1, max_length=128)
+    code: str = Field("", max_length=12, description="The authenticator app's code, for two-factor accounts")
+    name: str = Field("API", min_length=1, max_length=100, description="What the token is for")
+
+
+class TokenOut(Schema):
+    token: str
+    name: str
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={201: TokenOut},
+    summary="Exchange a password (and two-factor code) for a personal API token",
+)
+def auth_token(request, payload: TokenRequest):
+    """Locked like the login page after repeated failures (429)."""
+    secret, token = sign_in.token_for_credentials(
+        request, username=payload.username, password=payload.password, code=payload.code, name=payload.name
+    )
+    return 201, {"token": secret, "name": token.name}
 
 
 @router.get("/me", response=UserOut, summary="The signed-in user")

@@ -3,6 +3,8 @@ transaction, so a change and its record commit or roll back together."""
 
 from django.db import models
 
+from pacekeeper.lib import request_context
+
 from .models import AuditEntry
 
 
@@ -27,6 +29,7 @@ def audit_record_many(*, actor, changes: list[tuple[models.Model, str, object, o
 def audit_entry(
     *, actor, obj: models.Model, field: str, before: object, after: object, reason: str = "", save: bool = False
 ) -> AuditEntry:
+    context = request_context.current()
     entry = AuditEntry(
         org_id=actor.org_id,
         actor_id=actor.user_id,
@@ -37,6 +40,8 @@ def audit_entry(
         after="" if after is None else str(after),
         reason=reason,
         channel=actor.channel,
+        address=context.address,
+        request_id=context.request_id,
     )
     if save:
         entry.save()

@@ -1,6 +1,13 @@
-from django.conf import settings
-from django.utils import translation
+import time
 
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import sign_in
 from .scopes import actor_for
 
 
@@ -56,3 +63,45 @@ class ServiceErrorMiddleware:
         if isinstance(exception, Forbidden):
             raise PermissionDenied(str(exception))
         return None
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session that has been idle too long or has lasted too long since sign-in
+    (SESSION_IDLE_SECONDS / SESSION_COOKIE_AGE). The next page then asks to sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            if sign_in.session_expired(request, now):
+                logout(request)
+                request.session[sign_in.SESSION_ENDED_KEY] = True
+            else:
+                sign_in.note_activity(request, now)
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """People whose role requires two-factor sign-in reach nothing but the set-up page (and
+    logout) until this session has been verified with a code."""
+
+    OPEN_URL_NAMES = {"two_factor", "logout", "set_language", "login", "login_verify"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        actor = getattr(request, "actor", None)
+        if actor is None or not sign_in.two_factor_required(actor.user) or request.user.is_verified():
+            return None
+        if request.resolver_match.url_name in self.OPEN_URL_NAMES:
+            return None
+        message = _("Your role signs in with two-factor codes: set up an authenticator first.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "errors": []}, status=403)
+        return redirect("two_factor")

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,6 +79,9 @@ class User(AbstractUser):
         choices=[("", _("Follow the browser")), ("zh-hans", "简体中文"), ("en", "English")],
     )
 
+    # Part of the session hash: raising it ends every session signed in before (logout does).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
     objects = OrgUserManager()
 
     class Meta:
@@ -91,6 +95,16 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return str(self)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash (which already changes with the password, ending other sessions on
+        # a password change) plus our generation, so logout can end them too.
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class TeamQuerySet(models.QuerySet):
@@ -234,7 +248,8 @@ class AuditEntry(models.Model):
         SYSTEM = "system", _("System")
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # PROTECT: a person with recorded changes is deactivated, never deleted (the rows are append-only).
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
@@ -243,6 +258,8 @@ class AuditEntry(models.Model):
     after = models.TextField(blank=True)
     reason = models.TextField(blank=True)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PAGE)
+    address = models.CharField(max_length=45, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("audit entry")

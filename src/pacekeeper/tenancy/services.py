@@ -13,6 +13,7 @@ from pacekeeper.errors import Forbidden, ValidationFailed
 from .audit import audit_record
 from .models import ApiToken, Organization, Role, Team, TeamMembership, User
 from .scopes import Actor, require_admin
+from .sign_in import end_all_sessions
 
 
 @transaction.atomic
@@ -167,6 +168,8 @@ def user_update(*, actor: Actor, user: User, changes: dict, reason: str = "") ->
     except ValidationError as error:
         raise ValidationFailed.from_django(error) from None
     user.save()
+    if changes.get("is_active") is False:
+        end_all_sessions(user)
     return user
 
 

@@ -1,8 +1,15 @@
+import time
+
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
@@ -10,7 +17,7 @@ from django.views.decorators.http import require_POST
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.pages import actor_required, add_service_errors
 
-from . import services
+from . import services, sign_in
 from .forms import ProfileForm, TokenForm
 from .models import ApiToken, Role
 from .scopes import get_visible
@@ -30,8 +37,113 @@ def home(request: HttpRequest):
 
 
 class LoginView(auth_views.LoginView):
+    """Password first; people with an authenticator then give a code (login_verify)."""
+
     template_name = "tenancy/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session_ended"] = self.request.session.pop(sign_in.SESSION_ENDED_KEY, False)
+        return context
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if sign_in.confirmed_device(user) is None:
+            return super().form_valid(form)
+        self.request.session[sign_in.PENDING_SESSION_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "at": time.time(),
+            "next": self.get_success_url(),
+        }
+        return redirect("login_verify")
+
+
+def login_verify(request: HttpRequest):
+    """The second step: the code from the authenticator app. Wrong codes count towards lockout."""
+    pending, user, device = sign_in.pending_sign_in(request)
+    if device is None:
+        request.session.pop(sign_in.PENDING_SESSION_KEY, None)
+        messages.info(request, _("Sign in again, please."))
+        return redirect("login")
+    error = ""
+    if request.method == "POST":
+        if not AxesProxyHandler.is_allowed(request, {"username": user.username}):
+            return sign_in.lockout_response(request)
+        if sign_in.verify_code(device, request.POST.get("code", "")):
+            del request.session[sign_in.PENDING_SESSION_KEY]
+            auth_login(request, user, backend=pending["backend"])
+            sign_in.mark_verified(request, device)
+            return redirect(pending["next"])
+        sign_in.record_failure(request, user.username)
+        error = sign_in.wrong_code_message(device)
+    return render(request, "tenancy/login_verify.html", {"error": error})
+
+
+@require_POST
+def logout(request: HttpRequest):
+    """Signs out here and on every other device."""
+    sign_in.sign_out(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def admin_login(request: HttpRequest):
+    """The admin site signs in through the same page (lockout, two-factor)."""
+    return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password keeps this session and ends the others (Django's session hash)."""
+
+    template_name = "tenancy/password_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(request, "actor", None) is None:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed. Other devices are signed out."))
+        return response
+
+    def get_success_url(self):
+        return reverse("account")
+
+
+@actor_required
+def two_factor(request: HttpRequest):
+    """Set up, replace or remove the authenticator app."""
+    user = request.actor.user
+    device = sign_in.confirmed_device(user)
+    required = sign_in.two_factor_required(user)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        code = request.POST.get("code", "")
+        if action == "confirm":
+            enrolment = sign_in.enrolment_device(user)
+            if sign_in.two_factor_confirm(actor=request.actor, device=enrolment, code=code):
+                sign_in.mark_verified(request, enrolment)
+                messages.success(request, _("Two-factor sign-in is on."))
+                return redirect("account")
+            error = sign_in.wrong_code_message(enrolment)
+        elif action == "remove" and device is not None and not required:
+            if sign_in.verify_code(device, code):
+                sign_in.two_factor_remove(actor=request.actor, user=user)
+                messages.success(request, _("Two-factor sign-in is off."))
+                return redirect("account")
+            error = sign_in.wrong_code_message(device)
+    context = {"device": device, "required": required, "error": error, "verified": request.user.is_verified()}
+    if device is None or request.GET.get("replace"):
+        enrolment = sign_in.enrolment_device(user)
+        context |= {
+            "enrolment": enrolment,
+            "qr": sign_in.qr_code_svg(enrolment),
+            "secret": sign_in.secret_base32(enrolment),
+        }
+    return render(request, "tenancy/two_factor.html", context)
 
 
 @actor_required
@@ -46,8 +158,16 @@ def account(request: HttpRequest):
         else:
             messages.success(request, _("Your settings are saved."))
             return redirect("account")
-    tokens = ApiToken.objects.visible_to(actor).order_by("-created_at")
-    return render(request, "tenancy/account.html", {"form": profile_form, "token_form": TokenForm(), "tokens": tokens})
+    return render(request, "tenancy/account.html", _account_context(actor, profile_form))
+
+
+def _account_context(actor, profile_form) -> dict:
+    return {
+        "form": profile_form,
+        "token_form": TokenForm(),
+        "tokens": ApiToken.objects.visible_to(actor).order_by("-created_at"),
+        "has_two_factor": sign_in.confirmed_device(actor.user) is not None,
+    }
 
 
 @require_POST
@@ -69,13 +189,8 @@ def token_create(request: HttpRequest):
         messages.error(request, _("Give the token a name."))
         return redirect("account")
     token, secret = services.api_token_create(user=request.actor.user, name=form.cleaned_data["name"])
-    tokens = ApiToken.objects.visible_to(request.actor).order_by("-created_at")
-    form = ProfileForm(instance=request.actor.user)
-    return render(
-        request,
-        "tenancy/account.html",
-        {"form": form, "token_form": TokenForm(), "tokens": tokens, "new_secret": secret, "new_token": token},
-    )
+    context = _account_context(request.actor, ProfileForm(instance=request.actor.user))
+    return render(request, "tenancy/account.html", context | {"new_secret": secret, "new_token": token})
 
 
 @actor_required
@@ -85,3 +200,14 @@ def token_revoke(request: HttpRequest, token_id: int):
     services.api_token_revoke(token=token)
     messages.success(request, _("The token is revoked."))
     return redirect("account")
+
+
+def server_error(request: HttpRequest):
+    """Production's answer to an unexpected error: no traceback, the request id to quote.
+    Rendered without the base template, which itself reads the database that may be failing."""
+    request_id = getattr(request, "id", "")
+    if request.path.startswith("/api/"):
+        body = {"detail": "Server error. 服务器错误。", "errors": [], "request_id": request_id}
+        return JsonResponse(body, status=500)
+    html = loader.get_template("500.html").render({"request_id": request_id})
+    return HttpResponseServerError(html)

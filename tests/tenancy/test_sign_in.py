@@ -1,0 +1,230 @@
+"""Signing in: lockout, two-factor codes, sessions that end when they should."""
+
+import datetime as dt
+import time
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pacekeeper.tenancy import sign_in
+from pacekeeper.tenancy.models import AuditEntry
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in_with_password(client, username, password=PASSWORD, address="10.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """What the person's authenticator app shows now (RFC 6238, computed apart from the check)."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def enrol(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+# --- lockout --------------------------------------------------------------------------------
+
+
+def test_it_locks_a_username_and_address_after_five_failures_then_lets_in_after_the_cool_off(world, client):
+    username = world.one.manager.username
+    for _ in range(4):
+        assert sign_in_with_password(client, username, "wrong-password").status_code == 200
+    locked = sign_in_with_password(client, username.upper(), "wrong-password")  # the 5th, typed differently
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    # Locked: even the right password is refused from this address...
+    assert sign_in_with_password(client, username).status_code == 429
+    # ...while the same person from elsewhere is not held hostage by the attacker's address.
+    assert sign_in_with_password(Client(), username, address="10.9.9.9").status_code == 302
+    # After the cool-off the right password works again.
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - dt.timedelta(minutes=16))
+    assert sign_in_with_password(client, username).status_code == 302
+
+
+def test_it_locks_the_api_token_endpoint_the_same_way(world, client):
+    def ask(password):
+        body = {"username": world.one.manager.username, "password": password, "name": "script"}
+        return client.post("/api/v1/auth/token", body, content_type="application/json", REMOTE_ADDR="10.0.0.2")
+
+    for _ in range(4):
+        assert ask("wrong-password").status_code == 401
+    assert ask("wrong-password").status_code == 429
+    refused = ask(PASSWORD)
+    assert refused.status_code == 429 and "Too many failed sign-ins" in refused.json()["detail"]
+    assert not world.one.manager.api_tokens.exists()
+
+
+def test_the_token_endpoint_hands_out_a_working_personal_token(world, client):
+    body = {"username": world.one.manager.username, "password": PASSWORD, "name": "nightly report"}
+    response = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["name"] == "nightly report"
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}")
+    assert me.json()["username"] == world.one.manager.username
+
+
+# --- two-factor -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_code_throttle(settings):
+    """django-otp makes the next try wait 1 s after a wrong code (doubling each time); these
+    tests type a right code straight after a wrong one."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+
+
+def test_a_wrong_code_makes_the_next_try_wait(world, client):
+    device = enrol(world.one.manager)
+    sign_in_with_password(client, world.one.manager.username)
+    client.post("/login/code/", {"code": "000000"})
+    assert "wait a few seconds" in client.post("/login/code/", {"code": current_code(device)}).content.decode()
+
+
+def test_a_director_must_set_up_two_factor_before_seeing_anything(world, client, no_code_throttle):
+    director = world.one.director
+    assert sign_in_with_password(client, director.username).status_code == 302
+    assert client.get("/overview/").url == "/account/two-factor/"
+    assert client.get("/api/v1/customers").status_code == 403
+    page = client.get("/account/two-factor/")
+    assert "<svg" in page.content.decode() and page.context["secret"]
+    device = TOTPDevice.objects.get(user=director, confirmed=False)
+    wrong = client.post("/account/two-factor/", {"action": "confirm", "code": "000000"})
+    assert "not right" in wrong.content.decode()
+    assert client.post("/account/two-factor/", {"action": "confirm", "code": current_code(device)}).status_code == 302
+    assert client.get("/overview/").status_code == 200
+    entry = AuditEntry.objects.get(object_id=str(director.pk), field="two_factor")
+    assert (entry.before, entry.after, entry.actor_id) == ("off", "on", director.pk)
+
+
+def test_someone_with_an_authenticator_signs_in_with_a_code_that_works_once(world, no_code_throttle):
+    manager = world.one.manager
+    device = enrol(manager)
+    first = Client()
+    step = sign_in_with_password(first, manager.username)
+    assert step.url == "/login/code/"
+    assert first.get("/my-day/").status_code == 302  # not signed in yet
+    assert "not right" in first.post("/login/code/", {"code": "123456"}).content.decode()
+    code = current_code(device)
+    assert first.post("/login/code/", {"code": code}).status_code == 302
+    assert first.get("/my-day/").status_code == 200
+    # The same code, replayed by someone who watched it typed, is refused.
+    second = Client()
+    sign_in_with_password(second, manager.username)
+    assert "not right" in second.post("/login/code/", {"code": code}).content.decode()
+    assert second.get("/my-day/").status_code == 302
+
+
+def test_wrong_codes_count_towards_the_lockout(world, client):
+    manager = world.one.manager
+    enrol(manager)
+    sign_in_with_password(client, manager.username)
+    answers = [client.post("/login/code/", {"code": "000000"}, REMOTE_ADDR="10.0.0.1").status_code for _ in range(5)]
+    assert answers[:4] == [200] * 4 and answers[4] == 429
+
+
+def test_the_token_endpoint_asks_for_the_code_of_two_factor_accounts(world, client):
+    director = world.one.director
+
+    def ask(code=""):
+        body = {"username": director.username, "password": PASSWORD, "code": code}
+        return client.post("/api/v1/auth/token", body, content_type="application/json")
+
+    assert ask().status_code == 403  # required, not set up
+    device = enrol(director)
+    assert ask().status_code == 401
+    code = current_code(device)
+    assert ask(code).status_code == 201
+    assert ask(code).status_code == 401  # used once already
+
+
+def test_admin_site_sign_in_goes_through_the_same_login(client):
+    response = client.get("/admin/login/?next=/admin/tenancy/user/")
+    assert response.status_code == 302 and response.url.startswith("/login/?next=/admin/tenancy/user/")
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def test_the_session_id_changes_at_sign_in(world, client):
+    client.get("/login/")
+    client.cookies["sessionid"] = "anonymous-session-id-planted-by-someone"
+    sign_in_with_password(client, world.one.manager.username)
+    assert client.cookies["sessionid"].value != "anonymous-session-id-planted-by-someone"
+
+
+def two_sessions(user):
+    here, elsewhere = Client(), Client()
+    here.force_login(user)
+    elsewhere.force_login(user)
+    return here, elsewhere
+
+
+def test_logging_out_ends_the_persons_other_sessions(world):
+    here, elsewhere = two_sessions(world.one.manager)
+    assert elsewhere.get("/my-day/").status_code == 200
+    assert here.post("/logout/").status_code == 302
+    assert here.get("/my-day/").status_code == 302
+    assert elsewhere.get("/my-day/").status_code == 302
+
+
+def test_logout_is_post_only(world, client):
+    client.force_login(world.one.manager)
+    assert client.get("/logout/").status_code == 405
+    assert client.get("/my-day/").status_code == 200
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(world):
+    here, elsewhere = two_sessions(world.one.manager)
+    new_password = "Lantern-Harbour-7781"
+    response = here.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert here.get("/my-day/").status_code == 200
+    assert elsewhere.get("/my-day/").status_code == 302
+
+
+def test_the_password_rules_refuse_common_passwords(world, client):
+    client.force_login(world.one.manager)
+    response = client.post(
+        "/account/password/", {"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"}
+    )
+    assert response.status_code == 200 and "too common" in response.content.decode()
+
+
+def test_deactivating_a_person_ends_their_sessions_and_demoting_applies_at_once(world, client):
+    director_session = Client()
+    director_session.force_login(world.one.director)
+    manager_session = Client()
+    manager_session.force_login(world.one.teammate)
+    assert director_session.get("/overview/").status_code == 200
+    client.force_login(world.one.admin)
+    url = f"/api/v1/users/{world.one.director.pk}"
+    assert client.patch(url, {"role": "manager"}, content_type="application/json").status_code == 200
+    assert director_session.get("/overview/").status_code in (403, 404)
+    url = f"/api/v1/users/{world.one.teammate.pk}"
+    assert client.patch(url, {"is_active": False}, content_type="application/json").status_code == 200
+    assert manager_session.get("/my-day/").status_code == 302
+
+
+def test_an_idle_session_and_a_long_one_end(world, settings):
+    for key, age in (
+        (sign_in.SEEN_AT_KEY, settings.SESSION_IDLE_SECONDS),
+        (sign_in.SIGNED_IN_AT_KEY, settings.SESSION_COOKIE_AGE),
+    ):
+        client = Client()
+        client.force_login(world.one.manager)
+        session = client.session
+        session.setdefault(sign_in.SIGNED_IN_AT_KEY, time.time())
+        session[key] = time.time() - age - 5
+        session.save()
+        response = client.get("/my-day/")
+        assert response.status_code == 302, key
+        assert "session has ended" in client.get(response.url).content.decode(), key
