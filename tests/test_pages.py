@@ -181,6 +181,21 @@ def test_it_refuses_an_oversized_upload_before_reading_it(world, client, setting
     assert response.status_code == 413
 
 
+def test_it_refuses_an_upload_declared_too_large_without_reading_the_body(world, client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pacekeeper.crm.models import ImportJob
+
+    settings.IMPORT_MAX_BYTES = 1024
+    client.force_login(world.one.lead)
+    # The body is small, but the declared length is what is checked: nothing is read or stored.
+    upload = SimpleUploadedFile("c.csv", b"x")
+    response = client.post("/imports/", {"kind": "customers", "file": upload}, CONTENT_LENGTH=str(200 * 1024))
+    assert response.status_code == 413
+    assert "larger than the limit" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_it_exports_the_filtered_list_as_xlsx(world, client):
     client.force_login(world.one.manager)
     response = client.get("/customers/", {"format": "xlsx"})

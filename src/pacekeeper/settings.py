@@ -177,6 +177,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("PACEKEEPER_TASKS_BACKEND", "djan
 
 # Uploads larger than this are refused before parsing (imports).
 IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
+XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -25,19 +25,36 @@ def _upload_page(request: HttpRequest, *, status: int = 200):
     return render(request, "crm/import_upload.html", context, status=status)
 
 
+# Room for the form's other fields and multipart boundaries around the file.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large(request: HttpRequest):
+    limit = settings.IMPORT_MAX_BYTES // 2**20
+    messages.error(request, _("The file is larger than the limit of %(mb)d MB.") % {"mb": limit})
+    return _upload_page(request, status=413)
+
+
 @actor_required
 def import_upload(request: HttpRequest):
     require_writer(request.actor)
     if request.method != "POST":
         return _upload_page(request)
+    if _declared_length(request) > settings.IMPORT_MAX_BYTES + FORM_OVERHEAD_BYTES:
+        return _too_large(request)  # refused before the body is read
     upload = request.FILES.get("file")
     if upload is None or request.POST.get("kind") not in KIND_COLUMNS:
         messages.error(request, _("Choose what to import and a file."))
         return _upload_page(request, status=400)
     if upload.size > settings.IMPORT_MAX_BYTES:
-        limit = settings.IMPORT_MAX_BYTES // 2**20
-        messages.error(request, _("The file is larger than the limit of %(mb)d MB.") % {"mb": limit})
-        return _upload_page(request, status=413)
+        return _too_large(request)
     job = import_job_start(actor=request.actor, kind=request.POST["kind"], filename=upload.name, chunks=upload.chunks())
     return redirect("crm:import_job", job_id=job.pk)
 

@@ -9,6 +9,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
@@ -49,17 +50,59 @@ def read_rows(data: bytes, filename: str = "") -> Iterator[list]:
     return csv.reader(io.StringIO(text, newline=""), dialect)
 
 
+# A zip member may unpack to at most this many times its packed size. Real spreadsheets pack
+# 5–30×; a zip bomb packs thousands to one. Small members are exempt (tiny XML packs well).
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_EXEMPT_BYTES = 1024 * 1024
+
+
+def check_xlsx_container(data: bytes) -> None:
+    """Refuse a zip bomb from the zip's directory alone, before anything is unpacked. Python's
+    zipfile never reads past a member's declared size, so the declared sizes bound the work."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ValidationFailed({"file": [_("The XLSX file cannot be read: %(error)s") % {"error": error}]}) from None
+    unpacked = sum(member.file_size for member in members)
+    inflated = any(
+        member.file_size > XLSX_RATIO_EXEMPT_BYTES and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if inflated or unpacked > settings.XLSX_MAX_UNPACKED_BYTES:
+        raise ValidationFailed({"file": [_("The XLSX file unpacks to far more data than a spreadsheet holds.")]})
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list]:
     import openpyxl
+    from defusedxml import DefusedXmlException
 
+    check_xlsx_container(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ValidationFailed({"file": [_("The XLSX file cannot be read: %(error)s") % {"error": error}]}) from None
-    sheet = book.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield ["" if cell is None else cell for cell in row]
-    book.close()
+        if not book.worksheets:
+            raise ValidationFailed({"file": [_("The XLSX file has no sheet.")]})
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield ["" if cell is None else cell for cell in row]
+        book.close()
+    except ValidationFailed:
+        raise
+    except Exception as error:
+        # A damaged workbook makes openpyxl, zipfile, zlib or the XML parser fail in too many ways
+        # to list (fuzzing found KeyError, zlib.error, TypeError…); each means "cannot be read".
+        if _caused_by(error, DefusedXmlException):
+            # openpyxl parses through defusedxml, which stops entity expansion ("billion laughs").
+            message = _("The XLSX file contains XML entities, which are not allowed.")
+        else:
+            message = _("The XLSX file cannot be read: %(error)s") % {"error": str(error)[:200]}
+        raise ValidationFailed({"file": [message]}) from None
+
+
+def _caused_by(error: BaseException, kind: type) -> bool:
+    while error is not None:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def neutralise(value: object) -> object:
