@@ -237,6 +237,13 @@ class ApiToken(models.Model):
         return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from .scopes import audit_q
+
+        return self.filter(audit_q(actor))
+
+
 class AuditEntry(models.Model):
     """One recorded change (DESIGN rule 7): who, when, what, before, after, why, through where."""
 
@@ -260,6 +267,8 @@ class AuditEntry(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PAGE)
     address = models.CharField(max_length=45, blank=True)
     request_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

@@ -27,6 +27,7 @@ from .models import Organization, Role, Team, TeamMembership, User
 
 ORG_WIDE_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.ANALYST}
 WRITING_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD, Role.MANAGER}
+AUDIT_ROLES = {Role.ADMIN, Role.DIRECTOR}
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,14 @@ def teams_q(actor: Actor) -> Q:
     return Q(org_id=actor.org_id, pk__in=actor.team_ids)
 
 
+def audit_q(actor: Actor) -> Q:
+    """The audit trail as a whole is for the org admin and directors; others see the recorded
+    changes of single objects they can see (audit.audit_trail)."""
+    if actor.role in AUDIT_ROLES:
+        return Q(org_id=actor.org_id)
+    return Q(pk__in=[])
+
+
 # --- gates -----------------------------------------------------------------------------------
 
 
@@ -150,6 +159,11 @@ def get_visible(queryset: QuerySet, pk: object, *, actor: Actor, for_write: bool
 
 def require_writer(actor: Actor) -> None:
     if not actor.can_write:
+        raise Forbidden()
+
+
+def require_role(actor: Actor, roles: set[str]) -> None:
+    if actor.role not in roles:
         raise Forbidden()
 
 

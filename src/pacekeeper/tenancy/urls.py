@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("account/two-factor/", views.two_factor, name="two_factor"),
     path("account/tokens/", views.token_create, name="token_create"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("audit/", audit_views.audit_log, name="audit"),
 ]
