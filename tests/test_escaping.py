@@ -1,0 +1,100 @@
+"""Stored text renders escaped everywhere: a script payload is planted in every free-text field
+of every model, then every page (and its htmx partial) is opened by every kind of user."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pacekeeper.demo.seed import seed_organization
+from pacekeeper.tenancy.models import AuditEntry, Role, User
+
+PAYLOAD = "<script>x</script>"
+ESCAPED = "&lt;script&gt;x&lt;/script&gt;"
+OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards")
+# Not free text: keys the code looks things up by, secrets, and the team tree's path.
+NOT_FREE_TEXT = {"password", "path", "digest", "hint", "metric", "object_type", "object_id", "field", "unit",
+                 "currency", "time_zone", "language", "external_id", "employee_no", "failure", "filename", "token"}  # fmt: skip
+
+
+def free_text_fields(model) -> list[str]:
+    return [
+        field.name
+        for field in model._meta.get_fields()
+        if isinstance(field, models.CharField | models.TextField)
+        and not field.choices
+        and field.name not in NOT_FREE_TEXT
+        and (field.max_length or 10_000) >= len(PAYLOAD) + 10
+    ]
+
+
+def plant_payloads(org) -> list[str]:
+    planted = []
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS or model is AuditEntry:
+            continue
+        fields = free_text_fields(model)
+        if fields and any(f.name == "org" for f in model._meta.get_fields()):
+            # The row's id after the payload keeps unique fields (usernames, team names) unique.
+            planted_text = Concat(Value(PAYLOAD), Cast("pk", models.CharField()))
+            model.objects.filter(org=org).update(**dict.fromkeys(fields, planted_text))
+            planted += [f"{model._meta.label}.{name}" for name in fields]
+    # Audit rows are append-only: plant a new one instead.
+    some_goal = apps.get_model("goals", "Goal").objects.filter(org=org).first()
+    AuditEntry.objects.create(
+        org=org, object_type="goals.goal", object_id=str(some_goal.pk), field="title",
+        before=PAYLOAD, after=PAYLOAD, reason=PAYLOAD,
+    )  # fmt: skip
+    return planted
+
+
+def page_urls(org) -> list[str]:
+    ids = {
+        "customer_id": apps.get_model("crm", "Customer").objects.filter(org=org).order_by("pk").first().pk,
+        "goal_id": apps.get_model("goals", "Goal").objects.filter(org=org).order_by("pk").first().pk,
+        "user_id": User.objects.filter(org=org, role=Role.MANAGER).order_by("pk").first().pk,
+        "interaction_id": apps.get_model("crm", "Interaction").objects.filter(org=org).order_by("pk").first().pk,
+        "opportunity_id": apps.get_model("crm", "Opportunity").objects.filter(org=org).order_by("pk").first().pk,
+    }
+    urls = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                params = re.findall(r"<\w+:(\w+)>", route)
+                if route.startswith(("admin/", "api/")) or not set(params) <= set(ids):
+                    continue
+                urls.append("/" + re.sub(r"<\w+:(\w+)>", lambda m: str(ids[m.group(1)]), route))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(urls)) + ["/admin/tenancy/user/", "/admin/crm/customer/", "/admin/tenancy/auditentry/"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_planted_scripts_render_escaped_on_every_page(client):
+    result = seed_organization(managers=6, customers=24, months=2, seed=3, team_size=3)
+    planted = plant_payloads(result.org)
+    assert {"crm.Customer.name", "crm.Interaction.summary", "goals.Goal.title", "tenancy.User.display_name"} <= set(
+        planted
+    )
+    urls = page_urls(result.org)
+    escaped_somewhere = 0
+    for role in (Role.ADMIN, Role.DIRECTOR, Role.LEAD, Role.MANAGER, Role.ANALYST):
+        client.force_login(User.objects.filter(org=result.org, role=role).order_by("pk").first())
+        for url in urls:
+            for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+                response = client.get(url, **headers)
+                if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                    continue
+                body = response.content.decode()
+                assert PAYLOAD not in body, (role, url, headers)
+                escaped_somewhere += ESCAPED in body
+    assert escaped_somewhere > 20  # the payloads were really shown, escaped, on many pages
