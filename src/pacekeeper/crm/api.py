@@ -4,12 +4,11 @@ Each endpoint fetches through a scoped queryset (404 outside scope) and writes t
 service the pages use.
 """
 
-import datetime as dt
-
 from django.db.models import QuerySet
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from pacekeeper.lib.api_types import IsoDate
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import schemas, services
@@ -20,8 +19,15 @@ router = Router(tags=["customers"])
 
 
 class Page(PageNumberPagination):
-    page_size = 50
-    max_page_size = 500
+    """50 rows a page by default, at most 500; page numbers are bounded so that an absurd one
+    (schemathesis sent 10^24) is a 422, not an offset the database cannot hold."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=10_000_000)
+        page_size: int | None = Field(None, ge=1, le=500)
+
+    def __init__(self, page_size: int = 50, max_page_size: int = 500, **kwargs) -> None:
+        super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
 
 
 class CustomerQuery(Schema):
@@ -88,8 +94,8 @@ def _register(
         request,
         customer: int | None = None,
         manager: int | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
+        since: IsoDate | None = None,
+        until: IsoDate | None = None,
     ):
         rows = scoped(request)
         if customer:

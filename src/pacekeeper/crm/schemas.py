@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from pacekeeper.lib.api_types import IsoDate
 from pacekeeper.lib.money import from_minor
 
 from .models import Contract, Customer, Interaction, Opportunity, Sale, Tier
@@ -20,7 +21,7 @@ class CustomerIn(Schema):
     status: Customer.Status = Customer.Status.PROSPECT
     owner: int | None = None
     source: str = Field("", max_length=100)
-    created_on: dt.date | None = None
+    created_on: IsoDate | None = None
     needs: str = Field("", max_length=5000)
 
 
@@ -45,10 +46,10 @@ class CustomerOut(Schema):
     status: str
     owner: int = Field(alias="owner_id")
     source: str
-    created_on: dt.date
+    created_on: IsoDate
     needs: str
-    last_contacted_on: dt.date | None
-    next_due_on: dt.date | None
+    last_contacted_on: IsoDate | None
+    next_due_on: IsoDate | None
 
 
 class TransferIn(Schema):
@@ -102,7 +103,7 @@ class InteractionIn(Schema):
     summary: str = Field(min_length=1, max_length=10000)
     outcome: str = Field("", max_length=5000)
     next_step: str = Field("", max_length=300)
-    next_step_on: dt.date | None = None
+    next_step_on: IsoDate | None = None
     external_id: str = Field("", max_length=64)
 
 
@@ -113,7 +114,7 @@ class InteractionPatch(Schema):
     summary: str | None = Field(None, min_length=1, max_length=10000)
     outcome: str | None = Field(None, max_length=5000)
     next_step: str | None = Field(None, max_length=300)
-    next_step_on: dt.date | None = None
+    next_step_on: IsoDate | None = None
     next_step_done: bool | None = None
 
 
@@ -127,7 +128,7 @@ class InteractionOut(Schema):
     summary: str
     outcome: str
     next_step: str
-    next_step_on: dt.date | None
+    next_step_on: IsoDate | None
     next_step_done: bool
     external_id: str
 
@@ -142,7 +143,7 @@ Money = Decimal
 class SaleIn(Schema):
     customer: int
     manager: int | None = None
-    ordered_on: dt.date
+    ordered_on: IsoDate
     product_line: str = Field("", max_length=100)
     amount: Money = Field(max_digits=16, decimal_places=2)
     margin: Money | None = Field(None, max_digits=16, decimal_places=2)
@@ -152,7 +153,7 @@ class SaleIn(Schema):
 
 class SalePatch(Schema):
     manager: int | None = None
-    ordered_on: dt.date | None = None
+    ordered_on: IsoDate | None = None
     product_line: str | None = Field(None, max_length=100)
     amount: Money | None = Field(None, max_digits=16, decimal_places=2)
     margin: Money | None = Field(None, max_digits=16, decimal_places=2)
@@ -167,7 +168,7 @@ class SaleOut(Schema):
     id: int
     customer: int = Field(alias="customer_id")
     manager: int = Field(alias="manager_id")
-    ordered_on: dt.date
+    ordered_on: IsoDate
     product_line: str
     amount: str
     margin: str | None
@@ -187,8 +188,8 @@ class ContractIn(Schema):
     customer: int
     manager: int | None = None
     title: str = Field(min_length=1, max_length=200)
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
     value: Money = Field(max_digits=16, decimal_places=2)
     renewal: Contract.Renewal = Contract.Renewal.PENDING
     external_id: str = Field("", max_length=64)
@@ -197,8 +198,8 @@ class ContractIn(Schema):
 class ContractPatch(Schema):
     manager: int | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     value: Money | None = Field(None, max_digits=16, decimal_places=2)
     renewal: Contract.Renewal | None = None
 
@@ -208,8 +209,8 @@ class ContractOut(Schema):
     customer: int = Field(alias="customer_id")
     manager: int = Field(alias="manager_id")
     title: str
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: IsoDate
+    ends_on: IsoDate
     value: str
     renewal: str
     external_id: str
@@ -226,7 +227,7 @@ class OpportunityIn(Schema):
     stage: Opportunity.Stage = Opportunity.Stage.LEAD
     amount: Money = Field(max_digits=16, decimal_places=2, ge=0)
     probability: int | None = Field(None, ge=0, le=100)
-    expected_close_on: dt.date
+    expected_close_on: IsoDate
     external_id: str = Field("", max_length=64)
 
 
@@ -236,7 +237,7 @@ class OpportunityPatch(Schema):
     stage: Opportunity.Stage | None = None
     amount: Money | None = Field(None, max_digits=16, decimal_places=2, ge=0)
     probability: int | None = Field(None, ge=0, le=100)
-    expected_close_on: dt.date | None = None
+    expected_close_on: IsoDate | None = None
 
 
 class OpportunityOut(Schema):
@@ -248,8 +249,8 @@ class OpportunityOut(Schema):
     amount: str
     probability: int
     weighted_amount: str
-    expected_close_on: dt.date
-    closed_on: dt.date | None
+    expected_close_on: IsoDate
+    closed_on: IsoDate | None
     external_id: str
 
     @staticmethod

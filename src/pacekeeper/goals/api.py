@@ -1,12 +1,12 @@
 """/api/v1/goals: goals with their SMART check and progress."""
 
-import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.crm.api import Page
+from pacekeeper.lib.api_types import IsoDate
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units
@@ -25,8 +25,8 @@ class GoalIn(Schema):
     team: int | None = None
     person: int | None = None
     parent: int | None = None
-    starts_on: dt.date
-    ends_on: dt.date | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate | None = None
     target: Decimal | None = Field(None, max_digits=18, decimal_places=2, description="amounts in yuan")
 
 
@@ -35,8 +35,8 @@ class GoalPatch(Schema):
     description: str | None = Field(None, max_length=5000)
     metric: str | None = Field(None, max_length=40)
     parent: int | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     target: Decimal | None = Field(None, max_digits=18, decimal_places=2)
 
 
@@ -50,8 +50,8 @@ class GoalOut(Schema):
     team: int | None = Field(alias="team_id")
     person: int | None = Field(alias="person_id")
     parent: int | None = Field(alias="parent_id")
-    starts_on: dt.date
-    ends_on: dt.date | None
+    starts_on: IsoDate
+    ends_on: IsoDate | None
     target: str | None
     baseline: str | None
     status: str
@@ -94,7 +94,7 @@ def _changes(payload, *, exclude_unset: bool) -> dict:
 
 @router.get("/goals", response=list[GoalOut], summary="List goals")
 @paginate(Page)
-def goals_list(request, status: str = "", level: str = "", active_on: dt.date | None = None):
+def goals_list(request, status: str = "", level: str = "", active_on: IsoDate | None = None):
     goals = Goal.objects.visible_to(request.actor).order_by("-starts_on", "pk")
     if status:
         goals = goals.filter(status=status)

@@ -1,11 +1,10 @@
 """/api/v1/ routes for the signed-in user, users and teams."""
 
-import datetime as dt
-
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.crm.api import Page
+from pacekeeper.lib.api_types import IsoDate
 
 from . import services, sign_in
 from .models import Role, Team, TeamMembership, User
@@ -64,8 +63,8 @@ class TeamPatch(Schema):
 class MemberOut(Schema):
     user: int = Field(alias="user_id")
     is_lead: bool
-    started_on: dt.date
-    ended_on: dt.date | None
+    started_on: IsoDate
+    ended_on: IsoDate | None
 
 
 class TokenRequest(Schema):
