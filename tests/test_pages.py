@@ -172,6 +172,29 @@ def test_it_keeps_imports_private_to_their_author(world, client):
     assert client.post(f"{response.url}run/", {"mode": "all_or_nothing"}).status_code == 404
 
 
+def test_an_import_whose_worker_died_shows_as_failed_and_runs_again(
+    world, client, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pacekeeper.crm.models import ImportJob
+
+    client.force_login(world.one.lead)
+    csv = "客户名称,统一社会信用代码\n上海华信,9131AAA\n".encode()
+    job_url = client.post("/imports/", {"kind": "customers", "file": SimpleUploadedFile("c.csv", csv)}).url
+    job = ImportJob.objects.get()
+    # As if a worker took it and was killed: running, and its heartbeat long silent.
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", heartbeat_at=job.created_at)
+    settings.IMPORT_STALE_SECONDS = 0
+    page = client.get(job_url).content.decode()
+    assert "stopped unexpectedly" in page and "Run it again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{job_url}rerun/").status_code == 302
+    assert ImportJob.objects.get().status == "checked"  # checked again, waiting for confirmation
+    assert client.post(f"{job_url}rerun/").status_code == 302  # not failed any more: refused
+    assert ImportJob.objects.get().status == "checked"
+
+
 def test_it_refuses_an_oversized_upload_before_reading_it(world, client, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -23,9 +23,22 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("PACEKEEPER_2FA_REQUIRED_ROLES", "")
     if command == "worker":
         argv = [argv[0], "db_worker", *argv[2:]]
+        _recover_stalled_imports()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
+
+
+def _recover_stalled_imports() -> None:
+    """A worker starting up first marks imports whose worker died as failed (rerunnable)."""
+    import django
+
+    django.setup()
+    from pacekeeper.crm.import_jobs import recover_stalled_imports
+
+    recovered = recover_stalled_imports()
+    if recovered:
+        print(f"Marked {recovered} interrupted import(s) as failed; they can be run again.", file=sys.stderr)
 
 
 def serve(args: list[str]) -> None:

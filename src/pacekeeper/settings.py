@@ -177,6 +177,10 @@ TASKS = {"default": {"BACKEND": os.environ.get("PACEKEEPER_TASKS_BACKEND", "djan
 
 # Uploads larger than this are refused before parsing (imports).
 IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# A running import's worker beats this often; a job silent for IMPORT_STALE_SECONDS had its
+# worker die and is marked failed (it can be rerun).
+IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_HEARTBEAT_SECONDS", "10"))
+IMPORT_STALE_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_STALE_SECONDS", "120"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
 XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

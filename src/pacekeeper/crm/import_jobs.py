@@ -1,12 +1,17 @@
 """Imports from the page, run in the background (django-tasks): upload → check → the author
 confirms a mode → apply. The job row carries the status, the rows seen so far and the report."""
 
+import contextlib
+import datetime as dt
 import secrets
+import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from pacekeeper.errors import PacekeeperError, ValidationFailed
@@ -72,27 +77,95 @@ def import_job_apply(job_id: int) -> None:
 def _run(job_id: int, *, apply: bool) -> None:
     job = ImportJob.objects.select_related("created_by", "created_by__org").get(pk=job_id)
     actor = actor_for(job.created_by, channel="import")
-    data = upload_path(job).read_bytes()
 
     def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_seen=rows)
 
     try:
-        if actor is None:
-            raise PacekeeperError(_("The person who started this import can no longer sign in."))
-        if apply:
-            report = import_apply(
-                actor=actor, kind=job.kind, data=data, filename=job.filename, mode=job.mode, progress=progress
-            )
-        else:
-            report = import_check(actor=actor, kind=job.kind, data=data, filename=job.filename, progress=progress)
+        with _heartbeat(job.pk):
+            if actor is None:
+                raise PacekeeperError(_("The person who started this import can no longer sign in."))
+            data = upload_path(job).read_bytes()
+            if apply:
+                report = import_apply(
+                    actor=actor, kind=job.kind, data=data, filename=job.filename, mode=job.mode, progress=progress
+                )
+            else:
+                report = import_check(actor=actor, kind=job.kind, data=data, filename=job.filename, progress=progress)
     except PacekeeperError as error:
         _finish(job, ImportJob.Status.FAILED, failure=str(error))
         return
+    except Exception:
+        # The database went away, the disk filled…: the import's transaction rolled back, so
+        # nothing of it is written. Say so on the job (over a fresh connection, the old one may
+        # be what broke), then let the task runner log the error.
+        if not connection.in_atomic_block:
+            connection.close()
+        _finish(job, ImportJob.Status.FAILED, failure=str(INTERRUPTED))
+        raise
     status = ImportJob.Status.CHECKED
     if apply:
         status = ImportJob.Status.DONE if report.applied else ImportJob.Status.REJECTED
     _finish(job, status, report=report)
+
+
+INTERRUPTED = gettext_lazy("The import stopped unexpectedly and nothing of it was written. Run it again.")
+
+
+@contextlib.contextmanager
+def _heartbeat(job_id: int):
+    """Beat every HEARTBEAT_SECONDS from a thread with its own database connection, so the beat
+    commits even while the import's own transaction is open."""
+    if connection.in_atomic_block:
+        # Run inline inside someone's transaction (the immediate task backend): there is no
+        # separate worker to watch, and the job row may not be visible to another connection.
+        yield
+        return
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while True:
+                ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+                if stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
+                    return
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def recover_stalled_imports(*, job_ids=None) -> int:
+    """Mark as failed the running jobs whose worker died (no heartbeat for IMPORT_STALE_SECONDS).
+    Their transaction never committed, so nothing of them is in the database; they can be rerun."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    stalled = ImportJob.objects.filter(status__in=ImportJob.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    if job_ids is not None:
+        stalled = stalled.filter(pk__in=job_ids)
+    return stalled.update(status=ImportJob.Status.FAILED, failure=str(INTERRUPTED), finished_at=timezone.now())
+
+
+def import_job_rerun(*, actor: Actor, job: ImportJob) -> ImportJob:
+    """Start a failed job again from its check, with the file it was given."""
+    require_writer(actor)
+    if not upload_path(job).exists():
+        raise ValidationFailed({"": [_("The file of this import is gone; upload it again.")]})
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
+        status=ImportJob.Status.CHECKING, failure="", report=None, rows_seen=0, finished_at=None, heartbeat_at=None
+    )
+    if not updated:
+        raise ValidationFailed({"": [_("Only a failed import can be run again.")]})
+    transaction.on_commit(lambda: import_job_check.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
 
 
 def _finish(job: ImportJob, status: str, *, report: ImportReport | None = None, failure: str = "") -> None:

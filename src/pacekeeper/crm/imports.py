@@ -392,6 +392,8 @@ def _parse_all(
                 continue
             seen_ids[external_id] = number
         parsed.append(ParsedRow(number, values))
+    if progress:
+        progress(report.total)  # every row read: writing starts
     return parsed, report
 
 

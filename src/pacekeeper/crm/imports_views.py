@@ -13,7 +13,7 @@ from pacekeeper.lib.pages import actor_required, is_htmx, paginate
 from pacekeeper.tenancy.scopes import get_visible, require_writer
 
 from .exports import EXPORT_COLUMNS, export_queryset, export_response
-from .import_jobs import import_job_confirm, import_job_start
+from .import_jobs import import_job_confirm, import_job_rerun, import_job_start, recover_stalled_imports
 from .imports import KIND_COLUMNS, KIND_LABELS
 from .models import ImportJob
 
@@ -62,6 +62,8 @@ def import_upload(request: HttpRequest):
 @actor_required
 def import_job(request: HttpRequest, job_id: int):
     job = get_visible(ImportJob.objects.visible_to(request.actor), job_id, actor=request.actor)
+    if job.is_running and recover_stalled_imports(job_ids=[job.pk]):
+        job.refresh_from_db()
     report = job.report or {}
     context = {"job": job, "report": report, "kind_label": KIND_LABELS.get(job.kind, job.kind)}
     template = "crm/_import_job_status.html" if is_htmx(request) else "crm/import_job.html"
@@ -74,6 +76,17 @@ def import_job_run(request: HttpRequest, job_id: int):
     job = get_visible(ImportJob.objects.visible_to(request.actor), job_id, actor=request.actor, for_write=True)
     try:
         import_job_confirm(actor=request.actor, job=job, mode=request.POST.get("mode", "all_or_nothing"))
+    except ValidationFailed as error:
+        messages.error(request, error.text)
+    return redirect("crm:import_job", job_id=job.pk)
+
+
+@actor_required
+@require_POST
+def import_job_rerun_view(request: HttpRequest, job_id: int):
+    job = get_visible(ImportJob.objects.visible_to(request.actor), job_id, actor=request.actor, for_write=True)
+    try:
+        import_job_rerun(actor=request.actor, job=job)
     except ValidationFailed as error:
         messages.error(request, error.text)
     return redirect("crm:import_job", job_id=job.pk)

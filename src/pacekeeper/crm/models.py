@@ -421,6 +421,9 @@ class ImportJob(models.Model):
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the worker running the job, from its own connection: a job
+    # whose heartbeat stops had its worker die (import_jobs.recover_stalled_imports).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("imports/", imports_views.import_upload, name="import_upload"),
     path("imports/<int:job_id>/", imports_views.import_job, name="import_job"),
     path("imports/<int:job_id>/run/", imports_views.import_job_run, name="import_job_run"),
+    path("imports/<int:job_id>/rerun/", imports_views.import_job_rerun_view, name="import_job_rerun"),
     path("exports/", imports_views.export_index, name="exports"),
     path("exports/<str:kind>/", imports_views.export_download, name="export"),
 ]
