@@ -6,7 +6,6 @@ passes PRAGMA integrity_check after the kill.
 Each step runs in its own process against a scratch database, as in production."""
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -16,7 +15,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import connection
+
+from tests.scratch import scratch_database
 
 ROWS = 60_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +26,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 class Scratch:
+    """Steps and queries against a scratch database (tests.scratch)."""
+
     def __init__(self, env: dict, vendor: str, sqlite_path: Path | None = None, pg: dict | None = None):
         self.env, self.vendor, self.sqlite_path, self.pg = env, vendor, sqlite_path, pg
 
@@ -73,23 +75,9 @@ class Scratch:
 
 @pytest.fixture
 def scratch(tmp_path):
-    env = dict(os.environ, PACEKEEPER_DATA_DIR=str(tmp_path), PACEKEEPER_IMPORT_HEARTBEAT_SECONDS="1")
-    env.pop("PYTEST_XDIST_WORKER", None)
-    if connection.vendor != "postgresql":
-        path = tmp_path / "crash.sqlite3"
-        yield Scratch(env | {"DATABASE_URL": f"sqlite:///{path}"}, "sqlite", sqlite_path=path)
-        return
-    settings = connection.settings_dict
-    name = f"pacekeeper_crash_{os.getpid()}"
-    server = {"host": settings["HOST"] or None, "port": settings["PORT"] or None, "user": settings["USER"] or None}
-    server = {key: value for key, value in server.items() if value} | {"password": settings.get("PASSWORD") or None}
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgres://{server.get('user', '')}@{server.get('host', '127.0.0.1')}:{server.get('port', 5432)}/{name}"
-    yield Scratch(env | {"DATABASE_URL": url}, "postgresql", pg=server | {"dbname": name})
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(tmp_path, "crash") as database:
+        database.env["PACEKEEPER_IMPORT_HEARTBEAT_SECONDS"] = "1"
+        yield Scratch(database.env, database.vendor, sqlite_path=database.sqlite_path, pg=database.pg)
 
 
 def checked_import(scratch) -> tuple[int, int]:
