@@ -45,6 +45,15 @@ def customers_list(request, filters: Query[CustomerQuery]):
     return customer_list(actor=request.actor, filters=CustomerFilters(**filters.dict()))
 
 
+# Before the /customers/{customer_id} routes, which would otherwise take "transfer" for an id.
+@router.post("/customers/transfer", response=schemas.TransferOut, summary="Transfer customers to another manager")
+def customers_transfer(request, payload: schemas.TransferIn):
+    moved = services.customers_transfer(
+        actor=request.actor, customer_ids=payload.customers, to_manager_id=payload.to_manager, reason=payload.reason
+    )
+    return {"moved": moved}
+
+
 @router.get("/customers/{customer_id}", response=schemas.CustomerOut, summary="Read a customer")
 def customers_read(request, customer_id: int):
     return get_visible(Customer.objects.visible_to(request.actor), customer_id, actor=request.actor)
@@ -59,14 +68,6 @@ def customers_create(request, payload: schemas.CustomerIn):
 def customers_update(request, customer_id: int, payload: schemas.CustomerPatch):
     customer = get_visible(Customer.objects.visible_to(request.actor), customer_id, actor=request.actor, for_write=True)
     return services.customer_save(actor=request.actor, customer=customer, changes=payload.dict(exclude_unset=True))
-
-
-@router.post("/customers/transfer", response=schemas.TransferOut, summary="Transfer customers to another manager")
-def customers_transfer(request, payload: schemas.TransferIn):
-    moved = services.customers_transfer(
-        actor=request.actor, customer_ids=payload.customers, to_manager_id=payload.to_manager, reason=payload.reason
-    )
-    return {"moved": moved}
 
 
 def _register(

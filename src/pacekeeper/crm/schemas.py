@@ -5,27 +5,28 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
-from pacekeeper.lib.api_types import IsoDate
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId
 from pacekeeper.lib.money import from_minor
 
 from .models import Contract, Customer, Interaction, Opportunity, Sale, Tier
 
 
-class CustomerIn(Schema):
+class CustomerIn(BodySchema):
     name: str = Field(min_length=1, max_length=200)
     external_id: str = Field("", max_length=64)
     industry: str = Field("", max_length=100)
     tier: Tier = Tier.STANDARD
     region: str = Field("", max_length=100)
     status: Customer.Status = Customer.Status.PROSPECT
-    owner: int | None = None
+    owner: ObjectId | None = None
     source: str = Field("", max_length=100)
     created_on: IsoDate | None = None
     needs: str = Field("", max_length=5000)
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(BodySchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     external_id: str | None = Field(None, max_length=64)
     industry: str | None = Field(None, max_length=100)
@@ -52,9 +53,9 @@ class CustomerOut(Schema):
     next_due_on: IsoDate | None
 
 
-class TransferIn(Schema):
-    customers: list[int] = Field(min_length=1, max_length=5000)
-    to_manager: int
+class TransferIn(BodySchema):
+    customers: list[ObjectId] = Field(min_length=1, max_length=5000)
+    to_manager: ObjectId
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -62,25 +63,25 @@ class TransferOut(Schema):
     moved: int
 
 
-class ContactIn(Schema):
-    customer: int
+class ContactIn(BodySchema):
+    customer: ObjectId
     name: str = Field(min_length=1, max_length=100)
     external_id: str = Field("", max_length=64)
     title: str = Field("", max_length=100)
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
     wechat_id: str = Field("", max_length=64)
-    is_decision_maker: bool = False
+    is_decision_maker: Flag = False
 
 
-class ContactPatch(Schema):
+class ContactPatch(BodySchema):
     name: str | None = Field(None, min_length=1, max_length=100)
     external_id: str | None = Field(None, max_length=64)
     title: str | None = Field(None, max_length=100)
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     wechat_id: str | None = Field(None, max_length=64)
-    is_decision_maker: bool | None = None
+    is_decision_maker: Flag | None = None
 
 
 class ContactOut(Schema):
@@ -95,11 +96,11 @@ class ContactOut(Schema):
     is_decision_maker: bool
 
 
-class InteractionIn(Schema):
-    customer: int
+class InteractionIn(BodySchema):
+    customer: ObjectId
     kind: Interaction.Kind = Interaction.Kind.VISIT
     occurred_at: dt.datetime | None = None
-    contacts: list[int] = []
+    contacts: list[ObjectId] = []
     summary: str = Field(min_length=1, max_length=10000)
     outcome: str = Field("", max_length=5000)
     next_step: str = Field("", max_length=300)
@@ -107,15 +108,15 @@ class InteractionIn(Schema):
     external_id: str = Field("", max_length=64)
 
 
-class InteractionPatch(Schema):
+class InteractionPatch(BodySchema):
     kind: Interaction.Kind | None = None
     occurred_at: dt.datetime | None = None
-    contacts: list[int] | None = None
+    contacts: list[ObjectId] | None = None
     summary: str | None = Field(None, min_length=1, max_length=10000)
     outcome: str | None = Field(None, max_length=5000)
     next_step: str | None = Field(None, max_length=300)
     next_step_on: IsoDate | None = None
-    next_step_done: bool | None = None
+    next_step_done: Flag | None = None
 
 
 class InteractionOut(Schema):
@@ -140,9 +141,9 @@ class InteractionOut(Schema):
 Money = Decimal
 
 
-class SaleIn(Schema):
-    customer: int
-    manager: int | None = None
+class SaleIn(BodySchema):
+    customer: ObjectId
+    manager: ObjectId | None = None
     ordered_on: IsoDate
     product_line: str = Field("", max_length=100)
     amount: Money = Field(max_digits=16, decimal_places=2)
@@ -151,8 +152,8 @@ class SaleIn(Schema):
     external_id: str = Field("", max_length=64)
 
 
-class SalePatch(Schema):
-    manager: int | None = None
+class SalePatch(BodySchema):
+    manager: ObjectId | None = None
     ordered_on: IsoDate | None = None
     product_line: str | None = Field(None, max_length=100)
     amount: Money | None = Field(None, max_digits=16, decimal_places=2)
@@ -184,9 +185,9 @@ class SaleOut(Schema):
         return _money(obj.margin_minor)
 
 
-class ContractIn(Schema):
-    customer: int
-    manager: int | None = None
+class ContractIn(BodySchema):
+    customer: ObjectId
+    manager: ObjectId | None = None
     title: str = Field(min_length=1, max_length=200)
     starts_on: IsoDate
     ends_on: IsoDate
@@ -195,8 +196,8 @@ class ContractIn(Schema):
     external_id: str = Field("", max_length=64)
 
 
-class ContractPatch(Schema):
-    manager: int | None = None
+class ContractPatch(BodySchema):
+    manager: ObjectId | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None
@@ -220,23 +221,23 @@ class ContractOut(Schema):
         return _money(obj.value_minor)
 
 
-class OpportunityIn(Schema):
-    customer: int
-    manager: int | None = None
+class OpportunityIn(BodySchema):
+    customer: ObjectId
+    manager: ObjectId | None = None
     name: str = Field(min_length=1, max_length=200)
     stage: Opportunity.Stage = Opportunity.Stage.LEAD
     amount: Money = Field(max_digits=16, decimal_places=2, ge=0)
-    probability: int | None = Field(None, ge=0, le=100)
+    probability: StrictInt | None = Field(None, ge=0, le=100)
     expected_close_on: IsoDate
     external_id: str = Field("", max_length=64)
 
 
-class OpportunityPatch(Schema):
-    manager: int | None = None
+class OpportunityPatch(BodySchema):
+    manager: ObjectId | None = None
     name: str | None = Field(None, min_length=1, max_length=200)
     stage: Opportunity.Stage | None = None
     amount: Money | None = Field(None, max_digits=16, decimal_places=2, ge=0)
-    probability: int | None = Field(None, ge=0, le=100)
+    probability: StrictInt | None = Field(None, ge=0, le=100)
     expected_close_on: IsoDate | None = None
 
 

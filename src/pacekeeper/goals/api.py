@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.crm.api import Page
-from pacekeeper.lib.api_types import IsoDate
+from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units
@@ -16,25 +16,25 @@ from .progress import goal_progress
 router = Router(tags=["goals"])
 
 
-class GoalIn(Schema):
+class GoalIn(BodySchema):
     kind: Goal.Kind = Goal.Kind.GOAL
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     metric: str = Field("", max_length=40)
     level: Goal.Level = Goal.Level.TEAM
-    team: int | None = None
-    person: int | None = None
-    parent: int | None = None
+    team: ObjectId | None = None
+    person: ObjectId | None = None
+    parent: ObjectId | None = None
     starts_on: IsoDate
     ends_on: IsoDate | None = None
     target: Decimal | None = Field(None, max_digits=18, decimal_places=2, description="amounts in yuan")
 
 
-class GoalPatch(Schema):
+class GoalPatch(BodySchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     metric: str | None = Field(None, max_length=40)
-    parent: int | None = None
+    parent: ObjectId | None = None
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None
     target: Decimal | None = Field(None, max_digits=18, decimal_places=2)
@@ -67,16 +67,16 @@ class GoalOut(Schema):
         return None if value is None else str(value)
 
 
-class ActivateIn(Schema):
+class ActivateIn(BodySchema):
     override_reason: str = Field("", max_length=2000)
 
 
-class TargetIn(Schema):
+class TargetIn(BodySchema):
     target: Decimal = Field(max_digits=18, decimal_places=2)
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class CascadeIn(Schema):
+class CascadeIn(BodySchema):
     method: str = Field("even", pattern="^(even|last_share|portfolio)$")
 
 

@@ -4,7 +4,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.crm.api import Page
-from pacekeeper.lib.api_types import IsoDate
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId
 
 from . import services, sign_in
 from .models import Role, Team, TeamMembership, User
@@ -23,7 +23,7 @@ class UserOut(Schema):
     is_active: bool
 
 
-class UserIn(Schema):
+class UserIn(BodySchema):
     username: str = Field(min_length=2, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str = Field(min_length=8, max_length=128)
     role: Role = Role.MANAGER
@@ -32,12 +32,12 @@ class UserIn(Schema):
     language: str = Field("", pattern=r"^(|zh-hans|en)$")
 
 
-class UserPatch(Schema):
+class UserPatch(BodySchema):
     display_name: str | None = Field(None, max_length=100)
     email: str | None = Field(None, max_length=254)
     language: str | None = Field(None, pattern=r"^(|zh-hans|en)$")
     role: Role | None = None
-    is_active: bool | None = None
+    is_active: Flag | None = None
     reason: str = Field("", max_length=2000)
 
 
@@ -48,16 +48,16 @@ class TeamOut(Schema):
     parent: int | None = Field(alias="parent_id")
 
 
-class TeamIn(Schema):
+class TeamIn(BodySchema):
     name: str = Field(min_length=1, max_length=200)
     kind: Team.Kind = Team.Kind.TEAM
-    parent: int | None = None
+    parent: ObjectId | None = None
 
 
-class TeamPatch(Schema):
+class TeamPatch(BodySchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: Team.Kind | None = None
-    parent: int | None = None
+    parent: ObjectId | None = None
 
 
 class MemberOut(Schema):
@@ -67,7 +67,7 @@ class MemberOut(Schema):
     ended_on: IsoDate | None
 
 
-class TokenRequest(Schema):
+class TokenRequest(BodySchema):
     username: str = Field(min_length=1, max_length=254, description="Username or email")
     password: str = Field(min_length=1, max_length=128)
     code: str = Field("", max_length=12, description="The authenticator app's code, for two-factor accounts")

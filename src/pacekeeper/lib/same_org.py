@@ -1,0 +1,88 @@
+"""Database triggers that refuse a row linked to a row of another organisation (a contact
+whose customer is another organisation's, a goal for someone elsewhere…). The services check
+this already; the database makes it true whatever the path (DESIGN rule 1).
+
+Migrations call `forward(links)` / `backward(links)` with (table, column, linked table)
+triples written out in the migration, so that later model changes never alter them.
+"""
+
+import re
+
+MESSAGE = "linked rows must belong to one organisation"
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _name(table: str, column: str) -> str:
+    return f"same_org_{table}_{column}"
+
+
+def _checked(*identifiers: str) -> None:
+    """The names come from our migrations, never from users; still, only plain identifiers."""
+    for identifier in identifiers:
+        if not IDENTIFIER.match(identifier):
+            raise ValueError(f"not a plain SQL identifier: {identifier!r}")
+
+
+def _sqlite(table: str, column: str, linked: str) -> list[str]:
+    _checked(table, column, linked)
+    linked_org = f"(SELECT org_id FROM {linked} WHERE id = NEW.{column})"  # noqa: S608 (checked identifiers)
+    mismatch = f"NEW.{column} IS NOT NULL AND NEW.org_id IS NOT {linked_org}"
+    return [
+        f"CREATE TRIGGER {_name(table, column)}_insert BEFORE INSERT ON {table} WHEN {mismatch} "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+        f"CREATE TRIGGER {_name(table, column)}_update BEFORE UPDATE OF {column}, org_id ON {table} WHEN {mismatch} "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+    ]
+
+
+def _postgresql(table: str, column: str, linked: str) -> list[str]:
+    _checked(table, column, linked)
+    name = _name(table, column)
+    return [
+        f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+    IF NEW.{column} IS NOT NULL
+       AND NEW.org_id IS DISTINCT FROM (SELECT org_id FROM {linked} WHERE id = NEW.{column}) THEN
+        RAISE EXCEPTION '{MESSAGE} ({table}.{column})' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql""",  # noqa: S608 (checked identifiers from our migrations)
+        f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OF {column}, org_id ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+    ]
+
+
+def forward(links):
+    def run(apps, schema_editor):
+        build = _postgresql if schema_editor.connection.vendor == "postgresql" else _sqlite
+        for table, column, linked in links:
+            for statement in build(table, column, linked):
+                schema_editor.execute(statement)
+
+    return run
+
+
+def backward(links):
+    def run(apps, schema_editor):
+        postgresql = schema_editor.connection.vendor == "postgresql"
+        for table, column, _linked in links:
+            name = _name(table, column)
+            if postgresql:
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_insert")
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_update")
+
+    return run
+
+
+def trigger_names(connection) -> set[str]:
+    """The same-organisation checks present in the database (for the test that every link has one)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'same_org_%%'")
+            return {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'same_org_%'")
+        return {row[0].removesuffix("_insert").removesuffix("_update") for row in cursor.fetchall()}
