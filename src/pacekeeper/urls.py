@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", tenancy_views.set_language, name="set_language"),
+    path("health/", tenancy_views.health, name="health"),
 ]
 
 handler500 = "pacekeeper.tenancy.views.server_error"

@@ -1,5 +1,6 @@
 """Signing in: lockout, two-factor codes, sessions that end when they should."""
 
+import base64
 import datetime as dt
 import time
 
@@ -92,12 +93,17 @@ def test_a_director_must_set_up_two_factor_before_seeing_anything(world, client,
     assert client.get("/overview/").url == "/account/two-factor/"
     assert client.get("/api/v1/customers").status_code == 403
     page = client.get("/account/two-factor/")
-    assert "<svg" in page.content.decode() and page.context["secret"]
-    device = TOTPDevice.objects.get(user=director, confirmed=False)
+    assert "<svg" in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=director).exists()  # opening the page writes nothing
+    assert client.get("/account/two-factor/").context["secret"] == page.context["secret"]  # the same QR code
+    # What the app shows after scanning: computed from the key on the page.
+    key = base64.b32decode(page.context["secret"])
+    code = f"{totp(key, step=30, t0=0, digits=6):06d}"
     wrong = client.post("/account/two-factor/", {"action": "confirm", "code": "000000"})
     assert "not right" in wrong.content.decode()
-    assert client.post("/account/two-factor/", {"action": "confirm", "code": current_code(device)}).status_code == 302
+    assert client.post("/account/two-factor/", {"action": "confirm", "code": code}).status_code == 302
     assert client.get("/overview/").status_code == 200
+    assert TOTPDevice.objects.get(user=director).confirmed
     entry = AuditEntry.objects.get(object_id=str(director.pk), field="two_factor")
     assert (entry.before, entry.after, entry.actor_id) == ("off", "on", director.pk)
 

@@ -54,7 +54,7 @@ def scratch_folder() -> Path:
 TEMPLATE_FOLDER = Path(os.environ.get("PACEKEEPER_BENCH_TEMPLATES", Path.cwd() / "var" / "bench"))
 
 
-def kpis_database(engine: str, size: tuple[int, int, int], folder: Path, *, log) -> str:
+def kpis_database(engine: str, size: tuple[int, int, int], folder: Path, *, log, copy: str = "kpis") -> str:
     """A fresh copy of a seeded database of this size, generated once and kept as a template
     (PostgreSQL: a template database; SQLite: a file under var/bench) so reruns skip generation."""
     managers, customers, months = size
@@ -62,16 +62,18 @@ def kpis_database(engine: str, size: tuple[int, int, int], folder: Path, *, log)
     if engine == "postgresql":
         base = postgres_url().rsplit("/", 1)[0]
         template = f"pacekeeper_bench_tpl_{tag}"
+        building = f"pacekeeper_bench_building_{tag}"  # per size: two sizes may build at once
         if not _postgres_exists(base, template):
             log(f"generating the template {template} (once)…")
-            recreate_postgres(f"{base}/pacekeeper_bench_tpl_building")
-            _seed(f"{base}/pacekeeper_bench_tpl_building", size, folder)
+            recreate_postgres(f"{base}/{building}")
+            _seed(f"{base}/{building}", size, folder)
             with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-                connection.execute(f'ALTER DATABASE "pacekeeper_bench_tpl_building" RENAME TO "{template}"')
+                connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+        name = f"pacekeeper_bench_{copy}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute('DROP DATABASE IF EXISTS "pacekeeper_bench_kpis" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "pacekeeper_bench_kpis" TEMPLATE "{template}"')
-        return f"{base}/pacekeeper_bench_kpis"
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return f"{base}/{name}"
     TEMPLATE_FOLDER.mkdir(parents=True, exist_ok=True)
     template_file = TEMPLATE_FOLDER / f"kpis_{tag}.sqlite3"
     if not template_file.exists():

@@ -23,7 +23,9 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from pacekeeper.errors import Forbidden, TooManyAttempts, Unauthenticated
 
@@ -34,6 +36,7 @@ PENDING_SESSION_KEY = "pacekeeper_pending_sign_in"
 SIGNED_IN_AT_KEY = "pacekeeper_signed_in_at"
 SEEN_AT_KEY = "pacekeeper_seen_at"
 SESSION_ENDED_KEY = "pacekeeper_session_ended"
+ENROLMENT_KEY = "pacekeeper_totp_enrolment"
 # The password step is good for this long while the person finds their code.
 PENDING_SECONDS = 300
 
@@ -98,10 +101,13 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def enrolment_device(user: User) -> TOTPDevice:
-    """The unconfirmed authenticator being set up (one at a time), created on first visit."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+def enrolment_device(request: HttpRequest) -> TOTPDevice:
+    """The authenticator being set up, not saved until a code confirms it: its key waits in
+    the session, so opening the page writes nothing and the QR code stays the same."""
+    key = request.session.get(ENROLMENT_KEY)
+    if not key:
+        key = request.session[ENROLMENT_KEY] = random_hex(20)
+    return TOTPDevice(user=request.user, name=str(_("Authenticator app")), key=key, confirmed=False)
 
 
 def verify_code(device: TOTPDevice, code: str) -> bool:
@@ -118,12 +124,18 @@ def wrong_code_message(device: TOTPDevice) -> str:
 
 @transaction.atomic
 def two_factor_confirm(*, actor, device: TOTPDevice, code: str) -> bool:
-    if not verify_code(device, code):
+    """Save the new authenticator once it shows a right code (replacing any older one). The
+    code used here is spent: it cannot sign in afterwards."""
+    code = "".join(code.split())
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not (code.isdigit() and len(code) == device.digits and totp.verify(int(code), device.tolerance)):
         return False
-    TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
+    had_one = TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()[0] > 0
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit_record(actor=actor, obj=device.user, field="two_factor", before="off", after="on")
+    device.last_t = totp.t()
+    device.save()
+    audit_record(actor=actor, obj=device.user, field="two_factor", before="on" if had_one else "off", after="on")
     return True
 
 
@@ -154,6 +166,7 @@ def pending_sign_in(request: HttpRequest):
 
 
 def mark_verified(request: HttpRequest, device: TOTPDevice) -> None:
+    request.session.pop(ENROLMENT_KEY, None)
     request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     request.user.otp_device = device
 

@@ -123,12 +123,12 @@ def two_factor(request: HttpRequest):
         action = request.POST.get("action")
         code = request.POST.get("code", "")
         if action == "confirm":
-            enrolment = sign_in.enrolment_device(user)
+            enrolment = sign_in.enrolment_device(request)
             if sign_in.two_factor_confirm(actor=request.actor, device=enrolment, code=code):
                 sign_in.mark_verified(request, enrolment)
                 messages.success(request, _("Two-factor sign-in is on."))
                 return redirect("account")
-            error = sign_in.wrong_code_message(enrolment)
+            error = _("That code is not right. Enter the code the app shows now.")
         elif action == "remove" and device is not None and not required:
             if sign_in.verify_code(device, code):
                 sign_in.two_factor_remove(actor=request.actor, user=user)
@@ -137,7 +137,7 @@ def two_factor(request: HttpRequest):
             error = sign_in.wrong_code_message(device)
     context = {"device": device, "required": required, "error": error, "verified": request.user.is_verified()}
     if device is None or request.GET.get("replace"):
-        enrolment = sign_in.enrolment_device(user)
+        enrolment = sign_in.enrolment_device(request)
         context |= {
             "enrolment": enrolment,
             "qr": sign_in.qr_code_svg(enrolment),
@@ -211,3 +211,8 @@ def server_error(request: HttpRequest):
         return JsonResponse(body, status=500)
     html = loader.get_template("500.html").render({"request_id": request_id})
     return HttpResponseServerError(html)
+
+
+def health(request: HttpRequest):
+    """For load balancers and monitoring: the application answers (no database needed)."""
+    return JsonResponse({"status": "ok"})

@@ -9,21 +9,24 @@ from django.core.management.base import BaseCommand, CommandError
 from pacekeeper.bench import databases
 from pacekeeper.bench import imports as import_bench
 from pacekeeper.bench import kpis as kpis_bench
+from pacekeeper.bench import load as load_bench
 
 
 class Command(BaseCommand):
     help = (
-        "pacekeeper bench import [--rows N] | pacekeeper bench kpis [--managers N --customers M --months K]: "
-        "figures on PostgreSQL and SQLite, a JSON object on the last line"
+        "pacekeeper bench import [--rows N] | pacekeeper bench kpis [--managers N --customers M --months K] | "
+        "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn): a JSON object on the last line"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import", "kpis"])
+        parser.add_argument("name", choices=["import", "kpis", "load"])
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--managers", type=int, default=2000)
         parser.add_argument("--customers", type=int, default=200_000)
         parser.add_argument("--months", type=int, default=24)
         parser.add_argument("--engines", default="postgresql,sqlite", help="comma-separated subset")
+        parser.add_argument("--seconds", type=int, default=120, help="load: the whole run, split into 3 phases")
+        parser.add_argument("--users", type=int, default=12, help="load: simultaneous people")
         # Internal: the child process measuring one engine.
         parser.add_argument("--child", action="store_true", help="(internal) measure the current database")
         parser.add_argument("--folder", default="", help="(internal) scratch folder shared with the parent")
@@ -35,6 +38,13 @@ class Command(BaseCommand):
             else:
                 result = kpis_bench.run_one()
             self.stdout.write(json.dumps(result))
+            return
+        if options["name"] == "load":
+            size = (options["managers"], options["customers"], options["months"])
+            figures = load_bench.run(
+                seconds=options["seconds"], users=options["users"], size=size, log=self.stderr.write
+            )
+            self.stdout.write(json.dumps(figures))
             return
         folder = databases.scratch_folder()
         figures = {}
