@@ -7,9 +7,9 @@ import re
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from pacekeeper.api import api
+from tests.routes import page_routes
 
 OUR_APPS = ("tenancy", "crm", "goals", "kpis")
 # Operations that take no session (they are how one gets a credential).
@@ -35,20 +35,8 @@ def api_unsafe_operations() -> list[tuple[str, str]]:
     return sorted(operations)
 
 
-def page_routes() -> list[str]:
-    routes = []
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                route = prefix + str(pattern.pattern)
-                if not route.startswith(("api/", "admin/")):
-                    routes.append("/" + re.sub(r"<\w+:\w+>", "1", route))
-
-    walk(get_resolver().url_patterns)
-    return sorted(set(routes))
+def page_urls() -> list[str]:
+    return ["/" + re.sub(r"<\w+:\w+>", "1", route) for route in page_routes()]
 
 
 @pytest.fixture
@@ -70,7 +58,7 @@ def test_every_unsafe_api_operation_needs_the_csrf_token_with_a_session(unguarde
 
 def test_every_page_refuses_a_post_without_the_csrf_token(unguarded_session):
     before = row_counts()
-    routes = page_routes()
+    routes = page_urls()
     assert len(routes) >= 25
     for url in routes:
         response = unguarded_session.post(url, {"name": "x", "mode": "all_or_nothing"})
@@ -82,7 +70,7 @@ def test_opening_every_page_writes_nothing(world):
     client = Client()
     client.force_login(world.one.admin)
     before = row_counts()
-    for url in page_routes():
+    for url in page_urls():
         if url != "/logout/":
             client.get(url)
     assert row_counts() == before

@@ -8,10 +8,10 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Cast, Concat
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from pacekeeper.demo.seed import seed_organization
 from pacekeeper.tenancy.models import AuditEntry, Role, User
+from tests.routes import page_routes
 
 PAYLOAD = "<script>x</script>"
 ESCAPED = "&lt;script&gt;x&lt;/script&gt;"
@@ -62,20 +62,11 @@ def page_urls(org) -> list[str]:
         "interaction_id": apps.get_model("crm", "Interaction").objects.filter(org=org).order_by("pk").first().pk,
         "opportunity_id": apps.get_model("crm", "Opportunity").objects.filter(org=org).order_by("pk").first().pk,
     }
-    urls = []
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                route = prefix + str(pattern.pattern)
-                params = re.findall(r"<\w+:(\w+)>", route)
-                if route.startswith(("admin/", "api/")) or not set(params) <= set(ids):
-                    continue
-                urls.append("/" + re.sub(r"<\w+:(\w+)>", lambda m: str(ids[m.group(1)]), route))
-
-    walk(get_resolver().url_patterns)
+    urls = [
+        "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(ids[match.group(1)]), route)
+        for route in page_routes()
+        if set(re.findall(r"<\w+:(\w+)>", route)) <= set(ids)
+    ]
     return sorted(set(urls)) + ["/admin/tenancy/user/", "/admin/crm/customer/", "/admin/tenancy/auditentry/"]
 
 

@@ -8,6 +8,7 @@ page by page without stopping writers for long.
 compared with its source.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -94,13 +95,20 @@ def _tables(cursor, vendor: str) -> list[str]:
     return sorted(row[0] for row in cursor.fetchall())
 
 
-def table_names(settings_dict: dict) -> list[str]:
+@contextlib.contextmanager
+def _catalogue_cursor(settings_dict: dict):
+    """(cursor, vendor) on a connection of its own to the database of `settings_dict`."""
     vendor = "postgresql" if settings_dict["ENGINE"].endswith("postgresql") else "sqlite"
     raw = _raw_connection(settings_dict)
     try:
-        return _tables(raw.cursor(), vendor)
+        yield raw.cursor(), vendor
     finally:
         raw.close()
+
+
+def table_names(settings_dict: dict) -> list[str]:
+    with _catalogue_cursor(settings_dict) as (cursor, vendor):
+        return _tables(cursor, vendor)
 
 
 def fingerprint(cursor, vendor: str) -> dict[str, tuple[int, str]]:
@@ -120,9 +128,5 @@ def fingerprint(cursor, vendor: str) -> dict[str, tuple[int, str]]:
 
 
 def fingerprint_of(settings_dict: dict) -> dict[str, tuple[int, str]]:
-    vendor = "postgresql" if settings_dict["ENGINE"].endswith("postgresql") else "sqlite"
-    raw = _raw_connection(settings_dict)
-    try:
-        return fingerprint(raw.cursor(), vendor)
-    finally:
-        raw.close()
+    with _catalogue_cursor(settings_dict) as (cursor, vendor):
+        return fingerprint(cursor, vendor)
