@@ -26,9 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.kpis.models import DailyRollup
 from pacekeeper.kpis.rollups import facts_changed
 from pacekeeper.lib.dates import DateError, parse_date
 from pacekeeper.lib.money import AmountError, parse_amount, to_minor
+from pacekeeper.lib.statistics import refresh_after_bulk_load
 from pacekeeper.lib.tabular import read_rows
 from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import Actor, require_writer
@@ -563,10 +565,20 @@ def _apply(actor, kind, data, filename, mode, refs, progress) -> ImportReport:
             report.created = report.updated = 0
             return report
     report.applied = True
+    refresh_after_bulk_load(*WRITTEN_MODELS[kind], rows=report.created + report.updated)
     return report
 
 
 # --- writers -----------------------------------------------------------------------------------
+
+
+# What each kind of import writes (rollups follow sales and interactions).
+WRITTEN_MODELS = {
+    "customers": (Customer,),
+    "contacts": (Contact,),
+    "sales": (Sale, DailyRollup),
+    "interactions": (Interaction, Customer, DailyRollup),
+}
 
 
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:

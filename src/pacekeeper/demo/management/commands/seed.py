@@ -4,7 +4,12 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from pacekeeper.crm.models import Contact, Contract, Customer, Interaction, Opportunity, Sale
 from pacekeeper.demo.seed import seed_organization
+from pacekeeper.kpis.models import DailyRollup
+from pacekeeper.lib.statistics import refresh_after_bulk_load
+
+SEEDED_MODELS = (Customer, Contact, Interaction, Sale, Contract, Opportunity, DailyRollup)
 
 
 class Command(BaseCommand):
@@ -37,6 +42,7 @@ class Command(BaseCommand):
             org_name=options["org_name"],
             with_goals=not options["no_goals"],
         )
+        refresh_after_bulk_load(*SEEDED_MODELS)
         self.stdout.write(
             f"Organisation {result.org.name} (id {result.org.pk}) in {time.perf_counter() - started:.1f}s"
         )
