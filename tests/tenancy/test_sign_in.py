@@ -234,3 +234,20 @@ def test_an_idle_session_and_a_long_one_end(world, settings):
         response = client.get("/my-day/")
         assert response.status_code == 302, key
         assert "session has ended" in client.get(response.url).content.decode(), key
+
+
+@pytest.mark.parametrize("old_hasher", ["pbkdf2_sha256", "argon2"])
+def test_an_older_password_hash_is_upgraded_to_argon2id_at_sign_in(world, client, settings, old_hasher):
+    from django.contrib.auth.hashers import make_password
+
+    settings.PASSWORD_HASHERS = [
+        "pacekeeper.tenancy.hashers.Argon2idHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    manager = world.one.manager
+    manager.password = make_password(PASSWORD, hasher=old_hasher)  # Django's own Argon2: 100 MiB, 8 lanes
+    manager.save(update_fields=["password"])
+    assert sign_in_with_password(client, manager.username).status_code == 302
+    manager.refresh_from_db()
+    assert manager.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
