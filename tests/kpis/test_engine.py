@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pacekeeper.crm.models import Contract, Customer, FollowUpPolicy, Interaction, Opportunity, OwnershipTransfer, Sale
-from pacekeeper.kpis.engine import compute
+from pacekeeper.kpis.engine import compute, compute_levels
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.kpis.rollups import rollups_rebuild
@@ -261,6 +261,12 @@ def test_it_agrees_with_brute_force_at_every_level_by_both_paths(data, period):
                 for subject in level_subjects:
                     values = {key: _normalise(v) for key, v in got.get(subject, {}).items()} or empty
                     assert values == want[subject], (level, source, subject, period)
+        # Several levels in one pass (the overview's teams and organisation) give the same figures.
+        for source in ("live", "rollup"):
+            together = compute_levels(org=org, metrics=keys, levels=tuple(subjects), period=period, source=source)
+            for level in subjects:
+                alone = compute(org=org, metrics=keys, level=level, period=period, source=source)
+                assert together[level] == alone, (level, source, period)
         transaction.set_rollback(True)
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from pacekeeper.crm.selectors import follow_ups_by_team, last_activity
 from pacekeeper.goals.models import Goal
 from pacekeeper.goals.progress import goals_progress
-from pacekeeper.kpis.engine import ORG_SUBJECT, Level, compute
+from pacekeeper.kpis.engine import ORG_SUBJECT, Level, compute, compute_levels
 from pacekeeper.kpis.periods import Period
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import Actor
@@ -117,8 +117,8 @@ def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
 def overview(*, actor: Actor, period: Period) -> dict:
     """A director's overview: teams side by side, the organisation's goals and their trend."""
     teams = list(Team.objects.visible_to(actor).order_by("path"))
-    by_team = compute(org=actor.org, metrics=TEAM_METRICS, level=Level.TEAM, period=period)
-    org = compute(org=actor.org, metrics=TEAM_METRICS, level=Level.ORG, period=period)[ORG_SUBJECT]
+    both = compute_levels(org=actor.org, metrics=TEAM_METRICS, levels=(Level.TEAM, Level.ORG), period=period)
+    by_team, org = both[Level.TEAM], both[Level.ORG][ORG_SUBJECT]
     previous = compute(org=actor.org, metrics=TEAM_METRICS, level=Level.ORG, period=period.previous())[ORG_SUBJECT]
     goals = list(
         Goal.objects.visible_to(actor)

@@ -62,29 +62,50 @@ def compute(
     (team level, subtrees included) or ORG_SUBJECT. Managers with no facts are absent from
     manager results; every team, and the organisation, is always present. At manager level,
     `managers` limits the work to those people (one team's dashboard)."""
+    levels = compute_levels(org=org, metrics=metrics, levels=(level,), period=period, source=source, managers=managers)
+    return levels[Level(level)]
+
+
+def compute_levels(
+    *,
+    org: Organization,
+    metrics: list[str] | tuple[str, ...],
+    levels: tuple[str, ...],
+    period: Period,
+    source: str = Source.ROLLUP,
+    managers: set[int] | None = None,
+) -> dict[Level, dict[int, dict[str, object]]]:
+    """`compute` for several levels at once, reading the facts once: a dashboard showing teams
+    and the organisation side by side pays for one pass. Components are fetched with the team
+    level's day-by-day split (when a team level is asked), which every level can credit from."""
     unknown = [key for key in metrics if key not in METRICS]
     if unknown:
         raise KeyError(f"unknown metrics: {unknown}")
-    level = Level(level)
-    if managers is not None and level != Level.MANAGER:
+    levels = tuple(Level(level) for level in levels)
+    if managers is not None and levels != (Level.MANAGER,):
         raise ValueError("only manager figures can be limited to some managers")
     periods = {"": period, "previous": period.previous(), "last_year": period.same_last_year()}
     needs = {need for key in metrics for need in METRICS[key].needs}
     plan = [(shift, key, wanted) for shift, wanted_by in _plan(needs).items() for key, wanted in wanted_by.items()]
     windows = [PROVIDERS[key].credit_window(periods[shift]) for shift, key, _wanted in plan]
-    memberships = _memberships(org, windows) if level == Level.TEAM else []
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_team = Level.TEAM in levels
+    memberships = _memberships(org, windows) if by_team else []
+    totals = {level: defaultdict(lambda: defaultdict(int)) for level in levels}
     for (shift, key, wanted), window in zip(plan, windows, strict=True):
         provider = PROVIDERS[key]
-        split = _split_managers(memberships, window) if level == Level.TEAM else set()
+        split = _split_managers(memberships, window) if by_team else set()
         run = provider.rollup if source == Source.ROLLUP and provider.rollup else provider.compute
         credits = run(org, periods[shift], split, wanted=wanted, only=managers)
-        _credit(totals, credits, level, memberships, window, f"@{shift}" if shift else "")
-    if level == Level.TEAM:
-        totals = _with_subtrees(org, totals)
-    elif level == Level.ORG:
-        totals.setdefault(ORG_SUBJECT, defaultdict(int))
-    return {subject: _values(metrics, components) for subject, components in totals.items()}
+        for level in levels:
+            _credit(totals[level], credits, level, memberships, window, f"@{shift}" if shift else "")
+    results = {}
+    for level, level_totals in totals.items():
+        if level == Level.TEAM:
+            level_totals = _with_subtrees(org, level_totals)
+        elif level == Level.ORG:
+            level_totals.setdefault(ORG_SUBJECT, defaultdict(int))
+        results[level] = {subject: _values(metrics, components) for subject, components in level_totals.items()}
+    return results
 
 
 def _plan(needs: set[str]) -> dict[str, dict[str, set[str]]]:
