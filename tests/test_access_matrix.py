@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pacekeeper.api import api
-from pacekeeper.crm.models import Contract
+from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal
 from pacekeeper.tenancy.models import ApiToken
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
@@ -75,8 +75,13 @@ MAKERS = {
     "users": lambda customer: customer.owner,
     "teams": _membership_team,
     "goals": _personal_goal,
+    "imports": lambda customer: ImportJob.objects.create(
+        org=customer.org, created_by=customer.owner, kind="customers", filename="c.csv", stored_as=f"t{customer.pk}"
+    ),
 }
-EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {"teams": SEES_TEAM}
+# An import is its author's alone (here the target's account manager made it).
+SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
+EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {"teams": SEES_TEAM, "imports": SEES_OWN}
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
 ADMIN_ONLY_WRITES = {"users", "teams"}
@@ -227,6 +232,7 @@ LIST_ROUTES = {
     "/api/v1/opportunities": "opportunities",
     "/api/v1/users": "users",
     "/api/v1/teams": "teams",
+    "/api/v1/imports": "imports",
 }
 
 

@@ -26,7 +26,7 @@ def prepare(rows: str) -> None:
     write_sales_csv(path, rows=int(rows), customers=customers)
     actor = actor_for(User.objects.get(role=Role.ADMIN), channel="page")
     with open(path, "rb") as upload:
-        job = import_job_start(actor=actor, kind="sales", filename="sales.csv", chunks=iter([upload.read()]))
+        job, _created = import_job_start(actor=actor, kind="sales", filename="sales.csv", chunks=iter([upload.read()]))
     print(json.dumps({"job": job.pk, "sales_before": Sale.objects.count()}))
 
 

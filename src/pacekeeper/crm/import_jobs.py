@@ -7,7 +7,7 @@ import secrets
 import threading
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,22 +29,50 @@ def upload_path(job: ImportJob):
     return settings.DATA_DIR / "uploads" / job.stored_as
 
 
-def import_job_start(*, actor: Actor, kind: str, filename: str, chunks) -> ImportJob:
-    """Store an uploaded file and queue its check. `chunks` yields the file's bytes."""
+def import_job_start(
+    *,
+    actor: Actor,
+    kind: str,
+    filename: str,
+    chunks,
+    idempotency_key: str = "",
+    apply_mode: str | None = None,
+) -> tuple[ImportJob, bool]:
+    """Store an uploaded file and queue its check. `chunks` yields the file's bytes. With an
+    `apply_mode`, the import follows a clean check without waiting for a confirmation. Returns
+    (job, created): a repeated `idempotency_key` returns the first job and stores nothing."""
     require_writer(actor)
     if kind not in KIND_COLUMNS:
         raise ValidationFailed({"kind": [_("Unknown import kind.")]})
+    if apply_mode is not None and apply_mode not in MODES:
+        raise ValidationFailed({"mode": [_("Choose all_or_nothing or good_rows_only.")]})
+    if idempotency_key:
+        earlier = ImportJob.objects.visible_to(actor).filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier, False
     job = ImportJob(
-        org_id=actor.org_id, created_by=actor.user, kind=kind, filename=filename[:255], stored_as=secrets.token_hex(16)
+        org_id=actor.org_id,
+        created_by=actor.user,
+        kind=kind,
+        filename=filename[:255],
+        stored_as=secrets.token_hex(16),
+        idempotency_key=idempotency_key[:100],
+        apply_when_checked=apply_mode is not None,
+        mode=apply_mode or "all_or_nothing",
     )
     path = upload_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as out:
         for chunk in chunks:
             out.write(chunk)
-    job.save()
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:  # the same key sent twice at once: the other request won
+        path.unlink(missing_ok=True)
+        return ImportJob.objects.visible_to(actor).get(idempotency_key=job.idempotency_key), False
     transaction.on_commit(lambda: import_job_check.enqueue(job.pk))
-    return job
+    return job, True
 
 
 def import_job_confirm(*, actor: Actor, job: ImportJob, mode: str) -> ImportJob:
@@ -107,6 +135,17 @@ def _run(job_id: int, *, apply: bool) -> None:
     if apply:
         status = ImportJob.Status.DONE if report.applied else ImportJob.Status.REJECTED
     _finish(job, status, report=report)
+    if status == ImportJob.Status.CHECKED and job.apply_when_checked:
+        _apply_after_check(job, report)
+
+
+def _apply_after_check(job: ImportJob, report: ImportReport) -> None:
+    """An API import goes on by itself: applied in its mode unless all-or-nothing found bad rows."""
+    if report.errors and job.mode == "all_or_nothing":
+        _finish(job, ImportJob.Status.REJECTED, report=report)
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, rows_seen=0)
+    transaction.on_commit(lambda: import_job_apply.enqueue(job.pk))
 
 
 INTERRUPTED = gettext_lazy("The import stopped unexpectedly and nothing of it was written. Run it again.")

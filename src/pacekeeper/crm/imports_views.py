@@ -55,7 +55,9 @@ def import_upload(request: HttpRequest):
         return _upload_page(request, status=400)
     if upload.size > settings.IMPORT_MAX_BYTES:
         return _too_large(request)
-    job = import_job_start(actor=request.actor, kind=request.POST["kind"], filename=upload.name, chunks=upload.chunks())
+    job, _created = import_job_start(
+        actor=request.actor, kind=request.POST["kind"], filename=upload.name, chunks=upload.chunks()
+    )
     return redirect("crm:import_job", job_id=job.pk)
 
 

@@ -424,6 +424,10 @@ class ImportJob(models.Model):
     # Written every few seconds by the worker running the job, from its own connection: a job
     # whose heartbeat stops had its worker die (import_jobs.recover_stalled_imports).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Sent through the API: the client's Idempotency-Key (a retry gets this job back, nothing
+    # is imported twice), and whether to import straight after a clean check.
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    apply_when_checked = models.BooleanField(default=False)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -431,6 +435,13 @@ class ImportJob(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "created_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="import_idempotency_key_unique_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
