@@ -193,6 +193,10 @@ def test_an_import_whose_worker_died_shows_as_failed_and_runs_again(
     assert ImportJob.objects.get().status == "checked"  # checked again, waiting for confirmation
     assert client.post(f"{job_url}rerun/").status_code == 302  # not failed any more: refused
     assert ImportJob.objects.get().status == "checked"
+    # A job merely waiting in the queue (no heartbeat yet) is never taken for a dead one.
+    ImportJob.objects.update(status="importing", heartbeat_at=None, created_at=job.created_at.replace(year=2020))
+    assert "stopped unexpectedly" not in client.get(job_url).content.decode()
+    assert ImportJob.objects.get().status == "importing"
 
 
 def test_it_refuses_an_oversized_upload_before_reading_it(world, client, settings):

@@ -8,7 +8,6 @@ import threading
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,7 +80,7 @@ def import_job_confirm(*, actor: Actor, job: ImportJob, mode: str) -> ImportJob:
     if mode not in MODES:
         raise ValidationFailed({"mode": [_("Choose all_or_nothing or good_rows_only.")]})
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
-        status=ImportJob.Status.IMPORTING, mode=mode, rows_seen=0
+        status=ImportJob.Status.IMPORTING, mode=mode, rows_seen=0, heartbeat_at=None
     )
     if not updated:  # confirmed twice, or not checked yet: nothing more to do
         raise ValidationFailed({"": [_("This import is not waiting for a confirmation.")]})
@@ -144,7 +143,7 @@ def _apply_after_check(job: ImportJob, report: ImportReport) -> None:
     if report.errors and job.mode == "all_or_nothing":
         _finish(job, ImportJob.Status.REJECTED, report=report)
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, rows_seen=0)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, rows_seen=0, heartbeat_at=None)
     transaction.on_commit(lambda: import_job_apply.enqueue(job.pk))
 
 
@@ -182,11 +181,10 @@ def _heartbeat(job_id: int):
 
 def recover_stalled_imports(*, job_ids=None) -> int:
     """Mark as failed the running jobs whose worker died (no heartbeat for IMPORT_STALE_SECONDS).
-    Their transaction never committed, so nothing of them is in the database; they can be rerun."""
+    Their transaction never committed, so nothing of them is in the database; they can be rerun.
+    A job still waiting in the queue has no heartbeat yet and is left alone, however long it waits."""
     cutoff = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
-    stalled = ImportJob.objects.filter(status__in=ImportJob.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    )
+    stalled = ImportJob.objects.filter(status__in=ImportJob.RUNNING, heartbeat_at__lt=cutoff)
     if job_ids is not None:
         stalled = stalled.filter(pk__in=job_ids)
     return stalled.update(status=ImportJob.Status.FAILED, failure=str(INTERRUPTED), finished_at=timezone.now())
