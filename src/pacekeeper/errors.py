@@ -38,6 +38,12 @@ class TooManyAttempts(PacekeeperError):
     status = 429
 
 
+class PayloadTooLarge(PacekeeperError):
+    """An upload over the configured limit."""
+
+    status = 413
+
+
 class ValidationFailed(PacekeeperError):
     """Field-level problems with input. `errors` maps a field name ("" for the whole) to messages."""
 

@@ -1,6 +1,7 @@
 """A backup taken while people write restores into an empty database whole and consistent."""
 
 import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -54,8 +55,10 @@ def test_a_backup_taken_during_writes_restores_whole(tmp_path, empty_database):
     stop, written = threading.Event(), []
     writer = threading.Thread(target=keep_writing, args=(org, stop, written))
     writer.start()
-    while len(written) < 20:
-        pass
+    deadline = time.monotonic() + 60
+    while len(written) < 20:  # someone is really writing while the backup runs
+        assert writer.is_alive() and time.monotonic() < deadline, "the writer stopped"
+        time.sleep(0.01)
     call_command("backup", str(tmp_path / "pacekeeper.dump"))
     stop.set()
     writer.join()

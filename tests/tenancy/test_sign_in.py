@@ -158,10 +158,15 @@ def test_admin_site_sign_in_goes_through_the_same_login(client):
 
 
 def test_the_session_id_changes_at_sign_in(world, client):
-    client.get("/login/")
-    client.cookies["sessionid"] = "anonymous-session-id-planted-by-someone"
+    # A real anonymous session, as someone who planted their own session id would hold.
+    session = client.session
+    session["visited"] = True
+    session.save()
+    before = session.session_key
+    assert client.cookies["sessionid"].value == before
     sign_in_with_password(client, world.one.manager.username)
-    assert client.cookies["sessionid"].value != "anonymous-session-id-planted-by-someone"
+    assert client.cookies["sessionid"].value != before
+    assert client.get("/my-day/").status_code == 200
 
 
 def two_sessions(user):

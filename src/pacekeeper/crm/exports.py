@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import get_language
 
 from pacekeeper.lib.money import from_minor
-from pacekeeper.lib.tabular import write_csv, write_xlsx
+from pacekeeper.lib.tabular import download_response, write_csv, write_xlsx
 from pacekeeper.tenancy.scopes import Actor
 
 from .models import Contact, Customer, Interaction, Sale
@@ -126,17 +125,8 @@ def _stringify(rows: Iterator[list]) -> Iterator[list]:
 
 def export_response(kind: str, rows: QuerySet, file_format: str, *, actor: Actor):
     header, body = export_table(kind, rows, actor=actor)
-    stamp = actor.today().isoformat()
-    if file_format == "xlsx":
-        response = HttpResponse(
-            write_xlsx(header, body, sheet_title=kind),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.xlsx"'
-        return response
-    response = StreamingHttpResponse(write_csv(header, _stringify(body)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
-    return response
+    cells = body if file_format == "xlsx" else _stringify(body)
+    return download_response(f"{kind}-{actor.today().isoformat()}", header, cells, file_format, sheet=kind)
 
 
 def export_file(kind: str, path: str, *, actor: Actor) -> int:

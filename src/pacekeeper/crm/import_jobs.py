@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from pacekeeper.errors import PacekeeperError, ValidationFailed
+from pacekeeper.errors import PacekeeperError, PayloadTooLarge, ValidationFailed
 from pacekeeper.lib import request_context
 from pacekeeper.tenancy.scopes import Actor, actor_for, require_writer
 
@@ -26,6 +26,13 @@ STORED_ERRORS = 1000
 
 def upload_path(job: ImportJob):
     return settings.DATA_DIR / "uploads" / job.stored_as
+
+
+def require_import_size(size: int) -> None:
+    """The one upload limit, for the import page and the API alike."""
+    if size > settings.IMPORT_MAX_BYTES:
+        limit = settings.IMPORT_MAX_BYTES // 2**20
+        raise PayloadTooLarge(_("The file is larger than the limit of %(mb)d MB.") % {"mb": limit})
 
 
 def import_job_start(

@@ -9,30 +9,24 @@ refuses the whole file if any row is bad; good_rows_only imports the rest).
 import datetime as dt
 from typing import Literal
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from pacekeeper.errors import PacekeeperError
 from pacekeeper.tenancy.scopes import get_visible
 
 from .api import Page
-from .import_jobs import import_job_start
+from .import_jobs import import_job_start, require_import_size
+from .imports import KIND_COLUMNS, MODES
 from .models import ImportJob
 
 router = Router(tags=["imports"])
 
 
-class PayloadTooLarge(PacekeeperError):
-    status = 413
-
-
 class ImportForm(Schema):
-    kind: Literal["customers", "contacts", "sales", "interactions"]
-    mode: Literal["all_or_nothing", "good_rows_only"] = "all_or_nothing"
+    kind: Literal[tuple(KIND_COLUMNS)]
+    mode: Literal[MODES] = "all_or_nothing"
 
 
 class ImportJobOut(Schema):
@@ -54,9 +48,7 @@ class ImportJobOut(Schema):
     summary="Import a CSV or XLSX file (in the background; repeat-safe with an Idempotency-Key header)",
 )
 def imports_create(request: HttpRequest, file: File[UploadedFile], form: Form[ImportForm]):
-    if file.size > settings.IMPORT_MAX_BYTES:
-        limit = settings.IMPORT_MAX_BYTES // 2**20
-        raise PayloadTooLarge(_("The file is larger than the limit of %(mb)d MB.") % {"mb": limit})
+    require_import_size(file.size)
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
     job, created = import_job_start(
         actor=request.actor,

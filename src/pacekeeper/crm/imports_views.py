@@ -1,19 +1,24 @@
 """Import pages (upload → background check → the author confirms → background import, with
 progress and a report) and export downloads."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacekeeper.errors import ValidationFailed
+from pacekeeper.errors import PayloadTooLarge, ValidationFailed
 from pacekeeper.lib.pages import actor_required, is_htmx, paginate
 from pacekeeper.tenancy.scopes import get_visible, require_writer
 
 from .exports import EXPORT_COLUMNS, export_queryset, export_response
-from .import_jobs import import_job_confirm, import_job_rerun, import_job_start, recover_stalled_imports
+from .import_jobs import (
+    import_job_confirm,
+    import_job_rerun,
+    import_job_start,
+    recover_stalled_imports,
+    require_import_size,
+)
 from .imports import KIND_COLUMNS, KIND_LABELS
 from .models import ImportJob
 
@@ -36,10 +41,14 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-def _too_large(request: HttpRequest):
-    limit = settings.IMPORT_MAX_BYTES // 2**20
-    messages.error(request, _("The file is larger than the limit of %(mb)d MB.") % {"mb": limit})
-    return _upload_page(request, status=413)
+def _within_limit(request: HttpRequest, size: int):
+    """None, or the upload page saying the file is too large (413)."""
+    try:
+        require_import_size(size)
+    except PayloadTooLarge as error:
+        messages.error(request, str(error))
+        return _upload_page(request, status=error.status)
+    return None
 
 
 @actor_required
@@ -47,14 +56,16 @@ def import_upload(request: HttpRequest):
     require_writer(request.actor)
     if request.method != "POST":
         return _upload_page(request)
-    if _declared_length(request) > settings.IMPORT_MAX_BYTES + FORM_OVERHEAD_BYTES:
-        return _too_large(request)  # refused before the body is read
+    refusal = _within_limit(request, _declared_length(request) - FORM_OVERHEAD_BYTES)
+    if refusal:
+        return refusal  # refused before the body is read
     upload = request.FILES.get("file")
     if upload is None or request.POST.get("kind") not in KIND_COLUMNS:
         messages.error(request, _("Choose what to import and a file."))
         return _upload_page(request, status=400)
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        return _too_large(request)
+    refusal = _within_limit(request, upload.size)
+    if refusal:
+        return refusal
     job, _created = import_job_start(
         actor=request.actor, kind=request.POST["kind"], filename=upload.name, chunks=upload.chunks()
     )

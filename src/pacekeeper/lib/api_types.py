@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Annotated
 
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, Strict
 
@@ -16,7 +17,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _date_as_written(value: object) -> object:
     if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value)):
         return value
-    raise ValueError("Write the date as YYYY-MM-DD.")
+    raise ValueError(gettext("Write the date as YYYY-MM-DD."))
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]

@@ -54,6 +54,11 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
+def is_api_request(request: HttpRequest) -> bool:
+    """Answers under /api/ are JSON, whatever went wrong (lockout, two-factor, server error)."""
+    return request.path.startswith("/api/")
+
+
 def _request_id(request: HttpRequest) -> str:
     forwarded = request.headers.get("X-Request-ID", "")
     if settings.BEHIND_PROXY and _FORWARDED_ID.match(forwarded):

@@ -136,3 +136,19 @@ def write_xlsx(header: list[str], rows: Iterable[list], *, sheet_title: str = "S
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_response(name: str, header: list[str], rows: Iterable[list], file_format: str, *, sheet: str = ""):
+    """A download of `rows` as `name`.xlsx (one sheet, `sheet`) or `name`.csv (streamed; cells
+    must be text for CSV)."""
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    if file_format == "xlsx":
+        response = HttpResponse(write_xlsx(header, rows, sheet_title=sheet or name), content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = StreamingHttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{"xlsx" if file_format == "xlsx" else "csv"}"'
+    return response

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.apps import apps
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
-from pacekeeper.lib.tabular import write_csv, write_xlsx
+from pacekeeper.lib.tabular import download_response
 
 from .models import AuditEntry, User
 from .scopes import AUDIT_ROLES, Actor, require_role
@@ -118,14 +118,4 @@ def export(actor: Actor, entries, file_format: str) -> HttpResponse:
                 entry.request_id,
             ]
 
-    name = f"audit-{actor.today().isoformat()}"
-    if file_format == "xlsx":
-        response = HttpResponse(
-            write_xlsx(header, rows(), sheet_title="audit"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = StreamingHttpResponse(write_csv(header, rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return download_response(f"audit-{actor.today().isoformat()}", header, rows(), file_format, sheet="audit")

@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from pacekeeper.lib.request_context import is_api_request
+
 from . import sign_in
 from .scopes import actor_for
 
@@ -102,6 +104,6 @@ class TwoFactorRequiredMiddleware:
         if request.resolver_match.url_name in self.OPEN_URL_NAMES:
             return None
         message = _("Your role signs in with two-factor codes: set up an authenticator first.")
-        if request.path.startswith("/api/"):
+        if is_api_request(request):
             return JsonResponse({"detail": message, "errors": []}, status=403)
         return redirect("two_factor")

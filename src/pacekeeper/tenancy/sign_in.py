@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from pacekeeper.errors import Forbidden, TooManyAttempts, Unauthenticated
+from pacekeeper.lib.request_context import is_api_request
 
 from .audit import audit_record
 from .models import User
@@ -57,7 +58,7 @@ def lockout_message() -> str:
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     message = lockout_message()
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return JsonResponse({"detail": message, "errors": []}, status=429)
     return render(request, "tenancy/login.html", {"locked_message": message}, status=429)
 
@@ -110,10 +111,16 @@ def enrolment_device(request: HttpRequest) -> TOTPDevice:
     return TOTPDevice(user=request.user, name=str(_("Authenticator app")), key=key, confirmed=False)
 
 
+def _typed_code(device: TOTPDevice, code: str) -> int | None:
+    """The code as typed ("123 456" too), or None when it cannot be one."""
+    code = "".join(code.split())
+    return int(code) if code.isdigit() and len(code) == device.digits else None
+
+
 def verify_code(device: TOTPDevice, code: str) -> bool:
     """True once per code: a code already used (or an older one) is refused."""
-    code = "".join(code.split())
-    return code.isdigit() and len(code) == device.digits and device.verify_token(code)
+    typed = _typed_code(device, code)
+    return typed is not None and device.verify_token(typed)
 
 
 def wrong_code_message(device: TOTPDevice) -> str:
@@ -126,10 +133,10 @@ def wrong_code_message(device: TOTPDevice) -> str:
 def two_factor_confirm(*, actor, device: TOTPDevice, code: str) -> bool:
     """Save the new authenticator once it shows a right code (replacing any older one). The
     code used here is spent: it cannot sign in afterwards."""
-    code = "".join(code.split())
+    typed = _typed_code(device, code)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
-    if not (code.isdigit() and len(code) == device.digits and totp.verify(int(code), device.tolerance)):
+    if typed is None or not totp.verify(typed, device.tolerance):
         return False
     had_one = TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()[0] > 0
     device.confirmed = True

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.pages import actor_required, add_service_errors
+from pacekeeper.lib.request_context import is_api_request
 
 from . import services, sign_in
 from .forms import ProfileForm, TokenForm
@@ -206,7 +207,7 @@ def server_error(request: HttpRequest):
     """Production's answer to an unexpected error: no traceback, the request id to quote.
     Rendered without the base template, which itself reads the database that may be failing."""
     request_id = getattr(request, "id", "")
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         body = {"detail": "Server error. 服务器错误。", "errors": [], "request_id": request_id}
         return JsonResponse(body, status=500)
     html = loader.get_template("500.html").render({"request_id": request_id})
