@@ -100,7 +100,11 @@ def test_an_admin_cannot_change_another_organisations_people(world, client):
 # --- the database's own guard -------------------------------------------------------------------
 
 # Derived rows our code rebuilds in bulk from facts that are themselves guarded.
-DERIVED = {("kpis_dailyrollup", "manager_id")}
+DERIVED = {
+    ("kpis_dailyrollup", "manager_id"),
+    ("kpis_monthlyrollup", "manager_id"),
+    ("kpis_repeatpurchaserollup", "manager_id"),
+}
 
 
 def organisation_links() -> set[tuple[str, str]]:

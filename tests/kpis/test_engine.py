@@ -105,9 +105,15 @@ transfers = st.lists(st.tuples(customers, managers, day_offsets), max_size=4)
 
 @st.composite
 def periods(draw):
-    kind = draw(st.sampled_from(["month", "quarter", "range"]))
+    kind = draw(st.sampled_from(["month", "quarter", "months", "range"]))
     if kind == "month":
         return Period.month(2026, draw(st.integers(1, 8)))
+    if kind == "months":  # up to a year of whole months: the monthly and repeat-purchase rollups
+        first = Period.month(2025, draw(st.integers(3, 12)))
+        months = draw(st.integers(0, 11))
+        year, month = divmod(first.start.month - 1 + months, 12)
+        last = Period.month(first.start.year + year, month + 1)
+        return Period(first.start, last.end)
     if kind == "quarter":
         return Period.quarter(2026, draw(st.integers(1, 3)))
     start = BASE + dt.timedelta(days=draw(st.integers(300, SPAN - 1)))

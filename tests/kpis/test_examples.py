@@ -5,14 +5,18 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pacekeeper.crm.models import Interaction
+from pacekeeper.crm.services import sale_save
 from pacekeeper.kpis.engine import ORG_SUBJECT, compute
+from pacekeeper.kpis.models import NOT_SINCE
 from pacekeeper.kpis.periods import Period
+from pacekeeper.kpis.purchases import history_of
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.services import membership_start
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 ZONE = ZoneInfo("Asia/Shanghai")
 MARCH = Period.month(2026, 3)
+FEBRUARY = Period.month(2026, 2)
 
 
 def test_it_counts_an_interaction_on_its_local_day(world):
@@ -133,3 +137,41 @@ def test_it_gives_the_same_figures_when_limited_to_some_managers(world):
     for source in ("live", "rollup"):
         limited = compute(org=world.one.org, metrics=keys, level="manager", period=MARCH, source=source, managers=some)
         assert limited == {pk: everyone[pk] for pk in some}, source
+
+
+def test_a_backdated_sale_moves_the_new_customer_and_the_buyer_to_its_seller(world):
+    """Rollups kept by the write path alone (no rebuild): a sale recorded later but dated
+    earlier than the customer's first one makes its seller the one who won the customer."""
+    lead = world.one.actor("lead")
+    customer = CustomerFactory(owner=world.one.manager, org=world.one.org)
+    sale_save(actor=lead, changes={"customer": customer.pk, "ordered_on": dt.date(2026, 3, 10), "amount": 100})
+    keys = ["new_customers", "customers_lost", "retention_rate"]
+    march = compute(org=world.one.org, metrics=keys, level="manager", period=MARCH)
+    assert march[world.one.manager.pk] == {"new_customers": 1, "customers_lost": 0, "retention_rate": None}
+
+    changes = {
+        "customer": customer.pk,
+        "ordered_on": dt.date(2026, 2, 20),
+        "amount": 50,
+        "manager": world.one.teammate.pk,
+    }
+    sale_save(actor=lead, changes=changes)
+    for source in ("rollup", "live"):
+        march = compute(org=world.one.org, metrics=keys, level="manager", period=MARCH, source=source)
+        february = compute(org=world.one.org, metrics=keys, level="manager", period=FEBRUARY, source=source)
+        # March: no longer a new customer for the manager; the teammate's February buyer came back.
+        # (A manager with no such facts left is absent from live figures: zero.)
+        assert march.get(world.one.manager.pk, {}).get("new_customers", 0) == 0, source
+        assert march[world.one.teammate.pk] == {"new_customers": 0, "customers_lost": 0, "retention_rate": 100}, source
+        assert february[world.one.teammate.pk]["new_customers"] == 1, source
+    # A quarter of whole months reads monthly rollups: the customer was won once, in February.
+    quarter = compute(org=world.one.org, metrics=["new_customers"], level="org", period=Period.quarter(2026, 1))
+    assert quarter[ORG_SUBJECT] == {"new_customers": 1}
+
+
+def test_it_reads_a_customers_history_by_month():
+    day = dt.date
+    history = history_of([(7, day(2026, 1, 5)), (8, day(2026, 1, 20)), (7, day(2026, 3, 1)), (9, day(2026, 3, 2))])
+    assert history.first == (7, day(2026, 1, 5))
+    # January's last sale was manager 8's, next purchase in March; March's was 9's, none since.
+    assert history.repeats == ((8, day(2026, 1, 1), day(2026, 3, 1)), (9, day(2026, 3, 1), NOT_SINCE))

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from pacekeeper.crm import services
 from pacekeeper.crm.imports import import_apply
 from pacekeeper.crm.models import Interaction, Opportunity, Sale
-from pacekeeper.kpis.models import ROLLUP_FIELDS, DailyRollup
+from pacekeeper.kpis.models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup, RepeatPurchaseRollup
 from pacekeeper.kpis.rollups import rollups_rebuild
 from tests.factories import build_org
 
 DAY0 = dt.date(2026, 3, 1)
-days = st.integers(0, 40).map(lambda n: DAY0 + dt.timedelta(days=n))
+days = st.integers(0, 150).map(lambda n: DAY0 + dt.timedelta(days=n))  # five months: repeat purchases
 owners = st.sampled_from(["manager", "teammate", "sub_manager"])
 amounts = st.integers(0, 10**7).map(lambda n: Decimal(n) / 100)
 
@@ -36,8 +36,14 @@ operations = st.lists(
 )
 
 
-def _snapshot(org) -> set[tuple]:
-    return {tuple(row) for row in DailyRollup.objects.filter(org=org).values_list("manager_id", "day", *ROLLUP_FIELDS)}
+def _snapshot(org) -> dict[str, set[tuple]]:
+    return {
+        "daily": set(DailyRollup.objects.filter(org=org).values_list("manager_id", "day", *ROLLUP_FIELDS)),
+        "monthly": set(MonthlyRollup.objects.filter(org=org).values_list("manager_id", "month", *ROLLUP_FIELDS)),
+        "repeats": set(
+            RepeatPurchaseRollup.objects.filter(org=org).values_list("manager_id", "month", "next_month", "customers")
+        ),
+    }
 
 
 def _apply(people, operation) -> None:
@@ -114,7 +120,8 @@ def _apply(people, operation) -> None:
     elif kind == "import":
         owner, day, amount = args
         customer = people.customers[owner]
-        csv = f"order no,customer,order date,amount\nI-{day}-{owner},{customer.external_id},{day},{amount}\n"
+        # The order number is the day's: importing it again may move the sale to another customer.
+        csv = f"order no,customer,order date,amount\nI-{day},{customer.external_id},{day},{amount}\n"
         import_apply(actor=lead, kind="sales", data=csv.encode(), filename="s.csv")
 
 

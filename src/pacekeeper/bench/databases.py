@@ -69,6 +69,7 @@ def kpis_database(engine: str, size: tuple[int, int, int], folder: Path, *, log,
             _seed(f"{base}/{building}", size, folder)
             with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
                 connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+        _migrate(f"{base}/{template}", folder)  # a template made by an older version catches up once
         name = f"pacekeeper_bench_{copy}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -82,6 +83,7 @@ def kpis_database(engine: str, size: tuple[int, int, int], folder: Path, *, log,
         building.unlink(missing_ok=True)
         _seed(f"sqlite:///{building}", size, folder)
         building.rename(template_file)
+    _migrate(f"sqlite:///{template_file}", folder)
     copy = folder / "kpis.sqlite3"
     shutil.copyfile(template_file, copy)
     return f"sqlite:///{copy}"
@@ -90,6 +92,11 @@ def kpis_database(engine: str, size: tuple[int, int, int], folder: Path, *, log,
 def _postgres_exists(base: str, name: str) -> bool:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
         return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def _migrate(url: str, folder: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "PACEKEEPER_DATA_DIR": str(folder)}
+    subprocess.run([sys.executable, "-m", "pacekeeper.cli", "migrate", "-v", "0"], env=env, check=True)
 
 
 def _seed(url: str, size: tuple[int, int, int], folder: Path) -> None:

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.kpis.models import DailyRollup
-from pacekeeper.kpis.rollups import facts_changed
+from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
+from pacekeeper.kpis.rollups import facts_changed, purchases_changing
 from pacekeeper.lib.dates import DateError, parse_date
 from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.statistics import refresh_after_bulk_load
@@ -576,8 +576,8 @@ def _apply(actor, kind, data, filename, mode, refs, progress) -> ImportReport:
 WRITTEN_MODELS = {
     "customers": (Customer,),
     "contacts": (Contact,),
-    "sales": (Sale, DailyRollup),
-    "interactions": (Interaction, Customer, DailyRollup),
+    "sales": (Sale, DailyRollup, MonthlyRollup, RepeatPurchaseRollup),
+    "interactions": (Interaction, Customer, DailyRollup, MonthlyRollup),
 }
 
 
@@ -722,13 +722,17 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
     touched = [(record[2], record[4]) for record in new_rows]
     touched += [(sale.manager_id, sale.ordered_on) for sale in changed]
     touched += _old_cells(Sale, [sale.pk for sale in changed], "ordered_on")
-    insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
-    Sale.objects.bulk_update(
-        changed,
-        ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor", "margin_minor", "status"],
-        batch_size=2000,
-    )
-    facts_changed(org_id=actor.org_id, cells=touched)
+    # A sale's customer may change: both customers' purchase histories change.
+    customers = {record[1] for record in new_rows} | {sale.customer_id for sale in changed}
+    customers |= _old_customers([sale.pk for sale in changed])
+    with purchases_changing(org_id=actor.org_id, customer_ids=customers):
+        insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
+        Sale.objects.bulk_update(
+            changed,
+            ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor", "margin_minor", "status"],
+            batch_size=2000,
+        )
+        facts_changed(org_id=actor.org_id, cells=touched)
     report.created, report.updated = len(new_rows), len(changed)
 
 
@@ -738,6 +742,14 @@ def _old_cells(model, pks: list[int], day_field: str) -> list[tuple[int, object]
     for chunk in _chunks(pks, 2000):
         cells += model.objects.filter(pk__in=chunk).values_list("manager_id", day_field)
     return cells
+
+
+def _old_customers(sale_pks: list[int]) -> set[int]:
+    """The customers sales belonged to before an update."""
+    customers = set()
+    for chunk in _chunks(sale_pks, 2000):
+        customers.update(Sale.objects.filter(pk__in=chunk).values_list("customer_id", flat=True))
+    return customers
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -9,8 +9,10 @@ period (`split`), components are also grouped by day so each day goes to the rig
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -33,8 +35,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from pacekeeper.crm.models import Contract, Customer, FollowUpPolicy, Interaction, Opportunity, OwnershipTransfer, Sale
 from pacekeeper.tenancy.models import Organization
 
-from .models import ROLLUP_FIELDS, DailyRollup
-from .periods import Period
+from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup, RepeatPurchaseRollup
+from .periods import Period, split_by_months
 
 
 @dataclass
@@ -105,6 +107,15 @@ def pipeline_facts(org: Organization, period: Period) -> QuerySet:
     )
 
 
+def first_sale_facts(org: Organization, period: Period) -> QuerySet:
+    """Customers' first confirmed sales ever (the earliest; on a tie, the first recorded) that
+    fall in the period: each is a new customer, credited to that sale's manager on its day."""
+    earlier = Sale.objects.filter(customer_id=OuterRef("customer_id"), status=Sale.Status.CONFIRMED).filter(
+        Q(ordered_on__lt=OuterRef("ordered_on")) | Q(ordered_on=OuterRef("ordered_on"), pk__lt=OuterRef("pk"))
+    )
+    return sales_facts(org, period).filter(~Exists(earlier))
+
+
 # Weighted amount, half up to the minor unit, in integers (amounts are never negative).
 WEIGHTED = (F("amount_minor") * F("probability") + 50) / 100
 
@@ -136,6 +147,7 @@ def _additive_sources(org: Organization, period: Period) -> list[tuple[QuerySet,
             F("expected_close_on"),
             {"pipeline_minor": Sum("amount_minor"), "pipeline_weighted_minor": Sum(WEIGHTED)},
         ),
+        (first_sale_facts(org, period), F("ordered_on"), {"new_customers": Count("pk")}),
     ]
 
 
@@ -160,24 +172,34 @@ def additive_cells(org: Organization, period: Period, managers: set[int] | None 
 
 
 def additive_rollup(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
-    rows = DailyRollup.objects.filter(org=org, day__range=(period.start, period.end))
+    """The additive components from the rollups: the period's whole months from monthly rows,
+    the days around them from daily rows; split managers day by day."""
     fields = [name for name in ROLLUP_FIELDS if wanted is None or name in wanted]
     aggregates = {name: Sum(name) for name in fields}
-    return grouped(rows, manager="manager_id", day=F("day"), split=split, aggregates=aggregates, only=only)
+    daily = DailyRollup.objects.filter(org=org)
+    monthly = MonthlyRollup.objects.filter(org=org)
+    if only is not None:
+        daily, monthly = daily.filter(manager_id__in=only), monthly.filter(manager_id__in=only)
+    months, edges = split_by_months(period)
+    parts = []
+    if edges:
+        parts.append(daily.filter(reduce(operator.or_, [Q(day__range=(edge.start, edge.end)) for edge in edges])))
+    if months:
+        parts.append(monthly.filter(month__range=(months.start, months.end)))
+    credits = Credits()
+    for rows in parts:
+        whole = rows.exclude(manager_id__in=split) if split else rows
+        for row in whole.values("manager_id").annotate(**aggregates).order_by():
+            totals = credits.by_manager[row["manager_id"]]
+            for name in fields:
+                totals[name] = totals.get(name, 0) + (row[name] or 0)
+    if split:
+        rows = daily.filter(day__range=(period.start, period.end), manager_id__in=split)
+        credits.by_manager_day.update(by_day(rows, manager="manager_id", day=F("day"), aggregates=aggregates))
+    return credits
 
 
 # --- customer components, live -------------------------------------------------------------------
-
-
-def new_customers(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
-    """Customers whose first confirmed sale ever falls in the period, credited to the manager of
-    that first sale (the earliest; on a tie, the first recorded)."""
-    earlier = Sale.objects.filter(customer_id=OuterRef("customer_id"), status=Sale.Status.CONFIRMED).filter(
-        Q(ordered_on__lt=OuterRef("ordered_on")) | Q(ordered_on=OuterRef("ordered_on"), pk__lt=OuterRef("pk"))
-    )
-    firsts = sales_facts(org, period).filter(~Exists(earlier))
-    aggregates = {"new_customers": Count("pk")}
-    return grouped(firsts, manager="manager_id", day=F("ordered_on"), split=split, aggregates=aggregates, only=only)
 
 
 def retention(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
@@ -204,6 +226,33 @@ def retention(org: Organization, period: Period, split: set[int], *, wanted=None
         split=split,
         aggregates={"buyers_prev": Count("pk"), "retained": Count("pk", filter=Q(again=True))},
     )
+
+
+def retention_rollup(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
+    """`retention` from the repeat-purchase rollups when the period is whole months (its
+    previous period then is too): a customer whose last purchase month in the previous period
+    is followed by no purchase until it ends was a buyer there, retained if the next purchase
+    month lies within this period. Split managers, and other periods, come from the facts."""
+    months, edges = split_by_months(period)
+    if edges or months is None:
+        return retention(org, period, split, only=only)
+    previous = period.previous()
+    rows = RepeatPurchaseRollup.objects.filter(
+        org=org, month__range=(previous.start, previous.end), next_month__gt=previous.end
+    )
+    if only is not None:
+        rows = rows.filter(manager_id__in=only)
+    credits = Credits()
+    if split:
+        rows = rows.exclude(manager_id__in=split)
+        movers = split if only is None else split & set(only)
+        credits.merge(retention(org, period, split, only=movers))
+    counted = rows.values("manager_id").annotate(
+        buyers_prev=Sum("customers"), retained=Sum("customers", filter=Q(next_month__lte=period.end))
+    )
+    for row in counted.order_by():
+        credits.by_manager[row["manager_id"]] = {"buyers_prev": row["buyers_prev"], "retained": row["retained"] or 0}
+    return credits
 
 
 def follow_up_compliance(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:

@@ -65,6 +65,26 @@ class Period:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
 
+def month_span(period: Period) -> Period:
+    """The whole calendar months the period touches."""
+    last = Period.month(period.end.year, period.end.month)
+    return Period(period.start.replace(day=1), last.end)
+
+
+def split_by_months(period: Period) -> tuple[Period | None, list[Period]]:
+    """(the whole calendar months inside the period, or None; the days before and after them)."""
+    first = period.start if period.start.day == 1 else _add_months(period.start.replace(day=1), 1)
+    after_end = period.end + dt.timedelta(days=1)
+    following = after_end.replace(day=1)  # the first day after the last whole month
+    if first >= following:
+        return None, [period]
+    months = Period(first, following - dt.timedelta(days=1))
+    edges = [Period(period.start, first - dt.timedelta(days=1))] if first > period.start else []
+    if following <= period.end:
+        edges.append(Period(following, period.end))
+    return months, edges
+
+
 def _whole_months(period: Period) -> int:
     """How many whole calendar months the period spans exactly, or 0."""
     if period.start.day != 1:

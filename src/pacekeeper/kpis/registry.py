@@ -47,9 +47,13 @@ PROVIDERS: dict[str, Provider] = {
         ROLLUP_FIELDS,
         rollup=components.additive_rollup,
     ),
-    "new_customers": Provider(components.new_customers, ("new_customers",)),
     # Credited on the buyer's last sale of the previous period.
-    "retention": Provider(components.retention, ("buyers_prev", "retained"), credit_window=lambda p: p.previous()),
+    "retention": Provider(
+        components.retention,
+        ("buyers_prev", "retained"),
+        rollup=components.retention_rollup,
+        credit_window=lambda p: p.previous(),
+    ),
     "compliance": Provider(components.follow_up_compliance, ("followups_due", "followups_on_time")),
 }
 COMPONENT_PROVIDER = {name: key for key, provider in PROVIDERS.items() for name in provider.components}

@@ -1,22 +1,29 @@
-"""Keeping daily rollups equal to the facts.
+"""Keeping rollups equal to the facts.
 
 Every write path that changes facts calls `facts_changed` with the (manager, day) cells it
-touched, inside its own transaction: those cells are recomputed from the facts, so a rollup is
-never stale after a commit. `rollups_rebuild` recomputes everything (`pacekeeper kpis rebuild`).
+touched, inside its own transaction: those cells, and the months they lie in, are recomputed
+from the facts, so a rollup is never stale after a commit. Paths that write sales also run
+inside `purchases_changing` (new customers and repeat purchases depend on a customer's whole
+history). `rollups_rebuild` recomputes everything (`pacekeeper kpis rebuild`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
+from pacekeeper.crm.models import Customer
 from pacekeeper.tenancy.models import Organization
 
+from . import purchases
 from .components import additive_cells
-from .models import ROLLUP_FIELDS, DailyRollup
-from .periods import Period
+from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup
+from .periods import Period, month_span
 
 Cell = tuple[int, dt.date]  # (manager id, day)
 
@@ -34,12 +41,37 @@ def facts_changed(*, org_id: int, cells: Iterable[Cell | None]) -> None:
     _refresh(Organization.objects.get(pk=org_id), Period(min(days), max(days)), managers)
 
 
+@contextmanager
+def purchases_changing(*, org_id: int, customer_ids: Iterable[int]):
+    """Wrap a write of these customers' sales: afterwards the repeat-purchase rollups and the
+    new-customer cells of the daily rollups follow their new histories. The customers stay
+    locked for the rest of the transaction, so that two writers cannot start from one history."""
+    ids = sorted(set(customer_ids))
+    with transaction.atomic():
+        for start in range(0, len(ids), purchases.CHUNK):
+            chunk = ids[start : start + purchases.CHUNK]
+            list(Customer.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+        before = dict(purchases.histories(org_id, ids))
+        yield
+        after = dict(purchases.histories(org_id, ids))
+        purchases.repeats_changed(org_id, before, after)
+        moved = [customer for customer in ids if _first(before, customer) != _first(after, customer)]
+        facts_changed(org_id=org_id, cells=[_first(side, c) for c in moved for side in (before, after)])
+
+
+def _first(found: dict[int, purchases.History], customer_id: int) -> Cell | None:
+    """The customer's first-sale cell: where the daily rollups count it as a new customer."""
+    history = found.get(customer_id)
+    return history.first if history else None
+
+
 @transaction.atomic
 def rollups_rebuild(*, org: Organization, period: Period | None = None) -> int:
-    """Recompute every rollup of the organisation (within `period` if given). Returns rows written."""
+    """Recompute every rollup of the organisation (daily and monthly ones within `period` if
+    given; repeat purchases always whole). Returns rows written."""
     if period is None:
         period = Period(dt.date(1900, 1, 1), dt.date(9999, 12, 30))
-    return _refresh(org, period, None)
+    return _refresh(org, period, None) + purchases.repeat_purchases_rebuild(org.pk)
 
 
 def _refresh(org: Organization, period: Period, managers: set[int] | None) -> int:
@@ -53,4 +85,21 @@ def _refresh(org: Organization, period: Period, managers: set[int] | None) -> in
         if any(values.values())
     ]
     DailyRollup.objects.bulk_create(rows, batch_size=2000)
+    return len(rows) + _refresh_months(org, month_span(period), managers)
+
+
+def _refresh_months(org: Organization, months: Period, managers: set[int] | None) -> int:
+    """Monthly rows as the sums of their daily rows, for the whole months of `months`."""
+    stale = MonthlyRollup.objects.filter(org=org, month__range=(months.start, months.end))
+    daily = DailyRollup.objects.filter(org=org, day__range=(months.start, months.end))
+    if managers is not None:
+        stale = stale.filter(manager_id__in=managers)
+        daily = daily.filter(manager_id__in=managers)
+    stale.delete()
+    sums = daily.annotate(month=TruncMonth("day")).values("manager_id", "month")
+    rows = [
+        MonthlyRollup(org=org, manager_id=row["manager_id"], month=row["month"], **{n: row[n] for n in ROLLUP_FIELDS})
+        for row in sums.annotate(**{name: Sum(name) for name in ROLLUP_FIELDS}).order_by()
+    ]
+    MonthlyRollup.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

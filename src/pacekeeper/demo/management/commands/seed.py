@@ -6,10 +6,20 @@ from django.core.management.base import BaseCommand
 
 from pacekeeper.crm.models import Contact, Contract, Customer, Interaction, Opportunity, Sale
 from pacekeeper.demo.seed import seed_organization
-from pacekeeper.kpis.models import DailyRollup
+from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
 from pacekeeper.lib.statistics import refresh_after_bulk_load
 
-SEEDED_MODELS = (Customer, Contact, Interaction, Sale, Contract, Opportunity, DailyRollup)
+SEEDED_MODELS = (
+    Customer,
+    Contact,
+    Interaction,
+    Sale,
+    Contract,
+    Opportunity,
+    DailyRollup,
+    MonthlyRollup,
+    RepeatPurchaseRollup,
+)
 
 
 class Command(BaseCommand):
