@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pacekeeper.lib.request_context.RequestContextMiddleware",
+    # Before anything reads the body (the CSRF check parses every POST form).
+    "pacekeeper.lib.request_size.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

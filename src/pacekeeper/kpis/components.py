@@ -269,11 +269,10 @@ def follow_up_compliance(org: Organization, period: Period, split: set[int], *, 
         .order_by("transferred_at", "pk")
         .values("from_manager_id")[:1]
     )
-    last_contact = Subquery(
-        Interaction.objects.filter(customer_id=OuterRef("pk"), occurred_at__lt=after_end)
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
+    # Probes of the (customer, time) index rather than each customer's latest contact: an
+    # expression used in both a filter and an aggregate would be evaluated for each use.
+    contacts = Interaction.objects.filter(customer_id=OuterRef("pk"), occurred_at__lt=after_end)
+    contacted_in_time = Exists(contacts.filter(occurred_at__gte=OuterRef("threshold")))
     threshold = Case(
         *[
             When(
@@ -291,12 +290,11 @@ def follow_up_compliance(org: Organization, period: Period, split: set[int], *, 
         .exclude(status=Customer.Status.LOST)
         .annotate(
             credited=Coalesce(owner_then, F("owner_id"), output_field=IntegerField()),
-            last_contact=last_contact,
             threshold=threshold,
             created_limit=created_limit,
         )
     )
-    on_time = Q(last_contact__gte=F("threshold")) | Q(last_contact__isnull=True, created_on__gte=F("created_limit"))
+    on_time = Q(contacted_in_time) | Q(Q(created_on__gte=F("created_limit")), ~Exists(contacts))
     return grouped(
         customers,
         only=only,
