@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from pacekeeper.kpis.models import DailyRollup
 from pacekeeper.tenancy.models import TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor
 
@@ -209,13 +210,14 @@ def portfolio_sizes(*, org_id: int, owner_ids: list[int]) -> dict[int, int]:
 
 
 def last_activity(*, actor: Actor, manager_ids: list[int]) -> dict[int, dt.date]:
-    """The local day of each manager's latest logged interaction (one grouped query)."""
+    """The local day of each visible manager's latest logged interaction, read from the KPI
+    engine's daily rollups (kept current on every write): a few index rows per person, where
+    the interactions themselves would be thousands joined to their customers for the scope."""
+    visible = User.objects.visible_to(actor).filter(pk__in=manager_ids).values("pk")
     rows = (
-        Interaction.objects.visible_to(actor)
-        .filter(manager_id__in=manager_ids)
+        DailyRollup.objects.filter(org_id=actor.org_id, manager_id__in=visible, interactions__gt=0)
         .values("manager_id")
-        .annotate(latest=Max("occurred_at"))
+        .annotate(latest=Max("day"))
         .order_by()
     )
-    zone = ZoneInfo(actor.org.time_zone)
-    return {row["manager_id"]: row["latest"].astimezone(zone).date() for row in rows if row["latest"]}
+    return {row["manager_id"]: row["latest"] for row in rows}
