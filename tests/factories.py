@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import factory
 
+from pacekeeper.crm import services
 from pacekeeper.crm.models import Contact, Customer, Interaction, Opportunity, Sale, Tier
 from pacekeeper.tenancy.models import Organization, Role, Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, actor_for
@@ -62,11 +63,18 @@ class ContactFactory(factory.django.DjangoModelFactory):
 class InteractionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Interaction
+        skip_postgeneration_save = True
 
     customer = factory.SubFactory(CustomerFactory)
     org = factory.SelfAttribute("customer.org")
     manager = factory.SelfAttribute("customer.owner")
     summary = "Visited"
+
+    @factory.post_generation
+    def last_contact(interaction, create, extracted, **kwargs):
+        """The customer's last contact follows, as the services keep it (KPIs rely on it)."""
+        if create:
+            services.customers_contacts_changed(org=interaction.org, customer_ids=[interaction.customer_id])
 
 
 class SaleFactory(factory.django.DjangoModelFactory):

@@ -1,13 +1,14 @@
 """Pages: what each role sees, the phone flows, and bounded query counts on list pages."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from pacekeeper.crm.models import Customer, Interaction, Opportunity
+from pacekeeper.crm.models import Customer, FollowUpPolicy, Interaction, Opportunity
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 
@@ -41,12 +42,14 @@ def test_it_logs_in_with_email_or_username(world, client):
 
 def test_it_shows_my_day_with_due_and_overdue_customers(world, client):
     today = world.one.actor("manager").today()
-    overdue = CustomerFactory(
-        owner=world.one.manager, org=world.one.org, name="Late Ltd", next_due_on=today - dt.timedelta(days=3)
-    )
+    overdue = CustomerFactory(owner=world.one.manager, org=world.one.org, name="Late Ltd")
     CustomerFactory(owner=world.one.manager, org=world.one.org, name="Today Ltd", next_due_on=today)
     CustomerFactory(owner=world.one.teammate, org=world.one.org, name="Not Mine Ltd", next_due_on=today)
-    InteractionFactory(customer=overdue, next_step="Send the proposal", next_step_on=today)
+    # Last contacted three days more than its tier's interval ago: three days overdue.
+    interval = FollowUpPolicy.objects.intervals(world.one.org.pk)[overdue.tier]
+    zone = ZoneInfo(world.one.org.time_zone)
+    noon = dt.datetime.combine(today - dt.timedelta(days=interval + 3), dt.time(12), tzinfo=zone)
+    InteractionFactory(customer=overdue, occurred_at=noon, next_step="Send the proposal", next_step_on=today)
     client.force_login(world.one.manager)
     page = client.get("/my-day/").content.decode()
     assert "Late Ltd" in page and "3 days overdue" in page

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pacekeeper.crm.models import Contract, Customer, FollowUpPolicy, Interaction, Opportunity, OwnershipTransfer, Sale
+from pacekeeper.crm.services import customers_contacts_changed
 from pacekeeper.kpis.engine import compute, compute_levels
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS
@@ -228,6 +229,7 @@ def _build(data) -> tuple[Organization, reference.Facts, dict]:
             expected_close_on=expected,
         )
         facts.opportunities.append({**row, "manager": people[row["manager"]].pk, "expected": expected})
+    customers_contacts_changed(org=org, customer_ids=[c.pk for c in made])  # as the services do
     rollups_rebuild(org=org)
     subjects = {"manager": [p.pk for p in people], "team": [t.pk for t in teams.values()], "org": [0]}
     return org, facts, subjects

@@ -811,7 +811,6 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         .values_list("customer_id", "occurred_at", "kind", "pk")
     }
     new, changed = [], []
-    latest: dict[int, dt.date] = {}
     zone = ZoneInfo(actor.org.time_zone)
     for row in parsed:
         values = dict(row.values)
@@ -824,8 +823,6 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         pk = pk or by_moment.get((values["customer_id"], values["occurred_at"], values["kind"]))
         interaction = Interaction(org_id=actor.org_id, pk=pk, **values)
         (changed if pk else new).append(interaction)
-        day = values["occurred_at"].astimezone(zone).date()
-        latest[values["customer_id"]] = max(day, latest.get(values["customer_id"], day))
     touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + changed]
     touched += [
         (manager, moment.astimezone(zone).date())
@@ -837,7 +834,7 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         ["manager_id", "occurred_at", "kind", "summary", "outcome", "next_step", "next_step_on", "external_id"],
         batch_size=1000,
     )
-    services.customers_record_contacts(org_id=actor.org_id, latest=latest)
+    services.customers_contacts_changed(org=actor.org, customer_ids=customer_ids)
     facts_changed(org_id=actor.org_id, cells=touched)
     report.created, report.updated = len(new), len(changed)
 

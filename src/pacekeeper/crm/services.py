@@ -7,18 +7,20 @@ is stored in minor units ("amount_minor").
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.rollups import facts_changed, purchases_changing
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record, audit_record_many
-from pacekeeper.tenancy.models import Role, User
+from pacekeeper.tenancy.models import Organization, Role, User
 from pacekeeper.tenancy.scopes import Actor, require_writer
 
 from .models import (
@@ -227,7 +229,7 @@ INTERACTION_FIELDS = {
 @transaction.atomic
 def interaction_save(*, actor: Actor, interaction: Interaction | None = None, changes: dict) -> Interaction:
     """Log (or correct) an interaction. It is credited to the customer's account manager at the
-    time of logging, and moves the customer's next follow-up date on from this contact."""
+    time of logging, and the customer's next follow-up date follows its latest contact."""
     require_writer(actor)
     changes = dict(changes)
     customer_id = changes.pop("customer", None)
@@ -244,9 +246,7 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
         if len(contacts) != len(set(contact_ids)):
             raise ValidationFailed({"contacts": [_("Choose contacts of this customer.")]})
         interaction.contacts.set(contacts)
-    customers_record_contacts(
-        org_id=actor.org_id, latest={interaction.customer_id: _local_date(actor, interaction.occurred_at)}
-    )
+    customers_contacts_changed(org=actor.org, customer_ids=[interaction.customer_id])
     return interaction
 
 
@@ -270,20 +270,33 @@ def _local_date(actor: Actor, moment: dt.datetime | dt.date) -> dt.date:
     return moment
 
 
-def customers_record_contacts(*, org_id: int, latest: dict[int, dt.date]) -> None:
-    """Remember each customer's latest contact day and recompute the next follow-up date from
-    it. `latest` maps customer id → the day of a new contact; older days change nothing."""
-    intervals = follow_up_intervals(org_id)
+def customers_contacts_changed(*, org: Organization, customer_ids: Iterable[int]) -> None:
+    """Set each customer's last contact to the local day of its latest interaction — exactly,
+    so a corrected date can move it back — and its next follow-up date from it. A dormant
+    customer contacted again becomes active. (KPIs rely on the last contact being exact.)"""
+    zone = ZoneInfo(org.time_zone)
+    intervals = follow_up_intervals(org.pk)
+    ids = sorted(set(customer_ids))
     changed = []
-    for customer in Customer.objects.filter(org_id=org_id, pk__in=list(latest)):
-        day = latest[customer.pk]
-        if customer.last_contacted_on is not None and customer.last_contacted_on >= day:
-            continue
-        customer.last_contacted_on = day
-        customer.next_due_on = next_due(customer, intervals)
-        if customer.status == Customer.Status.DORMANT:
-            customer.status = Customer.Status.ACTIVE
-        changed.append(customer)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        latest = dict(
+            Interaction.objects.filter(org=org, customer_id__in=chunk)
+            .values("customer_id")
+            .annotate(latest=Max("occurred_at"))
+            .values_list("customer_id", "latest")
+            .order_by()
+        )
+        for customer in Customer.objects.filter(org=org, pk__in=chunk):
+            day = latest[customer.pk].astimezone(zone).date() if customer.pk in latest else None
+            if day == customer.last_contacted_on:
+                continue
+            newer = day is not None and (customer.last_contacted_on is None or day > customer.last_contacted_on)
+            if newer and customer.status == Customer.Status.DORMANT:
+                customer.status = Customer.Status.ACTIVE
+            customer.last_contacted_on = day
+            customer.next_due_on = next_due(customer, intervals)
+            changed.append(customer)
     Customer.objects.bulk_update(changed, ["last_contacted_on", "next_due_on", "status"], batch_size=1000)
 
 

@@ -228,6 +228,10 @@ def retention(org: Organization, period: Period, split: set[int], *, wanted=None
     )
 
 
+def follow_up_compliance_rollup(org: Organization, period: Period, split: set[int], *, wanted=None, only=None):
+    return follow_up_compliance(org, period, split, wanted=wanted, only=only, stored_last_contact=True)
+
+
 def retention_rollup(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
     """`retention` from the repeat-purchase rollups when the period is whole months (its
     previous period then is too): a customer whose last purchase month in the previous period
@@ -255,11 +259,17 @@ def retention_rollup(org: Organization, period: Period, split: set[int], *, want
     return credits
 
 
-def follow_up_compliance(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
+def follow_up_compliance(
+    org: Organization, period: Period, split: set[int], *, wanted=None, only=None, stored_last_contact=False
+) -> Credits:
     """At the period's last day E: customers that existed and were not lost (`followups_due`), and
     those contacted within their tier's interval (`followups_on_time`: last contact on or after
     E − interval, or created within the interval and not yet due). Credited to the customer's
-    account manager on E, recovered from transfers made after E."""
+    account manager on E, recovered from transfers made after E.
+
+    With `stored_last_contact` (the rollup path), the customer's stored last contact day — kept
+    exact by every interaction write — answers whenever it falls on or before E (always, for the
+    current period); only customers contacted after E have their interactions probed."""
     zone = ZoneInfo(org.time_zone)
     end_day = period.end
     _start, after_end = day_bounds(org, Period(end_day, end_day))
@@ -295,6 +305,12 @@ def follow_up_compliance(org: Organization, period: Period, split: set[int], *, 
         )
     )
     on_time = Q(contacted_in_time) | Q(Q(created_on__gte=F("created_limit")), ~Exists(contacts))
+    if stored_last_contact:  # (E − interval as a day is `created_limit`)
+        on_time = (
+            Q(last_contacted_on__isnull=True, created_on__gte=F("created_limit"))
+            | Q(last_contacted_on__lte=end_day, last_contacted_on__gte=F("created_limit"))
+            | Q(Q(last_contacted_on__gt=end_day), on_time)  # (SQL evaluates these in order)
+        )
     return grouped(
         customers,
         only=only,

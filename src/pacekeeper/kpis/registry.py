@@ -54,7 +54,11 @@ PROVIDERS: dict[str, Provider] = {
         rollup=components.retention_rollup,
         credit_window=lambda p: p.previous(),
     ),
-    "compliance": Provider(components.follow_up_compliance, ("followups_due", "followups_on_time")),
+    "compliance": Provider(
+        components.follow_up_compliance,
+        ("followups_due", "followups_on_time"),
+        rollup=components.follow_up_compliance_rollup,
+    ),
 }
 COMPONENT_PROVIDER = {name: key for key, provider in PROVIDERS.items() for name in provider.components}
 
