@@ -72,3 +72,28 @@ def test_it_ships_compiled_translations_that_match_their_source():
     compiled_texts = {key if isinstance(key, str) else key[0]: value for key, value in catalog.items()}
     for msgid, msgstr in _po_messages(folder / "django.po").items():
         assert compiled_texts.get(msgid) == msgstr, f"django.mo is stale for {msgid!r}: run compilemessages"
+
+
+def test_background_commands_run_at_a_lower_cpu_priority(monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    import django.core.management
+
+    from pacekeeper import cli
+
+    script = (
+        "import os; from pacekeeper.cli import yield_to_requests; "
+        "before = os.nice(0); yield_to_requests(); print(os.nice(0) - before)"
+    )
+    for setting, lowered in (("10", "10"), ("0", "0")):
+        env = {**os.environ, "PACEKEEPER_BACKGROUND_NICE": setting}
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == lowered
+    called = []
+    monkeypatch.setattr(cli, "yield_to_requests", lambda: called.append(True))
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", lambda argv: None)
+    cli.main(["pacekeeper", "import", "sales", "x.csv"])
+    cli.main(["pacekeeper", "migrate"])
+    assert called == [True]  # the import, not the migration

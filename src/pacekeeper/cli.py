@@ -4,6 +4,8 @@ pacekeeper demo                  migrate, load the demo organisation, serve on 1
 pacekeeper serve [--bind ...]    production server (gunicorn) on the WSGI app
 pacekeeper worker                background task worker (django-tasks database backend)
 pacekeeper migrate | seed | import | export | token | bench | ...   management commands
+
+Background commands (worker, import, export, backup, restore, seed) run at a lower CPU priority.
 """
 
 import os
@@ -21,12 +23,27 @@ def main(argv: list[str] | None = None) -> None:
         # The demo's people sign in with the printed password alone; set the variable (for
         # example to "admin,director") to try two-factor sign-in in the demo.
         os.environ.setdefault("PACEKEEPER_2FA_REQUIRED_ROLES", "")
+    if command in BACKGROUND_COMMANDS:
+        yield_to_requests()
     if command == "worker":
         argv = [argv[0], "db_worker", *argv[2:]]
         _recover_stalled_imports()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
+
+
+# Long jobs that share the machine with the web server.
+BACKGROUND_COMMANDS = {"worker", "import", "export", "backup", "restore", "seed"}
+
+
+def yield_to_requests() -> None:
+    """Run at a lower CPU priority than the web server (PACEKEEPER_BACKGROUND_NICE, default 10;
+    0 keeps the priority): a large import then slows other people's pages less, and only takes
+    longer when the machine is busy."""
+    increment = int(os.environ.get("PACEKEEPER_BACKGROUND_NICE", "10"))
+    if increment > 0 and hasattr(os, "nice"):
+        os.nice(increment)
 
 
 def _recover_stalled_imports() -> None:
