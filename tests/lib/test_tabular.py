@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pacekeeper.crm.imports import import_check
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.lib.tabular import read_rows
+from pacekeeper.lib.tabular import read_rows, write_csv
 
 
 def real_xlsx() -> bytes:
@@ -144,3 +144,12 @@ def test_fuzzed_csv_imports_report_row_errors_and_never_crash(world, text, kind)
     except ValidationFailed:
         return
     assert report.total == report.good_rows + report.bad_rows
+
+
+def test_a_long_csv_streams_in_pieces_that_join_to_the_whole_file():
+    rows = [[f"客户{n}", str(n), "=1+1"] for n in range(20_000)]
+    pieces = list(write_csv(["name", "n", "note"], rows))
+    assert 3 < len(pieces) < 100  # neither one write per row nor one huge block
+    lines = b"".join(pieces).decode("utf-8-sig").splitlines()
+    assert lines[0] == "name,n,note" and len(lines) == 20_001
+    assert lines[1] == "客户0,0,'=1+1" and lines[-1] == "客户19999,19999,'=1+1"

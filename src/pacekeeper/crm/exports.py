@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import get_language
 
 from pacekeeper.lib.money import from_minor
@@ -30,10 +30,6 @@ def _money(minor: int | None):
     return "" if minor is None else from_minor(minor)
 
 
-def _person(user) -> str:
-    return user.username if user else ""
-
-
 EXPORT_COLUMNS: dict[str, list[ExportColumn]] = {
     "customers": [
         ExportColumn("external_id", "客户编号", lambda c: c.external_id),
@@ -42,7 +38,7 @@ EXPORT_COLUMNS: dict[str, list[ExportColumn]] = {
         ExportColumn("tier", "客户等级", lambda c: c.tier),
         ExportColumn("region", "区域", lambda c: c.region),
         ExportColumn("status", "状态", lambda c: c.status),
-        ExportColumn("owner", "客户经理", lambda c: _person(c.owner)),
+        ExportColumn("owner", "客户经理", lambda c: c.owner_username or ""),
         ExportColumn("source", "来源", lambda c: c.source),
         ExportColumn("created_on", "创建日期", lambda c: c.created_on),
         ExportColumn("last_contacted_on", "最近联系", lambda c: c.last_contacted_on or ""),
@@ -50,7 +46,7 @@ EXPORT_COLUMNS: dict[str, list[ExportColumn]] = {
         ExportColumn("needs", "需求与偏好", lambda c: c.needs),
     ],
     "contacts": [
-        ExportColumn("customer", "客户编号", lambda c: c.customer.external_id),
+        ExportColumn("customer", "客户编号", lambda c: c.customer_external_id),
         ExportColumn("name", "联系人", lambda c: c.name),
         ExportColumn("external_id", "联系人编号", lambda c: c.external_id),
         ExportColumn("title", "职务", lambda c: c.title),
@@ -61,38 +57,42 @@ EXPORT_COLUMNS: dict[str, list[ExportColumn]] = {
     ],
     "sales": [
         ExportColumn("external_id", "订单号", lambda s: s.external_id),
-        ExportColumn("customer", "客户编号", lambda s: s.customer.external_id),
+        ExportColumn("customer", "客户编号", lambda s: s.customer_external_id),
         ExportColumn("ordered_on", "下单日期", lambda s: s.ordered_on),
         ExportColumn("amount", "金额", lambda s: _money(s.amount_minor)),
         ExportColumn("margin", "毛利", lambda s: _money(s.margin_minor)),
         ExportColumn("product_line", "产品线", lambda s: s.product_line),
         ExportColumn("status", "状态", lambda s: s.status),
-        ExportColumn("manager", "客户经理", lambda s: _person(s.manager)),
+        ExportColumn("manager", "客户经理", lambda s: s.manager_username or ""),
     ],
     "interactions": [
         ExportColumn("external_id", "记录编号", lambda i: i.external_id),
-        ExportColumn("customer", "客户编号", lambda i: i.customer.external_id),
+        ExportColumn("customer", "客户编号", lambda i: i.customer_external_id),
         ExportColumn("occurred_at", "时间", lambda i: i.occurred_at),
         ExportColumn("kind", "方式", lambda i: i.kind),
         ExportColumn("summary", "内容", lambda i: i.summary),
         ExportColumn("outcome", "结果", lambda i: i.outcome),
         ExportColumn("next_step", "下一步", lambda i: i.next_step),
         ExportColumn("next_step_on", "下一步日期", lambda i: i.next_step_on or ""),
-        ExportColumn("manager", "客户经理", lambda i: _person(i.manager)),
+        ExportColumn("manager", "客户经理", lambda i: i.manager_username or ""),
     ],
 }
 EXPORT_MODELS = {"customers": Customer, "contacts": Contact, "sales": Sale, "interactions": Interaction}
-EXPORT_RELATED = {
-    "customers": ("owner",),
-    "contacts": ("customer",),
-    "sales": ("customer", "manager"),
-    "interactions": ("customer", "manager"),
+# The one field each export needs of a related row, read by the same query (instantiating the
+# related rows themselves cost a third of a 200,000-customer export).
+_CUSTOMER = {"customer_external_id": F("customer__external_id")}
+_MANAGER = {"manager_username": F("manager__username")}
+EXPORT_REFERENCES = {
+    "customers": {"owner_username": F("owner__username")},
+    "contacts": _CUSTOMER,
+    "sales": _CUSTOMER | _MANAGER,
+    "interactions": _CUSTOMER | _MANAGER,
 }
 
 
 def export_queryset(kind: str, actor: Actor) -> QuerySet:
     """Everything of a kind the actor may see, in a stable order."""
-    return EXPORT_MODELS[kind].objects.visible_to(actor).select_related(*EXPORT_RELATED[kind]).order_by("pk")
+    return EXPORT_MODELS[kind].objects.visible_to(actor).order_by("pk")
 
 
 def export_table(
@@ -109,7 +109,7 @@ def export_table(
         return value
 
     def body() -> Iterator[list]:
-        for row in rows.select_related(*EXPORT_RELATED[kind]).iterator(chunk_size=5000):
+        for row in rows.select_related(None).annotate(**EXPORT_REFERENCES[kind]).iterator(chunk_size=5000):
             yield [cell(column.value(row)) for column in columns]
 
     return header, body()
