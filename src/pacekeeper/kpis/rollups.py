@@ -10,6 +10,7 @@ history). `rollups_rebuild` recomputes everything (`pacekeeper kpis rebuild`).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
@@ -30,15 +31,24 @@ Cell = tuple[int, dt.date]  # (manager id, day)
 
 @transaction.atomic
 def facts_changed(*, org_id: int, cells: Iterable[Cell | None]) -> None:
-    """Recompute the rollups of the touched cells: one rectangle of the touched managers
-    over the touched days, in a bounded number of queries. `None` cells (a fact that did not
-    exist before) are ignored."""
+    """Recompute the rollups of the touched cells, day by day (the managers touched that day),
+    then each touched month for its managers. `None` cells (a fact that did not exist before) are
+    ignored. The work follows the cells touched: one rectangle of all touched managers over all
+    touched days cost a full rebuild for an import spread over two years (it touches everyone),
+    and week-sized rectangles cost half as much again as days (measured on 50,000 sales)."""
     cells = {cell for cell in cells if cell and cell[0] and cell[1]}
     if not cells:
         return
-    managers = {manager for manager, _day in cells}
-    days = [day for _manager, day in cells]
-    _refresh(Organization.objects.get(pk=org_id), Period(min(days), max(days)), managers)
+    org = Organization.objects.get(pk=org_id)
+    by_day: dict[dt.date, set[int]] = defaultdict(set)
+    by_month: dict[dt.date, set[int]] = defaultdict(set)
+    for manager, day in cells:
+        by_day[day].add(manager)
+        by_month[day.replace(day=1)].add(manager)
+    for day, managers in sorted(by_day.items()):
+        _refresh_days(org, Period(day, day), managers)
+    for month, managers in sorted(by_month.items()):
+        _refresh_months(org, Period.month(month.year, month.month), managers)
 
 
 @contextmanager
@@ -75,6 +85,10 @@ def rollups_rebuild(*, org: Organization, period: Period | None = None) -> int:
 
 
 def _refresh(org: Organization, period: Period, managers: set[int] | None) -> int:
+    return _refresh_days(org, period, managers) + _refresh_months(org, month_span(period), managers)
+
+
+def _refresh_days(org: Organization, period: Period, managers: set[int] | None) -> int:
     stale = DailyRollup.objects.filter(org=org, day__range=(period.start, period.end))
     if managers is not None:
         stale = stale.filter(manager_id__in=managers)
@@ -85,7 +99,7 @@ def _refresh(org: Organization, period: Period, managers: set[int] | None) -> in
         if any(values.values())
     ]
     DailyRollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows) + _refresh_months(org, month_span(period), managers)
+    return len(rows)
 
 
 def _refresh_months(org: Organization, months: Period, managers: set[int] | None) -> int:
