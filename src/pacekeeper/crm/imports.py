@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
-from pacekeeper.kpis.rollups import facts_changed, purchases_changing
+from pacekeeper.kpis.rollups import facts_changed, sales_changing
 from pacekeeper.lib.dates import DateError, parse_date
 from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.statistics import refresh_after_bulk_load
@@ -725,14 +725,14 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
     # A sale's customer may change: both customers' purchase histories change.
     customers = {record[1] for record in new_rows} | {sale.customer_id for sale in changed}
     customers |= _old_customers([sale.pk for sale in changed])
-    with purchases_changing(org_id=actor.org_id, customer_ids=customers):
+    with sales_changing(org_id=actor.org_id, customer_ids=customers) as rollup_cells:
         insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
         Sale.objects.bulk_update(
             changed,
             ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor", "margin_minor", "status"],
             batch_size=2000,
         )
-        facts_changed(org_id=actor.org_id, cells=touched)
+        rollup_cells += touched
     report.created, report.updated = len(new_rows), len(changed)
 
 

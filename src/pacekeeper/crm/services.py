@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.kpis.rollups import facts_changed, purchases_changing
+from pacekeeper.kpis.rollups import facts_changed, sales_changing
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record, audit_record_many
 from pacekeeper.tenancy.models import Organization, Role, User
@@ -333,8 +333,9 @@ def _fact_saved(actor: Actor, fact: models.Model, before) -> None:
 @transaction.atomic
 def sale_save(*, actor: Actor, sale: Sale | None = None, changes: dict) -> Sale:
     sale, before = _fact_save(actor, Sale, sale, changes, SALE_FIELDS)
-    with purchases_changing(org_id=actor.org_id, customer_ids=[sale.customer_id]):
-        _fact_saved(actor, sale, before)
+    with sales_changing(org_id=actor.org_id, customer_ids=[sale.customer_id]) as touched:
+        _validate_and_save(sale, exclude=["org", "customer", "manager"])
+        touched += [before, credit_cell(actor, sale)]
     return sale
 
 

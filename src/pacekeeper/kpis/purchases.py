@@ -7,7 +7,7 @@ and the next month with a purchase (`RepeatPurchaseRollup`, counted per manager 
 
 A new sale can change another manager's figures (it may come before the customer's old first
 sale, or fall between two purchases), so every path that writes sales runs inside
-`rollups.purchases_changing`, which compares the histories of the customers concerned before
+`rollups.sales_changing`, which compares the histories of the customers concerned before
 and after the write and brings both kinds of rollup up to date.
 """
 
