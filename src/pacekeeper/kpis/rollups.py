@@ -50,7 +50,11 @@ def facts_changed(*, org_id: int, cells: Iterable[Cell | None]) -> None:
     span = Period(min(days), max(days))
     if len(managers) * span.days <= RECTANGLE_SLACK * len(cells):
         _refresh(org, span, managers)
-        return
+    else:
+        _refresh_scattered(org, cells)
+
+
+def _refresh_scattered(org: Organization, cells: set[Cell]) -> None:
     by_day: dict[dt.date, set[int]] = defaultdict(set)
     by_month: dict[dt.date, set[int]] = defaultdict(set)
     for manager, day in cells:
