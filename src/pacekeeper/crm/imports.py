@@ -635,10 +635,10 @@ def _write_customers(actor: Actor, parsed: list[ParsedRow], report: ImportReport
             customer.next_due_on = services.next_due(customer, intervals)
             changed.append(customer)
     Customer.objects.bulk_create(new, batch_size=1000)
-    Customer.objects.bulk_update(
+    update_rows(
+        Customer,
         changed,
         ["name", "industry", "tier", "region", "status", "source", "created_on", "needs", "next_due_on"],
-        batch_size=1000,
     )
     report.created, report.updated = len(new), len(changed)
 
@@ -671,10 +671,10 @@ def _write_contacts(actor: Actor, parsed: list[ParsedRow], report: ImportReport)
             setattr(contact, name, value)
         changed.append(contact)
     Contact.objects.bulk_create(new, batch_size=1000)
-    Contact.objects.bulk_update(
+    update_rows(
+        Contact,
         changed,
         ["customer_id", "name", "external_id", "title", "phone", "email", "wechat_id", "is_decision_maker"],
-        batch_size=1000,
     )
     report.created, report.updated = len(new), len(changed)
 
@@ -727,10 +727,10 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
     customers |= _old_customers([sale.pk for sale in changed])
     with sales_changing(org_id=actor.org_id, customer_ids=customers) as rollup_cells:
         insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
-        Sale.objects.bulk_update(
+        update_rows(
+            Sale,
             changed,
             ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor", "margin_minor", "status"],
-            batch_size=2000,
         )
         rollup_cells += touched
     report.created, report.updated = len(new_rows), len(changed)
@@ -769,6 +769,26 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
             for chunk in _chunks(rows, BATCH):
                 cursor.executemany(sql, _adapted(chunk))
+
+
+def update_rows(model, objects: list, fields: list[str]) -> None:
+    """Update many rows fast: one parameterised UPDATE executed for all of them (pipelined by
+    psycopg). Django's bulk_update builds a CASE expression per field over each batch, which took
+    97 s for 50,000 sales. Values are adapted by each field as the ORM saves them; table and
+    column names come from the model."""
+    if not objects:
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+
+    def values(obj) -> list:
+        return [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns] + [obj.pk]
+
+    with connection.cursor() as cursor:
+        for chunk in _chunks(objects, BATCH):
+            cursor.executemany(sql, [values(obj) for obj in chunk])
 
 
 def _adapted(rows: list[tuple]) -> list[tuple]:
@@ -829,10 +849,10 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         for manager, moment in _old_cells(Interaction, [item.pk for item in changed], "occurred_at")
     ]
     Interaction.objects.bulk_create(new, batch_size=1000)
-    Interaction.objects.bulk_update(
+    update_rows(
+        Interaction,
         changed,
         ["manager_id", "occurred_at", "kind", "summary", "outcome", "next_step", "next_step_on", "external_id"],
-        batch_size=1000,
     )
     services.customers_contacts_changed(org=actor.org, customer_ids=customer_ids)
     facts_changed(org_id=actor.org_id, cells=touched)
