@@ -93,7 +93,7 @@ def test_a_director_must_set_up_two_factor_before_seeing_anything(world, client,
     assert client.get("/overview/").url == "/account/two-factor/"
     assert client.get("/api/v1/customers").status_code == 403
     page = client.get("/account/two-factor/")
-    assert "<svg" in page.content.decode()
+    assert "<svg" in page.content.decode() and 'name="code"' in page.content.decode()
     assert not TOTPDevice.objects.filter(user=director).exists()  # opening the page writes nothing
     assert client.get("/account/two-factor/").context["secret"] == page.context["secret"]  # the same QR code
     # What the app shows after scanning: computed from the key on the page.

@@ -8,6 +8,7 @@ import threading
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,8 +32,8 @@ def upload_path(job: ImportJob):
 def require_import_size(size: int) -> None:
     """The one upload limit, for the import page and the API alike."""
     if size > settings.IMPORT_MAX_BYTES:
-        limit = settings.IMPORT_MAX_BYTES // 2**20
-        raise PayloadTooLarge(_("The file is larger than the limit of %(mb)d MB.") % {"mb": limit})
+        limit = filesizeformat(settings.IMPORT_MAX_BYTES)  # as RequestSizeLimitMiddleware says it
+        raise PayloadTooLarge(_("The file is larger than the limit of %(size)s.") % {"size": limit})
 
 
 def import_job_start(

@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
 from pacekeeper.kpis.rollups import facts_changed, sales_changing
+from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.dates import DateError, parse_date
 from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.statistics import refresh_after_bulk_load
@@ -581,21 +582,16 @@ WRITTEN_MODELS = {
 }
 
 
-def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _existing(queryset, key: str, values: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in _chunks(list(values), 2000):
+    for chunk in chunks(list(values)):
         found.update(queryset.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
     return found
 
 
 def _visible_pks(scoped_queryset, pks: Iterable[int]) -> set[int]:
     visible: set[int] = set()
-    for chunk in _chunks(list(pks), 2000):
+    for chunk in chunks(list(pks)):
         visible.update(scoped_queryset.filter(pk__in=chunk).values_list("pk", flat=True))
     return visible
 
@@ -721,10 +717,11 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
             changed.append(Sale(pk=pk, **dict(zip(SALE_COLUMNS_DB, record, strict=True))))
     touched = [(record[2], record[4]) for record in new_rows]
     touched += [(sale.manager_id, sale.ordered_on) for sale in changed]
-    touched += _old_cells(Sale, [sale.pk for sale in changed], "ordered_on")
+    old = _old_values(Sale, [sale.pk for sale in changed], "manager_id", "ordered_on", "customer_id")
+    touched += [(manager, day) for manager, day, _customer in old]
     # A sale's customer may change: both customers' purchase histories change.
     customers = {record[1] for record in new_rows} | {sale.customer_id for sale in changed}
-    customers |= _old_customers([sale.pk for sale in changed])
+    customers |= {customer for _manager, _day, customer in old}
     with sales_changing(org_id=actor.org_id, customer_ids=customers) as rollup_cells:
         insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
         update_rows(
@@ -736,20 +733,12 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
     report.created, report.updated = len(new_rows), len(changed)
 
 
-def _old_cells(model, pks: list[int], day_field: str) -> list[tuple[int, object]]:
-    """The (manager, day) cells rows sat in before an update, for the KPI rollups."""
-    cells = []
-    for chunk in _chunks(pks, 2000):
-        cells += model.objects.filter(pk__in=chunk).values_list("manager_id", day_field)
-    return cells
-
-
-def _old_customers(sale_pks: list[int]) -> set[int]:
-    """The customers sales belonged to before an update."""
-    customers = set()
-    for chunk in _chunks(sale_pks, 2000):
-        customers.update(Sale.objects.filter(pk__in=chunk).values_list("customer_id", flat=True))
-    return customers
+def _old_values(model, pks: list[int], *fields: str) -> list[tuple]:
+    """Fields of rows as they were before an update (the KPI rollup cells they sat in)."""
+    found = []
+    for chunk in chunks(pks):
+        found += model.objects.filter(pk__in=chunk).values_list(*fields)
+    return found
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -767,7 +756,7 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
-            for chunk in _chunks(rows, BATCH):
+            for chunk in chunks(rows, BATCH):
                 cursor.executemany(sql, _adapted(chunk))
 
 
@@ -787,7 +776,7 @@ def update_rows(model, objects: list, fields: list[str]) -> None:
         return [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns] + [obj.pk]
 
     with connection.cursor() as cursor:
-        for chunk in _chunks(objects, BATCH):
+        for chunk in chunks(objects, BATCH):
             cursor.executemany(sql, [values(obj) for obj in chunk])
 
 
@@ -846,7 +835,7 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
     touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + changed]
     touched += [
         (manager, moment.astimezone(zone).date())
-        for manager, moment in _old_cells(Interaction, [item.pk for item in changed], "occurred_at")
+        for manager, moment in _old_values(Interaction, [item.pk for item in changed], "manager_id", "occurred_at")
     ]
     Interaction.objects.bulk_create(new, batch_size=1000)
     update_rows(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.rollups import facts_changed, sales_changing
+from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record, audit_record_many
 from pacekeeper.tenancy.models import Organization, Role, User
@@ -276,10 +277,8 @@ def customers_contacts_changed(*, org: Organization, customer_ids: Iterable[int]
     customer contacted again becomes active. (KPIs rely on the last contact being exact.)"""
     zone = ZoneInfo(org.time_zone)
     intervals = follow_up_intervals(org.pk)
-    ids = sorted(set(customer_ids))
     changed = []
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
+    for chunk in chunks(sorted(set(customer_ids))):
         latest = dict(
             Interaction.objects.filter(org=org, customer_id__in=chunk)
             .values("customer_id")

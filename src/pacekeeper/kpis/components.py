@@ -84,7 +84,7 @@ def by_day(rows: QuerySet, *, manager: str, day, aggregates: dict) -> dict[tuple
     return {(row[manager], row["credit_day"]): {name: row[name] or 0 for name in aggregates} for row in grouped_rows}
 
 
-# --- additive components, live from the facts -------------------------------------------------
+# --- additive components ---------------------------------------------------------------------------
 
 
 def sales_facts(org: Organization, period: Period) -> QuerySet:
@@ -199,7 +199,7 @@ def additive_rollup(org: Organization, period: Period, split: set[int], *, wante
     return credits
 
 
-# --- customer components, live -------------------------------------------------------------------
+# --- customer components -------------------------------------------------------------------------
 
 
 def retention(org: Organization, period: Period, split: set[int], *, wanted=None, only=None) -> Credits:
@@ -292,7 +292,8 @@ def follow_up_compliance(
         ],
         output_field=DateTimeField(),
     )
-    created_limit = Case(
+    # E − interval, as a day: created on or after it, or last contacted on or after it, is on time.
+    limit_day = Case(
         *[When(tier=tier, then=Value(end_day - dt.timedelta(days=days))) for tier, days in intervals.items()],
     )
     customers = (
@@ -301,15 +302,15 @@ def follow_up_compliance(
         .annotate(
             credited=Coalesce(owner_then, F("owner_id"), output_field=IntegerField()),
             threshold=threshold,
-            created_limit=created_limit,
+            limit_day=limit_day,
         )
     )
-    on_time = Q(contacted_in_time) | Q(Q(created_on__gte=F("created_limit")), ~Exists(contacts))
-    if stored_last_contact:  # (E − interval as a day is `created_limit`)
+    on_time = Q(contacted_in_time) | Q(Q(created_on__gte=F("limit_day")), ~Exists(contacts))
+    if stored_last_contact:  # the probes remain only for customers contacted after E
         on_time = (
-            Q(last_contacted_on__isnull=True, created_on__gte=F("created_limit"))
-            | Q(last_contacted_on__lte=end_day, last_contacted_on__gte=F("created_limit"))
-            | Q(Q(last_contacted_on__gt=end_day), on_time)  # (SQL evaluates these in order)
+            Q(last_contacted_on__isnull=True, created_on__gte=F("limit_day"))
+            | Q(last_contacted_on__lte=end_day, last_contacted_on__gte=F("limit_day"))
+            | Q(Q(last_contacted_on__gt=end_day), on_time)
         )
     return grouped(
         customers,

@@ -21,10 +21,9 @@ from itertools import groupby
 from operator import itemgetter
 
 from pacekeeper.crm.models import Sale
+from pacekeeper.lib.batches import chunks
 
 from .models import NOT_SINCE, RepeatPurchaseRollup
-
-CHUNK = 2000  # ids per IN (…) list
 
 Repeat = tuple[int, dt.date, dt.date]  # (manager of the month's last sale, month, next month)
 
@@ -58,9 +57,8 @@ def histories(org_id: int, customer_ids: Iterable[int] | None = None) -> Iterato
     if customer_ids is None:
         yield from _histories(confirmed)
         return
-    ids = sorted(set(customer_ids))
-    for start in range(0, len(ids), CHUNK):
-        yield from _histories(confirmed.filter(customer_id__in=ids[start : start + CHUNK]))
+    for chunk in chunks(sorted(set(customer_ids))):
+        yield from _histories(confirmed.filter(customer_id__in=chunk))
 
 
 def _histories(sales) -> Iterator[tuple[int, History]]:

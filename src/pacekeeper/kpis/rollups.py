@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from pacekeeper.crm.models import Customer
+from pacekeeper.lib.batches import chunks
 from pacekeeper.tenancy.models import Organization
 
 from . import purchases
@@ -75,8 +76,7 @@ def sales_changing(*, org_id: int, customer_ids: Iterable[int]):
     for the rest of the transaction, so that two writers cannot start from one history."""
     ids = sorted(set(customer_ids))
     with transaction.atomic():
-        for start in range(0, len(ids), purchases.CHUNK):
-            chunk = ids[start : start + purchases.CHUNK]
+        for chunk in chunks(ids):
             list(Customer.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
         before = dict(purchases.histories(org_id, ids))
         touched: list[Cell | None] = []
