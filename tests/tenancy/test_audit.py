@@ -58,6 +58,9 @@ def test_it_filters_by_person_kind_object_and_date_and_exports_what_it_shows(wor
     assert [(row[1], row[5], row[6], row[7], row[8]) for row in rows[1:]] == [
         (world.one.admin.username, "role", "manager", "lead", "second")
     ]
+    in_chinese = client.get("/audit/", {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    header = next(csv.reader(io.StringIO(b"".join(in_chinese.streaming_content).decode("utf-8-sig"))))
+    assert header[:3] == ["时间", "用户名", "操作人"] and header[-1] == "请求编号"
 
 
 def test_a_person_with_recorded_changes_cannot_be_deleted(world):

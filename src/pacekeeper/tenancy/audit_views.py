@@ -7,8 +7,8 @@ from django import forms
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
 from pacekeeper.lib.tabular import download_response
@@ -84,21 +84,25 @@ def audit_log(request: HttpRequest):
     return render(request, template, context)
 
 
-EXPORT_HEADER = {
-    "en": [
-        "Time", "Username", "Person", "Kind", "Object id", "Field", "Before", "After", "Reason",
-        "Channel", "Address", "Request id",
-    ],
-    "zh": [
-        "时间", "用户名", "操作人", "对象类型", "对象编号", "字段", "修改前", "修改后", "原因",
-        "渠道", "地址", "请求编号",
-    ],
-}  # fmt: skip
+EXPORT_HEADER = [
+    pgettext_lazy("audit column", "Time"),
+    pgettext_lazy("audit column", "Username"),
+    pgettext_lazy("audit column", "Person"),
+    pgettext_lazy("audit column", "Kind"),
+    pgettext_lazy("audit column", "Object id"),
+    pgettext_lazy("audit column", "Field"),
+    pgettext_lazy("audit column", "Before"),
+    pgettext_lazy("audit column", "After"),
+    pgettext_lazy("audit column", "Reason"),
+    pgettext_lazy("audit column", "Channel"),
+    pgettext_lazy("audit column", "Address"),
+    pgettext_lazy("audit column", "Request id"),
+]
 
 
 def export(actor: Actor, entries, file_format: str) -> HttpResponse:
     zone = ZoneInfo(actor.org.time_zone)
-    header = EXPORT_HEADER["zh" if (get_language() or "").startswith("zh") else "en"]
+    header = [str(column) for column in EXPORT_HEADER]
 
     def rows():
         for entry in entries.iterator(chunk_size=2000):
@@ -113,7 +117,7 @@ def export(actor: Actor, entries, file_format: str) -> HttpResponse:
                 entry.before,
                 entry.after,
                 entry.reason,
-                entry.channel,
+                entry.get_channel_display(),
                 entry.address,
                 entry.request_id,
             ]
