@@ -5,10 +5,10 @@ service the pages use.
 """
 
 from django.db.models import QuerySet
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import IsoDate
+from pacekeeper.lib.api_types import IsoDate, Page
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import schemas, services
@@ -16,18 +16,6 @@ from .models import Contact, Contract, Customer, Interaction, Opportunity, Sale
 from .selectors import CustomerFilters, customer_list
 
 router = Router(tags=["customers"])
-
-
-class Page(PageNumberPagination):
-    """50 rows a page by default, at most 500; page numbers are bounded so that an absurd one
-    (schemathesis sent 10^24) is a 422, not an offset the database cannot hold."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=10_000_000)
-        page_size: int | None = Field(None, ge=1, le=500)
-
-    def __init__(self, page_size: int = 50, max_page_size: int = 500, **kwargs) -> None:
-        super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
 
 
 class CustomerQuery(Schema):

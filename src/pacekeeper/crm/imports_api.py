@@ -14,9 +14,9 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from pacekeeper.lib.api_types import Page
 from pacekeeper.tenancy.scopes import get_visible
 
-from .api import Page
 from .import_jobs import import_job_start, require_import_size
 from .imports import KIND_COLUMNS, MODES
 from .models import ImportJob

@@ -5,8 +5,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.crm.api import Page
-from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId
+from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units

@@ -1,4 +1,5 @@
-"""Field types for API input that accept exactly what the OpenAPI schema promises.
+"""Field types for API input that accept exactly what the OpenAPI schema promises, and the
+one pagination every list endpoint uses.
 
 pydantic is lax by default: it reads `0` or "0" as a date (the Unix epoch). A date we are sent
 must be written as one."""
@@ -9,6 +10,7 @@ from typing import Annotated
 
 from django.utils.translation import gettext
 from ninja import Schema
+from ninja.pagination import PageNumberPagination
 from pydantic import BeforeValidator, ConfigDict, Field, Strict
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -35,3 +37,15 @@ class BodySchema(Schema):
 ObjectId = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
 # JSON's true/false only (pydantic would also take 0, 1, "yes").
 Flag = Annotated[bool, Strict()]
+
+
+class Page(PageNumberPagination):
+    """50 rows a page by default, at most 500; page numbers are bounded so that an absurd one
+    (schemathesis sent 10^24) is a 422, not an offset the database cannot hold."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=10_000_000)
+        page_size: int | None = Field(None, ge=1, le=500)
+
+    def __init__(self, page_size: int = 50, max_page_size: int = 500, **kwargs) -> None:
+        super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)

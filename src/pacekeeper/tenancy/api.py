@@ -3,8 +3,7 @@
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.crm.api import Page
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page
 
 from . import services, sign_in
 from .models import Role, Team, TeamMembership, User
