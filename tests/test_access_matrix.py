@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal
+from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.tenancy.models import ApiToken
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
@@ -62,6 +63,26 @@ def _personal_goal(customer):
     )
 
 
+def _plan(customer):
+    return Plan.objects.create(org=customer.org, name=f"Plan {customer.pk}", metric="sales_amount")
+
+
+def _approved_run(customer):
+    """An approved run with one line, for the customer's account manager."""
+    run = PayoutRun.objects.create(
+        org=customer.org,
+        plan=_plan(customer),
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 1, 31),
+        status=PayoutRun.Status.APPROVED,
+        total_minor=100,
+    )
+    PayoutLine.objects.create(
+        org=customer.org, run=run, person=customer.owner, basis_minor=10_000, calculated_minor=100, amount_minor=100
+    )
+    return run
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -78,10 +99,25 @@ MAKERS = {
     "imports": lambda customer: ImportJob.objects.create(
         org=customer.org, created_by=customer.owner, kind="customers", filename="c.csv", stored_as=f"t{customer.pk}"
     ),
+    "plans": _plan,
+    "payouts": _approved_run,
+    "payout-lines": lambda customer: _approved_run(customer).lines.get(),
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
-EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {"teams": SEES_TEAM, "imports": SEES_OWN}
+ORG_ONE = {"manager", "teammate", "sub_manager", "other_manager"}
+# Pay (DESIGN: the analyst sees no pay data): plans for everyone paid or paying; runs for the org
+# admin and directors; a line also for the person's lead, and the person once approved.
+SEES_PLANS = {"admin": ORG_ONE, "director": ORG_ONE, "analyst": set(), "lead": ORG_ONE, "manager": ORG_ONE}
+SEES_RUNS = {"admin": ORG_ONE, "director": ORG_ONE, "analyst": set(), "lead": set(), "manager": set()}
+SEES_LINES = {**SEES_PORTFOLIO, "analyst": set()}
+EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
+    "teams": SEES_TEAM,
+    "imports": SEES_OWN,
+    "plans": SEES_PLANS,
+    "payouts": SEES_RUNS,
+    "payout-lines": SEES_LINES,
+}
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
 ADMIN_ONLY_WRITES = {"users", "teams"}
@@ -139,6 +175,10 @@ def _expected(method: str, kind: str, viewer: str, target: str) -> set[int]:
         return {200}
     if kind == "goals":
         return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
+    if kind in ("plans", "payouts", "payout-lines"):
+        # Every write here takes a body (refused as empty: 422) but a rerun, which an approved
+        # run refuses (400); the services' own rights are tested in tests/incentives.
+        return {400, 403, 422}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -164,6 +204,9 @@ def page_object_routes() -> list[tuple[str, str]]:
 
 
 PAGE_MAKERS = {
+    "plan_id": MAKERS["plans"],
+    "run_id": MAKERS["payouts"],
+    "line_id": MAKERS["payout-lines"],
     "user_id": MAKERS["users"],
     "goal_id": MAKERS["goals"],
     "customer_id": MAKERS["customers"],
@@ -180,7 +223,9 @@ PERSONAL_PARAMS = {
 
 
 # Who may write through pages taking this kind of id, where it differs from WRITERS.
-PAGE_WRITERS = {"goal_id": GOAL_SETTERS}
+PAGE_WRITERS = {"goal_id": GOAL_SETTERS, "plan_id": {"admin"}, "line_id": {"admin", "director"}}
+# Who sees the object behind this kind of id, where it is not the portfolio rule.
+PAGE_SCOPE = {"plan_id": SEES_PLANS, "run_id": SEES_RUNS, "line_id": SEES_LINES}
 
 
 def test_it_knows_a_maker_for_every_page_object_route():
@@ -200,7 +245,7 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
             url = "/" + re.sub(r"<int:\w+>", str(obj.pk), route)
             get = client.get(url)
             response = client.post(url, {}) if get.status_code == 405 else get
-            visible = target in SEES_PORTFOLIO[viewer]
+            visible = target in PAGE_SCOPE.get(param, SEES_PORTFOLIO)[viewer]
             is_write = get.status_code == 405 or name.split(":")[-1].endswith(("edit", "create"))
             if not visible:
                 assert response.status_code == 404, (viewer, target, url)
@@ -233,6 +278,9 @@ LIST_ROUTES = {
     "/api/v1/users": "users",
     "/api/v1/teams": "teams",
     "/api/v1/imports": "imports",
+    "/api/v1/plans": "plans",
+    "/api/v1/payouts": "payouts",
+    "/api/v1/payout-lines": "payout-lines",
 }
 
 
@@ -260,6 +308,21 @@ def test_it_lists_exactly_what_each_role_may_see(path, kind, world, client):
         # Nothing from outside the viewer's scope among the rows this test made.
         made = {obj.pk for obj in objects.values()}
         assert returned & made == expected, (viewer, kind)
+
+
+def test_it_lists_pay_on_the_page_exactly_as_the_api_does(world, client):
+    for target in TARGETS:
+        MAKERS["payouts"](_target_customer(world, target))
+    for viewer in ("lead", "manager"):
+        client.force_login(getattr(world.one, viewer))
+        api_ids = {item["id"] for item in client.get("/api/v1/payout-lines", {"page_size": 500}).json()["items"]}
+        page_ids = {line.pk for line in client.get("/pay/").context["page"].object_list}
+        assert page_ids == api_ids and api_ids, viewer
+    for viewer in ("admin", "director"):
+        client.force_login(getattr(world.one, viewer))
+        api_ids = {item["id"] for item in client.get("/api/v1/payouts", {"page_size": 500}).json()["items"]}
+        page_ids = {run.pk for run in client.get("/pay/").context["page"].object_list}
+        assert page_ids == api_ids and len(api_ids) == 4, viewer
 
 
 def test_it_lists_customers_on_the_page_exactly_as_the_api_does(world, client):

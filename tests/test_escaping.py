@@ -15,7 +15,7 @@ from tests.routes import page_routes
 
 PAYLOAD = "<script>x</script>"
 ESCAPED = "&lt;script&gt;x&lt;/script&gt;"
-OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards")
+OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives")
 # Not free text: keys the code looks things up by, secrets, and the team tree's path.
 NOT_FREE_TEXT = {
     "password", "path", "digest", "hint", "metric", "object_type", "object_id", "field", "unit",
@@ -61,6 +61,9 @@ def page_urls(org) -> list[str]:
         "user_id": User.objects.filter(org=org, role=Role.MANAGER).order_by("pk").first().pk,
         "interaction_id": apps.get_model("crm", "Interaction").objects.filter(org=org).order_by("pk").first().pk,
         "opportunity_id": apps.get_model("crm", "Opportunity").objects.filter(org=org).order_by("pk").first().pk,
+        "plan_id": apps.get_model("incentives", "Plan").objects.filter(org=org).order_by("pk").first().pk,
+        "run_id": apps.get_model("incentives", "PayoutRun").objects.filter(org=org).order_by("pk").first().pk,
+        "line_id": apps.get_model("incentives", "PayoutLine").objects.filter(org=org).order_by("pk").first().pk,
     }
     urls = [
         "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(ids[match.group(1)]), route)
@@ -75,9 +78,9 @@ def page_urls(org) -> list[str]:
 def test_planted_scripts_render_escaped_on_every_page(client):
     result = seed_organization(managers=6, customers=24, months=2, seed=3, team_size=3)
     planted = plant_payloads(result.org)
-    assert {"crm.Customer.name", "crm.Interaction.summary", "goals.Goal.title", "tenancy.User.display_name"} <= set(
-        planted
-    )
+    expected = {"crm.Customer.name", "crm.Interaction.summary", "goals.Goal.title", "tenancy.User.display_name"}
+    expected |= {"incentives.Plan.name", "incentives.Plan.description", "incentives.PayoutLine.adjustment_reason"}
+    assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0
     for role in (Role.ADMIN, Role.DIRECTOR, Role.LEAD, Role.MANAGER, Role.ANALYST):

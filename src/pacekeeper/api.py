@@ -80,6 +80,7 @@ def _mount() -> None:
     from pacekeeper.crm.api import router as crm_router
     from pacekeeper.crm.imports_api import router as imports_router
     from pacekeeper.goals.api import router as goals_router
+    from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
     from pacekeeper.tenancy.api import router as tenancy_router
 
@@ -88,6 +89,7 @@ def _mount() -> None:
     api.add_router("/", imports_router)
     api.add_router("/", kpis_router)
     api.add_router("/", goals_router)
+    api.add_router("/", incentives_router)
 
 
 _mount()

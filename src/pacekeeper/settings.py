@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pacekeeper.kpis",
     "pacekeeper.crm",
     "pacekeeper.goals",
+    "pacekeeper.incentives",
     "pacekeeper.dashboards",
     "pacekeeper.demo",
     "pacekeeper.bench",
@@ -139,8 +140,13 @@ AXES_CLIENT_IP_CALLABLE = "pacekeeper.lib.request_context.client_address"
 AXES_USERNAME_CALLABLE = "pacekeeper.tenancy.sign_in.username_for_lockout"
 AXES_LOCKOUT_CALLABLE = "pacekeeper.tenancy.sign_in.lockout_response"
 AXES_VERBOSE = False
+# Roles that may approve payout runs (each must also be in TWO_FACTOR_REQUIRED_ROLES: a deploy
+# check says so when it is not).
+PAYOUT_APPROVER_ROLES = env_list("PACEKEEPER_PAYOUT_APPROVER_ROLES", "director")
 # Roles that must sign in with a code from an authenticator app (everyone else may choose to).
-TWO_FACTOR_REQUIRED_ROLES = env_list("PACEKEEPER_2FA_REQUIRED_ROLES", "admin,director")
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "PACEKEEPER_2FA_REQUIRED_ROLES", ",".join(sorted({"admin", "director", *PAYOUT_APPROVER_ROLES}))
+)
 OTP_TOTP_ISSUER = "Pacekeeper"
 # A session ends after this long without a request, and this long after sign-in regardless.
 SESSION_IDLE_SECONDS = 60 * int(os.environ.get("PACEKEEPER_SESSION_IDLE_MINUTES", "60"))

@@ -1,13 +1,10 @@
 """Imports from the page, run in the background (django-tasks): upload → check → the author
 confirms a mode → apply. The job row carries the status, the rows seen so far and the report."""
 
-import contextlib
-import datetime as dt
 import secrets
-import threading
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +13,7 @@ from django_tasks import task
 
 from pacekeeper.errors import PacekeeperError, PayloadTooLarge, ValidationFailed
 from pacekeeper.lib import request_context
+from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
 from pacekeeper.tenancy.scopes import Actor, actor_for, require_writer
 
 from .imports import KIND_COLUMNS, MODES, ImportReport, import_apply, import_check
@@ -117,7 +115,7 @@ def _run(job_id: int, *, apply: bool) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_seen=rows)
 
     try:
-        with _heartbeat(job.pk):
+        with heartbeat(ImportJob, job.pk):
             if actor is None:
                 raise PacekeeperError(_("The person who started this import can no longer sign in."))
             data = upload_path(job).read_bytes()
@@ -134,8 +132,7 @@ def _run(job_id: int, *, apply: bool) -> None:
         # The database went away, the disk filled…: the import's transaction rolled back, so
         # nothing of it is written. Say so on the job (over a fresh connection, the old one may
         # be what broke), then let the task runner log the error.
-        if not connection.in_atomic_block:
-            connection.close()
+        close_broken_connection()
         _finish(job, ImportJob.Status.FAILED, failure=str(INTERRUPTED))
         raise
     status = ImportJob.Status.CHECKED
@@ -158,41 +155,11 @@ def _apply_after_check(job: ImportJob, report: ImportReport) -> None:
 INTERRUPTED = gettext_lazy("The import stopped unexpectedly and nothing of it was written. Run it again.")
 
 
-@contextlib.contextmanager
-def _heartbeat(job_id: int):
-    """Beat every HEARTBEAT_SECONDS from a thread with its own database connection, so the beat
-    commits even while the import's own transaction is open."""
-    if connection.in_atomic_block:
-        # Run inline inside someone's transaction (the immediate task backend): there is no
-        # separate worker to watch, and the job row may not be visible to another connection.
-        yield
-        return
-    stop = threading.Event()
-
-    def beat():
-        try:
-            while True:
-                ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-                if stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
-                    return
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=beat, name=f"import-job-{job_id}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
 def recover_stalled_imports(*, job_ids=None) -> int:
     """Mark as failed the running jobs whose worker died (no heartbeat for IMPORT_STALE_SECONDS).
     Their transaction never committed, so nothing of them is in the database; they can be rerun.
     A job still waiting in the queue has no heartbeat yet and is left alone, however long it waits."""
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
-    stalled = ImportJob.objects.filter(status__in=ImportJob.RUNNING, heartbeat_at__lt=cutoff)
+    stalled = ImportJob.objects.filter(status__in=ImportJob.RUNNING, heartbeat_at__lt=stale_cutoff())
     if job_ids is not None:
         stalled = stalled.filter(pk__in=job_ids)
     return stalled.update(status=ImportJob.Status.FAILED, failure=str(INTERRUPTED), finished_at=timezone.now())

@@ -105,7 +105,35 @@ def seed_organization(
         result.counts["rollups"] = rollups_rebuild(org=org)
         if with_goals:
             result.counts["goals"] = _make_goals(org, until)
+            result.counts["payout_runs"] = _make_pay(org, until)
     return result
+
+
+def _make_pay(org, until: dt.date) -> int:
+    """A sales commission plan in three tiers; the month before last approved, last month
+    calculated and waiting for the director."""
+    from pacekeeper.incentives import services as pay
+    from pacekeeper.incentives.commission import Tier
+    from pacekeeper.tenancy.scopes import actor_for
+
+    admin = actor_for(User.objects.get(org=org, role=Role.ADMIN), channel="system")
+    director = actor_for(User.objects.get(org=org, role=Role.DIRECTOR), channel="system")
+    plan = pay.plan_save(
+        actor=admin,
+        name="对公销售提成",
+        metric="sales_amount",
+        description="按月计提：月销售额 50 万元以内 1%，50 万至 200 万元部分 1.5%，200 万元以上部分 2%。",
+        tiers=[Tier(0, Decimal(1)), Tier(50_000_000, Decimal("1.5")), Tier(200_000_000, Decimal(2))],
+    )
+    last = pay.last_month(until)
+    before_last = pay.last_month(last.start)
+    runs = []
+    for period in (before_last, last):
+        run = pay.payout_run_start(actor=director, plan=plan, period=period)
+        pay.calculate(run.pk)  # now, rather than waiting for a worker the demo may not run
+        runs.append(run)
+    pay.payout_run_approve(actor=director, run=runs[0], reason="已与财务核对")
+    return len(runs)
 
 
 def _person_name(rng: random.Random) -> str:

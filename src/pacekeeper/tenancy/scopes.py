@@ -8,6 +8,9 @@ The rules:
 - team lead: the people currently in the teams they lead and those teams' subtrees, and the
   customers those people own;
 - account manager: themselves and the customers they own.
+Pay: the org admin and directors see every plan, run and line; a lead sees the lines of their
+people, an account manager their own lines once the run is approved, and both the plans; the
+analyst sees no pay data.
 Rows hanging off a customer (contacts, interactions, sales, contracts, opportunities) are
 visible with their customer, and also to the manager credited on the row.
 """
@@ -28,6 +31,9 @@ from .models import Organization, Role, Team, TeamMembership, User
 ORG_WIDE_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.ANALYST}
 WRITING_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD, Role.MANAGER}
 AUDIT_ROLES = {Role.ADMIN, Role.DIRECTOR}
+# Who runs pay: plans, payout runs and every person's lines. (Approving is a setting:
+# PAYOUT_APPROVER_ROLES.) The analyst sees no pay data at all.
+PAY_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
 
 
 @dataclass(frozen=True)
@@ -209,3 +215,31 @@ def may_set_goals(actor: Actor, *, level: str, team_id: int | None, person_id: i
     if level == "manager":
         return person_id in (actor.member_ids or ())
     return False
+
+
+def plans_q(actor: Actor) -> Q:
+    """Everyone who is paid or pays sees the plans (how pay is worked out is no secret to the
+    people paid by it); the analyst does not."""
+    if actor.role == Role.ANALYST:
+        return Q(pk__in=[])
+    return Q(org_id=actor.org_id)
+
+
+def payout_runs_q(actor: Actor) -> Q:
+    if actor.role in PAY_ADMIN_ROLES:
+        return Q(org_id=actor.org_id)
+    return Q(pk__in=[])
+
+
+def payout_lines_q(actor: Actor) -> Q:
+    if actor.role in PAY_ADMIN_ROLES:
+        return Q(org_id=actor.org_id)
+    if actor.role == Role.LEAD:
+        return Q(org_id=actor.org_id, person_id__in=actor.member_ids or ())
+    if actor.role == Role.MANAGER:
+        return Q(org_id=actor.org_id, person_id=actor.user_id, run__status="approved")
+    return Q(pk__in=[])
+
+
+def require_pay_admin(actor: Actor) -> None:
+    require_role(actor, PAY_ADMIN_ROLES)

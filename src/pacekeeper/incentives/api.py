@@ -1,0 +1,217 @@
+"""/api/v1/plans, /api/v1/payouts and /api/v1/payout-lines: commission plans, payout runs and
+what each person is paid. Amounts are decimal strings in the organisation's currency."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from pacekeeper.errors import ValidationFailed
+from pacekeeper.kpis.periods import Period
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page
+from pacekeeper.lib.money import from_minor, to_minor
+from pacekeeper.tenancy.scopes import get_visible
+
+from . import services
+from .commission import Tier
+from .models import PayoutLine, PayoutRun, Plan
+
+router = Router(tags=["incentives"])
+
+
+def _money(minor: int, obj) -> str:
+    return str(from_minor(minor, obj.org.currency))
+
+
+class TierSchema(Schema):
+    starts_at: Decimal = Field(ge=0, max_digits=16, decimal_places=2, description="the figure's amount, in yuan")
+    rate_percent: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=3)
+
+
+class PlanIn(BodySchema):
+    name: str = Field(min_length=1, max_length=200)
+    metric: str = Field(pattern="^(sales_amount|gross_margin)$")
+    description: str = Field("", max_length=5000)
+    is_active: Flag = True
+    tiers: list[TierSchema] = Field(min_length=1, max_length=50)
+    reason: str = Field("", max_length=2000)
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    metric: str
+    description: str
+    is_active: bool
+    tiers: list[TierSchema]
+
+    @staticmethod
+    def resolve_tiers(plan: Plan):
+        return [
+            {"starts_at": from_minor(tier.from_minor, plan.org.currency), "rate_percent": tier.rate_percent}
+            for tier in plan.tiers.all()
+        ]
+
+
+class RunIn(BodySchema):
+    plan: ObjectId
+    starts_on: IsoDate
+    ends_on: IsoDate
+
+
+class ReasonIn(BodySchema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class LineOut(Schema):
+    id: int
+    run: int = Field(alias="run_id")
+    person: int = Field(alias="person_id")
+    person_name: str
+    basis: str
+    calculated: str
+    amount: str
+    adjustment_reason: str
+
+    @staticmethod
+    def resolve_person_name(line: PayoutLine) -> str:
+        return str(line.person)
+
+    @staticmethod
+    def resolve_basis(line: PayoutLine) -> str:
+        return _money(line.basis_minor, line)
+
+    @staticmethod
+    def resolve_calculated(line: PayoutLine) -> str:
+        return _money(line.calculated_minor, line)
+
+    @staticmethod
+    def resolve_amount(line: PayoutLine) -> str:
+        return _money(line.amount_minor, line)
+
+
+class RunOut(Schema):
+    id: int
+    plan: int = Field(alias="plan_id")
+    starts_on: IsoDate
+    ends_on: IsoDate
+    status: str
+    total: str
+    failure: str
+    approved_by: int | None = Field(alias="approved_by_id")
+
+    @staticmethod
+    def resolve_total(run: PayoutRun) -> str:
+        return _money(run.total_minor, run)
+
+
+class AdjustIn(BodySchema):
+    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def _plan(request, plan_id: int, *, for_write: bool = False) -> Plan:
+    scoped = Plan.objects.visible_to(request.actor).select_related("org").prefetch_related("tiers")
+    return get_visible(scoped, plan_id, actor=request.actor, for_write=for_write)
+
+
+def _run(request, run_id: int) -> PayoutRun:
+    return get_visible(PayoutRun.objects.visible_to(request.actor).select_related("org"), run_id, actor=request.actor)
+
+
+def _line(request, line_id: int) -> PayoutLine:
+    scoped = PayoutLine.objects.visible_to(request.actor).select_related("org", "person")
+    return get_visible(scoped, line_id, actor=request.actor)
+
+
+def _tiers(payload: PlanIn, currency: str) -> list[Tier]:
+    return [Tier(to_minor(tier.starts_at, currency), tier.rate_percent) for tier in payload.tiers]
+
+
+@router.get("/plans", response=list[PlanOut], summary="List commission plans")
+@paginate(Page)
+def plans_list(request):
+    return Plan.objects.visible_to(request.actor).select_related("org").prefetch_related("tiers")
+
+
+@router.get("/plans/{plan_id}", response=PlanOut, summary="Read a commission plan")
+def plans_read(request, plan_id: int):
+    return _plan(request, plan_id)
+
+
+@router.post("/plans", response={201: PlanOut}, summary="Create a commission plan (org admin)")
+def plans_create(request, payload: PlanIn):
+    actor = request.actor
+    fields = payload.dict(exclude={"tiers"})
+    plan = services.plan_save(actor=actor, tiers=_tiers(payload, actor.org.currency), **fields)
+    return 201, _plan(request, plan.pk)
+
+
+@router.put("/plans/{plan_id}", response=PlanOut, summary="Replace a plan and its rules (org admin)")
+def plans_replace(request, plan_id: int, payload: PlanIn):
+    actor = request.actor
+    plan = _plan(request, plan_id, for_write=True)
+    fields = payload.dict(exclude={"tiers"})
+    services.plan_save(actor=actor, plan=plan, tiers=_tiers(payload, actor.org.currency), **fields)
+    return _plan(request, plan.pk)
+
+
+@router.get("/payouts", response=list[RunOut], summary="List payout runs (pay admins)")
+@paginate(Page)
+def payouts_list(request, status: str = ""):
+    runs = PayoutRun.objects.visible_to(request.actor).select_related("org")
+    return runs.filter(status=status) if status else runs
+
+
+@router.get("/payouts/{run_id}", response=RunOut, summary="Read a payout run")
+def payouts_read(request, run_id: int):
+    return _run(request, run_id)
+
+
+@router.post("/payouts", response={202: RunOut}, summary="Start a payout run; it is calculated in the background")
+def payouts_start(request, payload: RunIn):
+    actor = request.actor
+    plan = get_visible(Plan.objects.visible_to(actor), payload.plan, actor=actor)
+    if payload.ends_on < payload.starts_on:
+        raise ValidationFailed({"ends_on": [_("The period ends on or after its start.")]})
+    run = services.payout_run_start(actor=actor, plan=plan, period=Period(payload.starts_on, payload.ends_on))
+    return 202, _run(request, run.pk)
+
+
+@router.post("/payouts/{run_id}/approve", response=RunOut, summary="Approve a calculated run, with a reason")
+def payouts_approve(request, run_id: int, payload: ReasonIn):
+    return services.payout_run_approve(actor=request.actor, run=_run(request, run_id), reason=payload.reason)
+
+
+@router.post("/payouts/{run_id}/cancel", response=RunOut, summary="Cancel a run that is not approved")
+def payouts_cancel(request, run_id: int, payload: ReasonIn):
+    return services.payout_run_cancel(actor=request.actor, run=_run(request, run_id), reason=payload.reason)
+
+
+@router.post("/payouts/{run_id}/rerun", response={202: RunOut}, summary="Run a failed calculation again")
+def payouts_rerun(request, run_id: int):
+    return 202, services.payout_run_rerun(actor=request.actor, run=_run(request, run_id))
+
+
+@router.get("/payout-lines", response=list[LineOut], summary="What people are paid, as far as you may see")
+@paginate(Page)
+def payout_lines_list(request, run: ObjectId | None = None, person: ObjectId | None = None):
+    lines = PayoutLine.objects.visible_to(request.actor).select_related("org", "person").order_by("-run_id", "pk")
+    if run is not None:
+        lines = lines.filter(run_id=run)
+    if person is not None:
+        lines = lines.filter(person_id=person)
+    return lines
+
+
+@router.get("/payout-lines/{line_id}", response=LineOut, summary="Read one payout line")
+def payout_lines_read(request, line_id: int):
+    return _line(request, line_id)
+
+
+@router.patch("/payout-lines/{line_id}", response=LineOut, summary="Adjust what one person is paid, with a reason")
+def payout_lines_adjust(request, line_id: int, payload: AdjustIn):
+    line = _line(request, line_id)
+    amount = to_minor(payload.amount, line.org.currency)
+    return services.payout_line_adjust(actor=request.actor, line=line, amount_minor=amount, reason=payload.reason)

@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pacekeeper.kpis.registry import METRICS
+
+from .models import Plan
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    metric = forms.ChoiceField(label=_("Paid on"))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = [(key, METRICS[key].label) for key in Plan.METRICS]
+
+
+class TierForm(forms.Form):
+    starts_at = forms.DecimalField(label=_("From (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    rate_percent = forms.DecimalField(label=_("Rate (%)"), min_value=0, max_value=100, max_digits=6, decimal_places=3)
+
+
+# Empty rows are ignored; a plan needs at least one rule (the service says so).
+TierFormSet = forms.formset_factory(TierForm, extra=3, max_num=20, absolute_max=20)
+
+
+class RunForm(forms.Form):
+    plan = forms.TypedChoiceField(label=_("Plan"), coerce=int)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, plans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [(plan.pk, plan.name) for plan in plans]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+            self.add_error("ends_on", _("The period ends on or after its start."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.TextInput())
+
+
+class AdjustForm(forms.Form):
+    amount = forms.DecimalField(label=_("Payable (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), max_length=2000)

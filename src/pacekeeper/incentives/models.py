@@ -1,0 +1,183 @@
+"""Commission plans and payout runs.
+
+A plan pays a share of one money metric of the KPI engine (sales or gross margin) in marginal
+tiers, like a tax scale: each tier's rate applies to the part of the figure above its threshold
+and below the next one. A payout run applies a plan to every account manager for a period,
+computed in the background; directors approve it. Amounts are integer minor units (DESIGN rule 5).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from pacekeeper.tenancy.models import Organization
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import plans_q
+
+        return self.filter(plans_q(actor))
+
+
+class Plan(models.Model):
+    # The metrics a plan may pay on: amounts of money the KPI engine credits to a manager.
+    METRICS = ("sales_amount", "gross_margin")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=200)
+    metric = models.CharField(_("paid on"), max_length=40)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(pgettext_lazy("plan", "active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commission plan")
+        verbose_name_plural = _("commission plans")
+        ordering = ["-is_active", "name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="plan_name_unique_in_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def metric_label(self) -> str:
+        from pacekeeper.kpis.registry import METRICS
+
+        metric = METRICS.get(self.metric)
+        return str(metric.label) if metric else self.metric
+
+
+class PlanTier(models.Model):
+    """One rule of a plan: from `from_minor` of the figure upwards, `rate_percent` of it is paid."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tiers")
+    from_minor = models.BigIntegerField(_("from"))
+    rate_percent = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3)
+
+    class Meta:
+        ordering = ["plan", "from_minor"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "plan", "from_minor"], name="plan_tier_threshold_unique"),
+            models.CheckConstraint(condition=Q(from_minor__gte=0), name="plan_tier_from_not_negative"),
+            models.CheckConstraint(
+                condition=Q(rate_percent__gte=0, rate_percent__lte=100), name="plan_tier_rate_is_a_percentage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"≥ {self.from_minor}: {self.rate_percent} %"
+
+
+class PayoutRunQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import payout_runs_q
+
+        return self.filter(payout_runs_q(actor))
+
+
+class PayoutRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        CALCULATING = "calculating", _("Calculating")
+        CALCULATED = "calculated", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        CANCELLED = "cancelled", pgettext_lazy("payout run status", "Cancelled")
+        FAILED = "failed", pgettext_lazy("payout run status", "Failed")
+
+    RUNNING = (Status.QUEUED, Status.CALCULATING)
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="runs", verbose_name=_("plan"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # The plan's rules as they were applied, so that later edits to the plan do not change what a
+    # run says it did.
+    # [[from_minor, "rate percent"], …]
+    rules = models.JSONField(_("rules applied"), default=list)
+    total_minor = models.BigIntegerField(_("total"), default=0)
+    # Set when the figures are read and the lines are about to be written (progress for the page).
+    lines_expected = models.PositiveIntegerField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    calculated_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PayoutRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payout run")
+        verbose_name_plural = _("payout runs")
+        ordering = ["-ends_on", "-pk"]
+        constraints = [
+            # One live run per plan and period: a second start is refused, a cancelled one is history.
+            models.UniqueConstraint(
+                fields=["org", "plan", "starts_on", "ends_on"],
+                condition=~Q(status="cancelled"),
+                name="payout_run_one_live_per_plan_period",
+            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="payout_run_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(status="approved"), name="payout_run_approved_when_approved"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+
+class PayoutLineQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import payout_lines_q
+
+        return self.filter(payout_lines_q(actor))
+
+
+class PayoutLine(models.Model):
+    """What one person is paid by one run: the plan's result, and the amount after any adjustment."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    run = models.ForeignKey(PayoutRun, on_delete=models.CASCADE, related_name="lines")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_lines", verbose_name=_("person")
+    )
+    basis_minor = models.BigIntegerField(_("basis"))
+    calculated_minor = models.BigIntegerField(_("by the plan"))
+    amount_minor = models.BigIntegerField(_("payable"))
+    adjustment_reason = models.TextField(_("reason for the adjustment"), blank=True)
+
+    objects = PayoutLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payout line")
+        verbose_name_plural = _("payout lines")
+        ordering = ["run", "person__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "run", "person"], name="payout_line_one_per_person"),
+            models.CheckConstraint(condition=Q(amount_minor__gte=0), name="payout_line_not_negative"),
+        ]
+        indexes = [models.Index(fields=["org", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.run} · {self.person}"
+
+    @property
+    def is_adjusted(self) -> bool:
+        return self.amount_minor != self.calculated_minor

@@ -1,0 +1,333 @@
+"""Writes for pay: plans and their rules, payout runs (start, calculate in the background,
+adjust, approve, cancel, run again). Every change is audited in the same transaction; changes
+to an amount and approvals carry a required reason (DESIGN rule 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tasks import task
+
+from pacekeeper.errors import Forbidden, PacekeeperError, ValidationFailed
+from pacekeeper.kpis.engine import Level, compute
+from pacekeeper.kpis.periods import Period
+from pacekeeper.lib import request_context
+from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
+from pacekeeper.lib.money import from_minor
+from pacekeeper.tenancy.audit import audit_record
+from pacekeeper.tenancy.scopes import Actor, require_admin, require_pay_admin
+
+from .commission import Tier, commission_minor, rules_of, tiers_from_rules
+from .models import PayoutLine, PayoutRun, Plan, PlanTier
+
+# Rates are kept to a thousandth of a percent (PlanTier.rate_percent).
+RATE_PLACES = Decimal("0.001")
+# A run covers at most a year: commissions are paid monthly, quarterly or yearly.
+LONGEST_RUN_DAYS = 366
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+def rules_text(rules: list, currency: str) -> str:
+    """The rules as a person reads them in the audit trail: "from 0.00: 1.000 %; …"."""
+    return "; ".join(f"≥ {from_minor(int(start), currency)}: {rate} %" for start, rate in rules)
+
+
+def plan_save(
+    *,
+    actor: Actor,
+    plan: Plan | None = None,
+    name: str,
+    metric: str,
+    tiers: list[Tier],
+    description: str = "",
+    is_active: bool = True,
+    reason: str = "",
+) -> Plan:
+    """Create or change a plan and replace its rules. Plans are the org admin's (DESIGN: who
+    uses it). Each changed field is one audit row; the rules are audited as a whole."""
+    require_admin(actor)
+    name = name.strip()
+    errors = _plan_errors(actor, plan, name, metric, tiers)
+    if errors:
+        raise ValidationFailed(errors)
+    currency = actor.org.currency
+    tiers = [Tier(tier.from_minor, tier.rate_percent.quantize(RATE_PLACES)) for tier in tiers]
+    new_rules = rules_of(tiers)
+    with transaction.atomic():
+        if plan is None:
+            plan = Plan(org_id=actor.org_id, created_by=actor.user)
+            before = {"name": "", "metric": "", "is_active": "", "rules": ""}
+        else:
+            plan = Plan.objects.select_for_update().get(pk=plan.pk)
+            old_rules = rules_of([Tier(t.from_minor, t.rate_percent) for t in plan.tiers.all()])
+            before = {
+                "name": plan.name,
+                "metric": plan.metric,
+                "is_active": plan.is_active,
+                "rules": rules_text(old_rules, currency),
+            }
+        plan.name, plan.metric, plan.description, plan.is_active = name, metric, description.strip(), is_active
+        plan.save()
+        plan.tiers.all().delete()
+        PlanTier.objects.bulk_create(
+            PlanTier(org_id=actor.org_id, plan=plan, from_minor=tier.from_minor, rate_percent=tier.rate_percent)
+            for tier in tiers
+        )
+        after = {"name": name, "metric": metric, "is_active": is_active, "rules": rules_text(new_rules, currency)}
+        for field, old in before.items():
+            if str(old) != str(after[field]):
+                audit_record(actor=actor, obj=plan, field=field, before=old, after=after[field], reason=reason.strip())
+    return plan
+
+
+def _plan_errors(actor: Actor, plan: Plan | None, name: str, metric: str, tiers: list[Tier]) -> dict:
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give the plan a name.")]
+    elif Plan.objects.filter(org_id=actor.org_id, name=name).exclude(pk=getattr(plan, "pk", None)).exists():
+        errors["name"] = [_("Another plan has this name.")]
+    if metric not in Plan.METRICS:
+        errors["metric"] = [_("A plan pays on sales amount or gross margin.")]
+    if not tiers:
+        errors["tiers"] = [_("Give at least one rule.")]
+    starts = [tier.from_minor for tier in tiers]
+    if len(set(starts)) != len(starts):
+        errors.setdefault("tiers", []).append(_("Two rules start at the same amount."))
+    if any(start < 0 for start in starts):
+        errors.setdefault("tiers", []).append(_("A rule starts at zero or more."))
+    if any(not Decimal(0) <= tier.rate_percent <= Decimal(100) for tier in tiers):
+        errors.setdefault("tiers", []).append(_("A rate is a percentage from 0 to 100."))
+    return errors
+
+
+def plan_tiers(plan: Plan) -> list[Tier]:
+    return [Tier(tier.from_minor, tier.rate_percent) for tier in plan.tiers.all()]
+
+
+# --- payout runs -------------------------------------------------------------------------------
+
+
+def payout_run_start(*, actor: Actor, plan: Plan, period: Period) -> PayoutRun:
+    """Queue the calculation of a plan over a period that has ended."""
+    require_pay_admin(actor)
+    errors = {}
+    if not plan.is_active:
+        errors["plan"] = [_("This plan is retired.")]
+    if period.end >= actor.today():
+        errors["ends_on"] = [_("A payout run covers a period that has ended.")]
+    if period.days > LONGEST_RUN_DAYS:
+        errors["starts_on"] = [_("A payout run covers a year at most.")]
+    if errors:
+        raise ValidationFailed(errors)
+    run = PayoutRun(
+        org_id=actor.org_id,
+        plan=plan,
+        starts_on=period.start,
+        ends_on=period.end,
+        rules=rules_of(plan_tiers(plan)),
+        created_by=actor.user,
+    )
+    try:
+        with transaction.atomic():
+            run.save()
+            audit_record(actor=actor, obj=run, field="status", before="", after=run.status)
+    except IntegrityError:
+        raise ValidationFailed({"": [_("This plan already has a run for this period.")]}) from None
+    transaction.on_commit(lambda: payout_run_calculate.enqueue(run.pk))
+    return run
+
+
+INTERRUPTED = gettext_lazy("The calculation stopped unexpectedly and nothing of it was written. Run it again.")
+
+
+@task()
+def payout_run_calculate(run_id: int) -> None:
+    with request_context.bound(request_id=f"payout-run-{run_id}"):
+        calculate(run_id)
+
+
+def calculate(run_id: int) -> None:
+    """Read the plan's metric for every manager from the KPI engine (DESIGN rule 3) and write all
+    lines with the run's total in one transaction: a run is wholly calculated or not at all."""
+    claimed = PayoutRun.objects.filter(pk=run_id, status=PayoutRun.Status.QUEUED).update(
+        status=PayoutRun.Status.CALCULATING, failure="", heartbeat_at=None, lines_expected=None
+    )
+    if not claimed:  # cancelled while queued, or picked up twice
+        return
+    run = PayoutRun.objects.select_related("plan", "org").get(pk=run_id)
+    try:
+        with heartbeat(PayoutRun, run.pk):
+            lines = _lines(run)
+            PayoutRun.objects.filter(pk=run.pk).update(lines_expected=len(lines))
+            with transaction.atomic():
+                PayoutLine.objects.bulk_create(lines, batch_size=1000)
+                finished = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATING).update(
+                    status=PayoutRun.Status.CALCULATED,
+                    total_minor=sum(line.amount_minor for line in lines),
+                    calculated_at=timezone.now(),
+                )
+                if not finished:  # cancelled meanwhile: keep nothing
+                    transaction.set_rollback(True)
+    except PacekeeperError as error:
+        _fail(run.pk, str(error))
+    except Exception:
+        close_broken_connection()
+        _fail(run.pk, str(INTERRUPTED))
+        raise
+
+
+def _lines(run: PayoutRun) -> list[PayoutLine]:
+    figures = compute(
+        org=run.org, metrics=[run.plan.metric], level=Level.MANAGER, period=Period(run.starts_on, run.ends_on)
+    )
+    tiers = tiers_from_rules(run.rules)
+    lines = []
+    for person_id, values in sorted(figures.items()):
+        basis = values[run.plan.metric] or 0
+        if basis <= 0:
+            continue
+        amount = commission_minor(basis, tiers)
+        lines.append(
+            PayoutLine(
+                org_id=run.org_id,
+                run=run,
+                person_id=person_id,
+                basis_minor=basis,
+                calculated_minor=amount,
+                amount_minor=amount,
+            )
+        )
+    return lines
+
+
+def _fail(run_id: int, failure: str) -> None:
+    PayoutRun.objects.filter(pk=run_id, status=PayoutRun.Status.CALCULATING).update(
+        status=PayoutRun.Status.FAILED, failure=failure
+    )
+
+
+def recover_stalled_payout_runs(*, run_ids=None) -> int:
+    """Mark as failed the calculations whose worker died: their transaction never committed, so
+    no line of them exists; they can be run again."""
+    stalled = PayoutRun.objects.filter(status=PayoutRun.Status.CALCULATING, heartbeat_at__lt=stale_cutoff())
+    if run_ids is not None:
+        stalled = stalled.filter(pk__in=run_ids)
+    return stalled.update(status=PayoutRun.Status.FAILED, failure=str(INTERRUPTED))
+
+
+def payout_run_rerun(*, actor: Actor, run: PayoutRun) -> PayoutRun:
+    require_pay_admin(actor)
+    with transaction.atomic():
+        updated = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.FAILED).update(
+            status=PayoutRun.Status.QUEUED, failure=""
+        )
+        if not updated:
+            raise ValidationFailed({"": [_("Only a failed run can be run again.")]})
+        audit_record(actor=actor, obj=run, field="status", before="failed", after="queued")
+    transaction.on_commit(lambda: payout_run_calculate.enqueue(run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def _required(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Say why: the reason is kept in the audit trail.")]})
+    return reason
+
+
+def payout_line_adjust(*, actor: Actor, line: PayoutLine, amount_minor: int, reason: str) -> PayoutLine:
+    """Change what one person is paid before approval; the run's total follows in the same
+    transaction."""
+    require_pay_admin(actor)
+    reason = _required(reason)
+    if amount_minor < 0:
+        raise ValidationFailed({"amount": [_("An amount paid is zero or more.")]})
+    with transaction.atomic():
+        run = PayoutRun.objects.select_for_update().get(pk=line.run_id)
+        if run.status != PayoutRun.Status.CALCULATED:
+            raise ValidationFailed({"": [_("Only a run waiting for approval can be adjusted.")]})
+        line = PayoutLine.objects.select_for_update().get(pk=line.pk)
+        before = line.amount_minor
+        line.amount_minor = amount_minor
+        line.adjustment_reason = reason
+        line.save(update_fields=["amount_minor", "adjustment_reason"])
+        PayoutRun.objects.filter(pk=run.pk).update(total_minor=F("total_minor") + (amount_minor - before))
+        currency = actor.org.currency
+        audit_record(
+            actor=actor,
+            obj=line,
+            field="amount",
+            before=from_minor(before, currency),
+            after=from_minor(amount_minor, currency),
+            reason=reason,
+        )
+    return line
+
+
+def may_approve(actor: Actor) -> bool:
+    return actor.role in settings.PAYOUT_APPROVER_ROLES
+
+
+def payout_run_approve(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun:
+    """Approve a calculated run. The status changes only if it is still waiting, so of two
+    approvals at once exactly one succeeds and the other is told so."""
+    if not may_approve(actor):
+        raise Forbidden(_("Your role does not approve payouts."))
+    reason = _required(reason)
+    with transaction.atomic():
+        approved = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATED).update(
+            status=PayoutRun.Status.APPROVED, approved_by=actor.user, approved_at=timezone.now()
+        )
+        if not approved:
+            raise ValidationFailed({"": [_("This run is not waiting for approval: someone may have approved it.")]})
+        _check_total(run.pk)
+        audit_record(
+            actor=actor, obj=run, field="status", before=PayoutRun.Status.CALCULATED, after="approved", reason=reason
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _check_total(run_id: int) -> None:
+    """The invariant every write keeps: a run's total is the sum of its lines."""
+    run = PayoutRun.objects.get(pk=run_id)
+    lines_total = run.lines.aggregate(total=Sum("amount_minor"))["total"] or 0
+    if lines_total != run.total_minor:
+        raise PacekeeperError(f"payout run {run_id}: total {run.total_minor} ≠ sum of lines {lines_total}")
+
+
+CANCELLABLE = (
+    PayoutRun.Status.QUEUED,
+    PayoutRun.Status.CALCULATING,
+    PayoutRun.Status.CALCULATED,
+    PayoutRun.Status.FAILED,
+)
+
+
+def payout_run_cancel(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun:
+    """Withdraw a run that is not approved (to start it again with corrected data, say)."""
+    require_pay_admin(actor)
+    reason = _required(reason)
+    with transaction.atomic():
+        current = PayoutRun.objects.select_for_update().get(pk=run.pk)
+        if current.status not in CANCELLABLE:
+            raise ValidationFailed({"": [_("An approved run cannot be cancelled.")]})
+        PayoutRun.objects.filter(pk=run.pk).update(status=PayoutRun.Status.CANCELLED)
+        audit_record(actor=actor, obj=run, field="status", before=current.status, after="cancelled", reason=reason)
+    run.refresh_from_db()
+    return run
+
+
+def last_month(today: dt.date) -> Period:
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return Period.month(first.year, first.month)

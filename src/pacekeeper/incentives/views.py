@@ -1,0 +1,268 @@
+"""Pay pages: payout runs for the org admin and directors, each person's pay for themselves and
+their lead, and the commission plans."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.kpis.periods import Period
+from pacekeeper.lib.money import from_minor, to_minor
+from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
+from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.models import Role
+from pacekeeper.tenancy.scopes import PAY_ADMIN_ROLES, get_visible
+
+from . import services
+from .commission import Tier
+from .forms import AdjustForm, PlanForm, ReasonForm, RunForm, TierFormSet
+from .models import PayoutLine, PayoutRun, Plan
+
+
+def _pay_admin(request: HttpRequest) -> bool:
+    return request.actor.role in PAY_ADMIN_ROLES
+
+
+def _run(request: HttpRequest, run_id: int) -> PayoutRun:
+    scoped = PayoutRun.objects.visible_to(request.actor).select_related("org", "plan", "approved_by", "created_by")
+    return get_visible(scoped, run_id, actor=request.actor)
+
+
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    scoped = Plan.objects.visible_to(request.actor).select_related("org").prefetch_related("tiers")
+    return get_visible(scoped, plan_id, actor=request.actor)
+
+
+# --- the first pay page: runs for pay admins, lines for everyone else ------------------------------
+
+
+@actor_required
+def pay_home(request: HttpRequest):
+    actor = request.actor
+    if actor.role == Role.ANALYST:
+        raise Forbidden(_("Pay is not shown to analysts."))
+    if not _pay_admin(request):
+        return _my_pay(request)
+    status = request.GET.get("status", "")
+    runs = PayoutRun.objects.visible_to(actor).select_related("org", "plan")
+    if status in PayoutRun.Status.values:
+        runs = runs.filter(status=status)
+    period = services.last_month(actor.today())
+    form = RunForm(
+        initial={"starts_on": period.start, "ends_on": period.end},
+        plans=Plan.objects.visible_to(actor).filter(is_active=True),
+    )
+    return render(
+        request,
+        "incentives/pay_home.html",
+        {
+            "page": paginate(request, runs),
+            "form": form,
+            "status": status,
+            "statuses": PayoutRun.Status.choices,
+            "query": query_without(request, "page"),
+        },
+    )
+
+
+def _my_pay(request: HttpRequest):
+    """A lead sees their people's lines in every state; an account manager their own, approved."""
+    lines = PayoutLine.objects.visible_to(request.actor).select_related("org", "person", "run", "run__plan")
+    search = request.GET.get("q", "").strip()
+    if search:
+        lines = lines.filter(Q(person__display_name__icontains=search) | Q(person__username__icontains=search))
+    lines = lines.order_by("-run__ends_on", "-run_id", "person__username")
+    return render(
+        request,
+        "incentives/my_pay.html",
+        {"page": paginate(request, lines), "search": search, "query": query_without(request, "page")},
+    )
+
+
+@actor_required
+@require_POST
+def run_start(request: HttpRequest):
+    actor = request.actor
+    if not _pay_admin(request):
+        raise Forbidden()
+    plans = Plan.objects.visible_to(actor).filter(is_active=True)
+    form = RunForm(request.POST, plans=plans)
+    if form.is_valid():
+        plan = get_visible(plans, form.cleaned_data["plan"], actor=actor)
+        period = Period(form.cleaned_data["starts_on"], form.cleaned_data["ends_on"])
+        try:
+            run = services.payout_run_start(actor=actor, plan=plan, period=period)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The run is being calculated; this page shows it when it is ready."))
+            return redirect("incentives:run", run_id=run.pk)
+    runs = PayoutRun.objects.visible_to(actor).select_related("org", "plan")
+    context = {"page": paginate(request, runs), "form": form, "status": "", "statuses": PayoutRun.Status.choices}
+    return render(request, "incentives/pay_home.html", context, status=400)
+
+
+# --- one run ----------------------------------------------------------------------------------------
+
+
+@actor_required
+def run_detail(request: HttpRequest, run_id: int):
+    run = _run(request, run_id)
+    if run.status == PayoutRun.Status.CALCULATING:
+        services.recover_stalled_payout_runs(run_ids=[run.pk])
+        run.refresh_from_db()
+    lines = run.lines.select_related("person").order_by("-amount_minor", "person__username")
+    search = request.GET.get("q", "").strip()
+    if search:
+        lines = lines.filter(Q(person__display_name__icontains=search) | Q(person__username__icontains=search))
+    return render(
+        request,
+        "incentives/run_detail.html",
+        {
+            "run": run,
+            "rules": [(from_minor(start, run.org.currency), rate) for start, rate in run.rules],
+            "page": paginate(request, lines, per_page=50),
+            "search": search,
+            "query": query_without(request, "page"),
+            "history": audit_trail(actor=request.actor, obj=run),
+            "may_approve": services.may_approve(request.actor) and run.status == PayoutRun.Status.CALCULATED,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _run_action(request: HttpRequest, run_id: int, action, done: str):
+    run = _run(request, run_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why: the reason is kept in the audit trail."))
+        return redirect("incentives:run", run_id=run.pk)
+    try:
+        action(actor=request.actor, run=run, reason=form.cleaned_data["reason"])
+    except ValidationFailed as error:
+        messages.error(request, " ".join(str(message) for found in error.errors.values() for message in found))
+    else:
+        messages.success(request, done)
+    return redirect("incentives:run", run_id=run.pk)
+
+
+@actor_required
+@require_POST
+def run_approve(request: HttpRequest, run_id: int):
+    return _run_action(request, run_id, services.payout_run_approve, _("Approved."))
+
+
+@actor_required
+@require_POST
+def run_cancel(request: HttpRequest, run_id: int):
+    return _run_action(request, run_id, services.payout_run_cancel, _("Cancelled."))
+
+
+@actor_required
+@require_POST
+def run_rerun(request: HttpRequest, run_id: int):
+    run = _run(request, run_id)
+    try:
+        services.payout_run_rerun(actor=request.actor, run=run)
+    except ValidationFailed as error:
+        messages.error(request, " ".join(str(message) for found in error.errors.values() for message in found))
+    return redirect("incentives:run", run_id=run.pk)
+
+
+@actor_required
+def line_adjust(request: HttpRequest, line_id: int):
+    scoped = PayoutLine.objects.visible_to(request.actor).select_related("org", "person", "run", "run__plan")
+    line = get_visible(scoped, line_id, actor=request.actor)
+    if not _pay_admin(request):
+        raise Forbidden()
+    currency = line.org.currency
+    form = AdjustForm(request.POST or None, initial={"amount": from_minor(line.amount_minor, currency)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payout_line_adjust(
+                actor=request.actor,
+                line=line,
+                amount_minor=to_minor(form.cleaned_data["amount"], currency),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Adjusted."))
+            return redirect("incentives:run", run_id=line.run_id)
+    history = audit_trail(actor=request.actor, obj=line)
+    return render(request, "incentives/line_adjust.html", {"line": line, "form": form, "history": history})
+
+
+# --- plans ---------------------------------------------------------------------------------------------
+
+
+@actor_required
+def plan_list(request: HttpRequest):
+    if request.actor.role == Role.ANALYST:
+        raise Forbidden(_("Pay is not shown to analysts."))
+    plans = Plan.objects.visible_to(request.actor).select_related("org").prefetch_related("tiers")
+    return render(request, "incentives/plan_list.html", {"page": paginate(request, plans)})
+
+
+@actor_required
+def plan_detail(request: HttpRequest, plan_id: int):
+    plan = _plan(request, plan_id)
+    return render(
+        request,
+        "incentives/plan_detail.html",
+        {"plan": plan, "history": audit_trail(actor=request.actor, obj=plan)},
+    )
+
+
+def _plan_forms(request: HttpRequest, plan: Plan | None):
+    initial, tiers = None, None
+    if plan is not None:
+        initial = {
+            "name": plan.name,
+            "metric": plan.metric,
+            "description": plan.description,
+            "is_active": plan.is_active,
+        }
+        tiers = [
+            {"starts_at": from_minor(tier.from_minor, plan.org.currency), "rate_percent": tier.rate_percent}
+            for tier in plan.tiers.all()
+        ]
+    data = request.POST if request.method == "POST" else None
+    return PlanForm(data, initial=initial), TierFormSet(data, initial=tiers, prefix="tiers")
+
+
+def _save_plan(request: HttpRequest, plan: Plan | None):
+    if not request.actor.is_admin:
+        raise Forbidden(_("Plans are set by the org admin."))
+    form, tier_forms = _plan_forms(request, plan)
+    if request.method == "POST" and form.is_valid() and tier_forms.is_valid():
+        currency = request.actor.org.currency
+        tiers = [
+            Tier(to_minor(row["starts_at"], currency), row["rate_percent"])
+            for row in tier_forms.cleaned_data
+            if row.get("starts_at") is not None and row.get("rate_percent") is not None
+        ]
+        try:
+            saved = services.plan_save(actor=request.actor, plan=plan, tiers=tiers, **form.cleaned_data)
+        except ValidationFailed as error:
+            if "tiers" in error.errors:
+                form.add_error(None, error.errors.pop("tiers"))
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("incentives:plan", plan_id=saved.pk)
+    return render(request, "incentives/plan_form.html", {"form": form, "tier_forms": tier_forms, "plan": plan})
+
+
+@actor_required
+def plan_create(request: HttpRequest):
+    return _save_plan(request, None)
+
+
+@actor_required
+def plan_edit(request: HttpRequest, plan_id: int):
+    return _save_plan(request, _plan(request, plan_id))

@@ -1,0 +1,342 @@
+"""Commission plans and payout runs: the maths against worked examples and a brute-force
+reference, the run's life (start, calculate, adjust, approve, cancel), who sees pay, and the
+audit row each change writes."""
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.incentives import services
+from pacekeeper.incentives.commission import Tier, commission_minor
+from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
+from pacekeeper.kpis.periods import Period
+from pacekeeper.kpis.rollups import rollups_rebuild
+from pacekeeper.tenancy.models import AuditEntry
+from tests.factories import SaleFactory
+
+OCTOBER = Period.month(2026, 10)
+# 2 % up to ¥100,000; 3 % from ¥100,000 to ¥300,000; 5 % above.
+TIERS = [Tier(0, Decimal("2")), Tier(100_000_00, Decimal("3")), Tier(300_000_00, Decimal("5"))]
+
+
+# --- the maths ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "basis,expected",
+    [
+        (0, 0),
+        (-5_000_00, 0),  # returns larger than sales pay nothing
+        (50_000_00, 1_000_00),  # 2 % of 50,000
+        (100_000_00, 2_000_00),  # exactly the first threshold
+        (150_000_00, 3_500_00),  # 2,000 + 3 % of 50,000
+        (400_000_00, 13_000_00),  # 2,000 + 6,000 + 5 % of 100,000
+        (33, 1),  # 0.66 fen rounds half up to 1
+        (25, 1),  # 0.5 fen rounds up
+        (24, 0),  # 0.48 fen rounds down
+    ],
+)
+def test_it_pays_marginal_tiers_worked_by_hand(basis, expected):
+    assert commission_minor(basis, TIERS) == expected
+
+
+def test_nothing_is_paid_below_the_lowest_threshold():
+    tiers = [Tier(10_000_00, Decimal("10"))]
+    assert commission_minor(9_999_99, tiers) == 0
+    assert commission_minor(12_000_00, tiers) == 200_00
+
+
+def _by_rate_steps(basis: int, tiers: list[Tier]) -> int:
+    """Reference: each threshold adds the change in rate on everything above it (a different
+    decomposition of the same scale), in exact fractions, rounded half up by hand."""
+    total = Fraction(0)
+    previous_rate = Fraction(0)
+    for tier in sorted(tiers, key=lambda tier: tier.from_minor):
+        rate = Fraction(tier.rate_percent) / 100
+        total += (rate - previous_rate) * max(0, basis - tier.from_minor)
+        previous_rate = rate
+    whole, remainder = divmod(total, 1)
+    return int(whole) + (1 if remainder >= Fraction(1, 2) else 0)
+
+
+@given(
+    basis=st.integers(min_value=0, max_value=10**12),
+    tiers=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=10**10),
+            st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda pair: pair[0],
+    ),
+)
+def test_commission_matches_a_brute_force_reference(basis, tiers):
+    tiers = [Tier(start, rate) for start, rate in tiers]
+    assert commission_minor(basis, tiers) == _by_rate_steps(basis, tiers)
+
+
+# --- plans ----------------------------------------------------------------------------------------
+
+
+def _plan(world, **extra) -> Plan:
+    fields = {"name": "Sales commission", "metric": "sales_amount", "tiers": TIERS} | extra
+    return services.plan_save(actor=world.one.actor("admin"), **fields)
+
+
+def test_only_the_org_admin_sets_plans(world):
+    with pytest.raises(Forbidden):
+        services.plan_save(actor=world.one.actor("director"), name="X", metric="sales_amount", tiers=TIERS)
+
+
+@pytest.mark.parametrize(
+    "fields,field",
+    [
+        ({"name": " "}, "name"),
+        ({"metric": "visits"}, "metric"),
+        ({"tiers": []}, "tiers"),
+        ({"tiers": [Tier(0, Decimal(1)), Tier(0, Decimal(2))]}, "tiers"),
+        ({"tiers": [Tier(0, Decimal("100.5"))]}, "tiers"),
+    ],
+)
+def test_a_bad_plan_is_refused_field_by_field_and_nothing_is_saved(world, fields, field):
+    with pytest.raises(ValidationFailed) as refused:
+        _plan(world, **fields)
+    assert field in refused.value.errors
+    assert not Plan.objects.exists()
+
+
+def test_changing_a_plans_rules_is_audited_once_with_before_and_after(world):
+    plan = _plan(world)
+    before = AuditEntry.objects.count()
+    services.plan_save(
+        actor=world.one.actor("admin"),
+        plan=plan,
+        name=plan.name,
+        metric=plan.metric,
+        tiers=[Tier(0, Decimal("2.5"))],
+        reason="Simpler scale for 2027",
+    )
+    entries = list(AuditEntry.objects.order_by("pk")[before:])
+    assert [(entry.field, entry.reason) for entry in entries] == [("rules", "Simpler scale for 2027")]
+    assert entries[0].before == "≥ 0.00: 2.000 %; ≥ 100000.00: 3.000 %; ≥ 300000.00: 5.000 %"
+    assert entries[0].after == "≥ 0.00: 2.500 %"
+    assert list(plan.tiers.values_list("from_minor", "rate_percent")) == [(0, Decimal("2.500"))]
+
+
+# --- runs -----------------------------------------------------------------------------------------
+
+
+def _october_sales(world):
+    """manager ¥150,000 in two orders; teammate ¥40,000; sub_manager ¥400,000; other_manager a
+    ¥10,000 sale and a ¥20,000 return (net negative: no line). A September sale stays out."""
+    one = world.one
+    for who, day, amount in [
+        ("manager", 3, 100_000_00),
+        ("manager", 31, 50_000_00),
+        ("teammate", 15, 40_000_00),
+        ("sub_manager", 20, 400_000_00),
+        ("other_manager", 2, 10_000_00),
+        ("other_manager", 9, -20_000_00),
+    ]:
+        SaleFactory(customer=one.customers[who], ordered_on=dt.date(2026, 10, day), amount_minor=amount)
+    SaleFactory(customer=one.customers["manager"], ordered_on=dt.date(2026, 9, 30), amount_minor=999_000_00)
+    SaleFactory(customer=world.two.customers["manager"], ordered_on=dt.date(2026, 10, 5), amount_minor=500_000_00)
+    rollups_rebuild(org=one.org)
+
+
+@pytest.fixture
+def calculated_run(world, django_capture_on_commit_callbacks):
+    _october_sales(world)
+    plan = _plan(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.payout_run_start(actor=world.one.actor("director"), plan=plan, period=OCTOBER)
+    run.refresh_from_db()
+    return run
+
+
+def _amounts(run) -> dict[str, int]:
+    return dict(run.lines.values_list("person__username", "amount_minor"))
+
+
+def test_a_run_pays_each_manager_their_periods_figure_by_the_plan(calculated_run):
+    run = calculated_run
+    assert run.status == PayoutRun.Status.CALCULATED
+    assert _amounts(run) == {"one_manager": 3_500_00, "one_teammate": 800_00, "one_sub_manager": 13_000_00}
+    assert dict(run.lines.values_list("person__username", "basis_minor")) == {
+        "one_manager": 150_000_00,
+        "one_teammate": 40_000_00,
+        "one_sub_manager": 400_000_00,
+    }
+    assert run.total_minor == 3_500_00 + 800_00 + 13_000_00
+    assert run.rules == [[0, "2.000"], [100_000_00, "3.000"], [300_000_00, "5.000"]]
+
+
+def test_a_run_keeps_the_rules_it_applied_when_the_plan_changes(world, calculated_run):
+    plan = calculated_run.plan
+    services.plan_save(
+        actor=world.one.actor("admin"), plan=plan, name=plan.name, metric=plan.metric, tiers=[Tier(0, Decimal(9))]
+    )
+    calculated_run.refresh_from_db()
+    assert calculated_run.rules == [[0, "2.000"], [100_000_00, "3.000"], [300_000_00, "5.000"]]
+
+
+def test_a_second_run_for_the_same_plan_and_period_is_refused_until_the_first_is_cancelled(world, calculated_run):
+    director = world.one.actor("director")
+    with pytest.raises(ValidationFailed):
+        services.payout_run_start(actor=director, plan=calculated_run.plan, period=OCTOBER)
+    services.payout_run_cancel(actor=director, run=calculated_run, reason="Sales corrected")
+    again = services.payout_run_start(actor=director, plan=calculated_run.plan, period=OCTOBER)
+    assert again.status == PayoutRun.Status.QUEUED
+
+
+def test_a_run_is_for_a_period_that_has_ended(world):
+    plan = _plan(world)
+    this_month = Period(dt.date.today().replace(day=1), dt.date.today())
+    with pytest.raises(ValidationFailed) as refused:
+        services.payout_run_start(actor=world.one.actor("director"), plan=plan, period=this_month)
+    assert "ends_on" in refused.value.errors
+    assert not PayoutRun.objects.exists()
+
+
+def test_leads_and_managers_do_not_run_pay(world):
+    plan = _plan(world)
+    for role in ("lead", "manager", "analyst"):
+        with pytest.raises(Forbidden):
+            services.payout_run_start(actor=world.one.actor(role), plan=plan, period=OCTOBER)
+
+
+def _line(run, username) -> PayoutLine:
+    return run.lines.get(person__username=username)
+
+
+def test_adjusting_a_line_needs_a_reason_and_moves_the_total_with_one_audit_row(world, calculated_run):
+    run, director = calculated_run, world.one.actor("director")
+    line = _line(run, "one_teammate")
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationFailed) as refused:
+        services.payout_line_adjust(actor=director, line=line, amount_minor=1_000_00, reason="  ")
+    assert "reason" in refused.value.errors
+    assert AuditEntry.objects.count() == before
+    services.payout_line_adjust(actor=director, line=line, amount_minor=1_000_00, reason="Shared deal with CIB")
+    run.refresh_from_db()
+    assert run.total_minor == 3_500_00 + 1_000_00 + 13_000_00
+    assert _line(run, "one_teammate").calculated_minor == 800_00
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.latest("pk")
+    assert (entry.object_type, entry.field, entry.before, entry.after, entry.reason) == (
+        "incentives.payoutline",
+        "amount",
+        "800.00",
+        "1000.00",
+        "Shared deal with CIB",
+    )
+
+
+def test_approving_needs_the_approver_role_and_a_reason_and_happens_once(world, calculated_run):
+    run = calculated_run
+    with pytest.raises(Forbidden):
+        services.payout_run_approve(actor=world.one.actor("admin"), run=run, reason="ok")
+    with pytest.raises(ValidationFailed):
+        services.payout_run_approve(actor=world.one.actor("director"), run=run, reason="")
+    count = AuditEntry.objects.filter(field="status", after="approved").count()
+    services.payout_run_approve(actor=world.one.actor("director"), run=run, reason="October checked against the GL")
+    run.refresh_from_db()
+    assert (run.status, run.approved_by) == (PayoutRun.Status.APPROVED, world.one.director)
+    assert AuditEntry.objects.filter(field="status", after="approved").count() == count + 1
+    with pytest.raises(ValidationFailed):
+        services.payout_run_approve(actor=world.one.actor("director"), run=run, reason="again")
+    with pytest.raises(ValidationFailed):
+        services.payout_line_adjust(
+            actor=world.one.actor("director"), line=_line(run, "one_manager"), amount_minor=0, reason="late"
+        )
+    with pytest.raises(ValidationFailed):
+        services.payout_run_cancel(actor=world.one.actor("director"), run=run, reason="too late")
+
+
+def test_a_run_cancelled_while_calculating_keeps_no_lines(world):
+    _october_sales(world)
+    run = services.payout_run_start(actor=world.one.actor("director"), plan=_plan(world), period=OCTOBER)
+    PayoutRun.objects.filter(pk=run.pk).update(status=PayoutRun.Status.CANCELLED)
+    services.calculate(run.pk)  # the queued task finds it cancelled: nothing to do
+    assert not PayoutLine.objects.exists()
+
+
+# --- who sees pay ---------------------------------------------------------------------------------
+
+
+def _visible_lines(world, role) -> set[str]:
+    return set(PayoutLine.objects.visible_to(world.one.actor(role)).values_list("person__username", flat=True))
+
+
+def test_pay_is_seen_by_pay_admins_the_lead_and_the_person_once_approved(world, calculated_run):
+    everyone = {"one_manager", "one_teammate", "one_sub_manager"}
+    assert _visible_lines(world, "admin") == everyone
+    assert _visible_lines(world, "director") == everyone
+    assert _visible_lines(world, "lead") == everyone  # all three are in the lead's teams
+    assert _visible_lines(world, "analyst") == set()
+    assert _visible_lines(world, "manager") == set()  # not approved yet
+    assert _visible_lines(world, "other_lead") == set()
+    services.payout_run_approve(actor=world.one.actor("director"), run=calculated_run, reason="ok")
+    assert _visible_lines(world, "manager") == {"one_manager"}
+    assert not PayoutLine.objects.visible_to(world.two.actor("director")).exists()
+
+
+def test_the_pay_pages_show_each_role_what_it_may_see(world, calculated_run, client):
+    services.payout_run_approve(actor=world.one.actor("director"), run=calculated_run, reason="ok")
+    client.force_login(world.one.manager)
+    page = client.get("/pay/").content.decode()
+    assert "3,500.00" in page and "800.00" not in page and "13,000.00" not in page
+    client.force_login(world.one.director)
+    page = client.get(f"/pay/runs/{calculated_run.pk}/").content.decode()
+    assert "17,300.00" in page and "one teammate" in page
+    client.force_login(world.one.analyst)
+    assert client.get("/pay/").status_code == 403
+    assert client.get(f"/pay/runs/{calculated_run.pk}/").status_code == 404
+
+
+def test_a_director_starts_and_approves_a_run_from_the_pages(world, client, django_capture_on_commit_callbacks):
+    _october_sales(world)
+    plan = _plan(world)
+    client.force_login(world.one.director)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/pay/runs/new/", {"plan": plan.pk, "starts_on": "2026-10-01", "ends_on": "2026-10-31"})
+    run = PayoutRun.objects.get()
+    assert response.status_code == 302 and run.status == PayoutRun.Status.CALCULATED
+    assert client.post(f"/pay/runs/{run.pk}/approve/", {"reason": ""}).status_code == 302
+    run.refresh_from_db()
+    assert run.status == PayoutRun.Status.CALCULATED  # no reason, no approval
+    client.post(f"/pay/runs/{run.pk}/approve/", {"reason": "Checked"})
+    run.refresh_from_db()
+    assert run.status == PayoutRun.Status.APPROVED
+
+
+def test_the_api_refuses_an_adjustment_without_a_reason_and_keeps_the_amount(world, calculated_run, client):
+    line = _line(calculated_run, "one_manager")
+    client.force_login(world.one.director)
+    response = client.patch(f"/api/v1/payout-lines/{line.pk}", {"amount": "1.00"}, content_type="application/json")
+    assert response.status_code == 422
+    response = client.patch(
+        f"/api/v1/payout-lines/{line.pk}",
+        {"amount": "3600.00", "reason": "Bonus deal"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["amount"] == "3600.00"
+    assert client.get(f"/api/v1/payouts/{calculated_run.pk}").json()["total"] == "17400.00"
+
+
+# --- two-factor sign-in for approvers -------------------------------------------------------------
+
+
+def test_the_deploy_check_warns_when_payout_approvers_sign_in_without_a_second_factor(settings):
+    settings.PAYOUT_APPROVER_ROLES = ["director", "lead"]
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["admin", "director"]
+    with pytest.raises(SystemCheckError, match="lead"):
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
