@@ -38,7 +38,11 @@ class Command(BaseCommand):
             help="last day of generated history (default: today); same seed + until = same data",
         )
         parser.add_argument("--org-name", default="华信银行上海分行")
-        parser.add_argument("--no-goals", action="store_true", help="skip this year's demo goals and the commission plan with its payout runs")
+        parser.add_argument(
+            "--no-goals",
+            action="store_true",
+            help="skip this year's demo goals and the commission plan with its payout runs",
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
