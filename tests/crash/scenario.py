@@ -55,6 +55,42 @@ def state(job_id: str) -> None:
     print(json.dumps({"status": job.status, "rows_seen": job.rows_seen, "sales": Sale.objects.count()}))
 
 
+def prepare_payout() -> None:
+    """An organisation with a month of sales, a commission plan, and a payout run of that month
+    queued for its calculation."""
+    from decimal import Decimal
+
+    from django.core.management import call_command
+
+    from pacekeeper.bench.imports import UNTIL
+    from pacekeeper.demo.seed import seed_organization
+    from pacekeeper.incentives.commission import Tier
+    from pacekeeper.incentives.services import payout_run_start, plan_save
+    from pacekeeper.kpis.periods import Period
+    from pacekeeper.tenancy.models import Role, User
+    from pacekeeper.tenancy.scopes import actor_for
+
+    call_command("migrate", verbosity=0)
+    seed_organization(managers=40, customers=400, months=1, seed=3, until=UNTIL, team_size=8, with_goals=False)
+    admin = actor_for(User.objects.get(role=Role.ADMIN))
+    plan = plan_save(actor=admin, name="Commission", metric="sales_amount", tiers=[Tier(0, Decimal("1.5"))])
+    director = actor_for(User.objects.get(role=Role.DIRECTOR))
+    run = payout_run_start(actor=director, plan=plan, period=Period.month(UNTIL.year, UNTIL.month))
+    print(json.dumps({"run": run.pk}))
+
+
+def payout_rerun(run_id: str) -> None:
+    from pacekeeper.incentives.models import PayoutRun
+    from pacekeeper.incentives.services import payout_run_rerun
+    from pacekeeper.tenancy.models import Role, User
+    from pacekeeper.tenancy.scopes import actor_for
+
+    director = actor_for(User.objects.get(role=Role.DIRECTOR))
+    payout_run_rerun(actor=director, run=PayoutRun.objects.get(pk=run_id))
+
+
 if __name__ == "__main__":
     django.setup()
-    {"prepare": prepare, "confirm": confirm, "rerun": rerun, "state": state}[sys.argv[1]](*sys.argv[2:])
+    steps = {"prepare": prepare, "confirm": confirm, "rerun": rerun, "state": state}
+    steps |= {"prepare_payout": prepare_payout, "payout_rerun": payout_rerun}
+    steps[sys.argv[1]](*sys.argv[2:])

@@ -1,7 +1,8 @@
-"""Faults in the middle of an import: the worker killed (kill -9) and, on PostgreSQL, its
-database connection terminated. The import is wholly present or wholly absent, the job is
-marked failed, runs again to completion, and nothing is duplicated. On SQLite the file
-passes PRAGMA integrity_check after the kill.
+"""Faults in the middle of an import and of a payout run: the worker killed (kill -9) and, on
+PostgreSQL, its database connection terminated. The import (the run's lines) is wholly present
+or wholly absent, the job is marked failed, runs again to completion, and nothing is
+duplicated; a run's total is the sum of its lines. On SQLite the file passes PRAGMA
+integrity_check after the kill.
 
 Each step runs in its own process against a scratch database, as in production."""
 
@@ -135,3 +136,103 @@ def test_losing_the_database_connection_mid_import_fails_the_job_cleanly(scratch
         worker.wait(timeout=30)
     if status == "failed":
         run_again_to_completion(scratch, job, before)
+
+
+# --- payout runs ------------------------------------------------------------------------------------
+
+
+def payout_state(scratch, run_id: int) -> tuple[str, int, int, int]:
+    """(status, lines, total, sum of the lines)."""
+    status, total = scratch.query(f"SELECT status, total_minor FROM incentives_payoutrun WHERE id = {int(run_id)}")
+    lines, lines_sum = scratch.query(
+        f"SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM incentives_payoutline WHERE run_id = {int(run_id)}"
+    )
+    return status, lines, total, lines_sum
+
+
+def wait_for_payout(scratch, run_id: int, condition, timeout: float = 120) -> tuple:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = payout_state(scratch, run_id)
+        if condition(*state):
+            return state
+        time.sleep(0.02)
+    raise AssertionError(f"payout run {run_id} stuck at {payout_state(scratch, run_id)}")
+
+
+def calculate_again_to_completion(scratch, run_id: int) -> None:
+    scratch.step("payout_rerun", str(run_id))
+    scratch.drain_queue()
+    status, lines, total, lines_sum = payout_state(scratch, run_id)
+    assert status == "calculated" and lines > 0 and total == lines_sum
+
+
+def _lines_waiting_on_a_lock(scratch) -> int:
+    with psycopg.connect(**scratch.pg) as watcher:
+        return watcher.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"incentives_payoutline\"%'"
+        ).fetchone()[0]
+
+
+def hold_the_lines_mid_write(scratch, raw, run_id: int) -> None:
+    """Write, uncommitted, a line for every person of the run: the worker's INSERT of its lines
+    then waits on the unique (run, person) index inside its own transaction, so the fault lands
+    in the middle of the write with nothing committed."""
+    raw.execute(
+        "INSERT INTO incentives_payoutline"
+        " (org_id, run_id, person_id, basis_minor, calculated_minor, amount_minor, adjustment_reason)"
+        " SELECT org_id, %s, id, 0, 0, 0, '' FROM tenancy_user",
+        [run_id],
+    )
+    deadline = time.monotonic() + 120
+    while not _lines_waiting_on_a_lock(scratch):
+        assert time.monotonic() < deadline, "the worker never reached the lines"
+        time.sleep(0.05)
+
+
+def test_killing_the_worker_mid_payout_run_leaves_no_lines_and_it_runs_again(scratch):
+    run_id = scratch.step("prepare_payout")["run"]
+    worker = scratch.start_worker()
+    if scratch.vendor == "postgresql":
+        with psycopg.connect(**scratch.pg) as raw:
+            hold_the_lines_mid_write(scratch, raw, run_id)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            raw.rollback()
+        assert payout_state(scratch, run_id)[:2] == ("calculating", 0)  # wholly absent
+    else:
+        # SQLite has no row locks to stop the worker at: kill it as soon as the lines are due.
+        wait_for_payout(scratch, run_id, lambda *_: scratch.query(
+            f"SELECT lines_expected IS NOT NULL FROM incentives_payoutrun WHERE id = {int(run_id)}")[0])  # fmt: skip
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        assert scratch.query("PRAGMA integrity_check") == ("ok",)
+        status, lines, total, lines_sum = payout_state(scratch, run_id)
+        assert (status, lines) == ("calculating", 0) or (status == "calculated" and lines and total == lines_sum)
+        if status == "calculated":
+            return  # the kill came after the commit: the run is whole and done
+    scratch.drain_queue(PACEKEEPER_IMPORT_STALE_SECONDS="0")  # a worker starting up notices
+    assert payout_state(scratch, run_id)[:2] == ("failed", 0)
+    calculate_again_to_completion(scratch, run_id)
+
+
+def test_losing_the_database_connection_mid_payout_run_fails_it_cleanly(scratch):
+    if scratch.vendor != "postgresql":
+        pytest.skip("terminating a server connection is PostgreSQL's")
+    run_id = scratch.step("prepare_payout")["run"]
+    worker = scratch.start_worker()
+    try:
+        with psycopg.connect(**scratch.pg) as raw:
+            hold_the_lines_mid_write(scratch, raw, run_id)
+            raw.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            raw.rollback()
+        wait_for_payout(scratch, run_id, lambda status, *_: status == "failed")
+        assert payout_state(scratch, run_id)[:2] == ("failed", 0)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    calculate_again_to_completion(scratch, run_id)
