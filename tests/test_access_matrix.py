@@ -15,6 +15,7 @@ from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
+from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
@@ -83,6 +84,26 @@ def _approved_run(customer):
     return run
 
 
+def _open_cycle(customer):
+    cycle = ReviewCycle.objects.create(
+        org=customer.org,
+        name=f"Cycle {customer.pk}",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 6, 30),
+        status=ReviewCycle.Status.OPEN,
+    )
+    Criterion.objects.create(org=customer.org, cycle=cycle, name="Service", weight=100)
+    return cycle
+
+
+def _evaluation(customer):
+    """The customer's account manager's evaluation in an open cycle, at the self-assessment."""
+    cycle = _open_cycle(customer)
+    evaluation = Evaluation.objects.create(org=customer.org, cycle=cycle, person=customer.owner)
+    CriterionScore.objects.create(org=customer.org, evaluation=evaluation, criterion=cycle.criteria.get())
+    return evaluation
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -102,6 +123,8 @@ MAKERS = {
     "plans": _plan,
     "payouts": _approved_run,
     "payout-lines": lambda customer: _approved_run(customer).lines.get(),
+    "review-cycles": _open_cycle,
+    "evaluations": _evaluation,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -117,10 +140,21 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "plans": SEES_PLANS,
     "payouts": SEES_RUNS,
     "payout-lines": SEES_LINES,
+    # Evaluations are personal like pay lines (no analyst); everyone else sees the cycles.
+    "review-cycles": SEES_PLANS,
+    "evaluations": SEES_LINES,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
 ADMIN_ONLY_WRITES = {"users", "teams"}
+# Plans are the org admin's; runs, lines and cycles the pay and review admins'. (An evaluation's
+# steps belong to its person, reviewer and calibrator, each step its own rule: tests/reviews.)
+PAY_AND_REVIEW_WRITERS = {
+    "plans": {"admin"},
+    "payouts": {"admin", "director"},
+    "payout-lines": {"admin", "director"},
+    "review-cycles": {"admin", "director"},
+}
 GOAL_SETTERS = {"admin", "director", "lead"}
 
 
@@ -175,10 +209,13 @@ def _expected(method: str, kind: str, viewer: str, target: str) -> set[int]:
         return {200}
     if kind == "goals":
         return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
-    if kind in ("plans", "payouts", "payout-lines"):
-        # Every write here takes a body (refused as empty: 422) but a rerun, which an approved
-        # run refuses (400); the services' own rights are tested in tests/incentives.
-        return {400, 403, 422}
+    if kind == "evaluations":
+        return {200, 400, 403, 422}
+    if kind in PAY_AND_REVIEW_WRITERS:
+        # A permitted write may still be refused for an empty body (422) or the object's state
+        # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
+        # own rules are tested in tests/incentives and tests/reviews.
+        return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -207,6 +244,8 @@ PAGE_MAKERS = {
     "plan_id": MAKERS["plans"],
     "run_id": MAKERS["payouts"],
     "line_id": MAKERS["payout-lines"],
+    "cycle_id": MAKERS["review-cycles"],
+    "evaluation_id": MAKERS["evaluations"],
     "user_id": MAKERS["users"],
     "goal_id": MAKERS["goals"],
     "customer_id": MAKERS["customers"],
@@ -223,9 +262,20 @@ PERSONAL_PARAMS = {
 
 
 # Who may write through pages taking this kind of id, where it differs from WRITERS.
-PAGE_WRITERS = {"goal_id": GOAL_SETTERS, "plan_id": {"admin"}, "line_id": {"admin", "director"}}
+PAGE_WRITERS = {
+    "goal_id": GOAL_SETTERS,
+    "plan_id": {"admin"},
+    "line_id": {"admin", "director"},
+    "cycle_id": {"admin", "director"},
+}
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
-PAGE_SCOPE = {"plan_id": SEES_PLANS, "run_id": SEES_RUNS, "line_id": SEES_LINES}
+PAGE_SCOPE = {
+    "plan_id": SEES_PLANS,
+    "run_id": SEES_RUNS,
+    "line_id": SEES_LINES,
+    "cycle_id": SEES_PLANS,
+    "evaluation_id": SEES_LINES,
+}
 
 
 def test_it_knows_a_maker_for_every_page_object_route():
@@ -281,6 +331,8 @@ LIST_ROUTES = {
     "/api/v1/plans": "plans",
     "/api/v1/payouts": "payouts",
     "/api/v1/payout-lines": "payout-lines",
+    "/api/v1/review-cycles": "review-cycles",
+    "/api/v1/evaluations": "evaluations",
 }
 
 

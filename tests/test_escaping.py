@@ -15,7 +15,7 @@ from tests.routes import page_routes
 
 PAYLOAD = "<script>x</script>"
 ESCAPED = "&lt;script&gt;x&lt;/script&gt;"
-OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives")
+OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "reviews")
 # Not free text: keys the code looks things up by, secrets, and the team tree's path.
 NOT_FREE_TEXT = {
     "password", "path", "digest", "hint", "metric", "object_type", "object_id", "field", "unit",
@@ -64,6 +64,8 @@ def page_urls(org) -> list[str]:
         "plan_id": apps.get_model("incentives", "Plan").objects.filter(org=org).order_by("pk").first().pk,
         "run_id": apps.get_model("incentives", "PayoutRun").objects.filter(org=org).order_by("pk").first().pk,
         "line_id": apps.get_model("incentives", "PayoutLine").objects.filter(org=org).order_by("pk").first().pk,
+        "cycle_id": apps.get_model("reviews", "ReviewCycle").objects.filter(org=org).order_by("pk").first().pk,
+        "evaluation_id": apps.get_model("reviews", "Evaluation").objects.filter(org=org, step="done").first().pk,
     }
     urls = [
         "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(ids[match.group(1)]), route)
@@ -80,6 +82,7 @@ def test_planted_scripts_render_escaped_on_every_page(client):
     planted = plant_payloads(result.org)
     expected = {"crm.Customer.name", "crm.Interaction.summary", "goals.Goal.title", "tenancy.User.display_name"}
     expected |= {"incentives.Plan.name", "incentives.Plan.description", "incentives.PayoutLine.adjustment_reason"}
+    expected |= {"reviews.ReviewCycle.name", "reviews.Criterion.name", "reviews.Evaluation.review_comment"}
     assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0

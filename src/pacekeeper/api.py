@@ -82,6 +82,7 @@ def _mount() -> None:
     from pacekeeper.goals.api import router as goals_router
     from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
+    from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.tenancy.api import router as tenancy_router
 
     api.add_router("/", tenancy_router)
@@ -90,6 +91,7 @@ def _mount() -> None:
     api.add_router("/", kpis_router)
     api.add_router("/", goals_router)
     api.add_router("/", incentives_router)
+    api.add_router("/", reviews_router)
 
 
 _mount()

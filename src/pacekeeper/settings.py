@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pacekeeper.crm",
     "pacekeeper.goals",
     "pacekeeper.incentives",
+    "pacekeeper.reviews",
     "pacekeeper.dashboards",
     "pacekeeper.demo",
     "pacekeeper.bench",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("pacekeeper.kpis.urls")),
     path("", include("pacekeeper.goals.urls")),
     path("", include("pacekeeper.incentives.urls")),
+    path("", include("pacekeeper.reviews.urls")),
     path("", include("pacekeeper.dashboards.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),

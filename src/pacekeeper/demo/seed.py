@@ -106,7 +106,63 @@ def seed_organization(
         if with_goals:
             result.counts["goals"] = _make_goals(org, until)
             result.counts["payout_runs"] = _make_pay(org, until)
+            result.counts["evaluations"] = _make_reviews(org, until)
     return result
+
+
+def _make_reviews(org, until: dt.date) -> int:
+    """Last quarter's review cycle, open: sales against the average manager's quarter (60 %) and
+    customer service rated by the lead (40 %). A third of the people are calibrated, a third
+    reviewed, the rest still writing their self-assessment."""
+    from pacekeeper.kpis.engine import compute
+    from pacekeeper.reviews import services as reviews
+    from pacekeeper.reviews.models import Criterion
+    from pacekeeper.tenancy.scopes import actor_for
+
+    director = actor_for(User.objects.get(org=org, role=Role.DIRECTOR), channel="system")
+    quarter = _last_quarter(until)
+    figures = compute(org=org, metrics=["sales_amount"], level="manager", period=quarter)
+    sales = [values["sales_amount"] for values in figures.values() if values["sales_amount"]]
+    target = Decimal(max(1, sum(sales) // max(1, len(sales)))).quantize(Decimal(1))
+    cycle = reviews.cycle_save(
+        actor=director,
+        name=f"{quarter.start.year}年第{(quarter.start.month - 1) // 3 + 1}季度绩效考核",
+        starts_on=quarter.start,
+        ends_on=quarter.end,
+        criteria=[
+            reviews.CriterionIn(name="销售业绩", kind="metric", weight=60, metric="sales_amount", target=target),
+            reviews.CriterionIn(name="客户服务", kind="rating", weight=40),
+        ],
+    )
+    cycle = reviews.cycle_open(actor=director, cycle=cycle)
+    service = cycle.criteria.get(kind=Criterion.Kind.RATING).pk
+    evaluations = list(cycle.evaluations.select_related("person").order_by("person__username"))
+    for index, evaluation in enumerate(evaluations):
+        if index % 3 == 2:
+            continue
+        person = actor_for(evaluation.person, channel="system")
+        reviews.self_assessment_submit(
+            actor=person,
+            evaluation=evaluation,
+            comment="本季度重点维护存量客户，新拓展两家战略客户。",
+            ratings={service: 4},
+        )
+        if index % 3 == 0:
+            reviews.review_submit(
+                actor=director,
+                evaluation=evaluation,
+                comment="服务响应及时，客户反馈良好。",
+                ratings={service: 3 + index % 2},
+            )
+            reviews.calibrate(actor=director, evaluation=evaluation)
+    return len(evaluations)
+
+
+def _last_quarter(until: dt.date) -> Period:
+    first_month = 3 * ((until.month - 1) // 3) + 1
+    this_quarter_start = dt.date(until.year, first_month, 1)
+    day_before = this_quarter_start - dt.timedelta(days=1)
+    return Period.quarter(day_before.year, (day_before.month - 1) // 3 + 1)
 
 
 def _make_pay(org, until: dt.date) -> int:

@@ -243,3 +243,34 @@ def payout_lines_q(actor: Actor) -> Q:
 
 def require_pay_admin(actor: Actor) -> None:
     require_role(actor, PAY_ADMIN_ROLES)
+
+
+# --- evaluations ------------------------------------------------------------------------------
+# The analyst sees none (evaluations are personal); everyone else sees the cycles, and the
+# evaluations of the people in their scope: all for admins and directors, a lead's people (and
+# their own), an account manager their own.
+
+REVIEW_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def review_cycles_q(actor: Actor) -> Q:
+    if actor.role == Role.ANALYST:
+        return Q(pk__in=[])
+    return Q(org_id=actor.org_id)
+
+
+def evaluations_q(actor: Actor) -> Q:
+    if actor.role == Role.ANALYST:
+        return Q(pk__in=[])
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    return Q(org_id=actor.org_id, person_id__in=actor.member_ids)
+
+
+def may_review(actor: Actor, person_id: int) -> bool:
+    """Admins and directors review anyone; a lead reviews their people; nobody reviews themselves."""
+    if person_id == actor.user_id:
+        return False
+    if actor.role in REVIEW_ADMIN_ROLES:
+        return True
+    return actor.role == Role.LEAD and person_id in (actor.member_ids or ())

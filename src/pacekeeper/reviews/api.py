@@ -1,0 +1,258 @@
+"""/api/v1/review-cycles and /api/v1/evaluations: cycles with their criteria, and each
+evaluation's steps (self-assessment, review, calibration)."""
+
+from decimal import Decimal
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from pacekeeper.goals import units
+from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page
+from pacekeeper.tenancy.scopes import get_visible
+
+from . import services
+from .models import Criterion, Evaluation, ReviewCycle
+
+router = Router(tags=["evaluations"])
+
+
+class CriterionSchema(Schema):
+    id: int | None = None
+    name: str = Field(min_length=1, max_length=200)
+    kind: Criterion.Kind
+    weight: int = Field(ge=1, le=100)
+    metric: str = Field("", max_length=40)
+    target: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2, description="amounts in yuan")
+
+
+class CycleIn(BodySchema):
+    name: str = Field(min_length=1, max_length=200)
+    starts_on: IsoDate
+    ends_on: IsoDate
+    criteria: list[CriterionSchema] = Field(min_length=1, max_length=30)
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    starts_on: IsoDate
+    ends_on: IsoDate
+    status: str
+    criteria: list[CriterionSchema]
+
+    @staticmethod
+    def resolve_criteria(cycle: ReviewCycle):
+        return [
+            {
+                "id": criterion.pk,
+                "name": criterion.name,
+                "kind": criterion.kind,
+                "weight": criterion.weight,
+                "metric": criterion.metric,
+                "target": units.shown(criterion.metric, criterion.target),
+            }
+            for criterion in cycle.criteria.all()
+        ]
+
+
+class ScoreOut(Schema):
+    criterion: int
+    self_rating: int | None
+    rating: int | None
+    actual: str | None
+    target: str | None
+    score: str | None
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _shows(evaluation: Evaluation, context) -> bool:
+    """The reviewer's part is the person's to see once calibration is done."""
+    return services.shows_review(context["request"].actor, evaluation)
+
+
+class EvaluationOut(Schema):
+    id: int
+    cycle: int = Field(alias="cycle_id")
+    person: int = Field(alias="person_id")
+    step: str
+    self_comment: str
+    review_comment: str | None
+    score: str | None
+    final_score: str | None
+    grade: str | None
+    scores: list[ScoreOut]
+
+    @staticmethod
+    def resolve_review_comment(evaluation: Evaluation, context):
+        return evaluation.review_comment if _shows(evaluation, context) else None
+
+    @staticmethod
+    def resolve_score(evaluation: Evaluation, context):
+        return _text(evaluation.score) if _shows(evaluation, context) else None
+
+    @staticmethod
+    def resolve_final_score(evaluation: Evaluation, context):
+        return _text(evaluation.final_score) if _shows(evaluation, context) else None
+
+    @staticmethod
+    def resolve_grade(evaluation: Evaluation, context):
+        return evaluation.grade if _shows(evaluation, context) else None
+
+    @staticmethod
+    def resolve_scores(evaluation: Evaluation, context):
+        shows = _shows(evaluation, context)
+        rows = []
+        for row in evaluation.scores.all():
+            metric = row.criterion.metric
+            rows.append(
+                {
+                    "criterion": row.criterion_id,
+                    "self_rating": row.self_rating,
+                    "rating": row.rating if shows else None,
+                    "actual": _text(units.shown(metric, row.actual)) if shows else None,
+                    "target": _text(units.shown(metric, row.target)) if shows else None,
+                    "score": _text(row.score) if shows else None,
+                }
+            )
+        return rows
+
+
+class RatingsIn(BodySchema):
+    comment: str = Field(min_length=1, max_length=10_000)
+    ratings: dict[int, int] = Field(default_factory=dict, description="criterion id → 1..5")
+
+
+class CalibrationIn(BodySchema):
+    final_score: Decimal | None = Field(None, ge=0, le=120, max_digits=4, decimal_places=1)
+    reason: str = Field("", max_length=2000)
+
+
+def _cycle(request, cycle_id: int, *, for_write: bool = False) -> ReviewCycle:
+    scoped = ReviewCycle.objects.visible_to(request.actor).prefetch_related("criteria")
+    return get_visible(scoped, cycle_id, actor=request.actor, for_write=for_write)
+
+
+def _evaluation(request, evaluation_id: int) -> Evaluation:
+    return get_visible(_evaluations(request), evaluation_id, actor=request.actor)
+
+
+def _evaluations(request):
+    return (
+        Evaluation.objects.visible_to(request.actor)
+        .select_related("cycle", "org")
+        .prefetch_related("scores__criterion")
+    )
+
+
+def _criteria(payload: CycleIn) -> list[services.CriterionIn]:
+    return [
+        services.CriterionIn(
+            name=row.name,
+            kind=row.kind,
+            weight=row.weight,
+            metric=row.metric,
+            target=units.stored(row.metric, row.target),
+        )
+        for row in payload.criteria
+    ]
+
+
+@router.get("/review-cycles", response=list[CycleOut], summary="List review cycles")
+@paginate(Page)
+def cycles_list(request):
+    return ReviewCycle.objects.visible_to(request.actor).prefetch_related("criteria")
+
+
+@router.get("/review-cycles/{cycle_id}", response=CycleOut, summary="Read a review cycle")
+def cycles_read(request, cycle_id: int):
+    return _cycle(request, cycle_id)
+
+
+@router.post("/review-cycles", response={201: CycleOut}, summary="Create a draft cycle (admins, directors)")
+def cycles_create(request, payload: CycleIn):
+    cycle = services.cycle_save(
+        actor=request.actor,
+        name=payload.name,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        criteria=_criteria(payload),
+    )
+    return 201, _cycle(request, cycle.pk)
+
+
+@router.put("/review-cycles/{cycle_id}", response=CycleOut, summary="Replace a draft cycle and its criteria")
+def cycles_replace(request, cycle_id: int, payload: CycleIn):
+    cycle = _cycle(request, cycle_id, for_write=True)
+    services.cycle_save(
+        actor=request.actor,
+        cycle=cycle,
+        name=payload.name,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        criteria=_criteria(payload),
+    )
+    return _cycle(request, cycle_id)
+
+
+@router.post("/review-cycles/{cycle_id}/open", response=CycleOut, summary="Open a cycle: evaluations for everyone")
+def cycles_open(request, cycle_id: int):
+    services.cycle_open(actor=request.actor, cycle=_cycle(request, cycle_id, for_write=True))
+    return _cycle(request, cycle_id)
+
+
+@router.post("/review-cycles/{cycle_id}/close", response=CycleOut, summary="Close a cycle whose evaluations are done")
+def cycles_close(request, cycle_id: int):
+    services.cycle_close(actor=request.actor, cycle=_cycle(request, cycle_id, for_write=True))
+    return _cycle(request, cycle_id)
+
+
+@router.get("/evaluations", response=list[EvaluationOut], summary="List evaluations you may see")
+@paginate(Page)
+def evaluations_list(request, cycle: ObjectId | None = None, step: str = ""):
+    evaluations = _evaluations(request).order_by("pk")
+    if cycle is not None:
+        evaluations = evaluations.filter(cycle_id=cycle)
+    if step:
+        evaluations = evaluations.filter(step=step)
+    return evaluations
+
+
+@router.get("/evaluations/{evaluation_id}", response=EvaluationOut, summary="Read an evaluation")
+def evaluations_read(request, evaluation_id: int):
+    return _evaluation(request, evaluation_id)
+
+
+@router.post("/evaluations/{evaluation_id}/self-assessment", response=EvaluationOut, summary="Submit your own view")
+def evaluations_self(request, evaluation_id: int, payload: RatingsIn):
+    evaluation = services.self_assessment_submit(
+        actor=request.actor,
+        evaluation=_evaluation(request, evaluation_id),
+        comment=payload.comment,
+        ratings=payload.ratings,
+    )
+    return _evaluation(request, evaluation.pk)
+
+
+@router.post("/evaluations/{evaluation_id}/review", response=EvaluationOut, summary="Submit the reviewer's ratings")
+def evaluations_review(request, evaluation_id: int, payload: RatingsIn):
+    evaluation = services.review_submit(
+        actor=request.actor,
+        evaluation=_evaluation(request, evaluation_id),
+        comment=payload.comment,
+        ratings=payload.ratings,
+    )
+    return _evaluation(request, evaluation.pk)
+
+
+@router.post("/evaluations/{evaluation_id}/calibration", response=EvaluationOut, summary="Confirm or change the score")
+def evaluations_calibrate(request, evaluation_id: int, payload: CalibrationIn):
+    evaluation = services.calibrate(
+        actor=request.actor,
+        evaluation=_evaluation(request, evaluation_id),
+        final_score=payload.final_score,
+        reason=payload.reason,
+    )
+    return _evaluation(request, evaluation.pk)

@@ -1,0 +1,173 @@
+"""Performance evaluations: a review cycle with weighted criteria, and one evaluation per person
+that goes through its steps — self-assessment, the lead's review, the director's calibration.
+
+A criterion is either a KPI metric scored against a target (the person's own goal on that metric
+in the cycle when there is one, else the criterion's target), or a rating from 1 to 5 given by
+the reviewer. Scores are on 0–100; the evaluation's score is the weighted mean of its criteria.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from pacekeeper.tenancy.models import Organization
+
+
+class CycleQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import review_cycles_q
+
+        return self.filter(review_cycles_q(actor))
+
+
+class ReviewCycle(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("review cycle status", "Draft")
+        OPEN = "open", pgettext_lazy("review cycle status", "Open")
+        CLOSED = "closed", pgettext_lazy("review cycle status", "Closed")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review cycle")
+        verbose_name_plural = _("review cycles")
+        ordering = ["-ends_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="review_cycle_name_unique_in_org"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="review_cycle_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    class Kind(models.TextChoices):
+        METRIC = "metric", _("KPI metric against a target")
+        RATING = "rating", _("Rating by the reviewer (1–5)")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.RATING)
+    metric = models.CharField(_("metric"), max_length=40, blank=True)
+    # In the metric's unit as the KPI engine returns it (minor units for amounts).
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=2, null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cycle", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_is_a_percentage"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="rating") | (Q(kind="metric") & ~Q(metric="") & Q(target__gt=0)),
+                name="criterion_metric_has_a_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import evaluations_q
+
+        return self.filter(evaluations_q(actor))
+
+
+class Evaluation(models.Model):
+    class Step(models.TextChoices):
+        SELF = "self", _("Self-assessment")
+        REVIEW = "review", _("Lead's review")
+        CALIBRATION = "calibration", _("Calibration")
+        DONE = "done", pgettext_lazy("evaluation step", "Done")
+
+    class Grade(models.TextChoices):
+        A = "A", _("A · outstanding")
+        B = "B", _("B · exceeds expectations")
+        C = "C", _("C · meets expectations")
+        D = "D", _("D · below expectations")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="evaluations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("person")
+    )
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices, default=Step.SELF)
+    self_comment = models.TextField(_("self-assessment"), blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The weighted score from the criteria, set at the review; the calibrated one is final.
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    final_score = models.DecimalField(_("final score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    calibrated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["cycle", "person__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "cycle", "person"], name="evaluation_one_per_person_and_cycle"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=120), name="evaluation_score_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(final_score__isnull=True) | Q(final_score__gte=0, final_score__lte=120),
+                name="evaluation_final_score_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.person}"
+
+
+class CriterionScore(models.Model):
+    """One criterion of one evaluation: the person's own rating, the reviewer's rating (rating
+    criteria) or the actual and target (metric criteria), and the resulting score."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    self_rating = models.PositiveSmallIntegerField(_("own rating"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["evaluation", "criterion__position", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "evaluation", "criterion"], name="criterion_score_unique"),
+            models.CheckConstraint(
+                condition=(Q(self_rating__isnull=True) | Q(self_rating__gte=1, self_rating__lte=5))
+                & (Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5)),
+                name="criterion_ratings_one_to_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.criterion}"

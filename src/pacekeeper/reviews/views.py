@@ -1,0 +1,285 @@
+"""Evaluation pages: review cycles with their criteria and progress, and one evaluation with the
+form of the step the viewer may take."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.goals import units
+from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
+from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.models import Role
+from pacekeeper.tenancy.scopes import REVIEW_ADMIN_ROLES, get_visible, may_review
+
+from . import services
+from .forms import CalibrationForm, CriterionFormSet, CycleForm, RatingsForm
+from .models import Criterion, Evaluation, ReviewCycle
+
+
+def _not_for_analysts(request: HttpRequest) -> None:
+    if request.actor.role == Role.ANALYST:
+        raise Forbidden(_("Evaluations are not shown to analysts."))
+
+
+def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
+    scoped = ReviewCycle.objects.visible_to(request.actor).prefetch_related("criteria")
+    return get_visible(scoped, cycle_id, actor=request.actor)
+
+
+def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
+    scoped = Evaluation.objects.visible_to(request.actor).select_related("cycle", "org", "person", "reviewed_by")
+    return get_visible(scoped, evaluation_id, actor=request.actor)
+
+
+def _errors_as_message(request: HttpRequest, error: ValidationFailed) -> None:
+    messages.error(request, " ".join(str(message) for found in error.errors.values() for message in found))
+
+
+# --- cycles --------------------------------------------------------------------------------------
+
+
+@actor_required
+def cycle_list(request: HttpRequest):
+    _not_for_analysts(request)
+    actor = request.actor
+    cycles = ReviewCycle.objects.visible_to(actor)
+    mine = Evaluation.objects.visible_to(actor).filter(person_id=actor.user_id).select_related("cycle")
+    return render(
+        request,
+        "reviews/cycle_list.html",
+        {"page": paginate(request, cycles), "mine": mine.order_by("-cycle__ends_on")[:12]},
+    )
+
+
+@actor_required
+def cycle_detail(request: HttpRequest, cycle_id: int):
+    cycle = _cycle(request, cycle_id)
+    evaluations = Evaluation.objects.visible_to(request.actor).filter(cycle=cycle).select_related("person")
+    step = request.GET.get("step", "")
+    search = request.GET.get("q", "").strip()
+    shown = evaluations
+    if step in Evaluation.Step.values:
+        shown = shown.filter(step=step)
+    if search:
+        shown = shown.filter(Q(person__display_name__icontains=search) | Q(person__username__icontains=search))
+    by_step = dict(evaluations.values_list("step").annotate(n=Count("pk")))
+    by_grade = dict(evaluations.exclude(grade="").values_list("grade").annotate(n=Count("pk")))
+    return render(
+        request,
+        "reviews/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "criteria": [
+                (criterion, units.shown(criterion.metric, criterion.target)) for criterion in cycle.criteria.all()
+            ],
+            "page": paginate(request, shown.order_by("person__username"), per_page=50),
+            "steps": [(value, label, by_step.get(value, 0)) for value, label in Evaluation.Step.choices],
+            "grades": [(value, label, by_grade.get(value, 0)) for value, label in Evaluation.Grade.choices],
+            "step": step,
+            "search": search,
+            "query": query_without(request, "page"),
+            "manages": request.actor.role in REVIEW_ADMIN_ROLES,
+            "history": audit_trail(actor=request.actor, obj=cycle),
+        },
+    )
+
+
+def _cycle_forms(request: HttpRequest, cycle: ReviewCycle | None):
+    initial, rows = None, None
+    if cycle is not None:
+        initial = {"name": cycle.name, "starts_on": cycle.starts_on, "ends_on": cycle.ends_on}
+        rows = [
+            {
+                "name": criterion.name,
+                "kind": criterion.kind,
+                "metric": criterion.metric,
+                "target": units.shown(criterion.metric, criterion.target),
+                "weight": criterion.weight,
+            }
+            for criterion in cycle.criteria.all()
+        ]
+    data = request.POST if request.method == "POST" else None
+    return CycleForm(data, initial=initial), CriterionFormSet(data, initial=rows, prefix="criteria")
+
+
+def _save_cycle(request: HttpRequest, cycle: ReviewCycle | None):
+    if request.actor.role not in REVIEW_ADMIN_ROLES:
+        raise Forbidden(_("Review cycles are set by directors and the org admin."))
+    form, criteria_forms = _cycle_forms(request, cycle)
+    if request.method == "POST" and form.is_valid() and criteria_forms.is_valid():
+        criteria = [
+            services.CriterionIn(
+                name=row["name"],
+                kind=row["kind"],
+                weight=row["weight"],
+                metric=row.get("metric") or "",
+                target=units.stored(row.get("metric") or "", row.get("target")),
+            )
+            for row in criteria_forms.cleaned_data
+            if row.get("name")
+        ]
+        try:
+            saved = services.cycle_save(actor=request.actor, cycle=cycle, criteria=criteria, **form.cleaned_data)
+        except ValidationFailed as error:
+            if "criteria" in error.errors:
+                form.add_error(None, error.errors.pop("criteria"))
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved as a draft. Open it when the criteria are right."))
+            return redirect("reviews:cycle", cycle_id=saved.pk)
+    context = {"form": form, "criteria_forms": criteria_forms, "cycle": cycle}
+    return render(request, "reviews/cycle_form.html", context)
+
+
+@actor_required
+def cycle_create(request: HttpRequest):
+    return _save_cycle(request, None)
+
+
+@actor_required
+def cycle_edit(request: HttpRequest, cycle_id: int):
+    return _save_cycle(request, _cycle(request, cycle_id))
+
+
+@actor_required
+@require_POST
+def cycle_open(request: HttpRequest, cycle_id: int):
+    cycle = _cycle(request, cycle_id)
+    try:
+        services.cycle_open(actor=request.actor, cycle=cycle)
+    except ValidationFailed as error:
+        _errors_as_message(request, error)
+    else:
+        messages.success(request, _("Open: everyone can write their self-assessment."))
+    return redirect("reviews:cycle", cycle_id=cycle.pk)
+
+
+@actor_required
+@require_POST
+def cycle_close(request: HttpRequest, cycle_id: int):
+    cycle = _cycle(request, cycle_id)
+    try:
+        services.cycle_close(actor=request.actor, cycle=cycle)
+    except ValidationFailed as error:
+        _errors_as_message(request, error)
+    else:
+        messages.success(request, _("Closed."))
+    return redirect("reviews:cycle", cycle_id=cycle.pk)
+
+
+# --- one evaluation ----------------------------------------------------------------------------------
+
+
+def _rating_criteria(evaluation: Evaluation) -> list[Criterion]:
+    return list(evaluation.cycle.criteria.filter(kind=Criterion.Kind.RATING))
+
+
+def _step_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
+    """The one form for the step the viewer may take now, if any."""
+    actor = request.actor
+    open_cycle = evaluation.cycle.status == ReviewCycle.Status.OPEN
+    forms = {}
+    if not open_cycle:
+        return forms
+    criteria = _rating_criteria(evaluation)
+    if evaluation.step == Evaluation.Step.SELF and evaluation.person_id == actor.user_id:
+        forms["self_form"] = RatingsForm(criteria=criteria, required=False)
+    if evaluation.step in (Evaluation.Step.SELF, Evaluation.Step.REVIEW) and may_review(actor, evaluation.person_id):
+        forms["review_form"] = RatingsForm(criteria=criteria)
+    if (
+        evaluation.step == Evaluation.Step.CALIBRATION
+        and actor.role in REVIEW_ADMIN_ROLES
+        and evaluation.person_id != actor.user_id
+    ):
+        forms["calibration_form"] = CalibrationForm(initial={"final_score": evaluation.score})
+    return forms
+
+
+@actor_required
+def evaluation_detail(request: HttpRequest, evaluation_id: int, forms: dict | None = None, status: int = 200):
+    evaluation = _evaluation(request, evaluation_id)
+    shows = services.shows_review(request.actor, evaluation)
+    rows = [
+        {
+            "score": row,
+            "actual": units.shown(row.criterion.metric, row.actual),
+            "target": units.shown(row.criterion.metric, row.target),
+        }
+        for row in evaluation.scores.select_related("criterion")
+    ]
+    context = {
+        "evaluation": evaluation,
+        "rows": rows,
+        "shows_review": shows,
+        "history": audit_trail(actor=request.actor, obj=evaluation),
+        **_step_forms(request, evaluation),
+        **(forms or {}),
+    }
+    return render(request, "reviews/evaluation_detail.html", context, status=status)
+
+
+def _submit(request: HttpRequest, evaluation_id: int, form_name: str, form, action):
+    if form.is_valid():
+        try:
+            action(form)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Submitted."))
+            return redirect("reviews:evaluation", evaluation_id=evaluation_id)
+    return evaluation_detail(request, evaluation_id, forms={form_name: form}, status=400)
+
+
+@actor_required
+@require_POST
+def evaluation_self(request: HttpRequest, evaluation_id: int):
+    evaluation = _evaluation(request, evaluation_id)
+    form = RatingsForm(request.POST, criteria=_rating_criteria(evaluation), required=False)
+    return _submit(
+        request,
+        evaluation.pk,
+        "self_form",
+        form,
+        lambda form: services.self_assessment_submit(
+            actor=request.actor, evaluation=evaluation, comment=form.cleaned_data["comment"], ratings=form.ratings()
+        ),
+    )
+
+
+@actor_required
+@require_POST
+def evaluation_review(request: HttpRequest, evaluation_id: int):
+    evaluation = _evaluation(request, evaluation_id)
+    form = RatingsForm(request.POST, criteria=_rating_criteria(evaluation))
+    return _submit(
+        request,
+        evaluation.pk,
+        "review_form",
+        form,
+        lambda form: services.review_submit(
+            actor=request.actor, evaluation=evaluation, comment=form.cleaned_data["comment"], ratings=form.ratings()
+        ),
+    )
+
+
+@actor_required
+@require_POST
+def evaluation_calibrate(request: HttpRequest, evaluation_id: int):
+    evaluation = _evaluation(request, evaluation_id)
+    form = CalibrationForm(request.POST)
+    return _submit(
+        request,
+        evaluation.pk,
+        "calibration_form",
+        form,
+        lambda form: services.calibrate(
+            actor=request.actor,
+            evaluation=evaluation,
+            final_score=form.cleaned_data["final_score"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )
