@@ -1,5 +1,6 @@
-"""Steps of the crash test, each run in its own process against a scratch database
-(`python -m tests.crash.scenario <step> …`, with DATABASE_URL and PACEKEEPER_DATA_DIR set)."""
+"""Steps of the crash and concurrency tests, each run in its own process against a scratch
+database (`python -m tests.crash.scenario <step> …`, with DATABASE_URL and PACEKEEPER_DATA_DIR
+set): a real database file or server, as in production, rather than the test runner's."""
 
 import json
 import sys
@@ -89,8 +90,57 @@ def payout_rerun(run_id: str) -> None:
     payout_run_rerun(actor=director, run=PayoutRun.objects.get(pk=run_id))
 
 
+def approve_twice(run_id: str) -> None:
+    """Calculate the run, then two directors approve it at the same moment, each in a thread
+    with its own database connection (as two web requests would)."""
+    import threading
+
+    from django.db import connection
+
+    from pacekeeper.errors import ValidationFailed
+    from pacekeeper.incentives.models import PayoutRun
+    from pacekeeper.incentives.services import calculate, payout_run_approve
+    from pacekeeper.tenancy.models import AuditEntry, Role, User
+    from pacekeeper.tenancy.scopes import actor_for
+
+    calculate(int(run_id))
+    run = PayoutRun.objects.get(pk=run_id)
+    first = User.objects.get(role=Role.DIRECTOR)
+    second = User.objects.create_user(username="director2", org=first.org, role=Role.DIRECTOR)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def approve(user):
+        try:
+            start.wait()
+            payout_run_approve(actor=actor_for(user), run=run, reason=f"checked by {user.username}")
+            outcomes.append("approved")
+        except ValidationFailed:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(user,)) for user in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.refresh_from_db()
+    approvals = AuditEntry.objects.filter(object_type="incentives.payoutrun", field="status", after="approved")
+    print(
+        json.dumps(
+            {
+                "outcomes": sorted(outcomes),
+                "status": run.status,
+                "approvals": approvals.count(),
+                "by_the_approver": approvals.filter(actor_id=run.approved_by_id).count(),
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     django.setup()
     steps = {"prepare": prepare, "confirm": confirm, "rerun": rerun, "state": state}
-    steps |= {"prepare_payout": prepare_payout, "payout_rerun": payout_rerun}
+    steps |= {"prepare_payout": prepare_payout, "payout_rerun": payout_rerun, "approve_twice": approve_twice}
     steps[sys.argv[1]](*sys.argv[2:])

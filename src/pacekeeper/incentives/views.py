@@ -1,6 +1,8 @@
 """Pay pages: payout runs for the org admin and directors, each person's pay for themselves and
 their lead, and the commission plans."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest
@@ -123,7 +125,7 @@ def run_detail(request: HttpRequest, run_id: int):
         "incentives/run_detail.html",
         {
             "run": run,
-            "rules": [(from_minor(start, run.org.currency), rate) for start, rate in run.rules],
+            "rules": [(start, Decimal(rate)) for start, rate in run.rules],
             "page": paginate(request, lines, per_page=50),
             "search": search,
             "query": query_without(request, "page"),

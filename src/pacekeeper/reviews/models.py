@@ -84,6 +84,13 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def metric_unit(self) -> str:
+        from pacekeeper.kpis.registry import METRICS
+
+        metric = METRICS.get(self.metric)
+        return metric.unit if metric else ""
+
 
 class EvaluationQuerySet(models.QuerySet):
     def visible_to(self, actor):

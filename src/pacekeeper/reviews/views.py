@@ -203,14 +203,7 @@ def _step_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
 def evaluation_detail(request: HttpRequest, evaluation_id: int, forms: dict | None = None, status: int = 200):
     evaluation = _evaluation(request, evaluation_id)
     shows = services.shows_review(request.actor, evaluation)
-    rows = [
-        {
-            "score": row,
-            "actual": units.shown(row.criterion.metric, row.actual),
-            "target": units.shown(row.criterion.metric, row.target),
-        }
-        for row in evaluation.scores.select_related("criterion")
-    ]
+    rows = evaluation.scores.select_related("criterion")
     context = {
         "evaluation": evaluation,
         "rows": rows,
