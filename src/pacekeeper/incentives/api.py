@@ -140,21 +140,21 @@ def plans_read(request, plan_id: int):
     return _plan(request, plan_id)
 
 
-@router.post("/plans", response={201: PlanOut}, summary="Create a commission plan (org admin)")
-def plans_create(request, payload: PlanIn):
+def _save_plan(request, payload: PlanIn, plan: Plan | None = None) -> Plan:
     actor = request.actor
     fields = payload.dict(exclude={"tiers"})
-    plan = services.plan_save(actor=actor, tiers=_tiers(payload, actor.org.currency), **fields)
-    return 201, _plan(request, plan.pk)
+    saved = services.plan_save(actor=actor, plan=plan, tiers=_tiers(payload, actor.org.currency), **fields)
+    return _plan(request, saved.pk)
+
+
+@router.post("/plans", response={201: PlanOut}, summary="Create a commission plan (org admin)")
+def plans_create(request, payload: PlanIn):
+    return 201, _save_plan(request, payload)
 
 
 @router.put("/plans/{plan_id}", response=PlanOut, summary="Replace a plan and its rules (org admin)")
 def plans_replace(request, plan_id: int, payload: PlanIn):
-    actor = request.actor
-    plan = _plan(request, plan_id, for_write=True)
-    fields = payload.dict(exclude={"tiers"})
-    services.plan_save(actor=actor, plan=plan, tiers=_tiers(payload, actor.org.currency), **fields)
-    return _plan(request, plan.pk)
+    return _save_plan(request, payload, _plan(request, plan_id, for_write=True))
 
 
 @router.get("/payouts", response=list[RunOut], summary="List payout runs (pay admins)")

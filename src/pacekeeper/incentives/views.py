@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib.money import from_minor, to_minor
-from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
+from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Role
 from pacekeeper.tenancy.scopes import PAY_ADMIN_ROLES, get_visible
@@ -145,7 +145,7 @@ def _run_action(request: HttpRequest, run_id: int, action, done: str):
     try:
         action(actor=request.actor, run=run, reason=form.cleaned_data["reason"])
     except ValidationFailed as error:
-        messages.error(request, " ".join(str(message) for found in error.errors.values() for message in found))
+        message_service_errors(request, error)
     else:
         messages.success(request, done)
     return redirect("incentives:run", run_id=run.pk)
@@ -170,7 +170,7 @@ def run_rerun(request: HttpRequest, run_id: int):
     try:
         services.payout_run_rerun(actor=request.actor, run=run)
     except ValidationFailed as error:
-        messages.error(request, " ".join(str(message) for found in error.errors.values() for message in found))
+        message_service_errors(request, error)
     return redirect("incentives:run", run_id=run.pk)
 
 

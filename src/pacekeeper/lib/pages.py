@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -23,9 +24,14 @@ def actor_required(view):
 
 def add_service_errors(form, error: ValidationFailed) -> None:
     """Put a service's field errors next to the form's fields (unknown fields go on top)."""
-    for field, messages in error.errors.items():
-        for message in messages:
+    for field, field_messages in error.errors.items():
+        for message in field_messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def message_service_errors(request: HttpRequest, error: ValidationFailed) -> None:
+    """A service's refusal as one message, for actions that are a button rather than a form."""
+    messages.error(request, " ".join(str(message) for found in error.errors.values() for message in found))
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -171,22 +171,8 @@ def cycles_read(request, cycle_id: int):
     return _cycle(request, cycle_id)
 
 
-@router.post("/review-cycles", response={201: CycleOut}, summary="Create a draft cycle (admins, directors)")
-def cycles_create(request, payload: CycleIn):
-    cycle = services.cycle_save(
-        actor=request.actor,
-        name=payload.name,
-        starts_on=payload.starts_on,
-        ends_on=payload.ends_on,
-        criteria=_criteria(payload),
-    )
-    return 201, _cycle(request, cycle.pk)
-
-
-@router.put("/review-cycles/{cycle_id}", response=CycleOut, summary="Replace a draft cycle and its criteria")
-def cycles_replace(request, cycle_id: int, payload: CycleIn):
-    cycle = _cycle(request, cycle_id, for_write=True)
-    services.cycle_save(
+def _save_cycle(request, payload: CycleIn, cycle: ReviewCycle | None = None) -> ReviewCycle:
+    saved = services.cycle_save(
         actor=request.actor,
         cycle=cycle,
         name=payload.name,
@@ -194,7 +180,17 @@ def cycles_replace(request, cycle_id: int, payload: CycleIn):
         ends_on=payload.ends_on,
         criteria=_criteria(payload),
     )
-    return _cycle(request, cycle_id)
+    return _cycle(request, saved.pk)
+
+
+@router.post("/review-cycles", response={201: CycleOut}, summary="Create a draft cycle (admins, directors)")
+def cycles_create(request, payload: CycleIn):
+    return 201, _save_cycle(request, payload)
+
+
+@router.put("/review-cycles/{cycle_id}", response=CycleOut, summary="Replace a draft cycle and its criteria")
+def cycles_replace(request, cycle_id: int, payload: CycleIn):
+    return _save_cycle(request, payload, _cycle(request, cycle_id, for_write=True))
 
 
 @router.post("/review-cycles/{cycle_id}/open", response=CycleOut, summary="Open a cycle: evaluations for everyone")
@@ -225,26 +221,20 @@ def evaluations_read(request, evaluation_id: int):
     return _evaluation(request, evaluation_id)
 
 
+def _ratings_step(request, evaluation_id: int, payload: RatingsIn, submit) -> Evaluation:
+    evaluation = _evaluation(request, evaluation_id)
+    submit(actor=request.actor, evaluation=evaluation, comment=payload.comment, ratings=payload.ratings)
+    return _evaluation(request, evaluation_id)
+
+
 @router.post("/evaluations/{evaluation_id}/self-assessment", response=EvaluationOut, summary="Submit your own view")
 def evaluations_self(request, evaluation_id: int, payload: RatingsIn):
-    evaluation = services.self_assessment_submit(
-        actor=request.actor,
-        evaluation=_evaluation(request, evaluation_id),
-        comment=payload.comment,
-        ratings=payload.ratings,
-    )
-    return _evaluation(request, evaluation.pk)
+    return _ratings_step(request, evaluation_id, payload, services.self_assessment_submit)
 
 
 @router.post("/evaluations/{evaluation_id}/review", response=EvaluationOut, summary="Submit the reviewer's ratings")
 def evaluations_review(request, evaluation_id: int, payload: RatingsIn):
-    evaluation = services.review_submit(
-        actor=request.actor,
-        evaluation=_evaluation(request, evaluation_id),
-        comment=payload.comment,
-        ratings=payload.ratings,
-    )
-    return _evaluation(request, evaluation.pk)
+    return _ratings_step(request, evaluation_id, payload, services.review_submit)
 
 
 @router.post("/evaluations/{evaluation_id}/calibration", response=EvaluationOut, summary="Confirm or change the score")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.goals import units
-from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
+from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Role
 from pacekeeper.tenancy.scopes import REVIEW_ADMIN_ROLES, get_visible, may_review
@@ -33,10 +33,6 @@ def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
 def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
     scoped = Evaluation.objects.visible_to(request.actor).select_related("cycle", "org", "person", "reviewed_by")
     return get_visible(scoped, evaluation_id, actor=request.actor)
-
-
-def _errors_as_message(request: HttpRequest, error: ValidationFailed) -> None:
-    messages.error(request, " ".join(str(message) for found in error.errors.values() for message in found))
 
 
 # --- cycles --------------------------------------------------------------------------------------
@@ -152,7 +148,7 @@ def cycle_open(request: HttpRequest, cycle_id: int):
     try:
         services.cycle_open(actor=request.actor, cycle=cycle)
     except ValidationFailed as error:
-        _errors_as_message(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(request, _("Open: everyone can write their self-assessment."))
     return redirect("reviews:cycle", cycle_id=cycle.pk)
@@ -165,7 +161,7 @@ def cycle_close(request: HttpRequest, cycle_id: int):
     try:
         services.cycle_close(actor=request.actor, cycle=cycle)
     except ValidationFailed as error:
-        _errors_as_message(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(request, _("Closed."))
     return redirect("reviews:cycle", cycle_id=cycle.pk)
@@ -227,36 +223,28 @@ def _submit(request: HttpRequest, evaluation_id: int, form_name: str, form, acti
     return evaluation_detail(request, evaluation_id, forms={form_name: form}, status=400)
 
 
+def _ratings_step(request: HttpRequest, evaluation_id: int, form_name: str, submit, *, required: bool):
+    """A step that takes a comment and ratings (the self-assessment, the review)."""
+    evaluation = _evaluation(request, evaluation_id)
+    form = RatingsForm(request.POST, criteria=_rating_criteria(evaluation), required=required)
+
+    def action(form):
+        comment, ratings = form.cleaned_data["comment"], form.ratings()
+        return submit(actor=request.actor, evaluation=evaluation, comment=comment, ratings=ratings)
+
+    return _submit(request, evaluation.pk, form_name, form, action)
+
+
 @actor_required
 @require_POST
 def evaluation_self(request: HttpRequest, evaluation_id: int):
-    evaluation = _evaluation(request, evaluation_id)
-    form = RatingsForm(request.POST, criteria=_rating_criteria(evaluation), required=False)
-    return _submit(
-        request,
-        evaluation.pk,
-        "self_form",
-        form,
-        lambda form: services.self_assessment_submit(
-            actor=request.actor, evaluation=evaluation, comment=form.cleaned_data["comment"], ratings=form.ratings()
-        ),
-    )
+    return _ratings_step(request, evaluation_id, "self_form", services.self_assessment_submit, required=False)
 
 
 @actor_required
 @require_POST
 def evaluation_review(request: HttpRequest, evaluation_id: int):
-    evaluation = _evaluation(request, evaluation_id)
-    form = RatingsForm(request.POST, criteria=_rating_criteria(evaluation))
-    return _submit(
-        request,
-        evaluation.pk,
-        "review_form",
-        form,
-        lambda form: services.review_submit(
-            actor=request.actor, evaluation=evaluation, comment=form.cleaned_data["comment"], ratings=form.ratings()
-        ),
-    )
+    return _ratings_step(request, evaluation_id, "review_form", services.review_submit, required=True)
 
 
 @actor_required
