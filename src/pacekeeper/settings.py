@@ -125,6 +125,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# How many password hashes may run at once on one machine (tenancy/hashers.py); 0: no limit.
+PASSWORD_HASHING_SLOTS = int(
+    os.environ.get("PACEKEEPER_PASSWORD_HASHING_SLOTS", str(max(1, (os.cpu_count() or 2) // 2)))
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

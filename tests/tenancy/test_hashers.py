@@ -1,0 +1,49 @@
+"""Password hashing runs at most PASSWORD_HASHING_SLOTS at once on a machine (the Argon2id
+settings and their upgrade at sign-in: tests/tenancy/test_sign_in.py)."""
+
+import threading
+
+from pacekeeper.tenancy.hashers import hashing_slot
+
+
+def test_a_hash_waits_while_every_slot_is_taken(settings):
+    settings.PASSWORD_HASHING_SLOTS = 1
+    holding, release, second_in = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with hashing_slot():
+            holding.set()
+            release.wait(10)
+
+    def second():
+        holding.wait(10)
+        with hashing_slot():
+            second_in.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    holding.wait(10)
+    assert not second_in.wait(0.3)  # the one slot is taken: the second hash waits
+    release.set()
+    assert second_in.wait(10)  # and goes on as soon as it is free
+    for thread in threads:
+        thread.join()
+
+
+def test_two_slots_let_two_hashes_run_together(settings):
+    settings.PASSWORD_HASHING_SLOTS = 2
+    inside = threading.Barrier(2, timeout=10)
+    finished = []
+
+    def hash_in_slot():
+        with hashing_slot():
+            inside.wait()  # both inside at once, or this times out
+            finished.append(True)
+
+    threads = [threading.Thread(target=hash_in_slot) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert finished == [True, True]
