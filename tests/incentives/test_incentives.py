@@ -302,6 +302,20 @@ def test_the_pay_pages_show_each_role_what_it_may_see(world, calculated_run, cli
     assert client.get(f"/pay/runs/{calculated_run.pk}/").status_code == 404
 
 
+def test_a_run_exports_for_payroll_to_pay_admins_only(world, calculated_run, client):
+    client.force_login(world.one.director)
+    response = client.get(f"/pay/runs/{calculated_run.pk}/export/?format=csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Employee number,Username,Person,Basis,By the plan,Payable,Reason for the adjustment"
+    assert sorted(lines[1:]) == [
+        ",one_manager,one manager,150000.00,3500.00,3500.00,",
+        ",one_sub_manager,one sub_manager,400000.00,13000.00,13000.00,",
+        ",one_teammate,one teammate,40000.00,800.00,800.00,",
+    ]
+    client.force_login(world.one.lead)
+    assert client.get(f"/pay/runs/{calculated_run.pk}/export/?format=csv").status_code == 404
+
+
 def test_a_director_starts_and_approves_a_run_from_the_pages(world, client, django_capture_on_commit_callbacks):
     _october_sales(world)
     plan = _plan(world)

@@ -234,6 +234,24 @@ def test_the_person_sees_the_review_only_once_calibrated(world, opened, client):
     assert client.get(f"/api/v1/evaluations/{evaluation.pk}").json()["grade"] == "A"
 
 
+def test_the_export_holds_what_each_viewer_may_see(world, opened, client):
+    one = world.one
+    evaluation = _evaluation(opened, "one_manager")
+    service = _service_criterion(opened)
+    services.review_submit(actor=one.actor("lead"), evaluation=evaluation, comment="ok", ratings={service: 3})
+
+    def exported(user) -> list[str]:
+        client.force_login(user)
+        response = client.get(f"/reviews/{opened.pk}/export/?format=csv")
+        return b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+
+    lines = exported(one.lead)
+    assert lines[0] == "Username,Person,Step,Score,Final score,Grade,Reviewed by,Calibrated by"
+    assert len(lines) == 1 + 4  # the lead, manager, teammate, sub_manager
+    assert "one_manager,one manager,Calibration,96.0,,,one lead," in lines
+    assert exported(one.manager)[1:] == ["one_manager,one manager,Calibration,,,,,"]  # not calibrated yet
+
+
 def test_a_director_sets_up_and_opens_a_cycle_from_the_pages(world, client):
     client.force_login(world.one.director)
     form = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("pay/", views.pay_home, name="home"),
     path("pay/runs/new/", views.run_start, name="run_start"),
     path("pay/runs/<int:run_id>/", views.run_detail, name="run"),
+    path("pay/runs/<int:run_id>/export/", views.run_export, name="run_export"),
     path("pay/runs/<int:run_id>/approve/", views.run_approve, name="run_approve"),
     path("pay/runs/<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),
     path("pay/runs/<int:run_id>/rerun/", views.run_rerun, name="run_rerun"),

@@ -14,6 +14,7 @@ from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
+from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Role
 from pacekeeper.tenancy.scopes import PAY_ADMIN_ROLES, get_visible
@@ -134,6 +135,35 @@ def run_detail(request: HttpRequest, run_id: int):
             "reason_form": ReasonForm(),
         },
     )
+
+
+@actor_required
+def run_export(request: HttpRequest, run_id: int):
+    """The run's lines for payroll, CSV or XLSX: employee number, person, basis, amount by the
+    plan, payable, reason for an adjustment."""
+    run = _run(request, run_id)
+    currency = run.org.currency
+    lines = run.lines.select_related("person", "person__manager_profile").order_by("person__username")
+    header = [
+        _("Employee number"), _("Username"), _("Person"), _("Basis"), _("By the plan"), _("Payable"),
+        _("Reason for the adjustment"),
+    ]  # fmt: skip
+
+    def rows():
+        for line in lines.iterator(chunk_size=2000):
+            profile = getattr(line.person, "manager_profile", None)
+            yield [
+                profile.employee_no if profile else "",
+                line.person.username,
+                str(line.person),
+                str(from_minor(line.basis_minor, currency)),
+                str(from_minor(line.calculated_minor, currency)),
+                str(from_minor(line.amount_minor, currency)),
+                line.adjustment_reason,
+            ]
+
+    name = f"payout-{run.starts_on.isoformat()}-{run.ends_on.isoformat()}-{run.pk}"
+    return download_response(name, header, rows(), request.GET.get("format", "csv"), sheet="payout")
 
 
 def _run_action(request: HttpRequest, run_id: int, action, done: str):

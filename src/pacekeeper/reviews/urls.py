@@ -8,6 +8,7 @@ urlpatterns = [
     path("reviews/", views.cycle_list, name="cycles"),
     path("reviews/new/", views.cycle_create, name="cycle_create"),
     path("reviews/<int:cycle_id>/", views.cycle_detail, name="cycle"),
+    path("reviews/<int:cycle_id>/export/", views.cycle_export, name="cycle_export"),
     path("reviews/<int:cycle_id>/edit/", views.cycle_edit, name="cycle_edit"),
     path("reviews/<int:cycle_id>/open/", views.cycle_open, name="cycle_open"),
     path("reviews/<int:cycle_id>/close/", views.cycle_close, name="cycle_close"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.goals import units
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
+from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Role
 from pacekeeper.tenancy.scopes import REVIEW_ADMIN_ROLES, get_visible, may_review
@@ -81,6 +82,41 @@ def cycle_detail(request: HttpRequest, cycle_id: int):
             "manages": request.actor.role in REVIEW_ADMIN_ROLES,
             "history": audit_trail(actor=request.actor, obj=cycle),
         },
+    )
+
+
+@actor_required
+def cycle_export(request: HttpRequest, cycle_id: int):
+    """The evaluations of the cycle the viewer may see, CSV or XLSX (the person's own, before
+    calibration, without the reviewer's part)."""
+    cycle = _cycle(request, cycle_id)
+    evaluations = (
+        Evaluation.objects.visible_to(request.actor)
+        .filter(cycle=cycle)
+        .select_related("person", "reviewed_by", "calibrated_by")
+        .order_by("person__username")
+    )
+    header = [
+        _("Username"), _("Person"), _("Step"), _("Score"), _("Final score"), _("Grade"), _("Reviewed by"),
+        _("Calibrated by"),
+    ]  # fmt: skip
+
+    def rows():
+        for evaluation in evaluations.iterator(chunk_size=2000):
+            shows = services.shows_review(request.actor, evaluation)
+            yield [
+                evaluation.person.username,
+                str(evaluation.person),
+                str(evaluation.get_step_display()),
+                str(evaluation.score or "") if shows else "",
+                str(evaluation.final_score or "") if shows else "",
+                evaluation.grade if shows else "",
+                str(evaluation.reviewed_by or "") if shows else "",
+                str(evaluation.calibrated_by or "") if shows else "",
+            ]
+
+    return download_response(
+        f"evaluations-{cycle.pk}", header, rows(), request.GET.get("format", "csv"), sheet="evaluations"
     )
 
 
