@@ -67,6 +67,18 @@ def test_ids_outside_the_scope_are_refused_and_nothing_changes(world, client, vi
     assert Customer.objects.get(pk=own_customer.pk).owner_id == world.one.manager.pk
 
 
+@pytest.mark.parametrize("viewer", ["admin", "director"])
+def test_a_payout_run_of_another_organisations_plan_is_refused(world, client, viewer):
+    from pacekeeper.incentives.models import PayoutRun, Plan
+
+    theirs = Plan.objects.create(org=world.two.org, name="Theirs", metric="sales_amount")
+    client.force_login(getattr(world.one, viewer))
+    body = {"plan": theirs.pk, "starts_on": "2026-01-01", "ends_on": "2026-01-31"}
+    response = send(client, "POST", "/api/v1/payouts", body)
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "plan"
+    assert not PayoutRun.objects.exists()
+
+
 def test_an_org_in_the_body_is_refused_not_ignored(world, client):
     client.force_login(world.one.admin)
     response = send(client, "POST", "/api/v1/customers", {"name": "Elsewhere", "org": world.two.org.pk})

@@ -172,7 +172,9 @@ def payouts_read(request, run_id: int):
 @router.post("/payouts", response={202: RunOut}, summary="Start a payout run; it is calculated in the background")
 def payouts_start(request, payload: RunIn):
     actor = request.actor
-    plan = get_visible(Plan.objects.visible_to(actor), payload.plan, actor=actor)
+    plan = Plan.objects.visible_to(actor).filter(pk=payload.plan).first()
+    if plan is None:  # a plan id from elsewhere in a body is bad input, like any other id
+        raise ValidationFailed({"plan": [_("No such plan.")]})
     if payload.ends_on < payload.starts_on:
         raise ValidationFailed({"ends_on": [_("The period ends on or after its start.")]})
     run = services.payout_run_start(actor=actor, plan=plan, period=Period(payload.starts_on, payload.ends_on))
