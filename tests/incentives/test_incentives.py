@@ -176,6 +176,11 @@ def test_a_run_pays_each_manager_their_periods_figure_by_the_plan(calculated_run
         "one_sub_manager": 400_000_00,
     }
     assert run.total_minor == 3_500_00 + 800_00 + 13_000_00
+    recorded = AuditEntry.objects.filter(object_type="incentives.payoutrun", object_id=str(run.pk)).order_by("pk")
+    assert [(entry.field, entry.after, entry.channel) for entry in recorded] == [
+        ("status", "queued", "page"),
+        ("total", "17300.00", "system"),
+    ]
     assert run.rules == [[0, "2.000"], [100_000_00, "3.000"], [300_000_00, "5.000"]]
 
 

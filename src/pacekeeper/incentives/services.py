@@ -21,7 +21,7 @@ from pacekeeper.kpis.periods import Period
 from pacekeeper.lib import request_context
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
 from pacekeeper.lib.money import from_minor
-from pacekeeper.tenancy.audit import audit_record
+from pacekeeper.tenancy.audit import JobActor, audit_record
 from pacekeeper.tenancy.scopes import Actor, require_admin, require_pay_admin
 
 from .commission import Tier, commission_minor, rules_of, tiers_from_rules
@@ -168,15 +168,18 @@ def calculate(run_id: int) -> None:
         with heartbeat(PayoutRun, run.pk):
             lines = _lines(run)
             PayoutRun.objects.filter(pk=run.pk).update(lines_expected=len(lines))
+            total = sum(line.amount_minor for line in lines)
             with transaction.atomic():
                 PayoutLine.objects.bulk_create(lines, batch_size=1000)
                 finished = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATING).update(
-                    status=PayoutRun.Status.CALCULATED,
-                    total_minor=sum(line.amount_minor for line in lines),
-                    calculated_at=timezone.now(),
+                    status=PayoutRun.Status.CALCULATED, total_minor=total, calculated_at=timezone.now()
                 )
                 if not finished:  # cancelled meanwhile: keep nothing
                     transaction.set_rollback(True)
+                    return
+                # The lines are the plan's arithmetic; the run's total is what the approver will see.
+                job = JobActor(org_id=run.org_id, user_id=run.created_by_id)
+                audit_record(actor=job, obj=run, field="total", before="", after=from_minor(total, run.org.currency))
     except PacekeeperError as error:
         _fail(run.pk, str(error))
     except Exception:

@@ -1,11 +1,23 @@
 """Recording changes that matter (DESIGN rule 7). Services call `audit_record` inside their own
 transaction, so a change and its record commit or roll back together."""
 
+from dataclasses import dataclass
+
 from django.db import models
 
 from pacekeeper.lib import request_context
 
 from .models import AuditEntry
+
+
+@dataclass(frozen=True)
+class JobActor:
+    """A background job recording what it did, on behalf of the person who started it (who may
+    since have been removed: then the row names nobody)."""
+
+    org_id: int
+    user_id: int | None
+    channel: str = "system"
 
 
 def audit_record(
