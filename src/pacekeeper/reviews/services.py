@@ -161,7 +161,7 @@ def cycle_close(*, actor: Actor, cycle: ReviewCycle) -> ReviewCycle:
 
 def _locked(evaluation: Evaluation, *steps: str) -> Evaluation:
     """The evaluation, locked for this transaction, if it is at one of `steps`."""
-    current = Evaluation.objects.select_for_update().select_related("cycle", "org").get(pk=evaluation.pk)
+    current = Evaluation.objects.select_for_update(of=("self",)).select_related("cycle", "org").get(pk=evaluation.pk)
     if current.cycle.status != ReviewCycle.Status.OPEN or current.step not in steps:
         raise ValidationFailed({"": [_("This evaluation is not at that step.")]})
     return current
