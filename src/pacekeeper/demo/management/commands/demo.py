@@ -8,7 +8,7 @@ DEMO_PASSWORD = "pacekeeper-demo"
 
 
 def start_task_worker() -> None:
-    """Background tasks (imports) for the demo, in a thread of the same process. Production
+    """Background tasks (imports, payout runs) for the demo, in a thread of the same process. Production
     runs `pacekeeper worker` as its own service instead."""
     import threading
 
