@@ -30,6 +30,9 @@ def test_it_lists_the_organisations_changes_only(world, client):
     client.force_login(world.one.director)
     page = client.get("/audit/").content.decode()
     assert "reorganised" in page and "other org" not in page
+    # Field and values as people read them (the export keeps the recorded values).
+    row = page[page.index("reorganised") - 600 : page.index("reorganised")]
+    assert ">role<" in row and ">Account manager<" in row and ">Team lead<" in row
 
 
 def test_it_filters_by_person_kind_object_and_date_and_exports_what_it_shows(world, client):

@@ -3,7 +3,10 @@ transaction, so a change and its record commit or roll back together."""
 
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib import request_context
 
@@ -67,3 +70,41 @@ def audit_trail(*, actor, obj: models.Model):
         .select_related("actor")
         .order_by("-at", "-pk")
     )
+
+
+# --- showing recorded changes to people ----------------------------------------------------------
+
+# Recorded fields that are not a model field of their own.
+EXTRA_FIELD_LABELS = {"rules": _("rules"), "amount": _("amount")}
+YES_NO = {"True": _("yes"), "False": _("no")}
+
+
+def _model_field(object_type: str, field: str):
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+    for name in (field, f"{field}_minor"):
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+def field_label(entry: AuditEntry) -> str:
+    """The field's own name in the reader's language ("status" → "状态"), else as recorded."""
+    if entry.field in EXTRA_FIELD_LABELS:
+        return str(EXTRA_FIELD_LABELS[entry.field])
+    model_field = _model_field(entry.object_type, entry.field)
+    return str(getattr(model_field, "verbose_name", entry.field))
+
+
+def value_label(entry: AuditEntry, value: str) -> str:
+    """A recorded value as people read it: a choice by its label ("calculated" → "待审批"),
+    true/false as yes/no, anything else as recorded."""
+    if value in YES_NO:
+        return str(YES_NO[value])
+    model_field = _model_field(entry.object_type, entry.field)
+    choices = dict(getattr(model_field, "flatchoices", None) or ())
+    return str(choices.get(value, value))

@@ -54,3 +54,19 @@ def negate(value):
         return -int(value)
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def audit_field(entry):
+    from pacekeeper.tenancy.audit import field_label
+
+    return field_label(entry)
+
+
+@register.filter
+def audit_value(entry, which: str):
+    """`entry|audit_value:"before"` or `"after"`: the value as people read it, "—" when empty."""
+    from pacekeeper.tenancy.audit import value_label
+
+    value = getattr(entry, which)
+    return value_label(entry, value) if value else "—"
