@@ -158,8 +158,10 @@ def payout_run_calculate(run_id: int) -> None:
 def calculate(run_id: int) -> None:
     """Read the plan's metric for every manager from the KPI engine (DESIGN rule 3) and write all
     lines with the run's total in one transaction: a run is wholly calculated or not at all."""
+    # Claimed with a first beat: a worker killed before its heartbeat thread beats once still
+    # leaves a run that goes stale (and is marked failed), not one "calculating" for ever.
     claimed = PayoutRun.objects.filter(pk=run_id, status=PayoutRun.Status.QUEUED).update(
-        status=PayoutRun.Status.CALCULATING, failure="", heartbeat_at=None, lines_expected=None
+        status=PayoutRun.Status.CALCULATING, failure="", heartbeat_at=timezone.now(), lines_expected=None
     )
     if not claimed:  # cancelled while queued, or picked up twice
         return
