@@ -204,7 +204,8 @@ def test_a_second_run_for_the_same_plan_and_period_is_refused_until_the_first_is
 
 def test_a_run_is_for_a_period_that_has_ended(world):
     plan = _plan(world)
-    this_month = Period(dt.date.today().replace(day=1), dt.date.today())
+    today = world.one.actor("director").today()  # in the organisation's time zone
+    this_month = Period(today.replace(day=1), today)
     with pytest.raises(ValidationFailed) as refused:
         services.payout_run_start(actor=world.one.actor("director"), plan=plan, period=this_month)
     assert "ends_on" in refused.value.errors
