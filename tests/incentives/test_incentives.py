@@ -131,6 +131,29 @@ def test_changing_a_plans_rules_is_audited_once_with_before_and_after(world):
     assert list(plan.tiers.values_list("from_minor", "rate_percent")) == [(0, Decimal("2.500"))]
 
 
+def test_the_org_admin_sets_up_a_plan_from_the_page(world, client):
+    client.force_login(world.one.admin)
+    form = {
+        "name": "Deposits", "metric": "sales_amount", "is_active": "on",
+        "tiers-TOTAL_FORMS": "3", "tiers-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client.post("/pay/plans/new/", form)
+    assert response.status_code == 200 and "Give at least one rule." in response.content.decode()
+    assert not Plan.objects.exists()
+    rows = {
+        "tiers-0-starts_at": "0",
+        "tiers-0-rate_percent": "1.5",
+        "tiers-1-starts_at": "500000",
+        "tiers-1-rate_percent": "2",
+    }
+    response = client.post("/pay/plans/new/", form | rows)
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert list(plan.tiers.values_list("from_minor", "rate_percent")) == [(0, Decimal("1.5")), (500_000_00, Decimal(2))]
+    client.force_login(world.one.director)
+    assert client.post("/pay/plans/new/", form | rows | {"name": "Other"}).status_code == 403
+
+
 # --- runs -----------------------------------------------------------------------------------------
 
 

@@ -281,9 +281,7 @@ def _save_plan(request: HttpRequest, plan: Plan | None):
         try:
             saved = services.plan_save(actor=request.actor, plan=plan, tiers=tiers, **form.cleaned_data)
         except ValidationFailed as error:
-            if "tiers" in error.errors:
-                form.add_error(None, error.errors.pop("tiers"))
-            add_service_errors(form, error)
+            add_service_errors(form, error)  # "tiers" is no form field: its messages go on top
         else:
             messages.success(request, _("Saved."))
             return redirect("incentives:plan", plan_id=saved.pk)

@@ -157,9 +157,7 @@ def _save_cycle(request: HttpRequest, cycle: ReviewCycle | None):
         try:
             saved = services.cycle_save(actor=request.actor, cycle=cycle, criteria=criteria, **form.cleaned_data)
         except ValidationFailed as error:
-            if "criteria" in error.errors:
-                form.add_error(None, error.errors.pop("criteria"))
-            add_service_errors(form, error)
+            add_service_errors(form, error)  # "criteria" is no form field: its messages go on top
         else:
             messages.success(request, _("Saved as a draft. Open it when the criteria are right."))
             return redirect("reviews:cycle", cycle_id=saved.pk)
@@ -177,30 +175,27 @@ def cycle_edit(request: HttpRequest, cycle_id: int):
     return _save_cycle(request, _cycle(request, cycle_id))
 
 
-@actor_required
-@require_POST
-def cycle_open(request: HttpRequest, cycle_id: int):
+def _cycle_action(request: HttpRequest, cycle_id: int, action, done: str):
     cycle = _cycle(request, cycle_id)
     try:
-        services.cycle_open(actor=request.actor, cycle=cycle)
+        action(actor=request.actor, cycle=cycle)
     except ValidationFailed as error:
         message_service_errors(request, error)
     else:
-        messages.success(request, _("Open: everyone can write their self-assessment."))
+        messages.success(request, done)
     return redirect("reviews:cycle", cycle_id=cycle.pk)
+
+
+@actor_required
+@require_POST
+def cycle_open(request: HttpRequest, cycle_id: int):
+    return _cycle_action(request, cycle_id, services.cycle_open, _("Open: everyone can write their self-assessment."))
 
 
 @actor_required
 @require_POST
 def cycle_close(request: HttpRequest, cycle_id: int):
-    cycle = _cycle(request, cycle_id)
-    try:
-        services.cycle_close(actor=request.actor, cycle=cycle)
-    except ValidationFailed as error:
-        message_service_errors(request, error)
-    else:
-        messages.success(request, _("Closed."))
-    return redirect("reviews:cycle", cycle_id=cycle.pk)
+    return _cycle_action(request, cycle_id, services.cycle_close, _("Closed."))
 
 
 # --- one evaluation ----------------------------------------------------------------------------------
