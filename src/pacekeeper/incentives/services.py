@@ -158,8 +158,7 @@ def payout_run_calculate(run_id: int) -> None:
 def calculate(run_id: int) -> None:
     """Read the plan's metric for every manager from the KPI engine (DESIGN rule 3) and write all
     lines with the run's total in one transaction: a run is wholly calculated or not at all."""
-    # Claimed with a first beat: a worker killed before its heartbeat thread beats once still
-    # leaves a run that goes stale (and is marked failed), not one "calculating" for ever.
+    # Claimed with a first beat (as `heartbeat` also gives): a run "calculating" always has one.
     claimed = PayoutRun.objects.filter(pk=run_id, status=PayoutRun.Status.QUEUED).update(
         status=PayoutRun.Status.CALCULATING, failure="", heartbeat_at=timezone.now(), lines_expected=None
     )

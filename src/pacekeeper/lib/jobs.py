@@ -19,14 +19,15 @@ def heartbeat(model: type[models.Model], pk: int):
         # separate worker to watch, and the job row may not be visible to another connection.
         yield
         return
+    # The first beat before anything else: a worker killed before its thread beats once still
+    # leaves a job that goes stale and is marked failed, not one running for ever.
+    model.objects.filter(pk=pk).update(heartbeat_at=timezone.now())
     stop = threading.Event()
 
     def beat():
         try:
-            while True:
+            while not stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
                 model.objects.filter(pk=pk).update(heartbeat_at=timezone.now())
-                if stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
-                    return
         finally:
             connection.close()
 
