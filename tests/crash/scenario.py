@@ -76,7 +76,8 @@ def prepare_payout() -> None:
     admin = actor_for(User.objects.get(role=Role.ADMIN))
     plan = plan_save(actor=admin, name="Commission", metric="sales_amount", tiers=[Tier(0, Decimal("1.5"))])
     director = actor_for(User.objects.get(role=Role.DIRECTOR))
-    run = payout_run_start(actor=director, plan=plan, period=Period.month(UNTIL.year, UNTIL.month))
+    month = Period.month(UNTIL.year, UNTIL.month)
+    run = payout_run_start(actor=director, plan_id=plan.pk, starts_on=month.start, ends_on=month.end)
     print(json.dumps({"run": run.pk}))
 
 

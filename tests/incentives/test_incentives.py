@@ -180,7 +180,9 @@ def calculated_run(world, django_capture_on_commit_callbacks):
     _october_sales(world)
     plan = _plan(world)
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.payout_run_start(actor=world.one.actor("director"), plan=plan, period=OCTOBER)
+        run = services.payout_run_start(
+            actor=world.one.actor("director"), plan_id=plan.pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        )
     run.refresh_from_db()
     return run
 
@@ -219,9 +221,13 @@ def test_a_run_keeps_the_rules_it_applied_when_the_plan_changes(world, calculate
 def test_a_second_run_for_the_same_plan_and_period_is_refused_until_the_first_is_cancelled(world, calculated_run):
     director = world.one.actor("director")
     with pytest.raises(ValidationFailed):
-        services.payout_run_start(actor=director, plan=calculated_run.plan, period=OCTOBER)
+        services.payout_run_start(
+            actor=director, plan_id=calculated_run.plan.pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        )
     services.payout_run_cancel(actor=director, run=calculated_run, reason="Sales corrected")
-    again = services.payout_run_start(actor=director, plan=calculated_run.plan, period=OCTOBER)
+    again = services.payout_run_start(
+        actor=director, plan_id=calculated_run.plan.pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+    )
     assert again.status == PayoutRun.Status.QUEUED
 
 
@@ -230,7 +236,9 @@ def test_a_run_is_for_a_period_that_has_ended(world):
     today = world.one.actor("director").today()  # in the organisation's time zone
     this_month = Period(today.replace(day=1), today)
     with pytest.raises(ValidationFailed) as refused:
-        services.payout_run_start(actor=world.one.actor("director"), plan=plan, period=this_month)
+        services.payout_run_start(
+            actor=world.one.actor("director"), plan_id=plan.pk, starts_on=this_month.start, ends_on=this_month.end
+        )
     assert "ends_on" in refused.value.errors
     assert not PayoutRun.objects.exists()
 
@@ -239,7 +247,9 @@ def test_leads_and_managers_do_not_run_pay(world):
     plan = _plan(world)
     for role in ("lead", "manager", "analyst"):
         with pytest.raises(Forbidden):
-            services.payout_run_start(actor=world.one.actor(role), plan=plan, period=OCTOBER)
+            services.payout_run_start(
+                actor=world.one.actor(role), plan_id=plan.pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+            )
 
 
 def _line(run, username) -> PayoutLine:
@@ -290,12 +300,52 @@ def test_approving_needs_the_approver_role_and_a_reason_and_happens_once(world, 
         services.payout_run_cancel(actor=world.one.actor("director"), run=run, reason="too late")
 
 
-def test_a_run_cancelled_while_calculating_keeps_no_lines(world):
+def test_a_run_cancelled_while_queued_is_not_calculated(world):
     _october_sales(world)
-    run = services.payout_run_start(actor=world.one.actor("director"), plan=_plan(world), period=OCTOBER)
+    run = services.payout_run_start(
+        actor=world.one.actor("director"), plan_id=_plan(world).pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+    )
     PayoutRun.objects.filter(pk=run.pk).update(status=PayoutRun.Status.CANCELLED)
     services.calculate(run.pk)  # the queued task finds it cancelled: nothing to do
     assert not PayoutLine.objects.exists()
+
+
+def test_a_run_cancelled_during_its_calculation_keeps_no_lines(world, monkeypatch):
+    _october_sales(world)
+    run = services.payout_run_start(
+        actor=world.one.actor("director"), plan_id=_plan(world).pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+    )
+    read_figures = services._lines
+
+    def cancelled_meanwhile(run):
+        lines = read_figures(run)
+        services.payout_run_cancel(actor=world.one.actor("admin"), run=run, reason="Sales being corrected")
+        return lines
+
+    monkeypatch.setattr(services, "_lines", cancelled_meanwhile)
+    services.calculate(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.total_minor) == (PayoutRun.Status.CANCELLED, 0)
+    assert not PayoutLine.objects.exists()
+
+
+def test_cancelling_and_running_again_write_one_audit_row_each(world, calculated_run):
+    director = world.one.actor("director")
+    recorded = AuditEntry.objects.filter(object_type="incentives.payoutrun", object_id=str(calculated_run.pk))
+    before = recorded.count()
+    services.payout_run_cancel(actor=director, run=calculated_run, reason="Sales corrected")
+    assert list(recorded.order_by("pk").values_list("field", "before", "after", "reason")[before:]) == [
+        ("status", "calculated", "cancelled", "Sales corrected")
+    ]
+    failed = services.payout_run_start(
+        actor=director, plan_id=calculated_run.plan_id, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+    )
+    PayoutRun.objects.filter(pk=failed.pk).update(status=PayoutRun.Status.FAILED)
+    services.payout_run_rerun(actor=director, run=failed)
+    rerun_rows = AuditEntry.objects.filter(
+        object_type="incentives.payoutrun", object_id=str(failed.pk), before="failed"
+    )
+    assert list(rerun_rows.values_list("field", "after")) == [("status", "queued")]
 
 
 # --- who sees pay ---------------------------------------------------------------------------------

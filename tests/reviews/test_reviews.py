@@ -183,6 +183,11 @@ def test_a_cycle_closes_when_every_evaluation_is_done(world, opened):
     services.cycle_close(actor=director, cycle=opened)
     opened.refresh_from_db()
     assert opened.status == ReviewCycle.Status.CLOSED
+    recorded = AuditEntry.objects.filter(object_type="reviews.reviewcycle", object_id=str(opened.pk)).order_by("pk")
+    assert list(recorded.values_list("field", "before", "after")) == [
+        ("status", "draft", "open"),
+        ("status", "open", "closed"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def _make_reviews(org, until: dt.date) -> int:
     from pacekeeper.tenancy.scopes import actor_for
 
     director = actor_for(User.objects.get(org=org, role=Role.DIRECTOR), channel="system")
-    quarter = _last_quarter(until)
+    quarter = Period.quarter(until.year, (until.month - 1) // 3 + 1).previous()
     figures = compute(org=org, metrics=["sales_amount"], level="manager", period=quarter)
     sales = [values["sales_amount"] for values in figures.values() if values["sales_amount"]]
     target = Decimal(max(1, sum(sales) // max(1, len(sales)))).quantize(Decimal(1))
@@ -158,13 +158,6 @@ def _make_reviews(org, until: dt.date) -> int:
     return len(evaluations)
 
 
-def _last_quarter(until: dt.date) -> Period:
-    first_month = 3 * ((until.month - 1) // 3) + 1
-    this_quarter_start = dt.date(until.year, first_month, 1)
-    day_before = this_quarter_start - dt.timedelta(days=1)
-    return Period.quarter(day_before.year, (day_before.month - 1) // 3 + 1)
-
-
 def _make_pay(org, until: dt.date) -> int:
     """A sales commission plan in three tiers; the month before last approved, last month
     calculated and waiting for the director."""
@@ -181,11 +174,11 @@ def _make_pay(org, until: dt.date) -> int:
         description="按月计提：月销售额 50 万元以内 1%，50 万至 200 万元部分 1.5%，200 万元以上部分 2%。",
         tiers=[Tier(0, Decimal(1)), Tier(50_000_000, Decimal("1.5")), Tier(200_000_000, Decimal(2))],
     )
-    last = pay.last_month(until)
-    before_last = pay.last_month(last.start)
+    last = Period.month(until.year, until.month).previous()
+    before_last = last.previous()
     runs = []
     for period in (before_last, last):
-        run = pay.payout_run_start(actor=director, plan=plan, period=period)
+        run = pay.payout_run_start(actor=director, plan_id=plan.pk, starts_on=period.start, ends_on=period.end)
         pay.calculate(run.pk)  # now, rather than waiting for a worker the demo may not run
         runs.append(run)
     pay.payout_run_approve(actor=director, run=runs[0], reason="已与财务核对")

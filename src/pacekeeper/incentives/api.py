@@ -3,12 +3,9 @@ what each person is paid. Amounts are decimal strings in the organisation's curr
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.errors import ValidationFailed
-from pacekeeper.kpis.periods import Period
 from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page
 from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.tenancy.scopes import get_visible
@@ -171,13 +168,9 @@ def payouts_read(request, run_id: int):
 
 @router.post("/payouts", response={202: RunOut}, summary="Start a payout run; it is calculated in the background")
 def payouts_start(request, payload: RunIn):
-    actor = request.actor
-    plan = Plan.objects.visible_to(actor).filter(pk=payload.plan).first()
-    if plan is None:  # a plan id from elsewhere in a body is bad input, like any other id
-        raise ValidationFailed({"plan": [_("No such plan.")]})
-    if payload.ends_on < payload.starts_on:
-        raise ValidationFailed({"ends_on": [_("The period ends on or after its start.")]})
-    run = services.payout_run_start(actor=actor, plan=plan, period=Period(payload.starts_on, payload.ends_on))
+    run = services.payout_run_start(
+        actor=request.actor, plan_id=payload.plan, starts_on=payload.starts_on, ends_on=payload.ends_on
+    )
     return 202, _run(request, run.pk)
 
 

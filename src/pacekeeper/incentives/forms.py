@@ -36,12 +36,6 @@ class RunForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan"].choices = [(plan.pk, plan.name) for plan in plans]
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
-            self.add_error("ends_on", _("The period ends on or after its start."))
-        return cleaned
-
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.TextInput())

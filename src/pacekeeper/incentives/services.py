@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -21,8 +20,8 @@ from pacekeeper.kpis.periods import Period
 from pacekeeper.lib import request_context
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
 from pacekeeper.lib.money import from_minor
-from pacekeeper.tenancy.audit import JobActor, audit_record
-from pacekeeper.tenancy.scopes import Actor, require_admin, require_pay_admin
+from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
+from pacekeeper.tenancy.scopes import Actor, may_approve_payouts, require_admin, require_pay_admin
 
 from .commission import Tier, commission_minor, rules_of, tiers_from_rules
 from .models import PayoutLine, PayoutRun, Plan, PlanTier
@@ -116,9 +115,16 @@ def plan_tiers(plan: Plan) -> list[Tier]:
 # --- payout runs -------------------------------------------------------------------------------
 
 
-def payout_run_start(*, actor: Actor, plan: Plan, period: Period) -> PayoutRun:
-    """Queue the calculation of a plan over a period that has ended."""
+def payout_run_start(*, actor: Actor, plan_id: int, starts_on: dt.date, ends_on: dt.date) -> PayoutRun:
+    """Queue the calculation of one of the actor's plans over a period that has ended. A plan
+    id from elsewhere is bad input (400), like any other id in a request."""
     require_pay_admin(actor)
+    plan = Plan.objects.visible_to(actor).filter(pk=plan_id).first()
+    if plan is None:
+        raise ValidationFailed({"plan": [_("No such plan.")]})
+    if ends_on < starts_on:
+        raise ValidationFailed({"ends_on": [_("The period ends on or after its start.")]})
+    period = Period(starts_on, ends_on)
     errors = {}
     if not plan.is_active:
         errors["plan"] = [_("This plan is retired.")]
@@ -242,18 +248,11 @@ def payout_run_rerun(*, actor: Actor, run: PayoutRun) -> PayoutRun:
     return run
 
 
-def _required(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed({"reason": [_("Say why: the reason is kept in the audit trail.")]})
-    return reason
-
-
 def payout_line_adjust(*, actor: Actor, line: PayoutLine, amount_minor: int, reason: str) -> PayoutLine:
     """Change what one person is paid before approval; the run's total follows in the same
     transaction."""
     require_pay_admin(actor)
-    reason = _required(reason)
+    reason = required_reason(reason)
     if amount_minor < 0:
         raise ValidationFailed({"amount": [_("An amount paid is zero or more.")]})
     with transaction.atomic():
@@ -278,16 +277,12 @@ def payout_line_adjust(*, actor: Actor, line: PayoutLine, amount_minor: int, rea
     return line
 
 
-def may_approve(actor: Actor) -> bool:
-    return actor.role in settings.PAYOUT_APPROVER_ROLES
-
-
 def payout_run_approve(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun:
     """Approve a calculated run. The status changes only if it is still waiting, so of two
     approvals at once exactly one succeeds and the other is told so."""
-    if not may_approve(actor):
+    if not may_approve_payouts(actor):
         raise Forbidden(_("Your role does not approve payouts."))
-    reason = _required(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         approved = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATED).update(
             status=PayoutRun.Status.APPROVED, approved_by=actor.user, approved_at=timezone.now()
@@ -306,8 +301,8 @@ def _check_total(run_id: int) -> None:
     """The invariant every write keeps: a run's total is the sum of its lines."""
     run = PayoutRun.objects.get(pk=run_id)
     lines_total = run.lines.aggregate(total=Sum("amount_minor"))["total"] or 0
-    if lines_total != run.total_minor:
-        raise PacekeeperError(f"payout run {run_id}: total {run.total_minor} ≠ sum of lines {lines_total}")
+    if lines_total != run.total_minor:  # a defect, not bad input: a server error, and nothing approved
+        raise RuntimeError(f"payout run {run_id}: total {run.total_minor} ≠ sum of lines {lines_total}")
 
 
 CANCELLABLE = (
@@ -321,7 +316,7 @@ CANCELLABLE = (
 def payout_run_cancel(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun:
     """Withdraw a run that is not approved (to start it again with corrected data, say)."""
     require_pay_admin(actor)
-    reason = _required(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         current = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if current.status not in CANCELLABLE:
@@ -330,8 +325,3 @@ def payout_run_cancel(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun
         audit_record(actor=actor, obj=run, field="status", before=current.status, after="cancelled", reason=reason)
     run.refresh_from_db()
     return run
-
-
-def last_month(today: dt.date) -> Period:
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return Period.month(first.year, first.month)

@@ -10,23 +10,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
-from pacekeeper.tenancy.models import Role
-from pacekeeper.tenancy.scopes import PAY_ADMIN_ROLES, get_visible
+from pacekeeper.tenancy.scopes import (
+    PAY_ADMIN_ROLES,
+    get_visible,
+    may_approve_payouts,
+    require_admin,
+    require_pay_admin,
+    require_personal_records,
+)
 
 from . import services
 from .commission import Tier
 from .forms import AdjustForm, PlanForm, ReasonForm, RunForm, TierFormSet
 from .models import PayoutLine, PayoutRun, Plan
-
-
-def _pay_admin(request: HttpRequest) -> bool:
-    return request.actor.role in PAY_ADMIN_ROLES
 
 
 def _run(request: HttpRequest, run_id: int) -> PayoutRun:
@@ -45,15 +47,14 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
 @actor_required
 def pay_home(request: HttpRequest):
     actor = request.actor
-    if actor.role == Role.ANALYST:
-        raise Forbidden(_("Pay is not shown to analysts."))
-    if not _pay_admin(request):
+    require_personal_records(actor)
+    if actor.role not in PAY_ADMIN_ROLES:
         return _my_pay(request)
     status = request.GET.get("status", "")
     runs = PayoutRun.objects.visible_to(actor).select_related("org", "plan")
     if status in PayoutRun.Status.values:
         runs = runs.filter(status=status)
-    period = services.last_month(actor.today())
+    period = Period.month(actor.today().year, actor.today().month).previous()
     form = RunForm(
         initial={"starts_on": period.start, "ends_on": period.end},
         plans=Plan.objects.visible_to(actor).filter(is_active=True),
@@ -89,15 +90,16 @@ def _my_pay(request: HttpRequest):
 @require_POST
 def run_start(request: HttpRequest):
     actor = request.actor
-    if not _pay_admin(request):
-        raise Forbidden()
-    plans = Plan.objects.visible_to(actor).filter(is_active=True)
-    form = RunForm(request.POST, plans=plans)
+    require_pay_admin(actor)
+    form = RunForm(request.POST, plans=Plan.objects.visible_to(actor).filter(is_active=True))
     if form.is_valid():
-        plan = get_visible(plans, form.cleaned_data["plan"], actor=actor)
-        period = Period(form.cleaned_data["starts_on"], form.cleaned_data["ends_on"])
         try:
-            run = services.payout_run_start(actor=actor, plan=plan, period=period)
+            run = services.payout_run_start(
+                actor=actor,
+                plan_id=form.cleaned_data["plan"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
         except ValidationFailed as error:
             add_service_errors(form, error)
         else:
@@ -131,7 +133,7 @@ def run_detail(request: HttpRequest, run_id: int):
             "search": search,
             "query": query_without(request, "page"),
             "history": audit_trail(actor=request.actor, obj=run),
-            "may_approve": services.may_approve(request.actor) and run.status == PayoutRun.Status.CALCULATED,
+            "may_approve": may_approve_payouts(request.actor) and run.status == PayoutRun.Status.CALCULATED,
             "reason_form": ReasonForm(),
         },
     )
@@ -208,8 +210,7 @@ def run_rerun(request: HttpRequest, run_id: int):
 def line_adjust(request: HttpRequest, line_id: int):
     scoped = PayoutLine.objects.visible_to(request.actor).select_related("org", "person", "run", "run__plan")
     line = get_visible(scoped, line_id, actor=request.actor)
-    if not _pay_admin(request):
-        raise Forbidden()
+    require_pay_admin(request.actor)
     currency = line.org.currency
     form = AdjustForm(request.POST or None, initial={"amount": from_minor(line.amount_minor, currency)})
     if request.method == "POST" and form.is_valid():
@@ -234,8 +235,7 @@ def line_adjust(request: HttpRequest, line_id: int):
 
 @actor_required
 def plan_list(request: HttpRequest):
-    if request.actor.role == Role.ANALYST:
-        raise Forbidden(_("Pay is not shown to analysts."))
+    require_personal_records(request.actor)
     plans = Plan.objects.visible_to(request.actor).select_related("org").prefetch_related("tiers")
     return render(request, "incentives/plan_list.html", {"page": paginate(request, plans)})
 
@@ -268,8 +268,7 @@ def _plan_forms(request: HttpRequest, plan: Plan | None):
 
 
 def _save_plan(request: HttpRequest, plan: Plan | None):
-    if not request.actor.is_admin:
-        raise Forbidden(_("Plans are set by the org admin."))
+    require_admin(request.actor)
     form, tier_forms = _plan_forms(request, plan)
     if request.method == "POST" and form.is_valid() and tier_forms.is_valid():
         currency = request.actor.org.currency

@@ -17,9 +17,9 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS
-from pacekeeper.tenancy.audit import audit_record
+from pacekeeper.tenancy.audit import audit_record, required_reason
 from pacekeeper.tenancy.models import Role, User
-from pacekeeper.tenancy.scopes import REVIEW_ADMIN_ROLES, Actor, may_review, require_role
+from pacekeeper.tenancy.scopes import REVIEW_ADMIN_ROLES, Actor, may_calibrate, may_review, require_role
 
 from .models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from .scoring import grade_for, metric_score, rating_score, weighted_score
@@ -275,20 +275,17 @@ def calibrate(
     *, actor: Actor, evaluation: Evaluation, final_score: Decimal | None = None, reason: str = ""
 ) -> Evaluation:
     """A director confirms the score or sets another one (with a reason); the grade follows."""
-    require_role(actor, REVIEW_ADMIN_ROLES)
-    if evaluation.person_id == actor.user_id:
+    if not may_calibrate(actor, evaluation.person_id):
         raise Forbidden(_("Nobody calibrates their own evaluation."))
     with transaction.atomic():
         current = _locked(evaluation, Evaluation.Step.CALIBRATION)
         final = current.score if final_score is None else final_score.quantize(Decimal("0.1"))
         if not Decimal(0) <= final <= Decimal(120):
             raise ValidationFailed({"final_score": [_("A score is from 0 to 120.")]})
-        if final != current.score and not reason.strip():
-            raise ValidationFailed({"reason": [_("Say why the score changes: the reason is kept in the audit trail.")]})
         if final != current.score:
-            audit_record(
-                actor=actor, obj=current, field="score", before=current.score, after=final, reason=reason.strip()
-            )
+            message = _("Say why the score changes: the reason is kept in the audit trail.")
+            reason = required_reason(reason, message)
+            audit_record(actor=actor, obj=current, field="score", before=current.score, after=final, reason=reason)
         current.final_score = final
         current.grade = grade_for(final)
         current.calibrated_by = actor.user

@@ -8,22 +8,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.errors import ValidationFailed
 from pacekeeper.goals import units
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
-from pacekeeper.tenancy.models import Role
-from pacekeeper.tenancy.scopes import REVIEW_ADMIN_ROLES, get_visible, may_review
+from pacekeeper.tenancy.scopes import (
+    REVIEW_ADMIN_ROLES,
+    get_visible,
+    may_calibrate,
+    may_review,
+    require_personal_records,
+    require_role,
+)
 
 from . import services
 from .forms import CalibrationForm, CriterionFormSet, CycleForm, RatingsForm
 from .models import Criterion, Evaluation, ReviewCycle
-
-
-def _not_for_analysts(request: HttpRequest) -> None:
-    if request.actor.role == Role.ANALYST:
-        raise Forbidden(_("Evaluations are not shown to analysts."))
 
 
 def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
@@ -41,7 +42,7 @@ def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
 
 @actor_required
 def cycle_list(request: HttpRequest):
-    _not_for_analysts(request)
+    require_personal_records(request.actor)
     actor = request.actor
     cycles = ReviewCycle.objects.visible_to(actor)
     mine = Evaluation.objects.visible_to(actor).filter(person_id=actor.user_id).select_related("cycle")
@@ -139,8 +140,7 @@ def _cycle_forms(request: HttpRequest, cycle: ReviewCycle | None):
 
 
 def _save_cycle(request: HttpRequest, cycle: ReviewCycle | None):
-    if request.actor.role not in REVIEW_ADMIN_ROLES:
-        raise Forbidden(_("Review cycles are set by directors and the org admin."))
+    require_role(request.actor, REVIEW_ADMIN_ROLES)
     form, criteria_forms = _cycle_forms(request, cycle)
     if request.method == "POST" and form.is_valid() and criteria_forms.is_valid():
         criteria = [
@@ -217,11 +217,7 @@ def _step_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
         forms["self_form"] = RatingsForm(criteria=criteria, required=False)
     if evaluation.step in (Evaluation.Step.SELF, Evaluation.Step.REVIEW) and may_review(actor, evaluation.person_id):
         forms["review_form"] = RatingsForm(criteria=criteria)
-    if (
-        evaluation.step == Evaluation.Step.CALIBRATION
-        and actor.role in REVIEW_ADMIN_ROLES
-        and evaluation.person_id != actor.user_id
-    ):
+    if evaluation.step == Evaluation.Step.CALIBRATION and may_calibrate(actor, evaluation.person_id):
         forms["calibration_form"] = CalibrationForm(initial={"final_score": evaluation.score})
     return forms
 

@@ -23,6 +23,16 @@ class JobActor:
     channel: str = "system"
 
 
+def required_reason(reason: str, message: str = "") -> str:
+    """The reason a change must carry into the audit trail, stripped; refused when empty."""
+    from pacekeeper.errors import ValidationFailed
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": [message or _("Say why: the reason is kept in the audit trail.")]})
+    return reason
+
+
 def audit_record(
     *, actor, obj: models.Model, field: str, before: object, after: object, reason: str = ""
 ) -> AuditEntry:

@@ -21,8 +21,10 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pacekeeper.errors import Forbidden, NotFound
 
@@ -217,12 +219,24 @@ def may_set_goals(actor: Actor, *, level: str, team_id: int | None, person_id: i
     return False
 
 
+def sees_personal_records(actor: Actor) -> bool:
+    """Pay and evaluations are personal: the analyst sees neither."""
+    return actor.role != Role.ANALYST
+
+
+def require_personal_records(actor: Actor) -> None:
+    if not sees_personal_records(actor):
+        raise Forbidden(_("Pay and evaluations are not shown to analysts."))
+
+
+def _org_unless_analyst_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id) if sees_personal_records(actor) else Q(pk__in=[])
+
+
 def plans_q(actor: Actor) -> Q:
     """Everyone who is paid or pays sees the plans (how pay is worked out is no secret to the
     people paid by it); the analyst does not."""
-    if actor.role == Role.ANALYST:
-        return Q(pk__in=[])
-    return Q(org_id=actor.org_id)
+    return _org_unless_analyst_q(actor)
 
 
 def payout_runs_q(actor: Actor) -> Q:
@@ -245,6 +259,10 @@ def require_pay_admin(actor: Actor) -> None:
     require_role(actor, PAY_ADMIN_ROLES)
 
 
+def may_approve_payouts(actor: Actor) -> bool:
+    return actor.role in settings.PAYOUT_APPROVER_ROLES
+
+
 # --- evaluations ------------------------------------------------------------------------------
 # The analyst sees none (evaluations are personal); everyone else sees the cycles, and the
 # evaluations of the people in their scope: all for admins and directors, a lead's people (and
@@ -254,13 +272,11 @@ REVIEW_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
 
 
 def review_cycles_q(actor: Actor) -> Q:
-    if actor.role == Role.ANALYST:
-        return Q(pk__in=[])
-    return Q(org_id=actor.org_id)
+    return _org_unless_analyst_q(actor)
 
 
 def evaluations_q(actor: Actor) -> Q:
-    if actor.role == Role.ANALYST:
+    if not sees_personal_records(actor):
         return Q(pk__in=[])
     if actor.member_ids is None:
         return Q(org_id=actor.org_id)
@@ -274,3 +290,8 @@ def may_review(actor: Actor, person_id: int) -> bool:
     if actor.role in REVIEW_ADMIN_ROLES:
         return True
     return actor.role == Role.LEAD and person_id in (actor.member_ids or ())
+
+
+def may_calibrate(actor: Actor, person_id: int) -> bool:
+    """Admins and directors calibrate, never their own evaluation."""
+    return actor.role in REVIEW_ADMIN_ROLES and person_id != actor.user_id
