@@ -20,7 +20,7 @@ from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.rollups import facts_changed, sales_changing
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.money import to_minor
-from pacekeeper.tenancy.audit import audit_record, audit_record_many
+from pacekeeper.tenancy.audit import audit_record, audit_record_many, required_reason
 from pacekeeper.tenancy.models import Organization, Role, User
 from pacekeeper.tenancy.scopes import Actor, require_writer
 
@@ -160,9 +160,7 @@ def customers_transfer(*, actor: Actor, customer_ids: list[int], to_manager_id: 
     require_writer(actor)
     if actor.role == Role.MANAGER:
         raise ValidationFailed({"": [_("Ask your team lead to transfer customers.")]})
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed({"reason": [_("Say why the customers move.")]})
+    reason = required_reason(reason, _("Say why the customers move."))
     wanted = set(customer_ids)
     if not wanted:
         raise ValidationFailed({"customers": [_("Choose at least one customer.")]})

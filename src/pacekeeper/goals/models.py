@@ -98,10 +98,9 @@ class Goal(models.Model):
 
     @property
     def metric_unit(self) -> str:
-        from pacekeeper.kpis.registry import METRICS
+        from pacekeeper.kpis.registry import unit_of
 
-        metric = METRICS.get(self.metric)
-        return metric.unit if metric else ""
+        return unit_of(self.metric)
 
     @property
     def subject_id(self) -> int:

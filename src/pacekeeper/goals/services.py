@@ -15,7 +15,7 @@ from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.kpis.engine import compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS, Unit
-from pacekeeper.tenancy.audit import audit_record
+from pacekeeper.tenancy.audit import audit_record, required_reason
 from pacekeeper.tenancy.models import Role, Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, may_set_goals
 
@@ -150,12 +150,11 @@ def goal_activate(*, actor: Actor, goal: Goal, override_reason: str = "") -> Goa
 def goal_set_target(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -> Goal:
     """Change a target, keeping the history: who, when, before, after and why."""
     require_goal_setter(actor, goal)
-    if not reason.strip():
-        raise ValidationFailed({"reason": [_("Say why the target changes.")]})
+    reason = required_reason(reason, _("Say why the target changes."))
     before = goal.target
     goal.target = target
     goal.save(update_fields=["target"])
-    audit_record(actor=actor, obj=goal, field="target", before=before, after=target, reason=reason.strip())
+    audit_record(actor=actor, obj=goal, field="target", before=before, after=target, reason=reason)
     return goal
 
 

@@ -2,13 +2,13 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from pacekeeper.kpis.registry import METRICS, Unit
+from pacekeeper.kpis.registry import Unit, unit_of
 
 
 def stored(metric: str, shown: Decimal | None) -> Decimal | None:
     if shown is None:
         return None
-    if metric in METRICS and METRICS[metric].unit == Unit.CURRENCY:
+    if unit_of(metric) == Unit.CURRENCY:
         return (Decimal(shown) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return Decimal(shown)
 
@@ -16,6 +16,6 @@ def stored(metric: str, shown: Decimal | None) -> Decimal | None:
 def shown(metric: str, value: Decimal | int | None) -> Decimal | None:
     if value is None:
         return None
-    if metric in METRICS and METRICS[metric].unit == Unit.CURRENCY:
+    if unit_of(metric) == Unit.CURRENCY:
         return (Decimal(value) / 100).quantize(Decimal("0.01"))
     return Decimal(value)

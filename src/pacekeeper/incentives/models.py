@@ -48,10 +48,9 @@ class Plan(models.Model):
 
     @property
     def metric_label(self) -> str:
-        from pacekeeper.kpis.registry import METRICS
+        from pacekeeper.kpis.registry import label_of
 
-        metric = METRICS.get(self.metric)
-        return str(metric.label) if metric else self.metric
+        return label_of(self.metric)
 
 
 class PlanTier(models.Model):

@@ -4,7 +4,6 @@ their lead, and the commission plans."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.models import person_named
 from pacekeeper.tenancy.scopes import (
     PAY_ADMIN_ROLES,
     get_visible,
@@ -77,7 +77,7 @@ def _my_pay(request: HttpRequest):
     lines = PayoutLine.objects.visible_to(request.actor).select_related("org", "person", "run", "run__plan")
     search = request.GET.get("q", "").strip()
     if search:
-        lines = lines.filter(Q(person__display_name__icontains=search) | Q(person__username__icontains=search))
+        lines = lines.filter(person_named(search, via="person__"))
     lines = lines.order_by("-run__ends_on", "-run_id", "person__username")
     return render(
         request,
@@ -122,7 +122,7 @@ def run_detail(request: HttpRequest, run_id: int):
     lines = run.lines.select_related("person").order_by("-amount_minor", "person__username")
     search = request.GET.get("q", "").strip()
     if search:
-        lines = lines.filter(Q(person__display_name__icontains=search) | Q(person__username__icontains=search))
+        lines = lines.filter(person_named(search, via="person__"))
     return render(
         request,
         "incentives/run_detail.html",

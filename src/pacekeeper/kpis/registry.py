@@ -88,6 +88,18 @@ def register(metric: Metric) -> Metric:
     return metric
 
 
+def unit_of(key: str) -> str:
+    """A metric's unit, or "" for a key no longer registered (stored rows may outlive a metric)."""
+    metric = METRICS.get(key)
+    return metric.unit if metric else ""
+
+
+def label_of(key: str) -> str:
+    """A metric's label in the current language, or the key itself for one no longer registered."""
+    metric = METRICS.get(key)
+    return str(metric.label) if metric else key
+
+
 PERCENT_PLACES = Decimal("0.01")
 
 

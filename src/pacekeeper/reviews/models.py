@@ -86,10 +86,9 @@ class Criterion(models.Model):
 
     @property
     def metric_unit(self) -> str:
-        from pacekeeper.kpis.registry import METRICS
+        from pacekeeper.kpis.registry import unit_of
 
-        metric = METRICS.get(self.metric)
-        return metric.unit if metric else ""
+        return unit_of(self.metric)
 
 
 class EvaluationQuerySet(models.QuerySet):

@@ -2,7 +2,7 @@
 form of the step the viewer may take."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from pacekeeper.goals import units
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.models import person_named
 from pacekeeper.tenancy.scopes import (
     REVIEW_ADMIN_ROLES,
     get_visible,
@@ -63,7 +64,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int):
     if step in Evaluation.Step.values:
         shown = shown.filter(step=step)
     if search:
-        shown = shown.filter(Q(person__display_name__icontains=search) | Q(person__username__icontains=search))
+        shown = shown.filter(person_named(search, via="person__"))
     by_step = dict(evaluations.values_list("step").annotate(n=Count("pk")))
     by_grade = dict(evaluations.exclude(grade="").values_list("grade").annotate(n=Count("pk")))
     return render(

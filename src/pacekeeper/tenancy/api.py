@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page
 
 from . import services, sign_in
-from .models import Role, Team, TeamMembership, User
+from .models import Role, Team, TeamMembership, User, person_named
 from .scopes import get_visible, require_admin
 
 router = Router(tags=["people"])
@@ -104,7 +104,7 @@ def users_list(request, role: Role | None = None, q: str = ""):
     if role:
         users = users.filter(role=role)
     if q:
-        users = users.filter(username__icontains=q) | users.filter(display_name__icontains=q)
+        users = users.filter(person_named(q))
     return users
 
 

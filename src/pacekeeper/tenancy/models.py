@@ -48,6 +48,12 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
 
 
+def person_named(search: str, via: str = "") -> Q:
+    """Rows whose person's name or username contains `search`; `via` is the path to that
+    person ("person__" from a payout line), empty for users themselves."""
+    return Q(**{f"{via}display_name__icontains": search}) | Q(**{f"{via}username__icontains": search})
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, actor):
         from .scopes import users_q
