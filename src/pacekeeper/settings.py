@@ -129,6 +129,9 @@ PASSWORD_HASHERS = [
 PASSWORD_HASHING_SLOTS = int(
     os.environ.get("PACEKEEPER_PASSWORD_HASHING_SLOTS", str(max(1, (os.cpu_count() or 2) // 2)))
 )
+# How much lower a password hash's CPU priority is than a page's (nice increment, 0 to 19; 0: the same).
+PASSWORD_HASHING_NICE = int(os.environ.get("PACEKEEPER_PASSWORD_HASHING_NICE", "10"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,9 +1,13 @@
-"""Password hashing runs at most PASSWORD_HASHING_SLOTS at once on a machine (the Argon2id
+"""Password hashing runs at most PASSWORD_HASHING_SLOTS at once on a machine, at a lower CPU
+priority than pages (the Argon2id
 settings and their upgrade at sign-in: tests/tenancy/test_sign_in.py)."""
 
+import os
 import threading
 
-from pacekeeper.tenancy.hashers import hashing_slot
+from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
+
+from pacekeeper.tenancy.hashers import Argon2idHasher, hashing_slot
 
 
 def test_a_hash_waits_while_every_slot_is_taken(settings):
@@ -47,3 +51,27 @@ def test_two_slots_let_two_hashes_run_together(settings):
     for thread in threads:
         thread.join()
     assert finished == [True, True]
+
+
+def test_a_password_is_hashed_at_a_lower_cpu_priority_than_the_request(settings, monkeypatch):
+    settings.PASSWORD_HASHING_NICE = 5
+    niceness = {}
+
+    def record_priority(self, password, encoded):
+        niceness["hashing"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return password == "right"
+
+    monkeypatch.setattr(Argon2PasswordHasher, "verify", record_priority)
+    request_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert Argon2idHasher().verify("right", "argon2$…") is True
+    assert Argon2idHasher().verify("wrong", "argon2$…") is False
+    assert niceness["hashing"] == min(19, request_nice + 5)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == request_nice  # the request's own is kept
+
+
+def test_a_real_hash_verifies_on_the_hashing_threads(settings):
+    settings.PASSWORD_HASHING_NICE = 10
+    encoded = make_password("correct horse battery staple")
+    assert check_password("correct horse battery staple", encoded)
+    assert not check_password("Tr0ub4dor&3", encoded)

@@ -77,11 +77,13 @@ def _figures(trivial: dict, quiet: dict, busy: dict, log) -> dict:
     export = [time_ms for _kind, name, time_ms, _failed in quiet["requests"] if name == "large export"]
     log(f"large export: {export[0] / 1000:.1f} s" if export else "large export: did not finish within the phase")
     log(f"busy phase: p95 {_percentile(busy_times, 95):.0f} ms over {len(busy_times)} requests")
-    for name in sorted({name for _kind, name, _time, _failed in quiet["requests"]}):
-        times = [time_ms for _kind, each, time_ms, _failed in quiet["requests"] if each == name]
-        log(
-            f"  quiet · {name}: {len(times)} × p50 {_percentile(times, 50):.0f} ms, p95 {_percentile(times, 95):.0f} ms"
-        )
+    for phase_name, phase in (("quiet", quiet), ("busy", busy)):
+        for name in sorted({name for _kind, name, _time, _failed in phase["requests"]}):
+            times = [time_ms for _kind, each, time_ms, _failed in phase["requests"] if each == name]
+            log(
+                f"  {phase_name} · {name}: {len(times)} × p50 {_percentile(times, 50):.0f} ms,"
+                f" p95 {_percentile(times, 95):.0f} ms"
+            )
     return {
         "p50_ms": round(_percentile(quiet_times, 50), 1),
         "p95_ms": round(_percentile(quiet_times, 95), 1),

@@ -90,14 +90,17 @@ def compute_levels(
     windows = [PROVIDERS[key].credit_window(periods[shift]) for shift, key, _wanted in plan]
     by_team = Level.TEAM in levels
     memberships = _memberships(org, windows) if by_team else []
+    # Providers mostly share a window: who stayed in one team all window is worked out once each.
+    whole_by_window = {window: _whole_period_teams(memberships, window) for window in windows} if by_team else {}
     totals = {level: defaultdict(lambda: defaultdict(int)) for level in levels}
     for (shift, key, wanted), window in zip(plan, windows, strict=True):
         provider = PROVIDERS[key]
-        split = _split_managers(memberships, window) if by_team else set()
+        whole = whole_by_window.get(window, {})
+        split = _split_managers(memberships, window, whole) if by_team else set()
         run = provider.rollup if source == Source.ROLLUP and provider.rollup else provider.compute
         credits = run(org, periods[shift], split, wanted=wanted, only=managers)
         for level in levels:
-            _credit(totals[level], credits, level, memberships, window, f"@{shift}" if shift else "")
+            _credit(totals[level], credits, level, memberships, whole, f"@{shift}" if shift else "")
     results = {}
     for level, level_totals in totals.items():
         if level == Level.TEAM:
@@ -125,7 +128,9 @@ def _values(metrics, components: dict[str, int]) -> dict[str, object]:
 # --- crediting to subjects ---------------------------------------------------------------------
 
 
-def _credit(totals, credits: Credits, level: Level, memberships: list[Membership], period: Period, suffix: str):
+def _credit(totals, credits: Credits, level: Level, memberships: list[Membership], whole: dict, suffix: str):
+    """Add the credits to the level's subjects; `whole`: the managers in the same teams all the
+    window (from `_whole_period_teams`), the others are credited day by day."""
     if level == Level.MANAGER:
         for manager, values in credits.by_manager.items():
             _add(totals[manager], values, suffix)
@@ -135,7 +140,6 @@ def _credit(totals, credits: Credits, level: Level, memberships: list[Membership
         for values in [*credits.by_manager.values(), *credits.by_manager_day.values()]:
             _add(totals[ORG_SUBJECT], values, suffix)
     else:
-        whole = _whole_period_teams(memberships, period)
         for manager, values in credits.by_manager.items():
             for team_id in whole.get(manager, ()):
                 _add(totals[team_id], values, suffix)
@@ -181,9 +185,8 @@ def _whole_period_teams(memberships: list[Membership], period: Period) -> dict[i
     return whole
 
 
-def _split_managers(memberships: list[Membership], period: Period) -> set[int]:
+def _split_managers(memberships: list[Membership], period: Period, whole: dict[int, list[int]]) -> set[int]:
     """Managers whose team changes within the period: their components come by day."""
-    whole = _whole_period_teams(memberships, period)
     return {user_id for user_id in _in_period(memberships, period) if user_id not in whole}
 
 

@@ -9,10 +9,17 @@ made with other settings still verify and are re-made with these at the next sig
 However many sign-ins arrive at once (a storm of them, or someone trying passwords), at most
 PASSWORD_HASHING_SLOTS hashes run at the same time on one machine — half its cores by default —
 so the other half keeps serving pages; the rest wait their turn without using the CPU.
+
+And a hash runs at a lower CPU priority than pages (PASSWORD_HASHING_NICE): on a busy machine,
+the people already at work get the CPU first and a sign-in takes longer; on an idle one a
+sign-in is as fast as ever.
 """
 
 import contextlib
+import os
 import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -49,6 +56,40 @@ def hashing_slot():
             handle.close()
 
 
+def at_low_priority(function, *args):
+    """Run function(*args) on this process's hashing threads, whose CPU priority is lowered by
+    PASSWORD_HASHING_NICE. Argon2 releases the GIL while it hashes, so the request threads of
+    this process keep running meanwhile."""
+    if settings.PASSWORD_HASHING_NICE <= 0 or not hasattr(os, "setpriority"):
+        return function(*args)
+    return _hashing_threads().submit(function, *args).result()
+
+
+_pools: dict[tuple, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _hashing_threads() -> ThreadPoolExecutor:
+    # Keyed by process (threads do not survive a fork) and by the settings they were made with.
+    key = (os.getpid(), settings.PASSWORD_HASHING_NICE, settings.PASSWORD_HASHING_SLOTS)
+    with _pools_lock:
+        if key not in _pools:
+            _pools[key] = ThreadPoolExecutor(
+                max_workers=max(1, settings.PASSWORD_HASHING_SLOTS),
+                thread_name_prefix="password-hashing",
+                initializer=_lower_priority,
+                initargs=(settings.PASSWORD_HASHING_NICE,),
+            )
+        return _pools[key]
+
+
+def _lower_priority(increment: int) -> None:
+    # On Linux the nice value belongs to each thread: this lowers the hashing thread only.
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + increment))
+
+
 def _try_lock(handle) -> bool:
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -63,9 +104,12 @@ class Argon2idHasher(Argon2PasswordHasher):
     parallelism = 1
 
     def encode(self, password, salt):
-        with hashing_slot():
-            return super().encode(password, salt)
+        return at_low_priority(self._in_slot, super().encode, password, salt)
 
     def verify(self, password, encoded):
+        return at_low_priority(self._in_slot, super().verify, password, encoded)
+
+    @staticmethod
+    def _in_slot(hash_function, *args):
         with hashing_slot():
-            return super().verify(password, encoded)
+            return hash_function(*args)
