@@ -30,7 +30,7 @@ operations = st.lists(
         st.tuples(st.just("deal"), owners, days, amounts, st.integers(0, 100)),
         st.tuples(st.just("stage"), st.integers(0, 50), st.sampled_from(["proposal", "won", "lost", "lead"]), days),
         st.tuples(st.just("transfer"), owners, owners),
-        st.tuples(st.just("import"), owners, days, amounts),
+        st.tuples(st.just("import"), st.lists(st.tuples(owners, days, amounts), min_size=1, max_size=4)),
     ),
     max_size=25,
 )
@@ -126,10 +126,12 @@ def _apply(people, operation) -> None:
                 actor=lead, customer_ids=[customer.pk], to_manager_id=getattr(people, target).pk, reason="r"
             )
     elif kind == "import":
-        owner, day, amount = args
-        customer = people.customers[owner]
+        (rows,) = args
         # The order number is the day's: importing it again may move the sale to another customer.
-        csv = f"order no,customer,order date,amount\nI-{day},{customer.external_id},{day},{amount}\n"
+        # New ones are added to the rollups, existing ones recomputed; one file may hold both.
+        by_number = {f"I-{day}": (people.customers[owner], day, amount) for owner, day, amount in rows}
+        lines = [f"{no},{customer.external_id},{day},{amount}" for no, (customer, day, amount) in by_number.items()]
+        csv = "order no,customer,order date,amount\n" + "\n".join(lines) + "\n"
         import_apply(actor=lead, kind="sales", data=csv.encode(), filename="s.csv")
 
 

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -120,10 +119,12 @@ def _phase(name: str, user_classes: list[str], users: int, seconds: int, host, e
     elapsed = time.monotonic() - started
     if not results.exists():
         raise SystemExit(f"locust failed in phase {name}:\n{done.stderr[-3000:]}")
-    requests = json.loads(results.read_text())
-    failed = Counter(request_name for _kind, request_name, _time, failed in requests if failed)
-    errors = sum(failed.values())
-    log(f"phase {name}: {len(requests)} requests ({len(requests) / seconds:.0f}/s), {errors} errors {dict(failed)}")
+    recorded = json.loads(results.read_text())
+    requests = recorded["requests"]
+    errors = sum(1 for _kind, _name, _time, failed in requests if failed)
+    log(f"phase {name}: {len(requests)} requests ({len(requests) / seconds:.0f}/s), {errors} errors")
+    for failure, count in sorted(recorded["failures"].items()):
+        log(f"  {count} × {failure}")
     return {"requests": requests, "errors": errors, "seconds": min(elapsed, seconds)}
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import random
 import time
+from collections import Counter
 
 from locust import HttpUser, constant, events, task
 
@@ -17,17 +18,20 @@ MANAGERS = int(os.environ.get("PACEKEEPER_LOAD_MANAGERS", "2000"))
 LEADS = max(1, MANAGERS // 10)
 PASSWORD = os.environ.get("PACEKEEPER_LOAD_PASSWORD", "pacekeeper")
 RESULTS: list[tuple[str, str, float, bool]] = []
+FAILURES: Counter[str] = Counter()  # "name: what went wrong" → how many times
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
     RESULTS.append((request_type, name, response_time, exception is not None))
+    if exception is not None:
+        FAILURES[f"{name}: {str(exception)[:200]}"] += 1
 
 
 @events.quitting.add_listener
 def _save(environment, **kwargs):
     with open(os.environ["PACEKEEPER_LOAD_RESULTS"], "w") as out:
-        json.dump(RESULTS, out)
+        json.dump({"requests": RESULTS, "failures": FAILURES}, out)
 
 
 class Person(HttpUser):

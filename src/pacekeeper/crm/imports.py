@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,7 @@ from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
 from pacekeeper.kpis.rollups import facts_changed, sales_changing
 from pacekeeper.lib.batches import chunks
+from pacekeeper.lib.bulk import insert_rows, update_rows
 from pacekeeper.lib.dates import DateError, parse_date
 from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.statistics import refresh_after_bulk_load
@@ -40,7 +41,6 @@ from . import services
 from .models import Contact, Customer, Interaction, Sale, Tier
 
 MODES = ("all_or_nothing", "good_rows_only")
-BATCH = 5000
 
 
 @dataclass
@@ -715,14 +715,15 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
             new_rows.append(record)
         else:
             changed.append(Sale(pk=pk, **dict(zip(SALE_COLUMNS_DB, record, strict=True))))
-    touched = [(record[2], record[4]) for record in new_rows]
-    touched += [(sale.manager_id, sale.ordered_on) for sale in changed]
+    # New sales are added to the rollups; an updated one's cells, before and after, recomputed.
+    touched = [(sale.manager_id, sale.ordered_on) for sale in changed]
     old = _old_values(Sale, [sale.pk for sale in changed], "manager_id", "ordered_on", "customer_id")
     touched += [(manager, day) for manager, day, _customer in old]
     # A sale's customer may change: both customers' purchase histories change.
     customers = {record[1] for record in new_rows} | {sale.customer_id for sale in changed}
     customers |= {customer for _manager, _day, customer in old}
-    with sales_changing(org_id=actor.org_id, customer_ids=customers) as rollup_cells:
+    inserted = [record[3] for record in new_rows]
+    with sales_changing(org_id=actor.org_id, customer_ids=customers, inserted=inserted) as rollup_cells:
         insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
         update_rows(
             Sale,
@@ -739,68 +740,6 @@ def _old_values(model, pks: list[int], *fields: str) -> list[tuple]:
     for chunk in chunks(pks):
         found += model.objects.filter(pk__in=chunk).values_list(*fields)
     return found
-
-
-def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere. Values are passed as
-    data, never spliced into SQL; table and column names come from the model."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:  # noqa: S608
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
-            for chunk in chunks(rows, BATCH):
-                cursor.executemany(sql, _adapted(chunk))
-
-
-def update_rows(model, objects: list, fields: list[str]) -> None:
-    """Update many rows fast: one parameterised UPDATE executed for all of them (pipelined by
-    psycopg). Django's bulk_update builds a CASE expression per field over each batch, which took
-    97 s for 50,000 sales. Values are adapted by each field as the ORM saves them; table and
-    column names come from the model."""
-    if not objects:
-        return
-    meta, quote = model._meta, connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-
-    def values(obj) -> list:
-        return [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns] + [obj.pk]
-
-    with connection.cursor() as cursor:
-        for chunk in chunks(objects, BATCH):
-            cursor.executemany(sql, [values(obj) for obj in chunk])
-
-
-def _adapted(rows: list[tuple]) -> list[tuple]:
-    """Dates and times as the ORM would store them on SQLite (text, datetimes in UTC)."""
-    ops = connection.ops
-    temporal = [index for index, value in enumerate(rows[0]) if isinstance(value, dt.date) or value is None]
-    if not temporal:
-        return rows
-
-    def adapt(value):
-        if isinstance(value, dt.datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, dt.date):
-            return ops.adapt_datefield_value(value)
-        return value
-
-    adapted = []
-    for row in rows:
-        row = list(row)
-        for index in temporal:
-            row[index] = adapt(row[index])
-        adapted.append(tuple(row))
-    return adapted
 
 
 def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:

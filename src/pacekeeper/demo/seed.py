@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from pacekeeper.crm.imports import SALE_COLUMNS_DB, insert_rows
+from pacekeeper.crm.imports import SALE_COLUMNS_DB
 from pacekeeper.crm.models import (
     DEFAULT_FOLLOW_UP_DAYS,
     Contact,
@@ -34,6 +34,7 @@ from pacekeeper.crm.models import (
 )
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
+from pacekeeper.lib.bulk import insert_rows
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
 from . import names

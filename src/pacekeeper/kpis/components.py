@@ -127,15 +127,20 @@ def first_sale_facts(org: Organization, period: Period) -> QuerySet:
 WEIGHTED = (F("amount_minor") * F("probability") + 50) / 100
 
 
+SALES_AGGREGATES = {"sales_minor": Sum("amount_minor"), "sales_count": Count("pk"), "margin_minor": Sum("margin_minor")}
+
+
+def sales_cells(sales: QuerySet) -> dict[tuple[int, dt.date], dict[str, int]]:
+    """The sales components of some sales, by (manager, day) cell: what they add to the rollups."""
+    confirmed = sales.filter(status=Sale.Status.CONFIRMED)
+    return by_day(confirmed, manager="manager_id", day=F("ordered_on"), aggregates=SALES_AGGREGATES)
+
+
 def _additive_sources(org: Organization, period: Period) -> list[tuple[QuerySet, object, dict]]:
     """(facts, credit day, aggregates) for every additive component."""
     zone = ZoneInfo(org.time_zone)
     return [
-        (
-            sales_facts(org, period),
-            F("ordered_on"),
-            {"sales_minor": Sum("amount_minor"), "sales_count": Count("pk"), "margin_minor": Sum("margin_minor")},
-        ),
+        (sales_facts(org, period), F("ordered_on"), SALES_AGGREGATES),
         (
             interaction_facts(org, period),
             TruncDate("occurred_at", tzinfo=zone),

@@ -22,6 +22,7 @@ from operator import itemgetter
 
 from pacekeeper.crm.models import Sale
 from pacekeeper.lib.batches import chunks
+from pacekeeper.lib.bulk import add_rows
 
 from .models import NOT_SINCE, RepeatPurchaseRollup
 
@@ -82,28 +83,16 @@ def _apply(org_id: int, delta: dict[Repeat, int]) -> None:
     """Add the changes in counts to the stored rows; rows that reach zero go."""
     if not delta:
         return
-    stored = RepeatPurchaseRollup.objects.filter(
+    rows = [
+        (org_id, manager, month, next_month, change) for (manager, month, next_month), change in sorted(delta.items())
+    ]
+    add_rows(RepeatPurchaseRollup, ("org", "manager", "month", "next_month"), ("customers",), rows)
+    RepeatPurchaseRollup.objects.filter(
         org_id=org_id,
+        customers=0,
         manager_id__in={manager for manager, _month, _next in delta},
         month__in={month for _manager, month, _next in delta},
-    )
-    rows = {(row.manager_id, row.month, row.next_month): row for row in stored}
-    changed, gone, new = [], [], []
-    for key, change in delta.items():
-        row = rows.get(key)
-        if row is None:
-            manager, month, next_month = key
-            new.append(
-                RepeatPurchaseRollup(
-                    org_id=org_id, manager_id=manager, month=month, next_month=next_month, customers=change
-                )
-            )
-        else:
-            row.customers += change
-            (changed if row.customers else gone).append(row)
-    RepeatPurchaseRollup.objects.filter(pk__in=[row.pk for row in gone]).delete()
-    RepeatPurchaseRollup.objects.bulk_update(changed, ["customers"], batch_size=1000)
-    RepeatPurchaseRollup.objects.bulk_create(new, batch_size=2000)
+    ).delete()
 
 
 def repeat_purchases_rebuild(org_id: int) -> int:

@@ -18,12 +18,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from pacekeeper.crm.models import Customer
+from pacekeeper.crm.models import Customer, Sale
 from pacekeeper.lib.batches import chunks
+from pacekeeper.lib.bulk import add_rows
 from pacekeeper.tenancy.models import Organization
 
 from . import purchases
-from .components import additive_cells
+from .components import additive_cells, sales_cells
 from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup
 from .periods import Period, month_span
 
@@ -68,12 +69,13 @@ def _refresh_scattered(org: Organization, cells: set[Cell]) -> None:
 
 
 @contextmanager
-def sales_changing(*, org_id: int, customer_ids: Iterable[int]):
+def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterable[str] = ()):
     """Wrap a write of these customers' sales; the block adds the (manager, day) cells of the
-    sales it wrote, before and after, to the list it is given. Afterwards the daily and monthly
-    rollups of those cells, the new-customer cells of any first sale that moved and the
-    repeat-purchase rollups all follow the facts, refreshed together. The customers stay locked
-    for the rest of the transaction, so that two writers cannot start from one history."""
+    sales it updated, before and after, to the list it is given, and `inserted` names (by
+    external id) the sales it inserts. Afterwards the daily and monthly rollups, new customers
+    and repeat purchases all follow the facts: the inserted sales and any first sale that moved
+    are added to the cells they fall in, the cells listed are recomputed. The customers stay
+    locked for the rest of the transaction, so that two writers cannot start from one history."""
     ids = sorted(set(customer_ids))
     with transaction.atomic():
         for chunk in chunks(ids):
@@ -83,9 +85,50 @@ def sales_changing(*, org_id: int, customer_ids: Iterable[int]):
         yield touched
         after = dict(purchases.histories(org_id, ids))
         purchases.repeats_changed(org_id, before, after)
-        moved = [customer for customer in ids if _first(before, customer) != _first(after, customer)]
-        touched += [_first(side, customer) for customer in moved for side in (before, after)]
-        facts_changed(org_id=org_id, cells=touched)
+        additions = _inserted_sales(org_id, inserted)
+        for customer in ids:
+            was, now = _first(before, customer), _first(after, customer)
+            if was != now:  # a new customer moves from one cell to another (or appears, or goes)
+                if was:
+                    additions[was]["new_customers"] -= 1
+                if now:
+                    additions[now]["new_customers"] += 1
+        add_to_rollups(org_id, additions)
+        facts_changed(org_id=org_id, cells=touched)  # after the additions: a recomputed cell is whole
+
+
+def _day_first(item) -> tuple[dt.date, int]:
+    # In the order of the rollups' unique index (organisation, day, manager): every writer
+    # locks the rows it adds to in one order, so two of them cannot deadlock.
+    (manager, day), _values = item
+    return day, manager
+
+
+def _inserted_sales(org_id: int, external_ids: Iterable[str]) -> dict[Cell, dict[str, int]]:
+    additions: dict[Cell, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for chunk in chunks(sorted(set(external_ids))):
+        for cell, values in sales_cells(Sale.objects.filter(org_id=org_id, external_id__in=chunk)).items():
+            for name, value in values.items():
+                additions[cell][name] += value
+    return additions
+
+
+def add_to_rollups(org_id: int, additions: dict[Cell, dict[str, int]]) -> None:
+    """Add changes of components to daily cells and to their months, creating the rows that do
+    not exist yet. Adding rather than recomputing costs a few statements for a whole import
+    (recomputing its 50,000 scattered cells from the facts took 20 s), and two writers adding
+    to one cell at once both count."""
+    additions = {cell: values for cell, values in additions.items() if any(values.values())}
+    months: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (manager, day), values in additions.items():
+        for name, value in values.items():
+            months[manager, day.replace(day=1)][name] += value
+    for model, period_field, cells in ((DailyRollup, "day", additions), (MonthlyRollup, "month", months)):
+        rows = [
+            (org_id, day, manager, *(values.get(name, 0) for name in ROLLUP_FIELDS))
+            for (manager, day), values in sorted(cells.items(), key=_day_first)
+        ]
+        add_rows(model, ("org", period_field, "manager"), ROLLUP_FIELDS, rows)
 
 
 def _first(found: dict[int, purchases.History], customer_id: int) -> Cell | None:
