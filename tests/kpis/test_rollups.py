@@ -19,6 +19,8 @@ DAY0 = dt.date(2026, 3, 1)
 days = st.integers(0, 150).map(lambda n: DAY0 + dt.timedelta(days=n))  # five months: repeat purchases
 owners = st.sampled_from(["manager", "teammate", "sub_manager"])
 amounts = st.integers(0, 10**7).map(lambda n: Decimal(n) / 100)
+statuses = st.sampled_from(["confirmed", "cancelled"])
+import_rows = st.lists(st.tuples(owners, days, amounts, amounts, statuses), min_size=1, max_size=4)  # … margin, status
 
 operations = st.lists(
     st.one_of(
@@ -30,7 +32,9 @@ operations = st.lists(
         st.tuples(st.just("deal"), owners, days, amounts, st.integers(0, 100)),
         st.tuples(st.just("stage"), st.integers(0, 50), st.sampled_from(["proposal", "won", "lost", "lead"]), days),
         st.tuples(st.just("transfer"), owners, owners),
-        st.tuples(st.just("import"), st.lists(st.tuples(owners, days, amounts), min_size=1, max_size=4)),
+        st.tuples(
+            st.just("import"), st.lists(st.tuples(owners, days, amounts, amounts, statuses), min_size=1, max_size=4)
+        ),
     ),
     max_size=25,
 )
@@ -129,9 +133,11 @@ def _apply(people, operation) -> None:
         (rows,) = args
         # The order number is the day's: importing it again may move the sale to another customer.
         # New ones are added to the rollups, existing ones recomputed; one file may hold both.
-        by_number = {f"I-{day}": (people.customers[owner], day, amount) for owner, day, amount in rows}
-        lines = [f"{no},{customer.external_id},{day},{amount}" for no, (customer, day, amount) in by_number.items()]
-        csv = "order no,customer,order date,amount\n" + "\n".join(lines) + "\n"
+        by_number = {f"I-{day}": (people.customers[owner], day, *rest) for owner, day, *rest in rows}
+        lines = [
+            f"{no},{customer.external_id},{','.join(map(str, rest))}" for no, (customer, *rest) in by_number.items()
+        ]
+        csv = "order no,customer,order date,amount,margin,status\n" + "\n".join(lines) + "\n"
         import_apply(actor=lead, kind="sales", data=csv.encode(), filename="s.csv")
 
 

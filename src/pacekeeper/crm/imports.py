@@ -722,7 +722,7 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
     # A sale's customer may change: both customers' purchase histories change.
     customers = {record[1] for record in new_rows} | {sale.customer_id for sale in changed}
     customers |= {customer for _manager, _day, customer in old}
-    inserted = [record[3] for record in new_rows]
+    inserted = [(row[2], row[4], row[6], row[7], row[8]) for row in new_rows]  # manager, day, amount, margin, status
     with sales_changing(org_id=actor.org_id, customer_ids=customers, inserted=inserted) as rollup_cells:
         insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
         update_rows(

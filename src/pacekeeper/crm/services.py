@@ -17,7 +17,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.kpis.rollups import facts_changed, sales_changing
+from pacekeeper.kpis.components import interaction_cells
+from pacekeeper.kpis.rollups import add_to_rollups, facts_changed, sales_changing
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record, audit_record_many, required_reason
@@ -239,7 +240,10 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
         interaction = Interaction(org_id=actor.org_id, customer=customer, manager_id=customer.owner_id)
     _apply(interaction, changes, INTERACTION_FIELDS, actor.org.currency)
     _validate_and_save(interaction, exclude=["org", "customer", "manager", "contacts"])
-    facts_changed(org_id=actor.org_id, cells=[before, credit_cell(actor, interaction)])
+    if before is None:  # a new interaction adds to its cell; a corrected one recomputes both
+        add_to_rollups(actor.org_id, interaction_cells(actor.org, Interaction.objects.filter(pk=interaction.pk)))
+    else:
+        facts_changed(org_id=actor.org_id, cells=[before, credit_cell(actor, interaction)])
     if contact_ids is not None:
         contacts = list(Contact.objects.filter(customer_id=interaction.customer_id, pk__in=contact_ids))
         if len(contacts) != len(set(contact_ids)):

@@ -130,10 +130,21 @@ WEIGHTED = (F("amount_minor") * F("probability") + 50) / 100
 SALES_AGGREGATES = {"sales_minor": Sum("amount_minor"), "sales_count": Count("pk"), "margin_minor": Sum("margin_minor")}
 
 
-def sales_cells(sales: QuerySet) -> dict[tuple[int, dt.date], dict[str, int]]:
-    """The sales components of some sales, by (manager, day) cell: what they add to the rollups."""
-    confirmed = sales.filter(status=Sale.Status.CONFIRMED)
-    return by_day(confirmed, manager="manager_id", day=F("ordered_on"), aggregates=SALES_AGGREGATES)
+def sale_components(amount_minor: int, margin_minor: int | None, status: str) -> dict[str, int]:
+    """What one sale adds to its (manager, day) cell: SALES_AGGREGATES for a single row, for
+    writers that know the rows they insert (an import adds 50,000 without reading them back)."""
+    if status != Sale.Status.CONFIRMED:
+        return {}
+    return {"sales_minor": amount_minor, "sales_count": 1, "margin_minor": margin_minor or 0}
+
+
+INTERACTION_AGGREGATES = {"interactions": Count("pk"), "visits": Count("pk", filter=Q(kind=Interaction.Kind.VISIT))}
+
+
+def interaction_cells(org: Organization, interactions: QuerySet) -> dict[tuple[int, dt.date], dict[str, int]]:
+    """The interaction components of some interactions, by (manager, local day) cell."""
+    day = TruncDate("occurred_at", tzinfo=ZoneInfo(org.time_zone))
+    return by_day(interactions, manager="manager_id", day=day, aggregates=INTERACTION_AGGREGATES)
 
 
 def _additive_sources(org: Organization, period: Period) -> list[tuple[QuerySet, object, dict]]:
@@ -141,11 +152,7 @@ def _additive_sources(org: Organization, period: Period) -> list[tuple[QuerySet,
     zone = ZoneInfo(org.time_zone)
     return [
         (sales_facts(org, period), F("ordered_on"), SALES_AGGREGATES),
-        (
-            interaction_facts(org, period),
-            TruncDate("occurred_at", tzinfo=zone),
-            {"interactions": Count("pk"), "visits": Count("pk", filter=Q(kind=Interaction.Kind.VISIT))},
-        ),
+        (interaction_facts(org, period), TruncDate("occurred_at", tzinfo=zone), INTERACTION_AGGREGATES),
         (
             renewal_facts(org, period),
             F("ends_on"),

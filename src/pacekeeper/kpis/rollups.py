@@ -18,17 +18,18 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from pacekeeper.crm.models import Customer, Sale
+from pacekeeper.crm.models import Customer
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import add_rows
 from pacekeeper.tenancy.models import Organization
 
 from . import purchases
-from .components import additive_cells, sales_cells
+from .components import additive_cells, sale_components
 from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup
 from .periods import Period, month_span
 
 Cell = tuple[int, dt.date]  # (manager id, day)
+InsertedSale = tuple[int, dt.date, int, int | None, str]  # manager, day, amount, margin (minor units), status
 
 
 # A rectangle of all touched managers over all touched days is recomputed in one pass when it
@@ -69,10 +70,10 @@ def _refresh_scattered(org: Organization, cells: set[Cell]) -> None:
 
 
 @contextmanager
-def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterable[str] = ()):
+def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterable[InsertedSale] = ()):
     """Wrap a write of these customers' sales; the block adds the (manager, day) cells of the
-    sales it updated, before and after, to the list it is given, and `inserted` names (by
-    external id) the sales it inserts. Afterwards the daily and monthly rollups, new customers
+    sales it updated, before and after, to the list it is given, and `inserted` describes the
+    sales it inserts. Afterwards the daily and monthly rollups, new customers
     and repeat purchases all follow the facts: the inserted sales and any first sale that moved
     are added to the cells they fall in, the cells listed are recomputed. The customers stay
     locked for the rest of the transaction, so that two writers cannot start from one history."""
@@ -85,7 +86,7 @@ def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterab
         yield touched
         after = dict(purchases.histories(org_id, ids))
         purchases.repeats_changed(org_id, before, after)
-        additions = _inserted_sales(org_id, inserted)
+        additions = _inserted_sales(inserted)
         for customer in ids:
             was, now = _first(before, customer), _first(after, customer)
             if was != now:  # a new customer moves from one cell to another (or appears, or goes)
@@ -104,12 +105,11 @@ def _day_first(item) -> tuple[dt.date, int]:
     return day, manager
 
 
-def _inserted_sales(org_id: int, external_ids: Iterable[str]) -> dict[Cell, dict[str, int]]:
+def _inserted_sales(sales: Iterable[InsertedSale]) -> dict[Cell, dict[str, int]]:
     additions: dict[Cell, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for chunk in chunks(sorted(set(external_ids))):
-        for cell, values in sales_cells(Sale.objects.filter(org_id=org_id, external_id__in=chunk)).items():
-            for name, value in values.items():
-                additions[cell][name] += value
+    for manager, day, amount_minor, margin_minor, status in sales:
+        for name, value in sale_components(amount_minor, margin_minor, status).items():
+            additions[manager, day][name] += value
     return additions
 
 
