@@ -160,7 +160,11 @@ class ExportUser(Person):
 
 
 class LoginStormUser(Person):
-    """Someone signing in over and over (with a wrong password one time in five)."""
+    """Someone signing in over and over (with a wrong password one time in five). Exactly
+    PACEKEEPER_LOAD_STORM_USERS of them, whatever the phase's number of users: the people at
+    work stay as many as in the quiet phase."""
+
+    fixed_count = int(os.environ.get("PACEKEEPER_LOAD_STORM_USERS", "4"))
 
     def on_start(self):
         pass
