@@ -7,7 +7,7 @@ import threading
 
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 
-from pacekeeper.tenancy.hashers import Argon2idHasher, hashing_slot
+from pacekeeper.tenancy.hashers import Argon2idHasher, at_low_priority, hashing_slot
 
 
 def test_a_hash_waits_while_every_slot_is_taken(settings):
@@ -75,3 +75,21 @@ def test_a_real_hash_verifies_on_the_hashing_threads(settings):
     encoded = make_password("correct horse battery staple")
     assert check_password("correct horse battery staple", encoded)
     assert not check_password("Tr0ub4dor&3", encoded)
+
+
+def test_with_no_limit_hashes_at_low_priority_still_run_side_by_side(settings):
+    settings.PASSWORD_HASHING_SLOTS = 0
+    settings.PASSWORD_HASHING_NICE = 10
+    inside = threading.Barrier(2, timeout=10)
+    finished = []
+
+    def hash_at_low_priority():
+        at_low_priority(inside.wait)  # both inside at once, or this times out
+        finished.append(True)
+
+    threads = [threading.Thread(target=hash_at_low_priority) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert finished == [True, True]

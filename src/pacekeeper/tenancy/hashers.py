@@ -71,11 +71,13 @@ _pools_lock = threading.Lock()
 
 def _hashing_threads() -> ThreadPoolExecutor:
     # Keyed by process (threads do not survive a fork) and by the settings they were made with.
-    key = (os.getpid(), settings.PASSWORD_HASHING_NICE, settings.PASSWORD_HASHING_SLOTS)
+    slots = settings.PASSWORD_HASHING_SLOTS
+    key = (os.getpid(), settings.PASSWORD_HASHING_NICE, slots)
     with _pools_lock:
         if key not in _pools:
             _pools[key] = ThreadPoolExecutor(
-                max_workers=max(1, settings.PASSWORD_HASHING_SLOTS),
+                # As many as may hash at once; with no limit (0), one per core.
+                max_workers=slots if slots > 0 else os.cpu_count() or 1,
                 thread_name_prefix="password-hashing",
                 initializer=_lower_priority,
                 initargs=(settings.PASSWORD_HASHING_NICE,),
