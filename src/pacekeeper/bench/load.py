@@ -54,7 +54,7 @@ def run(*, seconds: int, users: int, size: tuple[int, int, int], log) -> dict:
         host = f"http://127.0.0.1:{port}"
         phase = max(10, seconds // 3)
         trivial = _phase("trivial", ["TrivialUser"], users, phase, host, env, folder, log)
-        # Not measured: the first minutes on a fresh copy of the database read it from disk.
+        # Not measured: the first requests on a fresh copy of the database read it from disk.
         warm_up = _phase("warm-up", WORKING, users - EXPORTERS, WARM_UP_SECONDS, host, env, folder, log)
         quiet = _phase("quiet", [*WORKING, "ExportUser"], users, phase, host, env, folder, log)
         sales_file = _sales_file(url, folder, rows=50_000)
