@@ -20,7 +20,7 @@ days = st.integers(0, 150).map(lambda n: DAY0 + dt.timedelta(days=n))  # five mo
 owners = st.sampled_from(["manager", "teammate", "sub_manager"])
 amounts = st.integers(0, 10**7).map(lambda n: Decimal(n) / 100)
 statuses = st.sampled_from(["confirmed", "cancelled"])
-import_rows = st.lists(st.tuples(owners, days, amounts, amounts, statuses), min_size=1, max_size=4)  # … margin, status
+import_rows = st.lists(st.tuples(owners, days, amounts, amounts, statuses), min_size=1, max_size=4)  # owner, day, amount, margin, status
 
 operations = st.lists(
     st.one_of(
@@ -32,9 +32,7 @@ operations = st.lists(
         st.tuples(st.just("deal"), owners, days, amounts, st.integers(0, 100)),
         st.tuples(st.just("stage"), st.integers(0, 50), st.sampled_from(["proposal", "won", "lost", "lead"]), days),
         st.tuples(st.just("transfer"), owners, owners),
-        st.tuples(
-            st.just("import"), st.lists(st.tuples(owners, days, amounts, amounts, statuses), min_size=1, max_size=4)
-        ),
+        st.tuples(st.just("import"), import_rows),
     ),
     max_size=25,
 )
