@@ -20,7 +20,8 @@ days = st.integers(0, 150).map(lambda n: DAY0 + dt.timedelta(days=n))  # five mo
 owners = st.sampled_from(["manager", "teammate", "sub_manager"])
 amounts = st.integers(0, 10**7).map(lambda n: Decimal(n) / 100)
 statuses = st.sampled_from(["confirmed", "cancelled"])
-import_rows = st.lists(st.tuples(owners, days, amounts, amounts, statuses), min_size=1, max_size=4)  # owner, day, amount, margin, status
+# (owner, day, amount, margin, status) rows of one imported file
+import_rows = st.lists(st.tuples(owners, days, amounts, amounts, statuses), min_size=1, max_size=4)
 
 operations = st.lists(
     st.one_of(
