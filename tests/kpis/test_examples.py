@@ -175,3 +175,14 @@ def test_it_reads_a_customers_history_by_month():
     assert history.first == (7, day(2026, 1, 5))
     # January's last sale was manager 8's, next purchase in March; March's was 9's, none since.
     assert history.repeats == ((8, day(2026, 1, 1), day(2026, 3, 1)), (9, day(2026, 3, 1), NOT_SINCE))
+
+
+def test_the_month_and_quarter_of_a_day_and_the_presets_built_on_them():
+    from pacekeeper.kpis.periods import period_presets
+
+    assert Period.month_of(dt.date(2024, 2, 10)) == Period(dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert Period.quarter_of(dt.date(2026, 12, 31)) == Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert Period.quarter_of(dt.date(2026, 1, 1)).previous() == Period(dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    presets = dict(period_presets(dt.date(2026, 3, 15)))
+    assert presets["last_month"] == Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert presets["quarter"] == Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))

@@ -35,21 +35,32 @@ def test_a_hash_waits_while_every_slot_is_taken(settings):
         thread.join()
 
 
-def test_two_slots_let_two_hashes_run_together(settings):
-    settings.PASSWORD_HASHING_SLOTS = 2
+def _two_at_once(run) -> list[bool]:
+    """Call run(meet) on two threads; `meet` returns once both are inside it, or times out.
+    Returns [True, True] when both got through."""
     inside = threading.Barrier(2, timeout=10)
     finished = []
 
-    def hash_in_slot():
-        with hashing_slot():
-            inside.wait()  # both inside at once, or this times out
-            finished.append(True)
+    def one():
+        run(inside.wait)
+        finished.append(True)
 
-    threads = [threading.Thread(target=hash_in_slot) for _ in range(2)]
+    threads = [threading.Thread(target=one) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return finished
+
+
+def test_two_slots_let_two_hashes_run_together(settings):
+    settings.PASSWORD_HASHING_SLOTS = 2
+
+    def hash_in_slot(meet):
+        with hashing_slot():
+            meet()  # both inside at once, or this times out
+
+    finished = _two_at_once(hash_in_slot)
     assert finished == [True, True]
 
 
@@ -82,16 +93,5 @@ def test_a_real_hash_verifies_on_the_hashing_threads(settings):
 def test_with_no_limit_hashes_at_low_priority_still_run_side_by_side(settings):
     settings.PASSWORD_HASHING_SLOTS = 0
     settings.PASSWORD_HASHING_NICE = 10
-    inside = threading.Barrier(2, timeout=10)
-    finished = []
-
-    def hash_at_low_priority():
-        at_low_priority(inside.wait)  # both inside at once, or this times out
-        finished.append(True)
-
-    threads = [threading.Thread(target=hash_at_low_priority) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    finished = _two_at_once(at_low_priority)  # both inside the hashing threads at once, or it times out
     assert finished == [True, True]

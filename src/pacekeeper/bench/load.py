@@ -75,13 +75,13 @@ def run(*, seconds: int, users: int, size: tuple[int, int, int], log) -> dict:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
-    return _figures(trivial, quiet, busy, log, also_errors=warm_up["errors"])
+    return _figures(trivial, warm_up, quiet, busy, log)
 
 
-def _figures(trivial: dict, quiet: dict, busy: dict, log, *, also_errors: int = 0) -> dict:
+def _figures(trivial: dict, warm_up: dict, quiet: dict, busy: dict, log) -> dict:
     quiet_times = _working_times(quiet)
     busy_times = _working_times(busy)
-    errors = also_errors + sum(phase["errors"] for phase in (trivial, quiet, busy))
+    errors = sum(phase["errors"] for phase in (trivial, warm_up, quiet, busy))
     rps = len(quiet_times) / quiet["seconds"]
     trivial_rps = len(trivial["requests"]) / trivial["seconds"]
     export = [time_ms for _kind, name, time_ms, _failed in quiet["requests"] if name == "large export"]

@@ -41,7 +41,7 @@ def monthly_trend(
 ) -> Trend:
     """One engine call per month, for every subject of the level at once (or only `managers`)."""
     today = actor.today()
-    current = Period.month(today.year, today.month)
+    current = Period.month_of(today)
     periods = [current]
     for _month in range(months - 1):
         periods.insert(0, periods[0].previous())

@@ -121,7 +121,7 @@ def _make_reviews(org, until: dt.date) -> int:
     from pacekeeper.tenancy.scopes import actor_for
 
     director = actor_for(User.objects.get(org=org, role=Role.DIRECTOR), channel="system")
-    quarter = Period.quarter(until.year, (until.month - 1) // 3 + 1).previous()
+    quarter = Period.quarter_of(until).previous()
     figures = compute(org=org, metrics=["sales_amount"], level="manager", period=quarter)
     sales = [values["sales_amount"] for values in figures.values() if values["sales_amount"]]
     target = Decimal(max(1, sum(sales) // max(1, len(sales)))).quantize(Decimal(1))
@@ -175,7 +175,7 @@ def _make_pay(org, until: dt.date) -> int:
         description="按月计提：月销售额 50 万元以内 1%，50 万至 200 万元部分 1.5%，200 万元以上部分 2%。",
         tiers=[Tier(0, Decimal(1)), Tier(50_000_000, Decimal("1.5")), Tier(200_000_000, Decimal(2))],
     )
-    last = Period.month(until.year, until.month).previous()
+    last = Period.month_of(until).previous()
     before_last = last.previous()
     runs = []
     for period in (before_last, last):

@@ -17,8 +17,8 @@ from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import person_named
 from pacekeeper.tenancy.scopes import (
-    PAY_ADMIN_ROLES,
     get_visible,
+    is_pay_admin,
     may_approve_payouts,
     require_admin,
     require_pay_admin,
@@ -48,13 +48,13 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
 def pay_home(request: HttpRequest):
     actor = request.actor
     require_personal_records(actor)
-    if actor.role not in PAY_ADMIN_ROLES:
+    if not is_pay_admin(actor):
         return _my_pay(request)
     status = request.GET.get("status", "")
     runs = PayoutRun.objects.visible_to(actor).select_related("org", "plan")
     if status in PayoutRun.Status.values:
         runs = runs.filter(status=status)
-    period = Period.month(actor.today().year, actor.today().month).previous()
+    period = Period.month_of(actor.today()).previous()
     form = RunForm(
         initial={"starts_on": period.start, "ends_on": period.end},
         plans=Plan.objects.visible_to(actor).filter(is_active=True),

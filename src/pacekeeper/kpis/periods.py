@@ -42,6 +42,14 @@ class Period:
         return cls(dt.date(year, first, 1), cls.month(year, first + 2).end)
 
     @classmethod
+    def month_of(cls, day: dt.date) -> Period:
+        return cls.month(day.year, day.month)
+
+    @classmethod
+    def quarter_of(cls, day: dt.date) -> Period:
+        return cls.quarter(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
     def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
@@ -67,7 +75,7 @@ class Period:
 
 def month_span(period: Period) -> Period:
     """The whole calendar months the period touches."""
-    last = Period.month(period.end.year, period.end.month)
+    last = Period.month_of(period.end)
     return Period(period.start.replace(day=1), last.end)
 
 
@@ -117,12 +125,11 @@ def period_or(text: str, default: Period) -> Period:
 
 def period_presets(today: dt.date) -> list[tuple[str, Period]]:
     """The periods people pick most: (key for the URL, period), this month first."""
-    this_month = Period.month(today.year, today.month)
-    quarter = (today.month - 1) // 3 + 1
+    this_month = Period.month_of(today)
     return [
         ("month", this_month),
         ("last_month", this_month.previous()),
-        ("quarter", Period.quarter(today.year, quarter)),
+        ("quarter", Period.quarter_of(today)),
         ("year", Period.year(today.year)),
         ("last_year", Period.year(today.year - 1)),
     ]

@@ -66,7 +66,7 @@ def _refresh_scattered(org: Organization, cells: set[Cell]) -> None:
     for day, touched in sorted(by_day.items()):
         _refresh_days(org, Period(day, day), touched)
     for month, touched in sorted(by_month.items()):
-        _refresh_months(org, Period.month(month.year, month.month), touched)
+        _refresh_months(org, Period.month_of(month), touched)
 
 
 @contextmanager

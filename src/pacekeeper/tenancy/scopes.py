@@ -255,6 +255,11 @@ def payout_lines_q(actor: Actor) -> Q:
     return Q(pk__in=[])
 
 
+def is_pay_admin(actor: Actor) -> bool:
+    """Runs payouts and sees everyone's pay (the others see their own, or their people's)."""
+    return actor.role in PAY_ADMIN_ROLES
+
+
 def require_pay_admin(actor: Actor) -> None:
     require_role(actor, PAY_ADMIN_ROLES)
 
