@@ -40,17 +40,26 @@ def monthly_trend(
     *, actor: Actor, metric: str, level: str, months: int = TREND_MONTHS, managers: set[int] | None = None
 ) -> Trend:
     """One engine call per month, for every subject of the level at once (or only `managers`)."""
-    today = actor.today()
-    current = Period.month_of(today)
+    return monthly_trends(actor=actor, metric=metric, levels=(level,), months=months, managers=managers)[Level(level)]
+
+
+def monthly_trends(
+    *, actor: Actor, metric: str, levels: tuple[str, ...], months: int = TREND_MONTHS, managers: set[int] | None = None
+) -> dict[Level, Trend]:
+    """`monthly_trend` for several levels from the same engine calls (teams and the organisation
+    side by side cost one pass per month, not two)."""
+    current = Period.month_of(actor.today())
     periods = [current]
     for _month in range(months - 1):
         periods.insert(0, periods[0].previous())
-    values: dict[int, list[int]] = {}
+    labels = [f"{p.start.year}-{p.start.month:02d}" for p in periods]
+    trends = {Level(level): Trend(labels=labels, values={}) for level in levels}
     for index, period in enumerate(periods):
-        result = compute(org=actor.org, metrics=[metric], level=level, period=period, managers=managers)
-        for subject, figures in result.items():
-            values.setdefault(subject, [0] * months)[index] = figures[metric] or 0
-    return Trend(labels=[f"{p.start.year}-{p.start.month:02d}" for p in periods], values=values)
+        results = compute_levels(org=actor.org, metrics=[metric], levels=levels, period=period, managers=managers)
+        for level, result in results.items():
+            for subject, figures in result.items():
+                trends[level].values.setdefault(subject, [0] * months)[index] = figures[metric] or 0
+    return trends
 
 
 def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
@@ -127,17 +136,18 @@ def overview(*, actor: Actor, period: Period) -> dict:
         .filter(level__in=(Goal.Level.ORG, Goal.Level.TEAM), starts_on__lte=period.end, ends_on__gte=period.start)
     )
     progress = goals_progress(goals, today=actor.today())
-    trend = monthly_trend(actor=actor, metric="sales_amount", level=Level.TEAM)
-    trends: dict[tuple[str, str], Trend] = {}  # one series per metric and level, whatever the goals
+    # One series per metric, for teams and the organisation at once, whatever the goals.
+    trends = {"sales_amount": monthly_trends(actor=actor, metric="sales_amount", levels=(Level.TEAM, Level.ORG))}
     goal_rows = []
     for goal in goals:
         if goal.metric:
-            key = (goal.metric, goal.level)
-            trends.setdefault(key, monthly_trend(actor=actor, metric=goal.metric, level=goal.level))
-            series = trends[key].values.get(goal.subject_id, [])
+            if goal.metric not in trends:
+                trends[goal.metric] = monthly_trends(actor=actor, metric=goal.metric, levels=(Level.TEAM, Level.ORG))
+            series = trends[goal.metric][Level(goal.level)].values.get(goal.subject_id, [])
         else:
             series = []
         goal_rows.append({"goal": goal, "progress": progress[goal.pk], "trend": series})
+    trend = trends["sales_amount"][Level.TEAM]
     return {
         "teams": [{"team": t, "figures": by_team.get(t.pk, {}), "trend": trend.values.get(t.pk, [])} for t in teams],
         "org": org,
@@ -145,7 +155,7 @@ def overview(*, actor: Actor, period: Period) -> dict:
         "goals": goal_rows,
         "off_track": [g for g in goals if progress[g.pk] and progress[g.pk].status == "off_track"],
         "trend_labels": trend.labels,
-        "org_trend": monthly_trend(actor=actor, metric="sales_amount", level=Level.ORG).values.get(ORG_SUBJECT, []),
+        "org_trend": trends["sales_amount"][Level.ORG].values.get(ORG_SUBJECT, []),
     }
 
 

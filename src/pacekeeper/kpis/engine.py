@@ -90,13 +90,13 @@ def compute_levels(
     windows = [PROVIDERS[key].credit_window(periods[shift]) for shift, key, _wanted in plan]
     by_team = Level.TEAM in levels
     memberships = _memberships(org, windows) if by_team else []
-    # Providers mostly share a window: who stayed in one team all window is worked out once each.
-    whole_by_window = {window: _whole_period_teams(memberships, window) for window in windows} if by_team else {}
+    # Providers mostly share a window: who stayed in one team all window, and who moved, is
+    # worked out once per window.
+    teams_by_window = {window: _whole_and_split(memberships, window) for window in windows} if by_team else {}
     totals = {level: defaultdict(lambda: defaultdict(int)) for level in levels}
     for (shift, key, wanted), window in zip(plan, windows, strict=True):
         provider = PROVIDERS[key]
-        whole = whole_by_window.get(window, {})
-        split = _split_managers(memberships, window, whole) if by_team else set()
+        whole, split = teams_by_window.get(window, ({}, set()))
         run = provider.rollup if source == Source.ROLLUP and provider.rollup else provider.compute
         credits = run(org, periods[shift], split, wanted=wanted, only=managers)
         for level in levels:
@@ -130,7 +130,7 @@ def _values(metrics, components: dict[str, int]) -> dict[str, object]:
 
 def _credit(totals, credits: Credits, level: Level, memberships: list[Membership], whole: dict, suffix: str):
     """Add the credits to the level's subjects; `whole`: the managers in the same teams all the
-    window (from `_whole_period_teams`), the others are credited day by day."""
+    window (from `_whole_and_split`), the others are credited day by day."""
     if level == Level.MANAGER:
         for manager, values in credits.by_manager.items():
             _add(totals[manager], values, suffix)
@@ -144,7 +144,7 @@ def _credit(totals, credits: Credits, level: Level, memberships: list[Membership
             for team_id in whole.get(manager, ()):
                 _add(totals[team_id], values, suffix)
         by_user = defaultdict(list)
-        for membership in memberships:
+        for membership in memberships if credits.by_manager_day else ():
             by_user[membership.user_id].append(membership)
         for (manager, day), values in credits.by_manager_day.items():
             for membership in by_user.get(manager, ()):
@@ -168,26 +168,20 @@ def _memberships(org: Organization, periods: list[Period]) -> list[Membership]:
     return [Membership(*row) for row in rows]
 
 
-def _in_period(memberships: list[Membership], period: Period) -> dict[int, list[Membership]]:
-    found = defaultdict(list)
+def _whole_and_split(memberships: list[Membership], period: Period) -> tuple[dict[int, list[int]], set[int]]:
+    """Managers whose memberships stay the same all period (user → their teams), and those whose
+    team changes within it (their components come by day). One pass: dashboards ask this of
+    every window of every engine call, for every membership of the organisation."""
+    teams: dict[int, list[int]] = {}
+    split: set[int] = set()
     for membership in memberships:
-        if membership.start <= period.end and (membership.end is None or membership.end >= period.start):
-            found[membership.user_id].append(membership)
-    return found
-
-
-def _whole_period_teams(memberships: list[Membership], period: Period) -> dict[int, list[int]]:
-    """Managers whose memberships stay the same all period: user → their teams."""
-    whole = {}
-    for user_id, own in _in_period(memberships, period).items():
-        if all(m.covers(period.start) and m.covers(period.end) for m in own):
-            whole[user_id] = [m.team_id for m in own]
-    return whole
-
-
-def _split_managers(memberships: list[Membership], period: Period, whole: dict[int, list[int]]) -> set[int]:
-    """Managers whose team changes within the period: their components come by day."""
-    return {user_id for user_id in _in_period(memberships, period) if user_id not in whole}
+        if membership.start > period.end or (membership.end is not None and membership.end < period.start):
+            continue
+        teams.setdefault(membership.user_id, []).append(membership.team_id)
+        if membership.start > period.start or (membership.end is not None and membership.end < period.end):
+            split.add(membership.user_id)
+    whole = {user_id: own for user_id, own in teams.items() if user_id not in split}
+    return whole, split
 
 
 def _with_subtrees(org: Organization, direct: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:
