@@ -1,10 +1,11 @@
 """Rollups equal the facts after any sequence of writes through the application's write paths."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, connection, connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,7 @@ from pacekeeper.crm import services
 from pacekeeper.crm.imports import import_apply
 from pacekeeper.crm.models import Customer, Interaction, Opportunity, Sale
 from pacekeeper.kpis.models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup, RepeatPurchaseRollup
-from pacekeeper.kpis.rollups import rollups_rebuild
+from pacekeeper.kpis.rollups import rollups_rebuild, sales_changing
 from tests.factories import build_org
 
 DAY0 = dt.date(2026, 3, 1)
@@ -153,3 +154,43 @@ def test_it_keeps_rollups_equal_to_the_facts_on_every_write_path(steps):
         _rebuild(people.org)
         assert maintained == _snapshot(people.org)
         transaction.set_rollback(True)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_visit_is_logged_while_the_customers_sales_are_being_written_and_a_second_sales_writer_waits():
+    people = build_org("Locks", "locks")
+    customer = people.customers["manager"]
+    actor = people.actor("manager")
+    held, release, failures = threading.Event(), threading.Event(), []
+
+    def sales_writer():  # an import of this customer's sales, half way through
+        try:
+            with sales_changing(org_id=people.org.pk, customer_ids=[customer.pk]):
+                held.set()
+                release.wait(30)
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=sales_writer)
+    writer.start()
+    try:
+        assert held.wait(30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            visit = {"customer": customer.pk, "kind": "visit", "occurred_at": dt.datetime.now(dt.UTC)}
+            services.interaction_save(actor=actor, changes=visit | {"summary": "拜访"})
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            with sales_changing(org_id=people.org.pk, customer_ids=[customer.pk]):
+                pass
+    finally:
+        release.set()
+        writer.join()
+    assert not failures
+    customer.refresh_from_db()
+    assert customer.last_contacted_on == actor.today()

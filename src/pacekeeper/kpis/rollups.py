@@ -18,14 +18,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from pacekeeper.crm.models import Customer
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import add_rows
 from pacekeeper.tenancy.models import Organization
 
 from . import purchases
 from .components import additive_cells, sale_components
-from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup
+from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup, PurchaseHistoryLock
 from .periods import Period, month_span
 
 Cell = tuple[int, dt.date]  # (manager id, day)
@@ -79,8 +78,7 @@ def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterab
     locked for the rest of the transaction, so that two writers cannot start from one history."""
     ids = sorted(set(customer_ids))
     with transaction.atomic():
-        for chunk in chunks(ids):
-            list(Customer.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+        _lock_purchase_histories(ids)
         before = dict(purchases.histories(org_id, ids))
         touched: list[Cell | None] = []
         yield touched
@@ -96,6 +94,16 @@ def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterab
                     additions[now]["new_customers"] += 1
         add_to_rollups(org_id, additions)
         facts_changed(org_id=org_id, cells=touched)  # after the additions: a recomputed cell is whole
+
+
+def _lock_purchase_histories(customer_ids: list[int]) -> None:
+    """Lock each customer's PurchaseHistoryLock row (created if need be) in id order: writers
+    that lock in one order cannot deadlock."""
+    for chunk in chunks(customer_ids):
+        PurchaseHistoryLock.objects.bulk_create(
+            [PurchaseHistoryLock(customer_id=pk) for pk in chunk], ignore_conflicts=True
+        )
+        list(PurchaseHistoryLock.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
 
 
 def _day_first(item) -> tuple[dt.date, int]:

@@ -1,0 +1,30 @@
+"""The load benchmark's figures from its phases' recorded requests, worked out by hand."""
+
+from pacekeeper.bench.load import _figures
+
+
+def _phase(seconds, *requests, errors=0):
+    return {"seconds": seconds, "errors": errors, "requests": [("GET", name, ms, False) for name, ms in requests]}
+
+
+def test_figures_are_the_people_at_work_and_the_busy_phase_over_the_quiet_one():
+    trivial = _phase(10, *[("trivial", 1)] * 30)  # 3 requests a second
+    warm_up = _phase(15, ("my day", 9000), errors=1)
+    quiet = _phase(
+        10,
+        *[("my day", 100), ("page", 200), ("team", 300), ("page", 400), ("my day", 500)],
+        *[("large export", 20000), ("sign in", 900), ("sign in (page)", 800)],
+        errors=2,
+    )
+    busy = _phase(10, ("my day", 100), ("team", 200), ("page", 300), ("team", 400), ("x", 1000), ("storm: x", 5000))
+
+    figures = _figures(trivial, warm_up, quiet, busy, log=lambda message: None)
+
+    # Quiet: 100, 200, 300, 400, 500 (the export and sign-ins left out), in 10 s.
+    # p95 (inclusive): 400 + 0.8 × (500 − 400) = 480; busy: 400 + 0.8 × (1000 − 400) = 880.
+    assert figures["p50_ms"] == 300
+    assert figures["p95_ms"] == 480
+    assert figures["rps"] == 0.5  # 5 requests / 10 s
+    assert figures["vs_trivial"] == 0.167  # 0.5 / 3
+    assert figures["p95_under_import_ratio"] == 1.83  # 880 / 480
+    assert figures["errors"] == 3
