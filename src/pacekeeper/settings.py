@@ -120,9 +120,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "tenancy.User"
+# Not Django's own Argon2PasswordHasher beside ours: both are named "argon2" and Django checks a
+# stored hash with the last hasher of its name, so every sign-in was checked outside the slots
+# and the lower priority below. Ours checks Argon2 hashes of any strength (older ones are re-made
+# at sign-in); PBKDF2 stays for accounts created before Argon2.
 PASSWORD_HASHERS = [
     "pacekeeper.tenancy.hashers.Argon2idHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # How many password hashes may run at once on one machine (tenancy/hashers.py); 0: no limit.

@@ -2,11 +2,14 @@
 priority than pages (the Argon2id settings and their upgrade at sign-in:
 tests/tenancy/test_sign_in.py)."""
 
+import contextlib
 import os
 import threading
 
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 
+from pacekeeper import settings as deployed_settings
+from pacekeeper.tenancy import hashers
 from pacekeeper.tenancy.hashers import Argon2idHasher, at_low_priority, hashing_slot
 
 
@@ -81,13 +84,26 @@ def test_a_password_is_hashed_at_a_lower_cpu_priority_than_the_request(settings,
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == request_nice  # the request's own is kept
 
 
-def test_a_real_hash_verifies_on_the_hashing_threads(settings):
-    settings.PASSWORD_HASHERS = ["pacekeeper.tenancy.hashers.Argon2idHasher"]  # the suite's default is MD5
+def test_with_the_deployed_hashers_a_real_hash_is_checked_on_the_hashing_threads_in_a_slot(settings, monkeypatch):
+    settings.PASSWORD_HASHERS = deployed_settings.PASSWORD_HASHERS  # the suite's default is MD5
     settings.PASSWORD_HASHING_NICE = 10
+    checked_on = []
+
+    @contextlib.contextmanager
+    def recording_slot():
+        checked_on.append(threading.current_thread().name)
+        yield
+
+    monkeypatch.setattr(hashers, "hashing_slot", recording_slot)
     encoded = make_password("correct horse battery staple")
+    checked_on.clear()
+
     assert encoded.startswith("argon2$argon2id$")
     assert check_password("correct horse battery staple", encoded)
     assert not check_password("Tr0ub4dor&3", encoded)
+    # Every check in a slot, on a hashing thread (not with another hasher of the same name).
+    assert len(checked_on) == 2
+    assert all(name.startswith("password-hashing") for name in checked_on)
 
 
 def test_with_no_limit_hashes_at_low_priority_still_run_side_by_side(settings):
