@@ -74,8 +74,9 @@ def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterab
     sales it updated, before and after, to the list it is given, and `inserted` describes the
     sales it inserts. Afterwards the daily and monthly rollups, new customers
     and repeat purchases all follow the facts: the inserted sales and any first sale that moved
-    are added to the cells they fall in, the cells listed are recomputed. The customers stay
-    locked for the rest of the transaction, so that two writers cannot start from one history."""
+    are added to the cells they fall in, the cells listed are recomputed. The customers'
+    purchase histories stay locked for the rest of the transaction, so that two writers cannot
+    start from one history (their customer rows are not: visits update those meanwhile)."""
     ids = sorted(set(customer_ids))
     with transaction.atomic():
         _lock_purchase_histories(ids)
