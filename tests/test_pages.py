@@ -306,10 +306,13 @@ def test_it_shows_a_lead_the_team_against_target_and_what_needs_attention(world,
 
 def test_it_shows_the_director_teams_side_by_side(world, client):
     from pacekeeper.goals.models import Goal
+    from pacekeeper.kpis.periods import period_presets
     from pacekeeper.kpis.rollups import rollups_rebuild
 
     today = world.one.actor("director").today()
+    shown = period_presets(today)[0][1]  # the overview's default period
     SaleFactory(customer=world.one.customers["other_manager"], ordered_on=today, amount_minor=70_000)
+    SaleFactory(customer=world.one.customers["manager"], ordered_on=shown.previous().start, amount_minor=90_000)
     rollups_rebuild(org=world.one.org)
     Goal.objects.create(
         org=world.one.org,
@@ -330,6 +333,9 @@ def test_it_shows_the_director_teams_side_by_side(world, client):
     by_team = {row["team"].name: row["figures"]["sales_amount"] for row in page.context["teams"]}
     assert by_team["one team B"] == 70_000 and by_team["one branch"] == 70_000 and by_team["one team A"] == 0
     assert page.context["org"]["sales_amount"] == 70_000
+    assert page.context["previous"]["sales_amount"] == 90_000
+    assert "▼" in page.content.decode()  # sales down on the previous period
+    assert page.context["org_trend"][-1] == 70_000  # this month, in the organisation's trend
     assert "team-chart-data" in page.content.decode()
     goals = {row["goal"].title: row for row in page.context["goals"]}
     assert goals["Team B sales"]["trend"][-1] == 70_000 and goals["Grow"]["trend"] == []
