@@ -583,6 +583,10 @@ WRITTEN_MODELS = {
 
 
 def _existing(queryset, key: str, values: Iterable[str]) -> dict[str, int]:
+    # "Not empty" repeats the unique index's own condition: PostgreSQL cannot prove it from a
+    # list of over 100 values, and without it read the whole table once per chunk (a parallel
+    # scan of 1.4 million sales, 50 times for a 50,000-row import).
+    queryset = queryset.exclude(**{key: ""})
     found: dict[str, int] = {}
     for chunk in chunks(list(values)):
         found.update(queryset.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
