@@ -4,7 +4,9 @@ from pacekeeper.bench.load import _figures
 
 
 def _phase(seconds, *requests, errors=0):
-    return {"seconds": seconds, "errors": errors, "requests": [("GET", name, ms, False) for name, ms in requests]}
+    # Each answer ends two seconds after the one before.
+    answers = [("GET", name, ms, False, 1000.0 + 2 * index) for index, (name, ms) in enumerate(requests)]
+    return {"seconds": seconds, "errors": errors, "requests": answers}
 
 
 def test_figures_are_the_people_at_work_and_the_busy_phase_over_the_quiet_one():
@@ -18,7 +20,8 @@ def test_figures_are_the_people_at_work_and_the_busy_phase_over_the_quiet_one():
     )
     busy = _phase(10, ("my day", 100), ("team", 200), ("page", 300), ("team", 400), ("x", 1000), ("storm: x", 5000))
 
-    figures = _figures(trivial, warm_up, quiet, busy, log=lambda message: None)
+    logged = []
+    figures = _figures(trivial, warm_up, quiet, busy, log=logged.append)
 
     # Quiet: 100, 200, 300, 400, 500 (the export and sign-ins left out), in 10 s.
     # p95 (inclusive): 400 + 0.8 × (500 − 400) = 480; busy: 400 + 0.8 × (1000 − 400) = 880.
@@ -28,3 +31,5 @@ def test_figures_are_the_people_at_work_and_the_busy_phase_over_the_quiet_one():
     assert figures["vs_trivial"] == 0.167  # 0.5 / 3
     assert figures["p95_under_import_ratio"] == 1.83  # 880 / 480
     assert figures["errors"] == 3
+    # Busy by 5-second windows: 100, 200, 300 (at 0, 2, 4 s), then 400, 1000 (at 6, 8 s).
+    assert "  busy · p95 per 5 s: 290, 970" in logged  # 200 + 0.9 × 100; 400 + 0.95 × 600

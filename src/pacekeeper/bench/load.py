@@ -86,12 +86,13 @@ def _figures(trivial: dict, warm_up: dict, quiet: dict, busy: dict, log) -> dict
     rps = len(quiet_times) / quiet["seconds"]
     trivial_rps = len(trivial["requests"]) / trivial["seconds"]
     for phase_name, phase in (("quiet", quiet), ("busy", busy)):
-        export = [time_ms for _kind, name, time_ms, _failed in phase["requests"] if name == "large export"]
+        export = [time_ms for _kind, name, time_ms, _failed, *_when in phase["requests"] if name == "large export"]
         log(f"large export, {phase_name}: {export[0] / 1000:.1f} s" if export else "large export: did not finish")
     log(f"busy phase: p95 {_percentile(busy_times, 95):.0f} ms over {len(busy_times)} requests")
     for phase_name, phase in (("quiet", quiet), ("busy", busy)):
-        for name in sorted({name for _kind, name, _time, _failed in phase["requests"]}):
-            times = [time_ms for _kind, each, time_ms, _failed in phase["requests"] if each == name]
+        _log_over_time(phase_name, phase, log)
+        for name in sorted({name for _kind, name, _time, _failed, *_when in phase["requests"]}):
+            times = [time_ms for _kind, each, time_ms, _failed, *_when in phase["requests"] if each == name]
             log(
                 f"  {phase_name} · {name}: {len(times)} × p50 {_percentile(times, 50):.0f} ms,"
                 f" p95 {_percentile(times, 95):.0f} ms"
@@ -107,10 +108,25 @@ def _figures(trivial: dict, warm_up: dict, quiet: dict, busy: dict, log) -> dict
     }
 
 
+def _log_over_time(phase_name: str, phase: dict, log, window: int = 5) -> None:
+    """The people at work's p95 per few seconds: a stall shows where in the phase it happened."""
+    ended = [(when, time_ms) for _kind, _name, time_ms, _failed, when in _working(phase)]
+    if not ended:
+        return
+    start = min(when for when, _time in ended)
+    by_window: dict[int, list[float]] = {}
+    for when, time_ms in ended:
+        by_window.setdefault(int((when - start) // window), []).append(time_ms)
+    steps = ", ".join(f"{_percentile(times, 95):.0f}" for _index, times in sorted(by_window.items()))
+    log(f"  {phase_name} · p95 per {window} s: {steps}")
+
+
+def _working(phase: dict) -> list[tuple]:
+    return [request for request in phase["requests"] if not request[1].startswith(EXCLUDED_FROM_PERCENTILES)]
+
+
 def _working_times(phase: dict) -> list[float]:
-    return [
-        time_ms for _kind, name, time_ms, _failed in phase["requests"] if not name.startswith(EXCLUDED_FROM_PERCENTILES)
-    ]
+    return [request[2] for request in _working(phase)]
 
 
 def _percentile(values: list[float], percent: int) -> float:
@@ -134,7 +150,7 @@ def _phase(name: str, user_classes: list[str], users: int, seconds: int, host, e
         raise SystemExit(f"locust failed in phase {name}:\n{done.stderr[-3000:]}")
     recorded = json.loads(results.read_text())
     requests = recorded["requests"]
-    errors = sum(1 for _kind, _name, _time, failed in requests if failed)
+    errors = sum(1 for _kind, _name, _time, failed, *_when in requests if failed)
     log(f"phase {name}: {len(requests)} requests ({len(requests) / seconds:.0f}/s), {errors} errors")
     for failure, count in sorted(recorded["failures"].items()):
         log(f"  {count} × {failure}")

@@ -17,13 +17,13 @@ from locust import HttpUser, constant, events, task
 MANAGERS = int(os.environ.get("PACEKEEPER_LOAD_MANAGERS", "2000"))
 LEADS = max(1, MANAGERS // 10)
 PASSWORD = os.environ.get("PACEKEEPER_LOAD_PASSWORD", "pacekeeper")
-RESULTS: list[tuple[str, str, float, bool]] = []
+RESULTS: list[tuple[str, str, float, bool, float]] = []  # kind, name, ms, failed, when it ended (epoch s)
 FAILURES: Counter[str] = Counter()  # "name: what went wrong" → how many times
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    RESULTS.append((request_type, name, response_time, exception is not None))
+    RESULTS.append((request_type, name, response_time, exception is not None, time.time()))
     if exception is not None:
         FAILURES[f"{name}: {str(exception)[:200]}"] += 1
 
