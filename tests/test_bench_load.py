@@ -1,11 +1,11 @@
 """The load benchmark's figures from its phases' recorded requests, worked out by hand."""
 
-from pacekeeper.bench.load import _figures
+from pacekeeper.bench.load import Answer, _figures
 
 
 def _phase(seconds, *requests, errors=0):
     # Each answer ends two seconds after the one before.
-    answers = [("GET", name, ms, False, 1000.0 + 2 * index) for index, (name, ms) in enumerate(requests)]
+    answers = [Answer("GET", name, ms, False, 1000.0 + 2 * index) for index, (name, ms) in enumerate(requests)]
     return {"seconds": seconds, "errors": errors, "requests": answers}
 
 

@@ -26,6 +26,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg
 
@@ -38,6 +39,16 @@ EXPORTERS = 1  # locustfile.ExportUser.fixed_count: one person downloading, in q
 STORM_USERS = 4  # people signing in over and over in the busy phase
 WARM_UP_SECONDS = 15
 EXCLUDED_FROM_PERCENTILES = ("large export", "storm:", "sign in")
+
+
+class Answer(NamedTuple):
+    """One request as locustfile.py records it."""
+
+    kind: str
+    name: str
+    ms: float
+    failed: bool
+    ended: float  # epoch seconds
 
 
 def run(*, seconds: int, users: int, size: tuple[int, int, int], log) -> dict:
@@ -85,18 +96,9 @@ def _figures(trivial: dict, warm_up: dict, quiet: dict, busy: dict, log) -> dict
     errors = sum(phase["errors"] for phase in (trivial, warm_up, quiet, busy))
     rps = len(quiet_times) / quiet["seconds"]
     trivial_rps = len(trivial["requests"]) / trivial["seconds"]
-    for phase_name, phase in (("quiet", quiet), ("busy", busy)):
-        export = [time_ms for _kind, name, time_ms, _failed, *_when in phase["requests"] if name == "large export"]
-        log(f"large export, {phase_name}: {export[0] / 1000:.1f} s" if export else "large export: did not finish")
     log(f"busy phase: p95 {_percentile(busy_times, 95):.0f} ms over {len(busy_times)} requests")
     for phase_name, phase in (("quiet", quiet), ("busy", busy)):
-        _log_over_time(phase_name, phase, log)
-        for name in sorted({name for _kind, name, _time, _failed, *_when in phase["requests"]}):
-            times = [time_ms for _kind, each, time_ms, _failed, *_when in phase["requests"] if each == name]
-            log(
-                f"  {phase_name} · {name}: {len(times)} × p50 {_percentile(times, 50):.0f} ms,"
-                f" p95 {_percentile(times, 95):.0f} ms"
-            )
+        _log_phase(phase_name, phase, log)
     return {
         "p50_ms": round(_percentile(quiet_times, 50), 1),
         "p95_ms": round(_percentile(quiet_times, 95), 1),
@@ -108,25 +110,31 @@ def _figures(trivial: dict, warm_up: dict, quiet: dict, busy: dict, log) -> dict
     }
 
 
-def _log_over_time(phase_name: str, phase: dict, log, window: int = 5) -> None:
-    """The people at work's p95 per few seconds: a stall shows where in the phase it happened."""
-    ended = [(when, time_ms) for _kind, _name, time_ms, _failed, when in _working(phase)]
-    if not ended:
-        return
-    start = min(when for when, _time in ended)
-    by_window: dict[int, list[float]] = {}
-    for when, time_ms in ended:
-        by_window.setdefault(int((when - start) // window), []).append(time_ms)
-    steps = ", ".join(f"{_percentile(times, 95):.0f}" for _index, times in sorted(by_window.items()))
-    log(f"  {phase_name} · p95 per {window} s: {steps}")
+def _log_phase(phase_name: str, phase: dict, log, window: int = 5) -> None:
+    """The download's time, the people at work's p95 per few seconds (a stall shows where in the
+    phase it happened), and each page's figures."""
+    export = [answer.ms for answer in phase["requests"] if answer.name == "large export"]
+    log(f"large export, {phase_name}: {export[0] / 1000:.1f} s" if export else "large export: did not finish")
+    working = _working(phase)
+    if working:
+        start = min(answer.ended for answer in working)
+        by_window: dict[int, list[float]] = {}
+        for answer in working:
+            by_window.setdefault(int((answer.ended - start) // window), []).append(answer.ms)
+        steps = ", ".join(f"{_percentile(times, 95):.0f}" for _index, times in sorted(by_window.items()))
+        log(f"  {phase_name} · p95 per {window} s: {steps}")
+    for name in sorted({answer.name for answer in phase["requests"]}):
+        times = [answer.ms for answer in phase["requests"] if answer.name == name]
+        p50, p95 = _percentile(times, 50), _percentile(times, 95)
+        log(f"  {phase_name} · {name}: {len(times)} × p50 {p50:.0f} ms, p95 {p95:.0f} ms")
 
 
-def _working(phase: dict) -> list[tuple]:
-    return [request for request in phase["requests"] if not request[1].startswith(EXCLUDED_FROM_PERCENTILES)]
+def _working(phase: dict) -> list[Answer]:
+    return [answer for answer in phase["requests"] if not answer.name.startswith(EXCLUDED_FROM_PERCENTILES)]
 
 
 def _working_times(phase: dict) -> list[float]:
-    return [request[2] for request in _working(phase)]
+    return [answer.ms for answer in _working(phase)]
 
 
 def _percentile(values: list[float], percent: int) -> float:
@@ -149,8 +157,8 @@ def _phase(name: str, user_classes: list[str], users: int, seconds: int, host, e
     if not results.exists():
         raise SystemExit(f"locust failed in phase {name}:\n{done.stderr[-3000:]}")
     recorded = json.loads(results.read_text())
-    requests = recorded["requests"]
-    errors = sum(1 for _kind, _name, _time, failed, *_when in requests if failed)
+    requests = [Answer(*row) for row in recorded["requests"]]
+    errors = sum(1 for answer in requests if answer.failed)
     log(f"phase {name}: {len(requests)} requests ({len(requests) / seconds:.0f}/s), {errors} errors")
     for failure, count in sorted(recorded["failures"].items()):
         log(f"  {count} × {failure}")

@@ -14,8 +14,7 @@ ADD_ROWS_PER_STATEMENT = 500
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere. Values are passed as
-    data, never spliced into SQL; table and column names come from the model."""
+    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere."""
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
@@ -35,8 +34,7 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
 def update_rows(model, objects: list, fields: list[str]) -> None:
     """Update many rows fast: one parameterised UPDATE executed for all of them (pipelined by
     psycopg). Django's bulk_update builds a CASE expression per field over each batch, which took
-    97 s for 50,000 sales. Values are adapted by each field as the ORM saves them; table and
-    column names come from the model."""
+    97 s for 50,000 sales. Values are adapted by each field as the ORM saves them."""
     if not objects:
         return
     meta, quote = model._meta, connection.ops.quote_name
