@@ -97,3 +97,23 @@ def test_background_commands_run_at_a_lower_cpu_priority(monkeypatch):
     cli.main(["pacekeeper", "import", "sales", "x.csv"])
     cli.main(["pacekeeper", "migrate"])
     assert called == [True]  # the import, not the migration
+
+
+def test_the_production_server_runs_threads_so_waiting_sign_ins_leave_room_for_pages(monkeypatch, settings):
+    import sys
+
+    import gunicorn.app.wsgiapp
+
+    from pacekeeper import cli
+
+    settings.SECRET_KEY = "a-production-key-" * 4
+    settings.SERVER_THREADS = 12
+    started = []
+    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: started.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", sys.argv)  # serve() sets gunicorn's argv; put ours back afterwards
+    cli.serve(["--workers", "3"])
+    argv = started[0]
+    options = dict(zip(argv[1:-1:2], argv[2:-1:2], strict=True))  # gunicorn takes the last of a repeated option
+    assert argv[-1] == "pacekeeper.wsgi:application"
+    assert (options["--worker-class"], options["--threads"]) == ("gthread", "12")
+    assert options["--workers"] == "3"

@@ -59,7 +59,12 @@ def on_pacekeeper_error(request, error: PacekeeperError):
         errors = [
             {"field": field, "message": message} for field, messages in error.errors.items() for message in messages
         ]
-    return _error_response(request, error.status, str(error) if not errors else _("Please correct the errors."), errors)
+    response = _error_response(
+        request, error.status, str(error) if not errors else _("Please correct the errors."), errors
+    )
+    if getattr(error, "retry_after", None):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

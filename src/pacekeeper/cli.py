@@ -78,6 +78,12 @@ def serve(args: list[str]) -> None:
         os.environ.get("PACEKEEPER_BIND", "127.0.0.1:8000"),
         "--workers",
         os.environ.get("PACEKEEPER_WORKERS", "4"),
+        # Threads, not gunicorn's one request per process: a sign-in waiting for a password-hashing
+        # slot holds its thread, and with sync workers a few of them stopped every page.
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(settings.SERVER_THREADS),
         "--access-logfile",
         "-",
     ]

@@ -38,6 +38,17 @@ class TooManyAttempts(PacekeeperError):
     status = 429
 
 
+class SignInsBusy(PacekeeperError):
+    """More sign-ins at once than this server process lets wait for a password hash
+    (tenancy/hashers.py): answered at once, to be tried again in a few seconds."""
+
+    status = 503
+    retry_after = 5  # seconds, sent as Retry-After
+
+    def __init__(self) -> None:
+        super().__init__(_("Many people are signing in at this moment. Try again in a few seconds."))
+
+
 class PayloadTooLarge(PacekeeperError):
     """An upload over the configured limit."""
 

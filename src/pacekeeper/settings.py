@@ -134,6 +134,13 @@ PASSWORD_HASHING_SLOTS = int(
 )
 # How much lower a password hash's CPU priority is than a page's (nice increment, 0 to 19; 0: the same).
 PASSWORD_HASHING_NICE = int(os.environ.get("PACEKEEPER_PASSWORD_HASHING_NICE", "10"))
+# Threads of each `pacekeeper serve` worker (gunicorn gthread): a sign-in waiting for a hashing
+# slot holds one, so a worker needs threads to spare for pages. Each thread may keep a database
+# connection: workers × threads must stay under PostgreSQL's max_connections.
+SERVER_THREADS = int(os.environ.get("PACEKEEPER_THREADS", "8"))
+# How many sign-ins one server process lets wait for or run a hash at once; more are told to try
+# again in a few seconds (503). Half the threads: the rest keep serving pages. 0: no limit.
+PASSWORD_HASHING_QUEUE = int(os.environ.get("PACEKEEPER_PASSWORD_HASHING_QUEUE", str(max(1, SERVER_THREADS // 2))))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

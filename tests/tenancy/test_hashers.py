@@ -1,14 +1,18 @@
 """Password hashing runs at most PASSWORD_HASHING_SLOTS at once on a machine, at a lower CPU
-priority than pages (the Argon2id settings and their upgrade at sign-in:
+priority than pages, and at most PASSWORD_HASHING_QUEUE sign-ins of a process wait or hash at
+once (the Argon2id settings and their upgrade at sign-in, and what a refused sign-in sees:
 tests/tenancy/test_sign_in.py)."""
 
 import contextlib
 import os
 import threading
+import time
 
+import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 
 from pacekeeper import settings as deployed_settings
+from pacekeeper.errors import SignInsBusy
 from pacekeeper.tenancy import hashers
 from pacekeeper.tenancy.hashers import Argon2idHasher, at_low_priority, hashing_slot
 
@@ -111,3 +115,50 @@ def test_with_no_limit_hashes_at_low_priority_still_run_side_by_side(settings):
     settings.PASSWORD_HASHING_NICE = 10
     finished = _two_at_once(at_low_priority)  # both inside the hashing threads at once, or it times out
     assert finished == [True, True]
+
+
+def _wait_until(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_sign_in_beyond_the_process_queue_is_refused_at_once_while_the_waiting_one_goes_on(settings):
+    settings.PASSWORD_HASHING_SLOTS = 1
+    settings.PASSWORD_HASHING_QUEUE = 1
+    encoded = Argon2idHasher().encode("correct horse battery staple", Argon2idHasher().salt())
+    slot_taken, release = threading.Event(), threading.Event()
+    checked = []
+
+    def another_worker_hashing():  # holds the machine's only slot
+        with hashing_slot():
+            slot_taken.set()
+            release.wait(10)
+
+    def someone_signing_in():  # takes this process's only place and waits for the slot
+        checked.append(Argon2idHasher().verify("correct horse battery staple", encoded))
+
+    holder, waiting = threading.Thread(target=another_worker_hashing), threading.Thread(target=someone_signing_in)
+    holder.start()
+    assert slot_taken.wait(10)
+    waiting.start()
+    assert _wait_until(lambda: hashers._admitted == 1)
+    # The slot is still held, so a check that waited would never come back before `release`.
+    with pytest.raises(SignInsBusy):
+        Argon2idHasher().verify("correct horse battery staple", encoded)
+    assert checked == []
+    release.set()
+    for thread in (holder, waiting):
+        thread.join(10)
+    assert checked == [True]
+    assert hashers._admitted == 0  # the place is free again: the next sign-in is checked
+    assert Argon2idHasher().verify("correct horse battery staple", encoded) is True
+
+
+def test_with_no_queue_limit_sign_ins_are_never_refused(settings):
+    settings.PASSWORD_HASHING_QUEUE = 0
+    with hashers.admitted(), hashers.admitted(), hashers.admitted():
+        assert hashers._admitted == 3

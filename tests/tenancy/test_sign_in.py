@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pacekeeper import settings as deployed_settings
-from pacekeeper.tenancy import sign_in
+from pacekeeper.tenancy import hashers, sign_in
 from pacekeeper.tenancy.models import AuditEntry
 from tests.factories import PASSWORD
 
@@ -80,6 +80,66 @@ def no_code_throttle(settings):
     """django-otp makes the next try wait 1 s after a wrong code (doubling each time); these
     tests type a right code straight after a wrong one."""
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
+
+
+# --- more sign-ins at once than the server lets wait -------------------------------------------
+
+
+@pytest.fixture
+def full_sign_in_queue(world, settings):
+    """The deployed hashers, and this process's one place for a sign-in taken meanwhile."""
+    settings.PASSWORD_HASHERS = deployed_settings.PASSWORD_HASHERS  # the suite's default is MD5
+    settings.PASSWORD_HASHING_QUEUE = 1
+    world.one.manager.set_password(PASSWORD)
+    world.one.manager.save()
+    with hashers.admitted():
+        yield
+
+
+def test_a_sign_in_the_server_has_no_place_for_is_asked_to_try_again_with_its_name_kept(
+    world, client, full_sign_in_queue
+):
+    username = world.one.manager.username
+    response = client.post("/login/", {"username": username, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    page = response.content.decode()
+    assert "此刻正在登录的人较多，请过几秒钟再试。" in page
+    assert f'value="{username}"' in page  # the name typed is still there
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exists()  # no password was checked: not a failure
+
+
+def test_the_token_endpoint_answers_503_with_retry_after_when_sign_ins_are_full(world, client, full_sign_in_queue):
+    body = {"username": world.one.manager.username, "password": PASSWORD, "name": "script"}
+    response = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json() == {
+        "detail": "Many people are signing in at this moment. Try again in a few seconds.",
+        "errors": [],
+    }
+    assert not world.one.manager.api_tokens.exists()
+
+
+def test_a_password_change_the_server_has_no_place_for_changes_nothing(world, client, full_sign_in_queue):
+    client.force_login(world.one.manager)
+    stored = world.one.manager.password
+    new_password = "Lantern-Harbour-7781"
+    response = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "Many people are signing in" in response.content.decode()
+    world.one.manager.refresh_from_db()
+    assert world.one.manager.password == stored
+
+
+def test_once_a_place_is_free_the_same_sign_in_goes_through(world, client, settings):
+    settings.PASSWORD_HASHERS = deployed_settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHING_QUEUE = 1
+    world.one.manager.set_password(PASSWORD)
+    world.one.manager.save()
+    assert sign_in_with_password(client, world.one.manager.username).status_code == 302
 
 
 def test_a_wrong_code_makes_the_next_try_wait(world, client):

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import psycopg
+from django.conf import settings
 
 from . import databases
 from .imports import write_sales_csv
@@ -181,12 +182,14 @@ def _server_env(url: str, folder: Path, *, managers: int) -> dict:
 
 
 def _start_server(env: dict, port: int, log) -> subprocess.Popen:
+    """`pacekeeper serve` as deployed (its worker class and threads), with gunicorn's usual
+    2 × cores + 1 workers unless PACEKEEPER_WORKERS says otherwise."""
     workers = os.environ.get("PACEKEEPER_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
     command = [
         sys.executable, "-m", "pacekeeper.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", workers,
-        "--worker-class", "gthread", "--threads", "4", "--access-logfile", "/dev/null",
+        "--access-logfile", "/dev/null",
     ]  # fmt: skip
-    log(f"gunicorn on 127.0.0.1:{port} with {workers} workers × 4 threads…")
+    log(f"gunicorn on 127.0.0.1:{port} with {workers} workers × {settings.SERVER_THREADS} threads…")
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -13,6 +13,13 @@ so the other half keeps serving pages; the rest wait their turn without using th
 And a hash runs at a lower CPU priority than pages (PASSWORD_HASHING_NICE): on a busy machine,
 the people already at work get the CPU first and a sign-in takes longer; on an idle one a
 sign-in is as fast as ever.
+
+A sign-in waiting for its slot holds one of the server's threads all the while, and pages queue
+behind a worker whose threads all wait (measured: four people signing in over and over tripled
+the p95 of the pages that shared a worker with them). So one server process lets at most
+PASSWORD_HASHING_QUEUE sign-ins wait or hash at once (half its threads by default); one more is
+answered at once with SignInsBusy ("try again in a few seconds", 503), and the other threads
+stay free for pages.
 """
 
 import contextlib
@@ -23,6 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+from pacekeeper.errors import SignInsBusy
 
 try:
     import fcntl
@@ -54,6 +63,27 @@ def hashing_slot():
     finally:
         for handle in handles:
             handle.close()
+
+
+_admitted = 0  # sign-ins of this process now waiting for a slot or hashing
+_admitted_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def admitted():
+    """One of the PASSWORD_HASHING_QUEUE places of this process for a sign-in that waits or
+    hashes (0: no limit); with none free, SignInsBusy at once rather than another waiting thread."""
+    global _admitted
+    limit = settings.PASSWORD_HASHING_QUEUE
+    with _admitted_lock:
+        if 0 < limit <= _admitted:
+            raise SignInsBusy()
+        _admitted += 1
+    try:
+        yield
+    finally:
+        with _admitted_lock:
+            _admitted -= 1
 
 
 def at_low_priority(function, *args):
@@ -106,10 +136,12 @@ class Argon2idHasher(Argon2PasswordHasher):
     parallelism = 1
 
     def encode(self, password, salt):
-        return at_low_priority(self._in_slot, super().encode, password, salt)
+        with admitted():
+            return at_low_priority(self._in_slot, super().encode, password, salt)
 
     def verify(self, password, encoded):
-        return at_low_priority(self._in_slot, super().verify, password, encoded)
+        with admitted():
+            return at_low_priority(self._in_slot, super().verify, password, encoded)
 
     @staticmethod
     def _in_slot(hash_function, *args):

@@ -2,8 +2,9 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,9 @@ class UserLanguageMiddleware:
 
 class ServiceErrorMiddleware:
     """Turns the services' NotFound / Forbidden into Django's 404 / 403 pages, so views need no
-    try/except for them. Validation errors are the views' to show next to the fields."""
+    try/except for them, and a password check refused for want of a free place (SignInsBusy:
+    the login page shows its own) into a 503 asking to try again. Validation errors are the
+    views' to show next to the fields."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,13 +61,25 @@ class ServiceErrorMiddleware:
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
 
-        from pacekeeper.errors import Forbidden, NotFound
+        from pacekeeper.errors import Forbidden, NotFound, SignInsBusy
 
         if isinstance(exception, NotFound):
             raise Http404(str(exception))
         if isinstance(exception, Forbidden):
             raise PermissionDenied(str(exception))
+        if isinstance(exception, SignInsBusy):
+            return _busy_response(request, exception)
         return None
+
+
+def _busy_response(request, busy) -> HttpResponse:
+    if is_api_request(request):
+        response = JsonResponse({"detail": str(busy), "errors": []}, status=503)
+    else:
+        html = loader.get_template("503.html").render({"request_id": getattr(request, "id", "")})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(busy.retry_after)
+    return response
 
 
 class SessionTimeoutMiddleware:

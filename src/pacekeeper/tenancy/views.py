@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
-from pacekeeper.errors import ValidationFailed
+from pacekeeper.errors import SignInsBusy, ValidationFailed
 from pacekeeper.lib.pages import actor_required, add_service_errors
 from pacekeeper.lib.request_context import is_api_request
 
@@ -47,6 +47,16 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["session_ended"] = self.request.session.pop(sign_in.SESSION_ENDED_KEY, False)
         return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except SignInsBusy as busy:
+            # The form again with the name typed; unbound, so showing it checks no password.
+            form = self.form_class(request, initial={"username": request.POST.get("username", "")})
+            response = self.render_to_response(self.get_context_data(form=form, busy_message=busy), status=503)
+            response["Retry-After"] = str(busy.retry_after)
+            return response
 
     def form_valid(self, form):
         user = form.get_user()
