@@ -112,8 +112,11 @@ def test_the_production_server_runs_threads_so_waiting_sign_ins_leave_room_for_p
     monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: started.append(list(sys.argv)))
     monkeypatch.setattr(sys, "argv", sys.argv)  # serve() sets gunicorn's argv; put ours back afterwards
     cli.serve(["--workers", "3"])
-    argv = started[0]
-    options = dict(zip(argv[1:-1:2], argv[2:-1:2], strict=True))  # gunicorn takes the last of a repeated option
-    assert argv[-1] == "pacekeeper.wsgi:application"
-    assert (options["--worker-class"], options["--threads"]) == ("gthread", "12")
-    assert options["--workers"] == "3"
+    cli.serve(["--bind", "127.0.0.1:9001"])
+    for argv in started:
+        assert argv[-1] == "pacekeeper.wsgi:application"
+    default, bound = (dict(zip(argv[1:-1:2], argv[2:-1:2], strict=True)) for argv in started)
+    assert (default["--worker-class"], default["--threads"]) == ("gthread", "12")
+    assert default["--workers"] == "3"  # gunicorn takes the last of a repeated option...
+    assert default["--bind"] == "127.0.0.1:8000"
+    assert started[1].count("--bind") == 1  # ...but binds every address given: only the one asked for

@@ -73,9 +73,11 @@ def serve(args: list[str]) -> None:
         sys.exit("Set PACEKEEPER_SECRET_KEY before serving (see README, Configuration).")
     from gunicorn.app.wsgiapp import run
 
+    # gunicorn binds every --bind it is given: the default only when none is.
+    given_bind = any(arg in ("-b", "--bind") or arg.startswith("--bind=") for arg in args)
+    bind = [] if given_bind else ["--bind", os.environ.get("PACEKEEPER_BIND", "127.0.0.1:8000")]
     defaults = [
-        "--bind",
-        os.environ.get("PACEKEEPER_BIND", "127.0.0.1:8000"),
+        *bind,
         "--workers",
         os.environ.get("PACEKEEPER_WORKERS", "4"),
         # Threads, not gunicorn's one request per process: a sign-in waiting for a password-hashing

@@ -139,8 +139,8 @@ PASSWORD_HASHING_NICE = int(os.environ.get("PACEKEEPER_PASSWORD_HASHING_NICE", "
 # connection: workers × threads must stay under PostgreSQL's max_connections.
 SERVER_THREADS = int(os.environ.get("PACEKEEPER_THREADS", "8"))
 # How many sign-ins one server process lets wait for or run a hash at once; more are told to try
-# again in a few seconds (503). Half the threads: the rest keep serving pages. 0: no limit.
-PASSWORD_HASHING_QUEUE = int(os.environ.get("PACEKEEPER_PASSWORD_HASHING_QUEUE", str(max(1, SERVER_THREADS // 2))))
+# again in a few seconds (503). All threads but two: those keep serving pages. 0: no limit.
+PASSWORD_HASHING_QUEUE = int(os.environ.get("PACEKEEPER_PASSWORD_HASHING_QUEUE", str(max(1, SERVER_THREADS - 2))))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -163,6 +163,8 @@ def _phase(name: str, user_classes: list[str], users: int, seconds: int, host, e
     log(f"phase {name}: {len(requests)} requests ({len(requests) / seconds:.0f}/s), {errors} errors")
     for failure, count in sorted(recorded["failures"].items()):
         log(f"  {count} × {failure}")
+    for name, count in sorted(recorded.get("refused", {}).items()):
+        log(f"  {count} × {name}: refused, busy (503), tried again after Retry-After")
     return {"requests": requests, "errors": errors, "seconds": min(elapsed, seconds)}
 
 

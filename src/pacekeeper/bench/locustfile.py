@@ -19,6 +19,8 @@ LEADS = max(1, MANAGERS // 10)
 PASSWORD = os.environ.get("PACEKEEPER_LOAD_PASSWORD", "pacekeeper")
 RESULTS: list[tuple[str, str, float, bool, float]] = []  # kind, name, ms, failed, when it ended (epoch s)
 FAILURES: Counter[str] = Counter()  # "name: what went wrong" → how many times
+REFUSED: Counter[str] = Counter()  # sign-ins answered "busy, try again" (503) → how many times
+SIGN_IN_TRIES = 10
 
 
 @events.request.add_listener
@@ -31,7 +33,7 @@ def _record(request_type, name, response_time, response_length, exception=None, 
 @events.quitting.add_listener
 def _save(environment, **kwargs):
     with open(os.environ["PACEKEEPER_LOAD_RESULTS"], "w") as out:
-        json.dump({"requests": RESULTS, "failures": FAILURES}, out)
+        json.dump({"requests": RESULTS, "failures": FAILURES, "refused": REFUSED}, out)
 
 
 class Person(HttpUser):
@@ -42,19 +44,21 @@ class Person(HttpUser):
     def on_start(self):
         self.sign_in(self.pick_username())
 
-    def sign_in(self, username: str, name: str = "sign in") -> bool:
+    def sign_in(self, username: str, name: str = "sign in", password: str = PASSWORD, tries: int = SIGN_IN_TRIES):
+        """Sign in as a person would: told the server is busy (503), try again when it says.
+        True when signed in."""
         self.client.get("/login/", name=f"{name} (page)")
-        response = self.client.post(
-            "/login/",
-            {
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-            },
-            name=name,
-            allow_redirects=False,
-        )
-        return response.status_code == 302
+        csrf = self.client.cookies.get("csrftoken", "")
+        form = {"username": username, "password": password, "csrfmiddlewaretoken": csrf}
+        for _try in range(tries):
+            with self.client.post("/login/", form, name=name, allow_redirects=False, catch_response=True) as response:
+                if response.status_code != 503:
+                    return response.status_code == 302
+                response.success()  # the server protecting its pages, as designed: counted apart
+                REFUSED[name] += 1
+            if _try + 1 < tries:
+                time.sleep(int(response.headers.get("Retry-After", "1")))
+        return False
 
     def api_post(self, path: str, body: dict, name: str):
         headers = {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "Referer": self.host}
@@ -177,15 +181,10 @@ class LoginStormUser(Person):
         # the login page send a signed-in storm to its My day page, a page load the storm is not.)
         self.client.cookies.clear()
         if random.random() < 0.2:
-            self.client.get("/login/", name="storm: sign in (page)")
-            form = {
-                "username": username,
-                "password": "wrong",
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-            }
-            self.client.post("/login/", form, name="storm: wrong password")
+            self.sign_in(username, name="storm: wrong password", password="wrong", tries=1)
             return
-        self.sign_in(username, name="storm: sign in")
+        # Refused (busy), the storm does not wait: its next attempt follows at once.
+        self.sign_in(username, name="storm: sign in", tries=1)
 
 
 class TrivialUser(HttpUser):

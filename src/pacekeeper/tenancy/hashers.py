@@ -17,9 +17,9 @@ sign-in is as fast as ever.
 A sign-in waiting for its slot holds one of the server's threads all the while, and pages queue
 behind a worker whose threads all wait (measured: four people signing in over and over tripled
 the p95 of the pages that shared a worker with them). So one server process lets at most
-PASSWORD_HASHING_QUEUE sign-ins wait or hash at once (half its threads by default); one more is
-answered at once with SignInsBusy ("try again in a few seconds", 503), and the other threads
-stay free for pages.
+PASSWORD_HASHING_QUEUE sign-ins wait or hash at once (all its threads but two by default); one
+more is answered at once with SignInsBusy ("try again in a few seconds", 503), and the other
+threads stay free for pages.
 """
 
 import contextlib
