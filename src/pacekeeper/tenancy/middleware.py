@@ -73,11 +73,9 @@ class ServiceErrorMiddleware:
 
 
 def _busy_response(request, busy) -> HttpResponse:
-    if is_api_request(request):
-        response = JsonResponse({"detail": str(busy), "errors": []}, status=503)
-    else:
-        html = loader.get_template("503.html").render({"request_id": getattr(request, "id", "")})
-        response = HttpResponse(html, status=503)
+    # Pages only: the API answers its own errors as JSON (pacekeeper.api).
+    html = loader.get_template("503.html").render({"request_id": getattr(request, "id", "")})
+    response = HttpResponse(html, status=503)
     response["Retry-After"] = str(busy.retry_after)
     return response
 

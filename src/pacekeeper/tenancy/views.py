@@ -54,7 +54,7 @@ class LoginView(auth_views.LoginView):
         except SignInsBusy as busy:
             # The form again with the name typed; unbound, so showing it checks no password.
             form = self.form_class(request, initial={"username": request.POST.get("username", "")})
-            response = self.render_to_response(self.get_context_data(form=form, busy_message=busy), status=503)
+            response = self.render_to_response(self.get_context_data(form=form, busy_message=str(busy)), status=503)
             response["Retry-After"] = str(busy.retry_after)
             return response
 
