@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pacekeeper.crm.models import Contract, Customer, FollowUpPolicy, Interaction, Opportunity, OwnershipTransfer, Sale
 from pacekeeper.crm.services import customers_contacts_changed
-from pacekeeper.kpis.engine import compute, compute_levels
+from pacekeeper.kpis.engine import by_monthly_rollups, compute, compute_levels, manager_months
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.kpis.rollups import rollups_rebuild
@@ -275,6 +275,48 @@ def test_it_agrees_with_brute_force_at_every_level_by_both_paths(data, period):
             for level in subjects:
                 alone = compute(org=org, metrics=keys, level=level, period=period, source=source)
                 assert together[level] == alone, (level, source, period)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "careers": careers,
+            "customers": customer_rows,
+            "transfers": transfers,
+            "sales": sales,
+            "interactions": interactions,
+            "contracts": contracts,
+            "opportunities": opportunities,
+        }
+    ),
+    first=st.integers(min_value=0, max_value=SPAN // 30),
+    count=st.integers(min_value=1, max_value=12),
+    some=st.booleans(),
+)
+def test_a_managers_months_in_one_query_are_each_months_figures(data, first, count, some):
+    """The dashboards' trends: every metric manager_months takes, month by month, as the brute
+    force counts it (for all managers, or some)."""
+    with transaction.atomic():
+        org, facts, subjects = _build(data)
+        months = [Period.month_of(BASE)]
+        for _month in range(first + count - 1):
+            months.append(Period.month_of(months[-1].end + dt.timedelta(days=1)))
+        months = months[first:]
+        managers = set(subjects["manager"][:2]) if some else None
+        keys = [key for key in METRICS if by_monthly_rollups(key)]
+        assert {"sales_amount", "gross_margin", "interactions", "visits", "new_customers"} <= set(keys)
+        for key in keys:
+            got = manager_months(org=org, metric=key, months=months, managers=managers)
+            assert managers is None or set(got) <= managers
+            empty = _normalise(METRICS[key].value(_Zeros()))
+            for index, month in enumerate(months):
+                want = reference.expected(facts, "manager", month.start, month.end, subjects["manager"])
+                for manager in managers or subjects["manager"]:
+                    value = _normalise(got[manager][index]) if manager in got else empty
+                    assert value == want[manager][key], (key, manager, month)
         transaction.set_rollback(True)
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from pacekeeper.crm.selectors import follow_ups_by_team, last_activity
 from pacekeeper.goals.models import Goal
 from pacekeeper.goals.progress import goals_progress
-from pacekeeper.kpis.engine import ORG_SUBJECT, Level, compute, compute_levels
+from pacekeeper.kpis.engine import ORG_SUBJECT, Level, by_monthly_rollups, compute, compute_levels, manager_months
 from pacekeeper.kpis.periods import Period
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import Actor
@@ -39,7 +39,7 @@ class Trend:
 def monthly_trend(
     *, actor: Actor, metric: str, level: str, months: int = TREND_MONTHS, managers: set[int] | None = None
 ) -> Trend:
-    """One engine call per month, for every subject of the level at once (or only `managers`)."""
+    """For every subject of the level at once (or only `managers`), month by month."""
     return monthly_trends(actor=actor, metric=metric, levels=(level,), months=months, managers=managers)[Level(level)]
 
 
@@ -47,12 +47,16 @@ def monthly_trends(
     *, actor: Actor, metric: str, levels: tuple[str, ...], months: int = TREND_MONTHS, managers: set[int] | None = None
 ) -> dict[Level, Trend]:
     """`monthly_trend` for several levels from the same engine calls (teams and the organisation
-    side by side cost one pass per month, not two)."""
+    side by side cost one pass per month, not two); managers' trends of additive metrics from
+    one query of the monthly rollups."""
     current = Period.month_of(actor.today())
     periods = [current]
     for _month in range(months - 1):
         periods.insert(0, periods[0].previous())
     labels = [f"{p.start.year}-{p.start.month:02d}" for p in periods]
+    if tuple(levels) == (Level.MANAGER,) and by_monthly_rollups(metric):  # every month in one query
+        figures = manager_months(org=actor.org, metric=metric, months=periods, managers=managers)
+        return {Level.MANAGER: Trend(labels, {who: [v or 0 for v in values] for who, values in figures.items()})}
     trends = {Level(level): Trend(labels=labels, values={}) for level in levels}
     for index, period in enumerate(periods):
         results = compute_levels(org=actor.org, metrics=[metric], levels=levels, period=period, managers=managers)
