@@ -235,6 +235,20 @@ def _build(data) -> tuple[Organization, reference.Facts, dict]:
     return org, facts, subjects
 
 
+# A small random organisation's history, for _build.
+organisations = st.fixed_dictionaries(
+    {
+        "careers": careers,
+        "customers": customer_rows,
+        "transfers": transfers,
+        "sales": sales,
+        "interactions": interactions,
+        "contracts": contracts,
+        "opportunities": opportunities,
+    }
+)
+
+
 def _normalise(value):
     if isinstance(value, Decimal):
         return str(value)
@@ -244,17 +258,7 @@ def _normalise(value):
 @pytest.mark.django_db
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    data=st.fixed_dictionaries(
-        {
-            "careers": careers,
-            "customers": customer_rows,
-            "transfers": transfers,
-            "sales": sales,
-            "interactions": interactions,
-            "contracts": contracts,
-            "opportunities": opportunities,
-        }
-    ),
+    data=organisations,
     period=periods(),
 )
 def test_it_agrees_with_brute_force_at_every_level_by_both_paths(data, period):
@@ -281,17 +285,7 @@ def test_it_agrees_with_brute_force_at_every_level_by_both_paths(data, period):
 @pytest.mark.django_db
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    data=st.fixed_dictionaries(
-        {
-            "careers": careers,
-            "customers": customer_rows,
-            "transfers": transfers,
-            "sales": sales,
-            "interactions": interactions,
-            "contracts": contracts,
-            "opportunities": opportunities,
-        }
-    ),
+    data=organisations,
     first=st.integers(min_value=0, max_value=SPAN // 30),
     count=st.integers(min_value=1, max_value=12),
     some=st.booleans(),
