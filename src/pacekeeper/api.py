@@ -5,6 +5,8 @@ must then carry a CSRF token on unsafe methods. Every authenticated request gets
 Errors are JSON: {"detail": "...", "errors": [{"field": "...", "message": "..."}]}.
 """
 
+import dataclasses
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -32,7 +34,12 @@ class SessionActorAuth(SessionAuth):
     """Django's session, with ninja's CSRF check on unsafe methods."""
 
     def authenticate(self, request: HttpRequest, key):
-        actor = actor_for(request.user, channel="api") if request.user.is_authenticated else None
+        # The middleware resolved this person for this request already: the same, as the API.
+        page_actor = getattr(request, "actor", None)
+        if page_actor is not None and page_actor.user == request.user:
+            actor = dataclasses.replace(page_actor, channel="api")
+        else:
+            actor = actor_for(request.user, channel="api") if request.user.is_authenticated else None
         if actor is None:
             return None
         request.actor = actor
