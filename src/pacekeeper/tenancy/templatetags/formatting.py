@@ -3,11 +3,13 @@
 {% money sale.amount_minor %} → ¥1,234.50 (tables: full amounts)
 {% money total short=True %}  → ¥12.35万 / ¥123.5K with the full amount in a title (cards)
 {{ day|local_date }}          → 2026年3月5日 / 5 Mar 2026
+{% due customer.next_due_on %} → ✕ 3 days overdue / ! Due today / ✓ 5 Mar 2026
 """
 
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from pacekeeper.lib.dates import format_date
 from pacekeeper.lib.money import format_amount
@@ -40,20 +42,18 @@ def local_date(day):
     return format_date(day, get_language() or "zh-hans")
 
 
-@register.filter
-def days_from(day, today):
-    """Whole days from `today` to `day` (negative: in the past)."""
-    if not day or not today:
-        return ""
-    return (day - today).days
-
-
-@register.filter
-def negate(value):
-    try:
-        return -int(value)
-    except (TypeError, ValueError):
-        return value
+@register.simple_tag(takes_context=True)
+def due(context, day):
+    """A follow-up or promise date as its status (never colour alone: a sign and words go with
+    it). A tag, not an included template: lists show it on every row."""
+    if not day:
+        return "—"
+    delta = (day - context["actor"].today()).days
+    if delta < 0:
+        return format_html('<span class="status bad">✕ {}</span>', _("%(n)s days overdue") % {"n": -delta})
+    if delta == 0:
+        return format_html('<span class="status warn">! {}</span>', _("Due today"))
+    return format_html('<span class="status ok">✓ {}</span>', local_date(day))
 
 
 @register.filter
