@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pacekeeper.crm.models import Contract, Customer, FollowUpPolicy, Interaction, Opportunity, OwnershipTransfer, Sale
 from pacekeeper.crm.services import customers_contacts_changed
-from pacekeeper.kpis.engine import by_monthly_rollups, compute, compute_levels, manager_months
+from pacekeeper.kpis.engine import by_monthly_rollups, compute, compute_levels, monthly_series
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.kpis.rollups import rollups_rebuild
@@ -288,29 +288,35 @@ def test_it_agrees_with_brute_force_at_every_level_by_both_paths(data, period):
     data=organisations,
     first=st.integers(min_value=0, max_value=SPAN // 30),
     count=st.integers(min_value=1, max_value=12),
-    some=st.booleans(),
 )
-def test_a_managers_months_in_one_query_are_each_months_figures(data, first, count, some):
-    """The dashboards' trends: every metric manager_months takes, month by month, as the brute
-    force counts it (for all managers, or some)."""
+def test_a_series_of_months_in_one_pass_gives_each_months_figures_at_every_level(data, first, count):
+    """The dashboards' trends: every metric monthly_series takes, month by month, at every level
+    (people moving between teams within a month included), as the brute force counts it; at
+    manager level for all managers or some."""
     with transaction.atomic():
         org, facts, subjects = _build(data)
         months = [Period.month_of(BASE)]
         for _month in range(first + count - 1):
             months.append(Period.month_of(months[-1].end + dt.timedelta(days=1)))
         months = months[first:]
-        managers = set(subjects["manager"][:2]) if some else None
         keys = [key for key in METRICS if by_monthly_rollups(key)]
         assert {"sales_amount", "gross_margin", "interactions", "visits", "new_customers"} <= set(keys)
+        some_managers = set(subjects["manager"][:2])
         for key in keys:
-            got = manager_months(org=org, metric=key, months=months, managers=managers)
-            assert managers is None or set(got) <= managers
             empty = _normalise(METRICS[key].value(_Zeros()))
+            together = monthly_series(org=org, metric=key, levels=tuple(subjects), months=months)
+            limited = monthly_series(org=org, metric=key, levels=("manager",), months=months, managers=some_managers)
+            assert set(limited["manager"]) <= some_managers
             for index, month in enumerate(months):
-                want = reference.expected(facts, "manager", month.start, month.end, subjects["manager"])
-                for manager in managers or subjects["manager"]:
-                    value = _normalise(got[manager][index]) if manager in got else empty
-                    assert value == want[manager][key], (key, manager, month)
+                for level, level_subjects in subjects.items():
+                    want = reference.expected(facts, level, month.start, month.end, level_subjects)
+                    for subject in level_subjects:
+                        got = together[level].get(subject)
+                        assert (_normalise(got[index]) if got else empty) == want[subject][key], (key, level, month)
+                for subject in some_managers:
+                    got = limited["manager"].get(subject)
+                    want = reference.expected(facts, "manager", month.start, month.end, [subject])
+                    assert (_normalise(got[index]) if got else empty) == want[subject][key], (key, "some", month)
         transaction.set_rollback(True)
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from pacekeeper.crm.selectors import follow_ups_by_team, last_activity
 from pacekeeper.goals.models import Goal
 from pacekeeper.goals.progress import goals_progress
-from pacekeeper.kpis.engine import ORG_SUBJECT, Level, by_monthly_rollups, compute, compute_levels, manager_months
+from pacekeeper.kpis.engine import ORG_SUBJECT, Level, by_monthly_rollups, compute, compute_levels, monthly_series
 from pacekeeper.kpis.periods import Period
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import Actor
@@ -46,17 +46,20 @@ def monthly_trend(
 def monthly_trends(
     *, actor: Actor, metric: str, levels: tuple[str, ...], months: int = TREND_MONTHS, managers: set[int] | None = None
 ) -> dict[Level, Trend]:
-    """`monthly_trend` for several levels from the same engine calls (teams and the organisation
-    side by side cost one pass per month, not two); managers' trends of additive metrics from
-    one query of the monthly rollups."""
+    """`monthly_trend` for several levels at once: metrics of additive components from the
+    monthly rollups in one pass (`monthly_series`), others from an engine call per month for
+    all the levels (teams and the organisation side by side cost one pass, not two)."""
     current = Period.month_of(actor.today())
     periods = [current]
     for _month in range(months - 1):
         periods.insert(0, periods[0].previous())
     labels = [f"{p.start.year}-{p.start.month:02d}" for p in periods]
-    if tuple(levels) == (Level.MANAGER,) and by_monthly_rollups(metric):  # every month in one query
-        figures = manager_months(org=actor.org, metric=metric, months=periods, managers=managers)
-        return {Level.MANAGER: Trend(labels, {who: [v or 0 for v in values] for who, values in figures.items()})}
+    if by_monthly_rollups(metric):  # every month at once
+        series = monthly_series(org=actor.org, metric=metric, levels=levels, months=periods, managers=managers)
+        return {
+            level: Trend(labels, {subject: [v or 0 for v in values] for subject, values in by_subject.items()})
+            for level, by_subject in series.items()
+        }
     trends = {Level(level): Trend(labels=labels, values={}) for level in levels}
     for index, period in enumerate(periods):
         results = compute_levels(org=actor.org, metrics=[metric], levels=levels, period=period, managers=managers)

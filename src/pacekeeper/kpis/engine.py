@@ -20,7 +20,7 @@ from django.db.models import Q
 from pacekeeper.tenancy.models import Organization, Team, TeamMembership
 
 from .components import Credits
-from .models import ROLLUP_FIELDS, MonthlyRollup
+from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup
 from .periods import Period
 from .registry import COMPONENT_PROVIDER, METRICS, PROVIDERS
 
@@ -114,33 +114,72 @@ def compute_levels(
 
 def by_monthly_rollups(metric: str) -> bool:
     """Whether the metric is made of additive components of its own period only: what
-    `manager_months` can read from the monthly rollups."""
+    `monthly_series` can read from the monthly rollups."""
     return all("@" not in need and need in ROLLUP_FIELDS for need in METRICS[metric].needs)
 
 
-def manager_months(
-    *, org: Organization, metric: str, months: list[Period], managers: set[int] | None = None
-) -> dict[int, list[object]]:
-    """{manager id: the metric in each of these whole months, in their order} from one query of
-    the monthly rollups, where `compute` costs a call per month; the figures are the same
-    (tests/kpis/test_engine.py). Only metrics `by_monthly_rollups`; managers with no row in any
-    of the months are absent, as from `compute`."""
+def monthly_series(
+    *,
+    org: Organization,
+    metric: str,
+    levels: tuple[str, ...],
+    months: list[Period],
+    managers: set[int] | None = None,
+) -> dict[Level, dict[int, list[object]]]:
+    """{level: {subject: the metric in each of these whole months, in their order}} from one
+    query of the monthly rollups (and one of the daily rollups of the people who changed team
+    within a month, credited day by day as DESIGN rule 4 says), where `compute_levels` costs a
+    call per month; the figures are the same (tests/kpis/test_engine.py). Only metrics
+    `by_monthly_rollups`. Subjects as `compute` has them: managers with no row in any of the
+    months are absent, every team and the organisation are present."""
     if not by_monthly_rollups(metric):
         raise ValueError(f"{metric} is not made of additive components alone")
     if any(Period.month_of(month.start) != month for month in months):
-        raise ValueError("manager_months takes whole calendar months")
+        raise ValueError("monthly_series takes whole calendar months")
+    levels = tuple(Level(level) for level in levels)
+    if managers is not None and levels != (Level.MANAGER,):
+        raise ValueError("only manager figures can be limited to some managers")
     fields = sorted(set(METRICS[metric].needs))
-    rows = MonthlyRollup.objects.filter(org=org, month__in=[month.start for month in months])
+    by_team = Level.TEAM in levels
+    memberships = _memberships(org, months) if by_team else []
+    # For each month: who stayed in one team all month (their monthly row), who moved (by day).
+    teams_in = [_whole_and_split(memberships, month) if by_team else ({}, set()) for month in months]
+    monthly = MonthlyRollup.objects.filter(org=org, month__in=[month.start for month in months])
     if managers is not None:
-        rows = rows.filter(manager_id__in=managers)
-    cells: dict[int, dict[dt.date, dict[str, int]]] = defaultdict(dict)
-    for row in rows.values("manager_id", "month", *fields):
-        cells[row["manager_id"]][row["month"]] = {field: row[field] or 0 for field in fields}
+        monthly = monthly.filter(manager_id__in=managers)
+    credits = {month.start: Credits() for month in months}
+    for row in monthly.values("manager_id", "month", *fields):
+        credits[row["month"]].by_manager[row["manager_id"]] = {field: row[field] or 0 for field in fields}
+    movers = set().union(*(split for _whole, split in teams_in))
+    if movers:
+        daily = DailyRollup.objects.filter(org=org, manager_id__in=movers, day__range=(months[0].start, months[-1].end))
+        for row in daily.values("manager_id", "day", *fields):
+            month_credits = credits.get(row["day"].replace(day=1))
+            if month_credits is not None:
+                month_credits.by_manager_day[(row["manager_id"], row["day"])] = {f: row[f] or 0 for f in fields}
+    paths = _team_paths(org) if by_team else {}
     value = METRICS[metric].value
-    return {
-        manager: [value(defaultdict(int, by_month.get(month.start, {}))) for month in months]
-        for manager, by_month in cells.items()
-    }
+    series: dict[Level, dict[int, list[object]]] = {level: {} for level in levels}
+    for index, (month, (whole, split)) in enumerate(zip(months, teams_in, strict=True)):
+        month_credits = credits[month.start]
+        for manager in split:  # their days, not their month
+            month_credits.by_manager.pop(manager, None)
+        for key in [key for key in month_credits.by_manager_day if key[0] not in split]:
+            del month_credits.by_manager_day[key]
+        for level in levels:
+            totals = defaultdict(lambda: defaultdict(int))
+            _credit(totals, month_credits, level, memberships, whole, "")
+            if level == Level.TEAM:
+                totals = _with_subtrees(org, totals, paths)
+            elif level == Level.ORG:
+                totals.setdefault(ORG_SUBJECT, defaultdict(int))
+            for subject, components in totals.items():
+                row = series[level].setdefault(subject, [None] * len(months))
+                row[index] = value(defaultdict(int, components))
+    for level_series in series.values():  # a month a subject had nothing in: the figure of nothing
+        for row in level_series.values():
+            row[:] = [value(defaultdict(int)) if v is None else v for v in row]
+    return series
 
 
 def _plan(needs: set[str]) -> dict[str, dict[str, set[str]]]:
@@ -216,9 +255,16 @@ def _whole_and_split(memberships: list[Membership], period: Period) -> tuple[dic
     return whole, split
 
 
-def _with_subtrees(org: Organization, direct: dict[int, dict[str, int]]) -> dict[int, dict[str, int]]:
-    """Each team's figure plus its sub-teams'; every team appears, with zeros if need be."""
-    teams = dict(Team.objects.filter(org=org).values_list("pk", "path"))
+def _team_paths(org: Organization) -> dict[int, str]:
+    return dict(Team.objects.filter(org=org).values_list("pk", "path"))
+
+
+def _with_subtrees(
+    org: Organization, direct: dict[int, dict[str, int]], teams: dict[int, str] | None = None
+) -> dict[int, dict[str, int]]:
+    """Each team's figure plus its sub-teams'; every team appears, with zeros if need be.
+    `teams`: the team tree's paths, when already read."""
+    teams = _team_paths(org) if teams is None else teams
     result: dict[int, dict[str, int]] = {team_id: defaultdict(int) for team_id in teams}
     for team_id, values in direct.items():
         path = teams.get(team_id, "")
