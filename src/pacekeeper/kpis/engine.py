@@ -139,33 +139,17 @@ def monthly_series(
     levels = tuple(Level(level) for level in levels)
     if managers is not None and levels != (Level.MANAGER,):
         raise ValueError("only manager figures can be limited to some managers")
-    fields = sorted(set(METRICS[metric].needs))
     by_team = Level.TEAM in levels
     memberships = _memberships(org, months) if by_team else []
     # For each month: who stayed in one team all month (their monthly row), who moved (by day).
     teams_in = [_whole_and_split(memberships, month) if by_team else ({}, set()) for month in months]
-    monthly = MonthlyRollup.objects.filter(org=org, month__in=[month.start for month in months])
-    if managers is not None:
-        monthly = monthly.filter(manager_id__in=managers)
-    credits = {month.start: Credits() for month in months}
-    for row in monthly.values("manager_id", "month", *fields):
-        credits[row["month"]].by_manager[row["manager_id"]] = {field: row[field] or 0 for field in fields}
-    movers = set().union(*(split for _whole, split in teams_in))
-    if movers:
-        daily = DailyRollup.objects.filter(org=org, manager_id__in=movers, day__range=(months[0].start, months[-1].end))
-        for row in daily.values("manager_id", "day", *fields):
-            month_credits = credits.get(row["day"].replace(day=1))
-            if month_credits is not None:
-                month_credits.by_manager_day[(row["manager_id"], row["day"])] = {f: row[f] or 0 for f in fields}
+    credits = _month_credits(
+        org, months, sorted(set(METRICS[metric].needs)), [split for _w, split in teams_in], managers
+    )
     paths = _team_paths(org) if by_team else {}
     value = METRICS[metric].value
     series: dict[Level, dict[int, list[object]]] = {level: {} for level in levels}
-    for index, (month, (whole, split)) in enumerate(zip(months, teams_in, strict=True)):
-        month_credits = credits[month.start]
-        for manager in split:  # their days, not their month
-            month_credits.by_manager.pop(manager, None)
-        for key in [key for key in month_credits.by_manager_day if key[0] not in split]:
-            del month_credits.by_manager_day[key]
+    for index, (month_credits, (whole, _split)) in enumerate(zip(credits, teams_in, strict=True)):
         for level in levels:
             totals = defaultdict(lambda: defaultdict(int))
             _credit(totals, month_credits, level, memberships, whole, "")
@@ -180,6 +164,32 @@ def monthly_series(
         for row in level_series.values():
             row[:] = [value(defaultdict(int)) if v is None else v for v in row]
     return series
+
+
+def _month_credits(
+    org: Organization, months: list[Period], fields: list[str], movers: list[set[int]], managers: set[int] | None
+) -> list[Credits]:
+    """Each month's credits from the rollups: the month's row for whoever stayed in one team all
+    month, day rows for its `movers` (one query each for all the months)."""
+    credits = {month.start: Credits() for month in months}
+    monthly = MonthlyRollup.objects.filter(org=org, month__in=list(credits))
+    if managers is not None:
+        monthly = monthly.filter(manager_id__in=managers)
+    moved_in = dict(zip(credits, movers, strict=True))
+    for row in monthly.values("manager_id", "month", *fields):
+        if row["manager_id"] not in moved_in[row["month"]]:
+            credits[row["month"]].by_manager[row["manager_id"]] = {field: row[field] or 0 for field in fields}
+    everyone_moving = set().union(*movers)
+    if everyone_moving:
+        daily = DailyRollup.objects.filter(
+            org=org, manager_id__in=everyone_moving, day__range=(months[0].start, months[-1].end)
+        )
+        for row in daily.values("manager_id", "day", *fields):
+            month = row["day"].replace(day=1)
+            if month in credits and row["manager_id"] in moved_in[month]:
+                cell = (row["manager_id"], row["day"])
+                credits[month].by_manager_day[cell] = {field: row[field] or 0 for field in fields}
+    return list(credits.values())
 
 
 def _plan(needs: set[str]) -> dict[str, dict[str, set[str]]]:
