@@ -302,6 +302,11 @@ def test_a_series_of_months_in_one_pass_gives_each_months_figures_at_every_level
         keys = [key for key in METRICS if by_monthly_rollups(key)]
         assert {"sales_amount", "gross_margin", "interactions", "visits", "new_customers"} <= set(keys)
         some_managers = set(subjects["manager"][:2])
+        assert monthly_series(org=org, metric="sales_amount", levels=tuple(subjects), months=[]) == {
+            "manager": {},
+            "team": {},
+            "org": {},
+        }
         for key in keys:
             empty = _normalise(METRICS[key].value(_Zeros()))
             together = monthly_series(org=org, metric=key, levels=tuple(subjects), months=months)

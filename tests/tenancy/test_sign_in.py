@@ -134,7 +134,7 @@ def test_a_password_change_the_server_has_no_place_for_changes_nothing(world, cl
     assert world.one.manager.password == stored
 
 
-def test_once_a_place_is_free_the_same_sign_in_goes_through(world, client, settings):
+def test_with_a_queue_of_one_a_sign_in_alone_goes_through(world, client, settings):
     settings.PASSWORD_HASHERS = deployed_settings.PASSWORD_HASHERS
     settings.PASSWORD_HASHING_QUEUE = 1
     world.one.manager.set_password(PASSWORD)

@@ -139,6 +139,8 @@ def monthly_series(
     levels = tuple(Level(level) for level in levels)
     if managers is not None and levels != (Level.MANAGER,):
         raise ValueError("only manager figures can be limited to some managers")
+    if not months:
+        return {level: {} for level in levels}
     by_team = Level.TEAM in levels
     memberships = _memberships(org, months) if by_team else []
     # For each month: who stayed in one team all month (their monthly row), who moved (by day).
