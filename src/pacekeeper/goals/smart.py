@@ -3,7 +3,9 @@
 Hard failures (a goal cannot be activated without a director's override): not Specific (no
 metric or subject), not Measurable (an unknown metric), not Time-bound (no end, or ends before
 it starts), not Relevant for a team or personal goal (no parent objective or goal). Warnings:
-Achievable (target below the baseline, or far beyond what the subject's own history suggests),
+Achievable (target below the baseline, or far beyond what the subject's own history — or, when
+that is short, its peers' — suggests), Achievable as a hard failure (a target outside what the
+metric can take, or many times last year's result: a typing error, not a stretch),
 Measurable (no data yet), Relevant for an organisation goal, Time-bound (already over).
 """
 
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from pacekeeper.kpis.registry import METRICS, Direction
 
-from .history import History
+from .history import MIN_PEERS, History
 
 
 def shown_value(metric_key: str, value) -> str:
@@ -107,38 +109,154 @@ def smart_check(goal, *, history: History | None, today) -> SmartReport:
     return report
 
 
+# A target more than this many times last year's result (or, without a result of its own, the
+# best peer's) is not a stretch but a typing error or a wish: a hard failure.
+IMPLAUSIBLE_MULTIPLE = 5
+# The same for rates, in percentage points of change.
+IMPLAUSIBLE_POINTS = 50
+
+
 def _achievable(goal, metric, history: History, report: SmartReport) -> None:
     add = report.findings.append
-    baseline = history.baseline
     target = Decimal(goal.target)
-    higher = metric.direction == Direction.HIGHER
+    if _out_of_bounds(goal, metric, target, add):
+        return
+    baseline = history.baseline
     if baseline is None or (not history.is_rate and baseline <= 0):
-        add(Finding("achievable", WARNING, _("No baseline from last year to judge the target against.")))
+        _judge_against_peers(goal, metric, target, history, add)
         return
     implied = target - baseline if history.is_rate else (target - baseline) / baseline
+    if _implausible(goal, history, target, baseline, add):
+        return
+    higher = metric.direction == Direction.HIGHER
     if (implied < 0) if higher else (implied > 0):
         add(Finding("achievable", WARNING, _("The target is below what was already reached last year: too low.")))
         return
-    spread = history.spread()
+    spread, basis = history.spread(), ""
+    if spread is None and history.peers is not None:
+        spread = history.peers.spread()
+        basis = _("Only one year of its own history, so judged by how %(count)s peers changed: ") % {
+            "count": len(history.peers.changes)
+        }
     if spread is None:
         add(
             Finding(
-                "achievable", WARNING, _("Only one year of history: the target cannot be judged against a trend yet.")
+                "achievable",
+                WARNING,
+                _(
+                    "Only one year of history and too few peers with two years: the target cannot be "
+                    "judged against a trend yet."
+                ),
             )
         )
         return
+    _likelihood(spread, implied, higher, history.is_rate, basis, report)
+
+
+def _out_of_bounds(goal, metric, target: Decimal, add) -> bool:
+    lowest, highest = metric.target_bounds
+    if lowest is not None and target < lowest:
+        add(
+            Finding(
+                "achievable",
+                HARD,
+                _("A target below %(lowest)s cannot be reached or measured for this metric.")
+                % {"lowest": shown_value(goal.metric, lowest)},
+            )
+        )
+        return True
+    if highest is not None and target > highest:
+        add(
+            Finding(
+                "achievable",
+                HARD,
+                _("A target above %(highest)s cannot be reached for this metric.")
+                % {"highest": shown_value(goal.metric, highest)},
+            )
+        )
+        return True
+    return False
+
+
+def _implausible(goal, history: History, target: Decimal, baseline: Decimal, add) -> bool:
+    if history.is_rate:
+        if abs(target - baseline) <= IMPLAUSIBLE_POINTS:
+            return False
+        message = _(
+            "The target is %(points)s points away from last year's %(baseline)s: far beyond any "
+            "plausible change. Check what was typed."
+        ) % {"points": abs(target - baseline).quantize(Decimal("0.1")), "baseline": shown_value(goal.metric, baseline)}
+    else:
+        if target <= baseline * IMPLAUSIBLE_MULTIPLE:
+            return False
+        message = _(
+            "The target is %(times)s times last year's %(baseline)s: far beyond any plausible growth. "
+            "Check what was typed."
+        ) % {"times": (target / baseline).quantize(Decimal("0.1")), "baseline": shown_value(goal.metric, baseline)}
+    add(Finding("achievable", HARD, message))
+    return True
+
+
+def _judge_against_peers(goal, metric, target: Decimal, history: History, add) -> None:
+    """No result of its own last year (a new person or team): what the peers reached is the
+    only evidence, and the finding says so."""
+    peers = history.peers.last_year if history.peers else []
+    if len(peers) < MIN_PEERS:
+        add(
+            Finding(
+                "achievable",
+                WARNING,
+                _("No result of its own last year and too few peers to compare with: the target cannot be judged."),
+            )
+        )
+        return
+    best = max(peers)
+    if not history.is_rate and best > 0 and target > best * IMPLAUSIBLE_MULTIPLE:
+        add(
+            Finding(
+                "achievable",
+                HARD,
+                _(
+                    "No result of its own last year, and the target is %(times)s times the best of "
+                    "%(count)s peers (%(best)s): far beyond what anyone reached. Check what was typed."
+                )
+                % {
+                    "times": (target / best).quantize(Decimal("0.1")),
+                    "count": len(peers),
+                    "best": shown_value(goal.metric, best),
+                },
+            )
+        )
+        return
+    higher = metric.direction == Direction.HIGHER
+    beaten = sum(1 for value in peers if (value < target if higher else value > target))
+    add(
+        Finding(
+            "achievable",
+            WARNING if beaten == len(peers) else PASSED,
+            _(
+                "No result of its own last year: judged against %(count)s peers, the target is beyond "
+                "what %(beaten)s of them reached (the best reached %(best)s)."
+            )
+            % {"count": len(peers), "beaten": beaten, "best": shown_value(goal.metric, best)},
+        )
+    )
+
+
+def _likelihood(spread, implied: Decimal, higher: bool, is_rate: bool, basis: str, report: SmartReport) -> None:
+    add = report.findings.append
     mean, deviation = spread
     z = (implied - mean) / deviation if higher else (mean - implied) / deviation
     chance = Decimal(str(0.5 * math.erfc(float(z) / math.sqrt(2)))) * 100
     report.likelihood = chance.quantize(Decimal("0.1"))
     shown = (
         _("%(change)s%% against a usual %(usual)s%% a year")
-        if not history.is_rate
+        if not is_rate
         else _("%(change)s points against a usual %(usual)s points a year")
     )
-    change = (implied * (1 if history.is_rate else 100)).quantize(Decimal("0.1"))
-    usual = (mean * (1 if history.is_rate else 100)).quantize(Decimal("0.1"))
-    detail = shown % {"change": change, "usual": usual}
+    change = (implied * (1 if is_rate else 100)).quantize(Decimal("0.1"))
+    usual = (mean * (1 if is_rate else 100)).quantize(Decimal("0.1"))
+    detail = basis + shown % {"change": change, "usual": usual}
     if chance < 5:
         add(
             Finding(

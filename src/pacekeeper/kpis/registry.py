@@ -75,6 +75,17 @@ class Metric:
     needs: tuple[str, ...]
     value: Callable[[dict[str, int]], int | Decimal | None]
     description: object = ""
+    # The values a target can take at all (None: no limit). Amounts and counts cannot be
+    # negative, shares are 0–100 %; growth rates have no natural limit.
+    bounds: tuple[Decimal | None, Decimal | None] | None = None
+
+    @property
+    def target_bounds(self) -> tuple[Decimal | None, Decimal | None]:
+        if self.bounds is not None:
+            return self.bounds
+        if self.unit == Unit.PERCENT:
+            return Decimal(0), Decimal(100)
+        return Decimal(0), None
 
 
 METRICS: dict[str, Metric] = {}
@@ -151,6 +162,7 @@ register(
         ("sales_minor", "sales_minor@previous"),
         lambda c: growth(c["sales_minor"], c["sales_minor@previous"]),
         _("Change of sales against the previous period of the same length."),
+        bounds=(None, None),
     )
 )
 register(
@@ -162,6 +174,7 @@ register(
         ("sales_minor", "sales_minor@last_year"),
         lambda c: growth(c["sales_minor"], c["sales_minor@last_year"]),
         _("Change of sales against the same period a year earlier."),
+        bounds=(None, None),
     )
 )
 register(
