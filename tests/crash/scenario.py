@@ -75,9 +75,9 @@ def prepare_payout() -> None:
     seed_organization(managers=40, customers=400, months=1, seed=3, until=UNTIL, team_size=8, with_goals=False)
     admin = actor_for(User.objects.get(role=Role.ADMIN))
     plan = plan_save(actor=admin, name="Commission", metric="sales_amount", tiers=[Tier(0, Decimal("1.5"))])
-    director = actor_for(User.objects.get(role=Role.DIRECTOR))
     month = Period.month(UNTIL.year, UNTIL.month)
-    run = payout_run_start(actor=director, plan_id=plan.pk, starts_on=month.start, ends_on=month.end)
+    # The admin starts it: the directors approve it (whoever starts a run may not approve it).
+    run = payout_run_start(actor=admin, plan_id=plan.pk, starts_on=month.start, ends_on=month.end)
     print(json.dumps({"run": run.pk}))
 
 

@@ -18,7 +18,7 @@ from pacekeeper.incentives.commission import Tier, commission_minor
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
-from pacekeeper.tenancy.models import AuditEntry
+from pacekeeper.tenancy.models import AuditEntry, Organization
 from tests.factories import SaleFactory
 
 OCTOBER = Period.month(2026, 10)
@@ -180,8 +180,8 @@ def calculated_run(world, django_capture_on_commit_callbacks):
     _october_sales(world)
     plan = _plan(world)
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.payout_run_start(
-            actor=world.one.actor("director"), plan_id=plan.pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        run = services.payout_run_start(  # the admin starts it, so the director may approve it
+            actor=world.one.actor("admin"), plan_id=plan.pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
         )
     run.refresh_from_db()
     return run
@@ -395,20 +395,93 @@ def test_a_run_exports_for_payroll_to_pay_admins_only(world, calculated_run, cli
     assert client.get(f"/pay/runs/{calculated_run.pk}/export/?format=csv").status_code == 404
 
 
-def test_a_director_starts_and_approves_a_run_from_the_pages(world, client, django_capture_on_commit_callbacks):
+def test_the_admin_starts_a_run_and_the_director_approves_it_below_its_lines(
+    world, client, django_capture_on_commit_callbacks
+):
     _october_sales(world)
     plan = _plan(world)
-    client.force_login(world.one.director)
+    client.force_login(world.one.admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/pay/runs/new/", {"plan": plan.pk, "starts_on": "2026-10-01", "ends_on": "2026-10-31"})
     run = PayoutRun.objects.get()
     assert response.status_code == 302 and run.status == PayoutRun.Status.CALCULATED
+    client.force_login(world.one.director)
+    page = client.get(f"/pay/runs/{run.pk}/").content.decode()
+    # The form asks once, saying how many people and what total, below the lines it approves.
+    assert "Approve pay for 3 people, ¥17,300.00 in all" in page
+    assert page.index("one sub_manager") < page.index('id="approval"')
     assert client.post(f"/pay/runs/{run.pk}/approve/", {"reason": ""}).status_code == 302
     run.refresh_from_db()
     assert run.status == PayoutRun.Status.CALCULATED  # no reason, no approval
-    client.post(f"/pay/runs/{run.pk}/approve/", {"reason": "Checked"})
+    client.post(f"/pay/runs/{run.pk}/approve/", {"reason": "Checked", "total": "1730000"})
     run.refresh_from_db()
     assert run.status == PayoutRun.Status.APPROVED
+
+
+def test_whoever_started_a_run_cannot_approve_it(world, django_capture_on_commit_callbacks, client):
+    _october_sales(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.payout_run_start(
+            actor=world.one.actor("director"), plan_id=_plan(world).pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        )
+    with pytest.raises(Forbidden):
+        services.payout_run_approve(actor=world.one.actor("director"), run=run, reason="my own")
+    run.refresh_from_db()
+    assert run.status == PayoutRun.Status.CALCULATED
+    client.force_login(world.one.director)
+    page = client.get(f"/pay/runs/{run.pk}/").content.decode()
+    assert "someone else who approves pay approves it" in page and "/approve/" not in page
+    client.post(f"/pay/runs/{run.pk}/approve/", {"reason": "my own"})
+    run.refresh_from_db()
+    assert run.status == PayoutRun.Status.CALCULATED
+
+
+def test_a_one_person_organisation_turns_the_second_approver_off_and_is_audited(
+    world, django_capture_on_commit_callbacks
+):
+    Organization.objects.filter(pk=world.one.org.pk).update(payout_second_approver=False)
+    _october_sales(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.payout_run_start(
+            actor=world.one.actor("director"), plan_id=_plan(world).pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        )
+    services.payout_run_approve(actor=world.one.actor("director"), run=run, reason="one-person branch")
+    run.refresh_from_db()
+    assert run.status == PayoutRun.Status.APPROVED
+    trail = AuditEntry.objects.filter(object_type="incentives.payoutrun", object_id=str(run.pk), field="approval")
+    assert [(row.actor_id, row.reason) for row in trail] == [(world.one.director.pk, "one-person branch")]
+    assert "person who started it" in trail.get().after
+
+
+def test_an_approval_of_a_total_that_changed_since_is_refused(world, calculated_run):
+    services.payout_line_adjust(
+        actor=world.one.actor("admin"), line=_line(calculated_run, "one_manager"), amount_minor=0, reason="left"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.payout_run_approve(
+            actor=world.one.actor("director"), run=calculated_run, reason="ok", expected_total_minor=17_300_00
+        )
+    assert "13,800.00" in str(refused.value.errors["total"])
+    calculated_run.refresh_from_db()
+    assert calculated_run.status == PayoutRun.Status.CALCULATED
+
+
+def test_a_correction_may_take_pay_back_below_zero_with_a_reason(world, calculated_run, client):
+    line = _line(calculated_run, "one_teammate")
+    with pytest.raises(ValidationFailed):
+        services.payout_line_adjust(actor=world.one.actor("admin"), line=line, amount_minor=-500_00, reason="")
+    services.payout_line_adjust(
+        actor=world.one.actor("admin"), line=line, amount_minor=-500_00, reason="September overpaid by ¥1,300"
+    )
+    calculated_run.refresh_from_db()
+    assert calculated_run.total_minor == 3_500_00 - 500_00 + 13_000_00
+    client.force_login(world.one.admin)
+    response = client.patch(
+        f"/api/v1/payout-lines/{_line(calculated_run, 'one_manager').pk}",
+        {"amount": "-10.00", "reason": "correction"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["amount"] == "-10.00"
 
 
 def test_the_api_refuses_an_adjustment_without_a_reason_and_keeps_the_amount(world, calculated_run, client):

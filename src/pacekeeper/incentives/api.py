@@ -61,6 +61,12 @@ class ReasonIn(BodySchema):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class ApproveIn(ReasonIn):
+    # The total the approver saw (as a decimal string in the run's currency): if a line changed
+    # since, nothing is approved and the answer says the new total.
+    total: Decimal | None = Field(default=None, max_digits=16, decimal_places=2)
+
+
 class LineOut(Schema):
     id: int
     run: int = Field(alias="run_id")
@@ -104,7 +110,7 @@ class RunOut(Schema):
 
 
 class AdjustIn(BodySchema):
-    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    amount: Decimal = Field(max_digits=16, decimal_places=2)  # below zero: a correction takes pay back
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -174,9 +180,17 @@ def payouts_start(request, payload: RunIn):
     return 202, _run(request, run.pk)
 
 
-@router.post("/payouts/{run_id}/approve", response=RunOut, summary="Approve a calculated run, with a reason")
-def payouts_approve(request, run_id: int, payload: ReasonIn):
-    return services.payout_run_approve(actor=request.actor, run=_run(request, run_id), reason=payload.reason)
+@router.post(
+    "/payouts/{run_id}/approve",
+    response=RunOut,
+    summary="Approve a calculated run, with a reason (not by whoever started it, unless the organisation allows it)",
+)
+def payouts_approve(request, run_id: int, payload: ApproveIn):
+    run = _run(request, run_id)
+    expected = None if payload.total is None else to_minor(payload.total, run.org.currency)
+    return services.payout_run_approve(
+        actor=request.actor, run=run, reason=payload.reason, expected_total_minor=expected
+    )
 
 
 @router.post("/payouts/{run_id}/cancel", response=RunOut, summary="Cancel a run that is not approved")

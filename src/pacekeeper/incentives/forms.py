@@ -42,5 +42,6 @@ class ReasonForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    amount = forms.DecimalField(label=_("Payable (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    # Below zero is allowed: a correction may take back what an earlier run overpaid.
+    amount = forms.DecimalField(label=_("Payable (yuan)"), max_digits=16, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=2000)

@@ -170,7 +170,6 @@ class PayoutLine(models.Model):
         ordering = ["run", "person__username"]
         constraints = [
             models.UniqueConstraint(fields=["org", "run", "person"], name="payout_line_one_per_person"),
-            models.CheckConstraint(condition=Q(amount_minor__gte=0), name="payout_line_not_negative"),
         ]
         indexes = [models.Index(fields=["org", "person"])]
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from pacekeeper.errors import Forbidden, PacekeeperError, ValidationFailed
@@ -19,7 +19,7 @@ from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib import request_context
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
-from pacekeeper.lib.money import from_minor
+from pacekeeper.lib.money import format_amount, from_minor
 from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
 from pacekeeper.tenancy.scopes import Actor, may_approve_payouts, require_admin, require_pay_admin
 
@@ -252,9 +252,7 @@ def payout_line_adjust(*, actor: Actor, line: PayoutLine, amount_minor: int, rea
     """Change what one person is paid before approval; the run's total follows in the same
     transaction."""
     require_pay_admin(actor)
-    reason = required_reason(reason)
-    if amount_minor < 0:
-        raise ValidationFailed({"amount": [_("An amount paid is zero or more.")]})
+    reason = required_reason(reason)  # a correction that reduces pay (even below zero) says why
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=line.run_id)
         if run.status != PayoutRun.Status.CALCULATED:
@@ -277,32 +275,54 @@ def payout_line_adjust(*, actor: Actor, line: PayoutLine, amount_minor: int, rea
     return line
 
 
-def payout_run_approve(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun:
+def payout_run_approve(
+    *, actor: Actor, run: PayoutRun, reason: str, expected_total_minor: int | None = None
+) -> PayoutRun:
     """Approve a calculated run. The status changes only if it is still waiting, so of two
-    approvals at once exactly one succeeds and the other is told so."""
+    approvals at once exactly one succeeds and the other is told so. A second pair of eyes:
+    whoever started the run may not approve it, unless the organisation turned that off. The
+    approver confirms the total they saw: if a line changed since, nothing is approved."""
     if not may_approve_payouts(actor):
         raise Forbidden(_("Your role does not approve payouts."))
     reason = required_reason(reason)
+    current = PayoutRun.objects.select_related("org").get(pk=run.pk)  # the setting as it is now
+    own_run = current.created_by_id == actor.user.pk
+    if own_run and current.org.payout_second_approver:
+        raise Forbidden(_("You started this run: someone else who approves pay must approve it."))
     with transaction.atomic():
         approved = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATED).update(
             status=PayoutRun.Status.APPROVED, approved_by=actor.user, approved_at=timezone.now()
         )
         if not approved:
             raise ValidationFailed({"": [_("This run is not waiting for approval: someone may have approved it.")]})
-        _check_total(run.pk)
+        total = _check_total(run.pk)
+        if expected_total_minor is not None and expected_total_minor != total:
+            message = _("The total changed to %(total)s since you looked: check the lines and approve again.")
+            shown = format_amount(total, current.org.currency, get_language() or "zh-hans")
+            raise ValidationFailed({"total": [message % {"total": shown}]})
         audit_record(
             actor=actor, obj=run, field="status", before=PayoutRun.Status.CALCULATED, after="approved", reason=reason
         )
+        if own_run:
+            audit_record(
+                actor=actor,
+                obj=run,
+                field="approval",
+                before="",
+                after="approved by the person who started it (second approver turned off)",
+                reason=reason,
+            )
     run.refresh_from_db()
     return run
 
 
-def _check_total(run_id: int) -> None:
+def _check_total(run_id: int) -> int:
     """The invariant every write keeps: a run's total is the sum of its lines."""
     run = PayoutRun.objects.get(pk=run_id)
     lines_total = run.lines.aggregate(total=Sum("amount_minor"))["total"] or 0
     if lines_total != run.total_minor:  # a defect, not bad input: a server error, and nothing approved
         raise RuntimeError(f"payout run {run_id}: total {run.total_minor} ≠ sum of lines {lines_total}")
+    return lines_total
 
 
 CANCELLABLE = (

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacekeeper.errors import ValidationFailed
+from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
@@ -134,6 +134,8 @@ def run_detail(request: HttpRequest, run_id: int):
             "query": query_without(request, "page"),
             "history": audit_trail(actor=request.actor, obj=run),
             "may_approve": may_approve_payouts(request.actor) and run.status == PayoutRun.Status.CALCULATED,
+            "own_run": run.created_by_id == request.actor.user.pk and request.actor.org.payout_second_approver,
+            "people_paid": run.lines.count(),
             "reason_form": ReasonForm(),
         },
     )
@@ -168,14 +170,16 @@ def run_export(request: HttpRequest, run_id: int):
     return download_response(name, header, rows(), request.GET.get("format", "csv"), sheet="payout")
 
 
-def _run_action(request: HttpRequest, run_id: int, action, done: str):
+def _run_action(request: HttpRequest, run_id: int, action, done: str, **extra):
     run = _run(request, run_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why: the reason is kept in the audit trail."))
         return redirect("incentives:run", run_id=run.pk)
     try:
-        action(actor=request.actor, run=run, reason=form.cleaned_data["reason"])
+        action(actor=request.actor, run=run, reason=form.cleaned_data["reason"], **extra)
+    except Forbidden as error:
+        messages.error(request, str(error))
     except ValidationFailed as error:
         message_service_errors(request, error)
     else:
@@ -186,7 +190,10 @@ def _run_action(request: HttpRequest, run_id: int, action, done: str):
 @actor_required
 @require_POST
 def run_approve(request: HttpRequest, run_id: int):
-    return _run_action(request, run_id, services.payout_run_approve, _("Approved."))
+    # The total the approver saw on the page: if a line changed since, nothing is approved.
+    seen = request.POST.get("total", "")
+    expected = int(seen) if seen.isascii() and seen.lstrip("-").isdigit() and len(seen) < 19 else None
+    return _run_action(request, run_id, services.payout_run_approve, _("Approved."), expected_total_minor=expected)
 
 
 @actor_required

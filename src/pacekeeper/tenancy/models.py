@@ -30,6 +30,13 @@ class Organization(models.Model):
     change_colours = models.CharField(
         _("colours of changes"), max_length=16, choices=ChangeColours.choices, default=ChangeColours.CHINA
     )
+    # Four eyes on pay: whoever started a payout run may not approve it. One-person
+    # organisations turn it off (and every such approval is then audited as self-approved).
+    payout_second_approver = models.BooleanField(
+        _("a second person approves pay"),
+        default=True,
+        help_text=_("The person who started a payout run cannot approve it. Turn off only if one person runs pay."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,7 +12,8 @@ def fill_new_rollups(apps, schema_editor):
     from pacekeeper.kpis.rollups import rollups_rebuild
     from pacekeeper.tenancy.models import Organization
 
-    for org in Organization.objects.all():
+    # Only the id is read here: columns later migrations add to Organization do not exist yet.
+    for org in Organization.objects.only("id"):
         rollups_rebuild(org=org)
 
 
