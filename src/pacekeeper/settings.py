@@ -212,6 +212,8 @@ IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(200 * 1
 # worker die and is marked failed (it can be rerun).
 IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_HEARTBEAT_SECONDS", "10"))
 IMPORT_STALE_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_STALE_SECONDS", "120"))
+# How often a running worker looks for jobs whose worker died (pacekeeper.lib.worker).
+JOB_RECOVERY_SECONDS = float(os.environ.get("PACEKEEPER_JOB_RECOVERY_SECONDS", "60"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
 XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
