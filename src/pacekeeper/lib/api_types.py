@@ -11,7 +11,9 @@ from typing import Annotated
 from django.utils.translation import gettext
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BeforeValidator, ConfigDict, Field, Strict, field_validator
+
+from pacekeeper.lib.text import clean_strings
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -30,6 +32,12 @@ class BodySchema(Schema):
     refused with 422 instead of silently ignored, so nobody believes they set it."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object) -> object:
+        """Control characters pasted into text are cleaned once, here (lib.text)."""
+        return clean_strings(value)
 
 
 # The id of a row: a positive 64-bit integer. Anything larger cannot name a row (and would
