@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import pacekeeper
-
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.goals import services as goals
 from pacekeeper.kpis.rollups import rollups_rebuild
