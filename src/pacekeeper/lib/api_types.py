@@ -13,9 +13,8 @@ from ninja import Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import BeforeValidator, ConfigDict, Field, Strict, field_validator
 
-from pacekeeper.lib.text import clean_strings
-
 from pacekeeper.lib.ids import MAX_ID, parse_id
+from pacekeeper.lib.text import clean_strings
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
