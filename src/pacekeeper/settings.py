@@ -214,6 +214,8 @@ IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(200 * 1
 # worker die and is marked failed (it can be rerun).
 IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_HEARTBEAT_SECONDS", "10"))
 IMPORT_STALE_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_STALE_SECONDS", "120"))
+# An API token's last use is noted at most this often (seconds): reads do not write.
+API_TOKEN_USE_NOTED_EVERY = int(os.environ.get("PACEKEEPER_API_TOKEN_USE_NOTED_EVERY", "300"))
 # How often a running worker looks for jobs whose worker died (pacekeeper.lib.worker).
 JOB_RECOVERY_SECONDS = float(os.environ.get("PACEKEEPER_JOB_RECOVERY_SECONDS", "60"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
