@@ -46,9 +46,7 @@ def test_it_answers_a_page_with_503_and_retry_after_when_the_database_is_busy(wo
 
 
 @pytest.mark.parametrize("busy", [locked, lock_timeout], ids=["sqlite", "postgresql"])
-def test_it_answers_an_api_call_with_503_json_and_retry_after_when_the_database_is_busy(
-    world, monkeypatch, busy
-):
+def test_it_answers_an_api_call_with_503_json_and_retry_after_when_the_database_is_busy(world, monkeypatch, busy):
     monkeypatch.setattr(crm_services, "customer_save", busy)
     _token, secret = api_token_create(user=world.one.manager, name="sync")
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {secret}")
