@@ -8,9 +8,11 @@ import pytest
 
 from pacekeeper.crm.imports import import_apply
 from pacekeeper.crm.models import Interaction, Opportunity, Sale
+from pacekeeper.crm.services import follow_up_intervals
 from pacekeeper.goals.models import Goal
 from pacekeeper.incentives.models import PayoutRun, Plan
 from pacekeeper.reviews.models import ReviewCycle
+from tests.factories import InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,27 @@ def test_an_import_reports_a_visit_in_the_future_and_a_next_step_before_it(world
     assert [(e.row, e.field) for e in report.errors] == [(3, "occurred_at"), (4, "next_step_on"), (5, "next_step_on")]
     assert "cannot be before" in report.errors[2].reason
     assert not Interaction.objects.exists()
+
+
+# --- rows saved before the rules existed ------------------------------------------------------------
+
+
+def test_a_visit_dated_years_ahead_does_not_count_as_the_latest_contact(world, client):
+    """The reported case: a visit dated 2031 with a next step in 1900 took the customer off My
+    day, and a later, correct visit did not bring it back."""
+    customer = world.one.customers["manager"]
+    interval = dt.timedelta(days=follow_up_intervals(world.one.org.pk)[customer.tier])
+    customer.next_due_on = customer.created_on + interval  # as customer_save sets it
+    customer.save(update_fields=["next_due_on"])
+    today = _today(world)
+    ahead = dt.datetime(today.year + 5, 5, 1, 10, tzinfo=dt.UTC)
+    InteractionFactory(customer=customer, occurred_at=ahead, next_step_on=dt.date(1900, 1, 1))
+    customer.refresh_from_db()
+    assert customer.last_contacted_on is None and customer.next_due_on < today
+    client.force_login(world.one.manager)
+    assert customer in client.get("/my-day/").context["overdue"]
+    response = send(client, "POST", "/api/v1/interactions", {"customer": customer.pk, "summary": "Visited today"})
+    assert response.status_code == 201
+    customer.refresh_from_db()
+    assert customer.last_contacted_on == today
+    assert customer.next_due_on == today + interval

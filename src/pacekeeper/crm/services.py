@@ -316,13 +316,18 @@ def _local_date(actor: Actor, moment: dt.datetime | dt.date) -> dt.date:
 def customers_contacts_changed(*, org: Organization, customer_ids: Iterable[int]) -> None:
     """Set each customer's last contact to the local day of its latest interaction — exactly,
     so a corrected date can move it back — and its next follow-up date from it. A dormant
-    customer contacted again becomes active. (KPIs rely on the last contact being exact.)"""
+    customer contacted again becomes active. (KPIs rely on the last contact being exact.)
+    Interactions dated later than the date rules accept (lib.date_rules: today plus a day) are
+    not contacts: rows saved before the rules existed (a visit dated 2031) would otherwise keep
+    the customer off My day for years, whatever was logged after them."""
     zone = ZoneInfo(org.time_zone)
     intervals = follow_up_intervals(org.pk)
+    after_last_fact = date_rules.latest_fact(timezone.now().astimezone(zone).date()) + dt.timedelta(days=1)
+    not_after = dt.datetime.combine(after_last_fact, dt.time.min, tzinfo=zone)
     changed = []
     for chunk in chunks(sorted(set(customer_ids))):
         latest = dict(
-            Interaction.objects.filter(org=org, customer_id__in=chunk)
+            Interaction.objects.filter(org=org, customer_id__in=chunk, occurred_at__lt=not_after)
             .values("customer_id")
             .annotate(latest=Max("occurred_at"))
             .values_list("customer_id", "latest")
