@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -528,7 +529,7 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
     else:
         day = take(_date, "occurred_at", occurred, required=True)
         if day is not None:
-            moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZoneInfo(actor.org.time_zone))
+            moment = dt.datetime.combine(day, _time_of_day(occurred), tzinfo=ZoneInfo(actor.org.time_zone))
     return {
         "customer": customer_id,
         "manager": take(refs.manager, "manager", cell("manager")) or owner_id,
@@ -540,6 +541,18 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
         "next_step_on": take(_date, "next_step_on", cell("next_step_on")),
         "external_id": take(_optional_text, cell, "external_id", 64),
     }
+
+
+_TIME_OF_DAY = re.compile(r"[ T](\d{1,2}):(\d{2})")
+
+
+def _time_of_day(value: object) -> dt.time:
+    """The time written after a date ("2026-05-20 14:30", as our export writes it); 9:00 when
+    only a date is given."""
+    match = _TIME_OF_DAY.search(str(value))
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return dt.time(int(match[1]), int(match[2]))
+    return dt.time(9, 0)
 
 
 ROW_PARSERS = {
@@ -797,8 +810,9 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
     )
     visible = _visible_pks(Interaction.objects.visible_to(actor), by_external.values())
     customer_ids = {row.values["customer"] for row in parsed}
+    # To the minute: a file holds times as people write them (our export included), without seconds.
     by_moment = {
-        (customer_id, moment, kind): pk
+        (customer_id, _to_minute(moment), kind): pk
         for customer_id, moment, kind, pk in Interaction.objects.visible_to(actor)
         .filter(customer_id__in=customer_ids)
         .values_list("customer_id", "occurred_at", "kind", "pk")
@@ -813,7 +827,7 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         if pk is not None and pk not in visible:
             report.errors.append(_outside_scope(row))
             continue
-        pk = pk or by_moment.get((values["customer_id"], values["occurred_at"], values["kind"]))
+        pk = pk or by_moment.get((values["customer_id"], _to_minute(values["occurred_at"]), values["kind"]))
         interaction = Interaction(org_id=actor.org_id, pk=pk, **values)
         (changed if pk else new).append(interaction)
     touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + changed]
@@ -830,6 +844,10 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
     services.customers_contacts_changed(org=actor.org, customer_ids=customer_ids)
     facts_changed(org_id=actor.org_id, cells=touched)
     report.created, report.updated = len(new), len(changed)
+
+
+def _to_minute(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 WRITERS = {
