@@ -93,7 +93,12 @@ def customer_edit(request: HttpRequest, customer_id: int):
 
 @actor_required
 def customer_detail(request: HttpRequest, customer_id: int):
-    customer = _customer(request, customer_id)
+    return _customer_page(request, _customer(request, customer_id))
+
+
+def _customer_page(request: HttpRequest, customer, *, opportunity_form=None, status: int = 200):
+    """The customer's page; with a bound `opportunity_form` that has errors, the page comes back
+    with that form open, its errors beside the fields and what was typed still there."""
     owners = selectors.portfolio_holders(actor=request.actor) if request.actor.role != "manager" else ()
     return render(
         request,
@@ -105,8 +110,9 @@ def customer_detail(request: HttpRequest, customer_id: int):
             "summary": selectors.customer_summary(actor=request.actor, customer=customer),
             "contact_form": ContactForm(),
             "transfer_form": TransferForm(owners=owners) if owners else None,
-            "opportunity_form": OpportunityForm(),
+            "opportunity_form": opportunity_form or OpportunityForm(),
         },
+        status=status,
     )
 
 
@@ -237,7 +243,6 @@ def opportunity_create(request: HttpRequest, customer_id: int):
         except ValidationFailed as error:
             add_service_errors(form, error)
     if form.errors:
-        messages.error(request, " ".join(problem for problems in form.errors.values() for problem in problems))
-    else:
-        messages.success(request, _("Opportunity added."))
+        return _customer_page(request, customer, opportunity_form=form, status=400)
+    messages.success(request, _("Opportunity added."))
     return redirect("crm:customer", customer_id=customer.pk)
