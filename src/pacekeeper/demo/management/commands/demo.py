@@ -12,9 +12,11 @@ def start_task_worker() -> None:
     runs `pacekeeper worker` as its own service instead."""
     import threading
 
-    from django_tasks_db.management.commands.db_worker import Worker
+    from pacekeeper.demo.management.commands.worker import recover_stalled_jobs
+    from pacekeeper.lib.worker import ResilientWorker
 
-    worker = Worker(
+    worker = ResilientWorker(
+        recover=recover_stalled_jobs,
         queue_names=["*"],
         interval=1,
         batch=False,
