@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from pacekeeper.crm import selectors as crm_selectors
 from pacekeeper.errors import Forbidden
+from pacekeeper.goals.selectors import goal_change_pending_list
 from pacekeeper.kpis.periods import page_period, period_presets
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.pages import actor_required
@@ -61,7 +62,8 @@ def overview(request: HttpRequest):
         "trend_labels": context["trend_labels"],
         "trend": [v / 100 for v in context["org_trend"]],
     }
-    context.update({"period": period, "presets": presets, "chart": chart})
+    pending = goal_change_pending_list(actor=actor)
+    context.update({"period": period, "presets": presets, "chart": chart, "pending_changes": pending})
     return render(request, "dashboards/overview.html", context)
 
 
