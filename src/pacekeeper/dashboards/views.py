@@ -38,6 +38,7 @@ def team(request: HttpRequest):
     context = {"teams": teams, "team": current, "period": period, "presets": presets}
     if current is not None:
         context.update(selectors.team_dashboard(actor=actor, team=current, period=period))
+        context.update(_span_words(presets, period, context["to_date"]))
         for row in context["rows"]:
             row["spark"] = selectors.sparkline_points(row["trend"])
     return render(request, "dashboards/team.html", context)
@@ -62,7 +63,23 @@ def overview(request: HttpRequest):
         "trend": [v / 100 for v in context["org_trend"]],
     }
     context.update({"period": period, "presets": presets, "chart": chart})
+    context.update(_span_words(presets, period, context["to_date"]))
     return render(request, "dashboards/overview.html", context)
+
+
+def _span_words(presets, period, to_date: bool) -> dict:
+    """What the figures cover and what they are compared with, in words (UX: every compared
+    figure states its period): "Month to date" / "the same days of last month"."""
+    key = next((key for key, preset in presets if preset == period), "")
+    if not to_date:
+        return {"span_name": "", "compared_name": _("the whole previous period")}
+    names = {
+        "month": (_("Month to date"), _("the same days of last month")),
+        "quarter": (_("Quarter to date"), _("the same days of last quarter")),
+        "year": (_("Year to date"), _("the same days of last year")),
+    }
+    span, compared = names.get(key, (_("To date"), _("the same days of the previous period")))
+    return {"span_name": span, "compared_name": compared}
 
 
 @actor_required
