@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.api_types import QueryId
 from pacekeeper.tenancy.models import Team
 from pacekeeper.tenancy.scopes import get_visible
 
@@ -84,7 +85,7 @@ def values(request, query: Query[ValuesQuery]):
 
 
 @router.get("/kpis/leaderboard", response=list[RankOut], summary="Account managers ranked by a metric")
-def leaderboard(request, metric: str, period: str, team: int | None = None):
+def leaderboard(request, metric: str, period: str, team: QueryId | None = None):
     scoped_team = get_visible(Team.objects.visible_to(request.actor), team, actor=request.actor) if team else None
     rows = selectors.leaderboard(actor=request.actor, metric=metric, period=_period(period), team=scoped_team)
     return [
