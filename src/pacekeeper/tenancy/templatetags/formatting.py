@@ -11,13 +11,22 @@
 The formats themselves live in pacekeeper.lib.formatting (one module for pages, charts, exports).
 """
 
+import datetime as dt
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from pacekeeper.lib.formatting import change_percent, format_amount, format_date, format_percent, format_period
+from pacekeeper.lib.formatting import (
+    change_percent,
+    format_amount,
+    format_date,
+    format_percent,
+    format_period,
+    month_label,
+)
 
 register = template.Library()
 
@@ -55,6 +64,16 @@ def period_label(span):
     if not start or not end:
         return "—"
     return format_period(start, end, get_language() or "zh-hans")
+
+
+@register.filter
+def month_name(label: str):
+    """ "2026-07" → 2026年7月 / Jul 2026 (tables beside charts)."""
+    try:
+        day = dt.date.fromisoformat(f"{label}-01")
+    except ValueError:
+        return label
+    return month_label(day, get_language() or "zh-hans", with_year=True)
 
 
 @register.filter
