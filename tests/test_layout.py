@@ -4,6 +4,8 @@ tests/browser/ checks the rendered result: no overflow, nothing overlapping)."""
 import re
 from pathlib import Path
 
+import pytest
+
 import pacekeeper
 
 CSS = (Path(pacekeeper.__file__).parent / "static/pacekeeper/app.css").read_text()
@@ -32,3 +34,13 @@ def test_it_keeps_each_audit_filter_label_with_its_input(world, client):
 
 def test_it_keeps_a_search_box_and_its_button_on_one_line():
     assert re.search(r"form\.search \{ display: flex;", CSS)
+
+
+# The tab bar, the floating "log a follow-up" and the compact customer rows: tests/test_navigation.py.
+
+
+def test_the_goal_list_rows_are_compact_on_a_phone(world, client):
+    client.force_login(world.one.manager)
+    goal_list = Path(pacekeeper.__file__).parent / "goals/templates/goals/goal_list.html"
+    assert 'class="table responsive compact"' in goal_list.read_text()
+    assert ".table.compact tr { display: grid;" in CSS

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.lib.dates import format_date
+from pacekeeper.lib.formatting import format_date
 from pacekeeper.lib.ids import parse_id, parse_ids
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, paginate, query_without
 from pacekeeper.tenancy.scopes import get_visible, require_writer

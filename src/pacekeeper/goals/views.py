@@ -5,10 +5,14 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.kpis.registry import Unit, unit_of
+from pacekeeper.lib.formatting import amount_in_words, format_amount
+from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Team, User
@@ -108,7 +112,22 @@ def goal_check(request: HttpRequest):
             report = services.goal_preview(actor=request.actor, changes=changes)
         except (ValidationFailed, Forbidden) as error:
             form.add_error(None, str(error))
-    return render(request, "goals/_smart_check.html", {"smart": report, "form": form})
+    context = {"smart": report, "form": form, "target_echo": _target_echo(request)}
+    return render(request, "goals/_smart_check.html", context)
+
+
+def _target_echo(request: HttpRequest) -> str:
+    """The typed money target read back in full and in words (¥5,000.00 — 0.5万元), so 5000
+    typed for 5000万 is seen before saving (UX: inputs echo consequential amounts)."""
+    metric, text = request.POST.get("metric", ""), request.POST.get("target", "").strip()
+    if not text or unit_of(metric) != Unit.CURRENCY:
+        return ""
+    try:
+        minor = to_minor(parse_amount(text))
+    except AmountError:
+        return ""
+    language, currency = get_language() or "zh-hans", request.actor.org.currency
+    return f"{format_amount(minor, currency, language)} — {amount_in_words(minor, currency, language)}"
 
 
 @actor_required
