@@ -4,8 +4,6 @@ tests/browser/ checks the rendered result: no overflow, nothing overlapping)."""
 import re
 from pathlib import Path
 
-import pytest
-
 import pacekeeper
 
 CSS = (Path(pacekeeper.__file__).parent / "static/pacekeeper/app.css").read_text()
