@@ -92,9 +92,16 @@ class Goal(models.Model):
                 | Q(level="team", team__isnull=False, person__isnull=True)
                 | Q(level="manager", team__isnull=True, person__isnull=False),
                 name="goal_subject_matches_level",
+                violation_error_code="subject_not_level",
+                violation_error_message=_(
+                    "A team goal names a team, a personal goal names a person, an organisation's goal neither."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="goal_ends_after_start"
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="goal_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The period ends on or after its start."),
             ),
         ]
 
