@@ -146,10 +146,10 @@ def goal_detail(request: HttpRequest, goal_id: int):
     goal = _goal(request, goal_id)
     today = request.actor.today()
     children = list(Goal.objects.visible_to(request.actor).filter(parent=goal).select_related("team", "person"))
-    parts = sum((child.target or 0) for child in children if child.metric == goal.metric)
     history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
+    # Cancelled parts no longer count towards the split.
     live = [child for child in children if child.status != Goal.Status.CANCELLED and child.metric == goal.metric]
-    adds_up = sum((child.target or 0) for child in live) == goal.target
+    parts = sum((child.target or 0) for child in live)
     return render(
         request,
         "goals/goal_detail.html",
@@ -159,7 +159,7 @@ def goal_detail(request: HttpRequest, goal_id: int):
             "progress": goal_progress(goal, today=today),
             "children": children,
             "parts": parts,
-            "resplit": _resplit_preview(request, goal, show=bool(live) and not adds_up),
+            "resplit": _resplit_preview(request, goal, show=bool(live) and parts != goal.target),
             "pending": GoalChange.objects.visible_to(request.actor).pending().filter(goal=goal).first(),
             "history": history,
             "target_form": TargetForm(),
