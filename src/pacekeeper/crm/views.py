@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.dates import format_date
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, paginate, query_without
-from pacekeeper.tenancy.scopes import get_visible, require_writer
+from pacekeeper.tenancy.scopes import get_visible, require_admin, require_writer
 
 from . import selectors, services
 from .exports import export_response
@@ -19,6 +19,7 @@ from .forms import (
     ContactForm,
     CustomerFilterForm,
     CustomerForm,
+    FollowUpPolicyForm,
     InteractionForm,
     OpportunityForm,
     StageForm,
@@ -238,3 +239,21 @@ def opportunity_create(request: HttpRequest, customer_id: int):
     else:
         messages.success(request, _("Opportunity added."))
     return redirect("crm:customer", customer_id=customer.pk)
+
+
+@actor_required
+def follow_up_policies(request: HttpRequest):
+    """Settings: the days between follow-ups per tier, defaults shown where no policy is set."""
+    require_admin(request.actor)
+    rows = selectors.follow_up_policy_rows(actor=request.actor)
+    form = FollowUpPolicyForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.follow_up_policies_set(actor=request.actor, intervals=form.cleaned_data)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            done = _("Saved. Due dates of the changed tiers are moved.") if changed else _("Nothing changed.")
+            messages.success(request, done)
+            return redirect("crm:follow_up_policies")
+    return render(request, "crm/follow_up_policies.html", {"form": form, "rows": rows, "tab": "follow_ups"})
