@@ -26,7 +26,7 @@ def test_it_lets_only_superusers_in(world, client, superuser):
 def test_it_sends_an_org_admin_from_the_back_office_to_settings(world, client):
     client.force_login(world.one.admin)
     response = client.get("/admin/", follow=True)
-    assert response.redirect_chain[-1][0] == "/settings/people/"
+    assert response.redirect_chain[-1][0] == "/settings/"
     assert response.status_code == 200
 
 

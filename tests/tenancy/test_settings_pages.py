@@ -23,13 +23,13 @@ def admin_client(world, client):
 
 class TestPeople:
     def test_it_lists_people_with_their_team_searches_and_pages(self, world, admin_client):
-        page = admin_client.get("/settings/people/").content.decode()
+        page = admin_client.get("/settings/").content.decode()
         assert "one manager" in page and "one team A" in page and "two manager" not in page
-        found = admin_client.get("/settings/people/", {"q": "teammate"}).content.decode()
+        found = admin_client.get("/settings/", {"q": "teammate"}).content.decode()
         assert "one teammate" in found and "one sub_manager" not in found
         for n in range(30):
             User.objects.create(org=world.one.org, username=f"extra{n:02}", role=Role.MANAGER)
-        first = admin_client.get("/settings/people/")
+        first = admin_client.get("/settings/")
         assert first.context["page"].paginator.num_pages == 2
         assert 'rel="next"' in first.content.decode()
 
@@ -37,7 +37,7 @@ class TestPeople:
         for n in range(20):
             User.objects.create(org=world.one.org, username=f"extra{n:02}", role=Role.MANAGER)
         with django_assert_max_num_queries(12):
-            admin_client.get("/settings/people/")
+            admin_client.get("/settings/")
 
     def test_it_adds_a_person_into_a_team_from_a_date(self, world, admin_client):
         response = admin_client.post(
@@ -89,7 +89,7 @@ class TestPeople:
         assert admin_client.post(url, {"is_active": "no"}).status_code == 302
         world.one.teammate.refresh_from_db()
         assert not world.one.teammate.is_active
-        page = admin_client.get("/settings/people/", {"active": "no"}).content.decode()
+        page = admin_client.get("/settings/", {"active": "no"}).content.decode()
         assert "one teammate" in page and "one manager" not in page
         admin_client.post(url, {"is_active": "yes"})
         world.one.teammate.refresh_from_db()
@@ -274,7 +274,7 @@ class TestFollowUpPolicies:
         assert response.status_code == 200 and response.context["form"].errors["strategic"]
 
 
-SETTINGS_PAGES = ("/settings/", "/settings/people/", "/settings/people/new/", "/settings/teams/")
+SETTINGS_PAGES = ("/settings/", "/settings/people/new/", "/settings/teams/")
 SETTINGS_PAGES += ("/settings/organisation/", "/settings/follow-ups/")
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.dates import format_date
+from pacekeeper.lib.ids import parse_id, parse_ids
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, paginate, query_without
 from pacekeeper.tenancy.scopes import get_visible, require_admin, require_writer
 
@@ -53,6 +54,8 @@ def customer_list(request: HttpRequest):
         "query_unsorted": query_without(request, "page", "sort"),
         "is_filtered": any(request.GET.get(k) for k in ("q", "tier", "status", "owner", "overdue")),
         "transfer_form": TransferForm(owners=owners),
+        # Came from "log a follow-up": a tap on a customer opens the log form for it.
+        "picking_for_log": request.actor.can_write and request.GET.get("log") == "1",
     }
     template = "crm/_customer_rows.html" if is_htmx(request) else "crm/customer_list.html"
     return render(request, template, context)
@@ -163,7 +166,7 @@ def next_step_done(request: HttpRequest, interaction_id: int):
 def customer_transfer(request: HttpRequest):
     owners = selectors.portfolio_holders(actor=request.actor)
     form = TransferForm(request.POST, owners=owners)
-    customer_ids = [int(pk) for pk in request.POST.getlist("customers") if pk.isdigit()]
+    customer_ids = parse_ids(request.POST.getlist("customers"))
     if not form.is_valid():
         messages.error(request, _("Choose the new account manager and give a reason."))
         return _back(request)
@@ -198,7 +201,7 @@ def follow_ups(request: HttpRequest):
 @actor_required
 def pipeline(request: HttpRequest):
     owner = request.GET.get("owner")
-    columns = selectors.pipeline(actor=request.actor, owner=int(owner) if owner and owner.isdigit() else None)
+    columns = selectors.pipeline(actor=request.actor, owner=parse_id(owner))
     owners = selectors.portfolio_holders(actor=request.actor)
     return render(
         request,

@@ -5,7 +5,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page
+from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page, omittable
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units
@@ -30,11 +30,11 @@ class GoalIn(BodySchema):
 
 
 class GoalPatch(BodySchema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=5000)
-    metric: str | None = Field(None, max_length=40)
-    parent: ObjectId | None = None
-    starts_on: IsoDate | None = None
+    title: str = omittable(min_length=1, max_length=200)
+    description: str = omittable(max_length=5000)
+    metric: str = omittable(max_length=40)
+    parent: ObjectId | None = None  # null: no longer part of a larger goal
+    starts_on: IsoDate = omittable()
     ends_on: IsoDate | None = None
     target: Decimal | None = Field(None, max_digits=18, decimal_places=2)
 

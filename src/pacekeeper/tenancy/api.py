@@ -5,7 +5,7 @@ Settings pages."""
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, omittable
 
 from . import selectors, services, sign_in
 from .models import Organization, Role, Team, TeamMembership, User, person_named
@@ -36,12 +36,15 @@ class UserIn(BodySchema):
 
 
 class UserPatch(BodySchema):
-    display_name: str | None = Field(None, max_length=100)
-    email: str | None = Field(None, max_length=254)
-    language: str | None = Field(None, pattern=r"^(|zh-hans|en)$")
-    role: Role | None = None
-    is_active: Flag | None = None
+    display_name: str = omittable(max_length=100)
+    email: str = omittable(max_length=254)
+    language: str = omittable(pattern=r"^(|zh-hans|en)$")
+    role: Role = omittable()
+    is_active: Flag = omittable()
     reason: str = Field("", max_length=2000)
+    current_password: str = Field(
+        "", max_length=128, description="Your password: needed to change your own email address"
+    )
 
 
 class TeamOut(Schema):
@@ -60,9 +63,9 @@ class TeamIn(BodySchema):
 
 
 class TeamPatch(BodySchema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: Team.Kind | None = None
-    parent: ObjectId | None = None
+    name: str = omittable(min_length=1, max_length=200)
+    kind: Team.Kind = omittable()
+    parent: ObjectId | None = None  # null: a top-level team
 
 
 class MemberOut(Schema):
@@ -169,7 +172,10 @@ def users_update(request, user_id: int, payload: UserPatch):
     user = get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
-    return services.user_update(actor=request.actor, user=user, changes=changes, reason=reason)
+    current_password = changes.pop("current_password", "")
+    return services.user_update(
+        actor=request.actor, user=user, changes=changes, reason=reason, current_password=current_password
+    )
 
 
 @router.get("/teams", response=list[TeamOut], summary="List teams")

@@ -7,8 +7,8 @@ from . import settings_views as views
 app_name = "settings"
 
 urlpatterns = [
-    path("settings/", views.index, name="index"),
-    path("settings/people/", views.people, name="people"),
+    # The people list is the area's front page: the navigation's one link leads here.
+    path("settings/", views.people, name="people"),
     path("settings/people/new/", views.person_create, name="person_create"),
     path("settings/people/<int:user_id>/", views.person, name="person"),
     path("settings/people/<int:user_id>/role/", views.person_role, name="person_role"),

@@ -47,11 +47,6 @@ def _person(request: HttpRequest, user_id: int) -> User:
 
 
 @admin_page
-def index(request: HttpRequest):
-    return redirect("settings:people")
-
-
-@admin_page
 def people(request: HttpRequest):
     form = PeopleFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
