@@ -12,7 +12,7 @@ from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.formatting import format_date
 from pacekeeper.lib.ids import parse_id, parse_ids
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, paginate, query_without
-from pacekeeper.tenancy.scopes import get_visible, require_writer
+from pacekeeper.tenancy.scopes import get_visible, require_admin, require_writer
 
 from . import selectors, services
 from .exports import export_response
@@ -20,6 +20,7 @@ from .forms import (
     ContactForm,
     CustomerFilterForm,
     CustomerForm,
+    FollowUpPolicyForm,
     InteractionForm,
     OpportunityForm,
     StageForm,
@@ -246,3 +247,21 @@ def opportunity_create(request: HttpRequest, customer_id: int):
         return _customer_page(request, customer, opportunity_form=form, status=400)
     messages.success(request, _("Opportunity added."))
     return redirect("crm:customer", customer_id=customer.pk)
+
+
+@actor_required
+def follow_up_policies(request: HttpRequest):
+    """Settings: the days between follow-ups per tier, defaults shown where no policy is set."""
+    require_admin(request.actor)
+    rows = selectors.follow_up_policy_rows(actor=request.actor)
+    form = FollowUpPolicyForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.follow_up_policies_set(actor=request.actor, intervals=form.cleaned_data)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            done = _("Saved. Due dates of the changed tiers are moved.") if changed else _("Nothing changed.")
+            messages.success(request, done)
+            return redirect("crm:follow_up_policies")
+    return render(request, "crm/follow_up_policies.html", {"form": form, "rows": rows, "tab": "follow_ups"})
