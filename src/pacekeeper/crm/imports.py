@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
 from pacekeeper.kpis.rollups import facts_changed, sales_changing
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import insert_rows, update_rows
 from pacekeeper.lib.dates import DateError, parse_date
@@ -284,6 +285,14 @@ def _date(column: str, value: object, *, required: bool = False) -> dt.date | No
         raise CellError(column, value, _("Not a date; write 2026-03-05 or 2026/3/5.")) from None
 
 
+def _fact_date(column: str, value: object, today: dt.date, *, required: bool = False) -> dt.date | None:
+    """A date of something that has happened: the same rule and message as pages and the API."""
+    day = _date(column, value, required=required)
+    if problem := date_rules.fact_problem(day, today):
+        raise CellError(column, value, problem)
+    return day
+
+
 def _amount(column: str, value: object, currency: str, *, required: bool = False) -> int | None:
     if value in ("", None):
         if required:
@@ -307,6 +316,7 @@ class References:
 
     customers: dict[str, tuple[int, int]]  # external id → (customer id, owner id)
     managers: dict[str, int]  # username / employee number / display name → user id
+    today: dt.date  # the organisation's, for the date rules (lib.date_rules)
 
     @classmethod
     def load(cls, actor: Actor, *, with_customers: bool = True) -> References:
@@ -326,7 +336,7 @@ class References:
                     managers.setdefault(key, pk)
                     managers.setdefault(key.lower(), pk)
         managers.setdefault(actor.user.username, actor.user_id)
-        return cls(customers=customers, managers=managers)
+        return cls(customers=customers, managers=managers, today=actor.today())
 
     def customer(self, column: str, value: object) -> tuple[int, int]:
         key = _text(value)
@@ -444,7 +454,7 @@ def _parse_customer(cell, actor: Actor, refs: References) -> dict:
         "status": _choice("status", cell("status"), Customer.Status, STATUS_ALIASES) or Customer.Status.ACTIVE,
         "owner": owner,
         "source": _optional_text(cell, "source", 100),
-        "created_on": _date("created_on", cell("created_on")),
+        "created_on": _fact_date("created_on", cell("created_on"), refs.today),
         "needs": _optional_text(cell, "needs", 5000),
     }
 
@@ -473,7 +483,7 @@ def _parse_sale(cell, actor: Actor, refs: References) -> dict:
         "external_id": _required_text(cell, "external_id", 64),
         "customer": customer_id,
         "manager": refs.manager("manager", cell("manager")) or owner_id,
-        "ordered_on": _date("ordered_on", cell("ordered_on"), required=True),
+        "ordered_on": _fact_date("ordered_on", cell("ordered_on"), refs.today, required=True),
         "amount_minor": _amount("amount", cell("amount"), currency, required=True),
         "margin_minor": _amount("margin", cell("margin"), currency),
         "product_line": _optional_text(cell, "product_line", 100),
@@ -484,11 +494,18 @@ def _parse_sale(cell, actor: Actor, refs: References) -> dict:
 def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
     customer_id, owner_id = refs.customer("customer", cell("customer"))
     occurred = cell("occurred_at")
+    zone = ZoneInfo(actor.org.time_zone)
     if isinstance(occurred, dt.datetime):
-        moment = occurred if occurred.tzinfo else occurred.replace(tzinfo=ZoneInfo(actor.org.time_zone))
+        moment = occurred if occurred.tzinfo else occurred.replace(tzinfo=zone)
+        day = moment.astimezone(zone).date()
+        if problem := date_rules.fact_problem(day, refs.today):
+            raise CellError("occurred_at", occurred, problem)
     else:
-        day = _date("occurred_at", occurred, required=True)
-        moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZoneInfo(actor.org.time_zone))
+        day = _fact_date("occurred_at", occurred, refs.today, required=True)
+        moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone)
+    next_step_on = _date("next_step_on", cell("next_step_on"))
+    if problem := date_rules.next_step_problem(next_step_on, day, refs.today):
+        raise CellError("next_step_on", cell("next_step_on"), problem)
     return {
         "customer": customer_id,
         "manager": refs.manager("manager", cell("manager")) or owner_id,
@@ -497,7 +514,7 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
         "summary": _required_text(cell, "summary", 10000),
         "outcome": _optional_text(cell, "outcome", 5000),
         "next_step": _optional_text(cell, "next_step", 300),
-        "next_step_on": _date("next_step_on", cell("next_step_on")),
+        "next_step_on": next_step_on,
         "external_id": _optional_text(cell, "external_id", 64),
     }
 

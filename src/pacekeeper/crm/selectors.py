@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from pacekeeper.kpis.models import DailyRollup
+from pacekeeper.lib import date_rules
 from pacekeeper.tenancy.models import TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor
 
@@ -214,8 +215,10 @@ def last_activity(*, actor: Actor, manager_ids: list[int]) -> dict[int, dt.date]
     engine's daily rollups (kept current on every write): a few index rows per person, where
     the interactions themselves would be thousands joined to their customers for the scope."""
     visible = User.objects.visible_to(actor).filter(pk__in=manager_ids).values("pk")
+    # A day later than the date rules accept (old rows: a visit dated 2031) is no activity.
+    last_day = date_rules.latest_fact(actor.today())
     rows = (
-        DailyRollup.objects.filter(org_id=actor.org_id, manager_id__in=visible, interactions__gt=0)
+        DailyRollup.objects.filter(org_id=actor.org_id, manager_id__in=visible, interactions__gt=0, day__lte=last_day)
         .values("manager_id")
         .annotate(latest=Max("day"))
         .order_by()

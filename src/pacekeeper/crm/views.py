@@ -53,6 +53,8 @@ def customer_list(request: HttpRequest):
         "query_unsorted": query_without(request, "page", "sort"),
         "is_filtered": any(request.GET.get(k) for k in ("q", "tier", "status", "owner", "overdue")),
         "transfer_form": TransferForm(owners=owners),
+        # Came from "log a follow-up": a tap on a customer opens the log form for it.
+        "picking_for_log": request.actor.can_write and request.GET.get("log") == "1",
     }
     template = "crm/_customer_rows.html" if is_htmx(request) else "crm/customer_list.html"
     return render(request, template, context)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacekeeper.crm import selectors as crm_selectors
 from pacekeeper.errors import Forbidden
-from pacekeeper.kpis.periods import period_or, period_presets
+from pacekeeper.kpis.periods import page_period, period_presets
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.formatting import is_chinese, month_label
 from pacekeeper.lib.pages import actor_required
@@ -33,7 +33,7 @@ def my_day(request: HttpRequest):
 def team(request: HttpRequest):
     actor = request.actor
     presets = period_presets(actor.today())
-    period = period_or(request.GET.get("period", ""), presets[0][1])
+    period = page_period(request, presets[0][1])
     teams = list(Team.objects.visible_to(actor).order_by("path"))
     chosen = request.GET.get("team")
     current = (
@@ -54,7 +54,7 @@ def overview(request: HttpRequest):
     if not actor.sees_whole_org:
         raise Forbidden(_("The overview shows the whole organisation."))
     presets = period_presets(actor.today())
-    period = period_or(request.GET.get("period", ""), presets[0][1])
+    period = page_period(request, presets[0][1])
     context = selectors.overview(actor=actor, period=period)
     for row in context["teams"] + context["goals"]:
         row["spark"] = selectors.sparkline_points(row["trend"])
@@ -91,7 +91,7 @@ def _span_words(presets, period, to_date: bool) -> dict:
 def person(request: HttpRequest, user_id: int):
     actor = request.actor
     presets = period_presets(actor.today())
-    period = period_or(request.GET.get("period", ""), presets[0][1])
+    period = page_period(request, presets[0][1])
     someone = get_visible(User.objects.visible_to(actor), user_id, actor=actor)
     context = selectors.person_dashboard(actor=actor, person=someone, period=period)
     context["metric_rows"] = [(METRICS[key], context["figures"].get(key)) for key in context["metrics"]]

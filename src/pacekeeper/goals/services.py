@@ -15,6 +15,7 @@ from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.kpis.engine import compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS, Unit
+from pacekeeper.lib import date_rules
 from pacekeeper.tenancy.audit import audit_record, required_reason
 from pacekeeper.tenancy.models import Role, Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, may_set_goals
@@ -57,6 +58,8 @@ def _draft(actor: Actor, goal: Goal | None, changes: dict) -> Goal:
         raise ValidationFailed({name: [_("This field cannot be set.")] for name in sorted(unknown)})
     for name, value in changes.items():
         setattr(goal, name, value.strip() if isinstance(value, str) else value)
+    # Before anything reads history: a goal from 0001-01-01 has no "same period last year".
+    date_rules.require_dates(today=actor.today(), business={"starts_on": goal.starts_on, "ends_on": goal.ends_on})
     if goal.kind == Goal.Kind.OBJECTIVE:
         goal.level = Goal.Level.ORG
     goal.team = _team(actor, team_id) if goal.level == Goal.Level.TEAM else None

@@ -6,6 +6,15 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib import messages
+
+from pacekeeper.lib import date_rules
+
+
+class PeriodOutOfRange(ValueError):
+    """A period before the first or after the last date Python knows. Inputs never get this far:
+    lib.date_rules keeps business periods inside a window of a few decades."""
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -22,15 +31,21 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same length just before this one (for calendar months, quarters and
-        years: the previous month, quarter or year)."""
-        months = _whole_months(self)
-        if months:
-            start = _add_months(self.start, -months)
-            return Period(start, self.start - dt.timedelta(days=1))
-        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+        years: the previous month, quarter or year). PeriodOutOfRange before the year 1."""
+        try:
+            months = _whole_months(self)
+            if months:
+                start = _add_months(self.start, -months)
+                return Period(start, self.start - dt.timedelta(days=1))
+            return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+        except (ValueError, OverflowError):
+            raise PeriodOutOfRange(f"no period before {self}") from None
 
     def same_last_year(self) -> Period:
-        return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
+        try:
+            return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
+        except (ValueError, OverflowError):
+            raise PeriodOutOfRange(f"no year before {self}") from None
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -121,6 +136,24 @@ def period_or(text: str, default: Period) -> Period:
         return Period.parse(text)
     except ValueError:
         return default
+
+
+def requested_period(text: str, *, today: dt.date, default: Period) -> tuple[Period, str | None]:
+    """The period a page was asked for (?period=): (the period, None); a malformed text gives the
+    default quietly, a period outside the window of business dates gives the default and the
+    reason to show (lib.date_rules)."""
+    period = period_or(text, default)
+    problem = date_rules.period_problem(period.start, period.end, today)
+    return (default, problem) if problem else (period, None)
+
+
+def page_period(request, default: Period) -> Period:
+    """The period a page shows: the ?period= asked for, else the default; a period outside the
+    supported dates shows the default with a message saying why (never an error page)."""
+    period, problem = requested_period(request.GET.get("period", ""), today=request.actor.today(), default=default)
+    if problem:
+        messages.error(request, problem)
+    return period
 
 
 def period_presets(today: dt.date) -> list[tuple[str, Period]]:
