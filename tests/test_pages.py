@@ -19,7 +19,7 @@ from tests.factories import ContactFactory, CustomerFactory, InteractionFactory,
         ("lead", "/team/"),
         ("director", "/overview/"),
         ("analyst", "/overview/"),
-        ("admin", "/admin/"),
+        ("admin", "/settings/"),
     ],
 )
 def test_it_sends_each_role_to_its_first_screen(world, client, role, first_screen):

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pacekeeper.tenancy.context_processors.actor",
+                "pacekeeper.tenancy.context_processors.navigation",
             ],
         },
     },

@@ -29,7 +29,7 @@ FIRST_SCREEN = {
     Role.MANAGER: "dashboards:my_day",
     Role.LEAD: "dashboards:team",
     Role.DIRECTOR: "dashboards:overview",
-    Role.ADMIN: "admin:index",
+    Role.ADMIN: "settings:people",
     Role.ANALYST: "dashboards:overview",
 }
 
@@ -102,7 +102,11 @@ def logout(request: HttpRequest):
 
 
 def admin_login(request: HttpRequest):
-    """The admin site signs in through the same page (lockout, two-factor)."""
+    """The admin site signs in through the same page (lockout, two-factor). It is the
+    superusers' back office: anyone else already signed in goes to their first screen (the
+    org admin's is Settings) instead of back to the sign-in page, which would send them here."""
+    if request.user.is_authenticated and not request.user.is_superuser:
+        return redirect("home")
     return redirect_to_login(request.GET.get("next", "/admin/"))
 
 
