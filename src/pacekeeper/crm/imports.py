@@ -638,10 +638,11 @@ def _apply(actor, kind, data, filename, mode, refs, progress) -> ImportReport:
     if report.errors and mode == "all_or_nothing":
         return report
     bad_rows = {error.row for error in report.errors}
-    # Pieces by customer: a piece of sales reads and locks its customers' purchase histories
-    # (every sale of theirs), so pieces of the file's order read every customer's again and
+    # Pieces by manager and customer: a piece of sales reads and locks its customers' purchase
+    # histories (every sale of theirs) and adds to its managers' daily rollup cells, so pieces
+    # in the file's order read every customer's history and every manager's cells again and
     # again, quadratic in the file's size.
-    parsed = sorted((row for row in parsed if row.row not in bad_rows), key=_customer_of)
+    parsed = sorted((row for row in parsed if row.row not in bad_rows), key=_manager_and_customer)
     for number, piece in enumerate(chunks(parsed, settings.IMPORT_WRITE_ROWS)):
         if number:
             _let_waiting_writers_in()
@@ -657,8 +658,8 @@ def _apply(actor, kind, data, filename, mode, refs, progress) -> ImportReport:
     return report
 
 
-def _customer_of(row: ParsedRow) -> int:
-    return row.values.get("customer") or 0
+def _manager_and_customer(row: ParsedRow) -> tuple[int, int]:
+    return row.values.get("manager") or 0, row.values.get("customer") or 0
 
 
 def _let_waiting_writers_in() -> None:
