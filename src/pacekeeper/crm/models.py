@@ -451,6 +451,9 @@ class ImportJob(models.Model):
     # Written every few seconds by the worker running the job, from its own connection: a job
     # whose heartbeat stops had its worker die (import_jobs.recover_stalled_imports).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Workers that started this step (check or import): one whose worker died is queued again
+    # until it has been started MAX_ATTEMPTS times (import_jobs.recover_stalled_imports).
+    attempts = models.PositiveSmallIntegerField(default=0)
     # Sent through the API: the client's Idempotency-Key (a retry gets this job back, nothing
     # is imported twice), and whether to import straight after a clean check.
     idempotency_key = models.CharField(max_length=100, blank=True)
