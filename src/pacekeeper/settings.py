@@ -215,6 +215,9 @@ IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(200 * 1
 IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_HEARTBEAT_SECONDS", "10"))
 IMPORT_STALE_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_STALE_SECONDS", "120"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
+# Rows per import file (the header not counted): the rows an import keeps until it writes them
+# are what its memory grows with (docs/security.md, "Files and faults").
+IMPORT_MAX_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_MAX_ROWS", "200000"))
 XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
