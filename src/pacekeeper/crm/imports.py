@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
 from pacekeeper.kpis.rollups import facts_changed, sales_changing
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import insert_rows, update_rows
 from pacekeeper.lib.dates import DateError, parse_date
@@ -299,6 +300,14 @@ def _date(column: str, value: object, *, required: bool = False) -> dt.date | No
         raise CellError(column, value, _("Not a date; write 2026-03-05 or 2026/3/5.")) from None
 
 
+def _fact_date(column: str, value: object, today: dt.date, *, required: bool = False) -> dt.date | None:
+    """A date of something that has happened: the same rule and message as pages and the API."""
+    day = _date(column, value, required=required)
+    if problem := date_rules.fact_problem(day, today):
+        raise CellError(column, value, problem)
+    return day
+
+
 def _amount(column: str, value: object, currency: str, *, required: bool = False) -> int | None:
     if value in ("", None):
         if required:
@@ -322,6 +331,7 @@ class References:
 
     customers: dict[str, tuple[int, int]]  # external id → (customer id, owner id)
     managers: dict[str, int]  # username / employee number / display name → user id
+    today: dt.date  # the organisation's, for the date rules (lib.date_rules)
 
     @classmethod
     def load(cls, actor: Actor, *, with_customers: bool = True) -> References:
@@ -341,7 +351,7 @@ class References:
                     managers.setdefault(key, pk)
                     managers.setdefault(key.lower(), pk)
         managers.setdefault(actor.user.username, actor.user_id)
-        return cls(customers=customers, managers=managers)
+        return cls(customers=customers, managers=managers, today=actor.today())
 
     def customer(self, column: str, value: object) -> tuple[int, int]:
         key = _text(value)
@@ -480,7 +490,7 @@ def _parse_customer(cell, actor: Actor, refs: References) -> dict:
         "status": take(_choice, "status", cell("status"), Customer.Status, STATUS_ALIASES) or Customer.Status.ACTIVE,
         "owner": owner,
         "source": take(_optional_text, cell, "source", 100),
-        "created_on": take(_date, "created_on", cell("created_on")),
+        "created_on": take(_fact_date, "created_on", cell("created_on"), refs.today),
         "needs": take(_optional_text, cell, "needs", 5000),
     }
 
@@ -511,7 +521,7 @@ def _parse_sale(cell, actor: Actor, refs: References) -> dict:
         "external_id": take(_required_text, cell, "external_id", 64),
         "customer": customer_id,
         "manager": take(refs.manager, "manager", cell("manager")) or owner_id,
-        "ordered_on": take(_date, "ordered_on", cell("ordered_on"), required=True),
+        "ordered_on": take(_fact_date, "ordered_on", cell("ordered_on"), refs.today, required=True),
         "amount_minor": take(_amount, "amount", cell("amount"), currency, required=True),
         "margin_minor": take(_amount, "margin", cell("margin"), currency),
         "product_line": take(_optional_text, cell, "product_line", 100),
@@ -523,13 +533,20 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
     take = cell.take
     customer_id, owner_id = take(refs.customer, "customer", cell("customer")) or (None, None)
     occurred = cell("occurred_at")
-    moment = None
+    zone = ZoneInfo(actor.org.time_zone)
+    moment = day = None
     if isinstance(occurred, dt.datetime):
-        moment = occurred if occurred.tzinfo else occurred.replace(tzinfo=ZoneInfo(actor.org.time_zone))
+        moment = occurred if occurred.tzinfo else occurred.replace(tzinfo=zone)
+        day = moment.astimezone(zone).date()
+        if problem := date_rules.fact_problem(day, refs.today):
+            cell.problems.append(CellError("occurred_at", occurred, problem))
     else:
-        day = take(_date, "occurred_at", occurred, required=True)
+        day = take(_fact_date, "occurred_at", occurred, refs.today, required=True)
         if day is not None:
-            moment = dt.datetime.combine(day, _time_of_day(occurred), tzinfo=ZoneInfo(actor.org.time_zone))
+            moment = dt.datetime.combine(day, _time_of_day(occurred), tzinfo=zone)
+    next_step_on = take(_date, "next_step_on", cell("next_step_on"))
+    if problem := date_rules.next_step_problem(next_step_on, day, refs.today):
+        cell.problems.append(CellError("next_step_on", cell("next_step_on"), problem))
     return {
         "customer": customer_id,
         "manager": take(refs.manager, "manager", cell("manager")) or owner_id,
@@ -538,7 +555,7 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
         "summary": take(_required_text, cell, "summary", 10000),
         "outcome": take(_optional_text, cell, "outcome", 5000),
         "next_step": take(_optional_text, cell, "next_step", 300),
-        "next_step_on": take(_date, "next_step_on", cell("next_step_on")),
+        "next_step_on": next_step_on,
         "external_id": take(_optional_text, cell, "external_id", 64),
     }
 
@@ -609,19 +626,43 @@ def _without_cyclic_gc():
 
 
 def _apply(actor, kind, data, filename, mode, refs, progress) -> ImportReport:
+    """Check everything first, then write in pieces of IMPORT_WRITE_ROWS rows, each piece one
+    short transaction with its rollups. On SQLite a writer holds the whole database: one
+    transaction for 200,000 sales held it for 20 s, and everyone else's changes waited and
+    failed. A piece of a file is a small import of its own, and applying a file again updates
+    the rows it already wrote, so an import interrupted between pieces completes when it is run
+    again (the worker takes an interrupted job up again by itself)."""
     parsed, report = _parse_all(kind, data, filename, actor, refs, progress)
+    report.errors += _outside_scope_errors(kind, actor, parsed)
     if report.errors and mode == "all_or_nothing":
         return report
-    with transaction.atomic():
-        WRITERS[kind](actor, parsed, report)
-        if report.errors and mode == "all_or_nothing":
-            # A writer found rows it may not touch (ids owned outside the actor's scope).
-            transaction.set_rollback(True)
-            report.created = report.updated = 0
-            return report
+    bad_rows = {error.row for error in report.errors}
+    parsed = [row for row in parsed if row.row not in bad_rows]
+    for piece in chunks(parsed, settings.IMPORT_WRITE_ROWS):
+        written = ImportReport(kind=kind)
+        with transaction.atomic():
+            WRITERS[kind](actor, piece, written)
+        # Rows that turned out of scope since the check above (moved meanwhile) are left out.
+        report.created, report.updated = report.created + written.created, report.updated + written.updated
+        report.errors += written.errors
+    report.errors.sort(key=lambda error: error.row)
     report.applied = True
     refresh_after_bulk_load(*WRITTEN_MODELS[kind], rows=report.created + report.updated)
     return report
+
+
+# The rows of each kind that an external id can point at.
+KIND_MODELS = {"customers": Customer, "contacts": Contact, "sales": Sale, "interactions": Interaction}
+
+
+def _outside_scope_errors(kind: str, actor: Actor, parsed: list[ParsedRow]) -> list[RowError]:
+    """Rows whose external id belongs to a record the actor may not touch, found before anything
+    is written (the writers check again, piece by piece)."""
+    model = KIND_MODELS[kind]
+    ids = [row.values["external_id"] for row in parsed if row.values.get("external_id")]
+    existing = _existing(model.objects.filter(org_id=actor.org_id), "external_id", ids)
+    outside = set(existing.values()) - _visible_pks(model.objects.visible_to(actor), existing.values())
+    return [_outside_scope(row) for row in parsed if existing.get(row.values.get("external_id") or "") in outside]
 
 
 # --- writers -----------------------------------------------------------------------------------
