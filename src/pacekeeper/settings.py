@@ -223,10 +223,13 @@ IMPORT_WRITE_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_WRITE_ROWS", "10000"))
 # How often a running worker looks for jobs whose worker died (pacekeeper.lib.worker).
 JOB_RECOVERY_SECONDS = float(os.environ.get("PACEKEEPER_JOB_RECOVERY_SECONDS", "60"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
-# Rows per import file (the header not counted): the rows an import keeps until it writes them
-# are what its memory grows with (docs/security.md, "Files and faults").
-IMPORT_MAX_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_MAX_ROWS", "200000"))
-XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
+# What one import file may hold (docs/security.md, "Files and faults"): an import keeps the rows it
+# has read until it writes them, so its memory grows with their number and their text.
+IMPORT_MAX_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_CELLS = int(os.environ.get("PACEKEEPER_IMPORT_MAX_CELLS", "5000000"))
+XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(160 * 1024**2)))
+# openpyxl holds a workbook's whole table of shared strings in memory while it reads the sheet.
+XLSX_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_SHARED_STRINGS_BYTES", str(64 * 1024**2)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

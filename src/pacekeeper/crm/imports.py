@@ -44,6 +44,7 @@ from . import services
 from .models import Contact, Customer, Interaction, Sale, Tier
 
 MODES = ("all_or_nothing", "good_rows_only")
+KEPT_ERRORS = 5000
 
 
 @dataclass
@@ -73,10 +74,21 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     applied: bool = False
     titles: dict[str, str] = field(default_factory=dict)  # column key → header in the file
+    # Problems found while reading beyond the first KEPT_ERRORS are counted, not kept: a file of
+    # bad rows must not cost memory for every cell of them (their rows are never written).
+    dropped_errors: int = 0
+    dropped_rows: set[int] = field(default_factory=set)
+
+    def note(self, errors: list[RowError]) -> None:
+        room = max(KEPT_ERRORS - len(self.errors), 0)
+        self.errors += errors[:room]
+        if len(errors) > room:
+            self.dropped_errors += len(errors) - room
+            self.dropped_rows.add(errors[0].row)
 
     @property
     def bad_rows(self) -> int:
-        return len({error.row for error in self.errors})
+        return len({error.row for error in self.errors} | self.dropped_rows)
 
     @property
     def good_rows(self) -> int:
@@ -92,7 +104,7 @@ class ImportReport:
             "updated": self.updated,
             "bad_rows": self.bad_rows,
             "applied": self.applied,
-            "error_count": len(self.errors),
+            "error_count": len(self.errors) + self.dropped_errors,
             "errors": [error.as_dict(self.titles) for error in errors],
         }
 
@@ -372,7 +384,7 @@ class References:
 # --- the two passes ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int
     values: dict
@@ -409,21 +421,15 @@ def _parse_all(
         except CellError as error:  # a check that stops the row at once
             cell.problems.append(error)
         if cell.problems:
-            report.errors += [
-                RowError(number, error.column, _text(error.value)[:200], str(error.reason)) for error in cell.problems
-            ]
+            report.note(
+                [RowError(number, error.column, _text(error.value)[:200], str(error.reason)) for error in cell.problems]
+            )
             continue
         external_id = values.get("external_id")
         if external_id:
             if external_id in seen_ids:
-                report.errors.append(
-                    RowError(
-                        number,
-                        "external_id",
-                        external_id,
-                        _("Repeats row %(row)d of this file.") % {"row": seen_ids[external_id]},
-                    )
-                )
+                repeats = _("Repeats row %(row)d of this file.") % {"row": seen_ids[external_id]}
+                report.note([RowError(number, "external_id", external_id, repeats)])
                 continue
             seen_ids[external_id] = number
         parsed.append(ParsedRow(number, values))

@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
@@ -35,20 +36,44 @@ def decode_csv(data: bytes) -> str:
 
 def read_rows(data: bytes, filename: str = "") -> Iterator[list]:
     """Rows of the first sheet (XLSX) or of the CSV, header row first, as lists of cells.
-    XLSX cells keep their types (numbers, dates); CSV cells are strings."""
+    XLSX cells keep their types (numbers, dates); CSV cells are strings. A file of more rows
+    or cells than the limits allow (IMPORT_MAX_ROWS, IMPORT_MAX_CELLS) is refused as soon as
+    the reading passes them, before the rest is read."""
     is_xlsx_name = filename.lower().endswith((".xlsx", ".xlsm"))
     is_xlsx_data = data[:4] == XLSX_MAGIC
     if is_xlsx_name != is_xlsx_data and filename:
         raise ValidationFailed({"file": [_("The file's name and its content do not agree (XLSX or CSV?).")]})
     if is_xlsx_data:
-        return _xlsx_rows(data)
+        return _within_limits(_xlsx_rows(data))
     text = decode_csv(data)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return csv.reader(io.StringIO(text, newline=""), dialect)
+    return _within_limits(csv.reader(io.StringIO(text, newline=""), dialect))
+
+
+# Columns read from a sheet: more than any kind of import has, with room for columns of the
+# user's own. A sheet declaring 16,384 columns would otherwise come as rows of 16,384 cells.
+XLSX_MAX_COLUMNS = 100
+
+
+def _within_limits(rows: Iterable[list]) -> Iterator[list]:
+    max_rows, max_cells = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS
+    cells = 0
+    for number, row in enumerate(rows):  # the header is row 0: it does not count
+        cells += len(row)
+        if number > max_rows:
+            message = _("The file has more than %(rows)s rows. Split it into files of at most %(rows)s rows each.")
+            raise ValidationFailed({"file": [message % {"rows": f"{max_rows:,}"}]})
+        if cells > max_cells:
+            message = _(
+                "The file has more than %(cells)s cells (rows × columns). Remove the columns the import does "
+                "not need, or split the file."
+            )
+            raise ValidationFailed({"file": [message % {"cells": f"{max_cells:,}"}]})
+        yield row
 
 
 # A zip member may unpack to at most this many times its packed size. Real spreadsheets pack
@@ -69,8 +94,16 @@ def check_xlsx_container(data: bytes) -> None:
         member.file_size > XLSX_RATIO_EXEMPT_BYTES and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)
         for member in members
     )
-    if inflated or unpacked > settings.XLSX_MAX_UNPACKED_BYTES:
+    if inflated:
         raise ValidationFailed({"file": [_("The XLSX file unpacks to far more data than a spreadsheet holds.")]})
+    shared_strings = sum(member.file_size for member in members if member.filename.endswith("sharedStrings.xml"))
+    if unpacked > settings.XLSX_MAX_UNPACKED_BYTES or shared_strings > settings.XLSX_MAX_SHARED_STRINGS_BYTES:
+        limit = filesizeformat(settings.XLSX_MAX_UNPACKED_BYTES)
+        message = _(
+            "The XLSX file holds more data than an import takes (at most %(size)s unpacked). Remove the "
+            "columns and sheets the import does not need, save it as CSV, or split it."
+        )
+        raise ValidationFailed({"file": [message % {"size": limit}]})
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list]:
@@ -82,7 +115,9 @@ def _xlsx_rows(data: bytes) -> Iterator[list]:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         if not book.worksheets:
             raise ValidationFailed({"file": [_("The XLSX file has no sheet.")]})
-        for row in book.worksheets[0].iter_rows(values_only=True):
+        sheet = book.worksheets[0]
+        width = min(sheet.max_column or XLSX_MAX_COLUMNS, XLSX_MAX_COLUMNS)  # (from the sheet's own claim)
+        for row in sheet.iter_rows(max_col=width, values_only=True):
             yield ["" if cell is None else cell for cell in row]
         book.close()
     except ValidationFailed:
