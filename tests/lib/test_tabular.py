@@ -176,7 +176,7 @@ def test_a_sheet_declaring_thousands_of_columns_is_read_to_the_hundredth(setting
     out = io.BytesIO()
     book.save(out)
     rows = list(read_rows(out.getvalue(), "wide.xlsx"))
-    assert rows[0][:2] == ["客户名称", "统一社会信用代码"] and len(rows[0]) == 100
+    assert rows == [["客户名称", "统一社会信用代码"]]  # nothing past the 100th column is read
 
 
 def test_a_workbook_with_a_huge_shared_strings_table_is_refused(settings):

@@ -18,6 +18,7 @@ import gc
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -395,7 +396,7 @@ Progress = Callable[[int], None] | None
 
 
 def _parse_all(
-    kind: str, data: bytes, filename: str, actor: Actor, refs: References, progress: Progress = None
+    kind: str, data: bytes | BinaryIO, filename: str, actor: Actor, refs: References, progress: Progress = None
 ) -> tuple[list[ParsedRow], ImportReport]:
     rows = read_rows(data, filename)
     try:
@@ -587,7 +588,7 @@ ROW_PARSERS = {
 
 
 def import_check(
-    *, actor: Actor, kind: str, data: bytes, filename: str = "", progress: Progress = None
+    *, actor: Actor, kind: str, data: bytes | BinaryIO, filename: str = "", progress: Progress = None
 ) -> ImportReport:
     """Read and validate the whole file; write nothing."""
     if kind not in KIND_COLUMNS:
@@ -601,7 +602,7 @@ def import_apply(
     *,
     actor: Actor,
     kind: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     filename: str = "",
     mode: str = "all_or_nothing",
     progress: Progress = None,
