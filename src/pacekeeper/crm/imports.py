@@ -18,6 +18,7 @@ import gc
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -44,6 +45,7 @@ from . import services
 from .models import Contact, Customer, Interaction, Sale, Tier
 
 MODES = ("all_or_nothing", "good_rows_only")
+KEPT_ERRORS = 5000
 
 
 @dataclass
@@ -73,10 +75,21 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     applied: bool = False
     titles: dict[str, str] = field(default_factory=dict)  # column key → header in the file
+    # Problems found while reading beyond the first KEPT_ERRORS are counted, not kept: a file of
+    # bad rows must not cost memory for every cell of them (their rows are never written).
+    dropped_errors: int = 0
+    dropped_rows: set[int] = field(default_factory=set)
+
+    def note(self, errors: list[RowError]) -> None:
+        room = max(KEPT_ERRORS - len(self.errors), 0)
+        self.errors += errors[:room]
+        if len(errors) > room:
+            self.dropped_errors += len(errors) - room
+            self.dropped_rows.add(errors[0].row)
 
     @property
     def bad_rows(self) -> int:
-        return len({error.row for error in self.errors})
+        return len({error.row for error in self.errors} | self.dropped_rows)
 
     @property
     def good_rows(self) -> int:
@@ -92,7 +105,7 @@ class ImportReport:
             "updated": self.updated,
             "bad_rows": self.bad_rows,
             "applied": self.applied,
-            "error_count": len(self.errors),
+            "error_count": len(self.errors) + self.dropped_errors,
             "errors": [error.as_dict(self.titles) for error in errors],
         }
 
@@ -372,7 +385,7 @@ class References:
 # --- the two passes ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int
     values: dict
@@ -383,7 +396,7 @@ Progress = Callable[[int], None] | None
 
 
 def _parse_all(
-    kind: str, data: bytes, filename: str, actor: Actor, refs: References, progress: Progress = None
+    kind: str, data: bytes | BinaryIO, filename: str, actor: Actor, refs: References, progress: Progress = None
 ) -> tuple[list[ParsedRow], ImportReport]:
     rows = read_rows(data, filename)
     try:
@@ -409,21 +422,15 @@ def _parse_all(
         except CellError as error:  # a check that stops the row at once
             cell.problems.append(error)
         if cell.problems:
-            report.errors += [
-                RowError(number, error.column, _text(error.value)[:200], str(error.reason)) for error in cell.problems
-            ]
+            report.note(
+                [RowError(number, error.column, _text(error.value)[:200], str(error.reason)) for error in cell.problems]
+            )
             continue
         external_id = values.get("external_id")
         if external_id:
             if external_id in seen_ids:
-                report.errors.append(
-                    RowError(
-                        number,
-                        "external_id",
-                        external_id,
-                        _("Repeats row %(row)d of this file.") % {"row": seen_ids[external_id]},
-                    )
-                )
+                repeats = _("Repeats row %(row)d of this file.") % {"row": seen_ids[external_id]}
+                report.note([RowError(number, "external_id", external_id, repeats)])
                 continue
             seen_ids[external_id] = number
         parsed.append(ParsedRow(number, values))
@@ -581,7 +588,7 @@ ROW_PARSERS = {
 
 
 def import_check(
-    *, actor: Actor, kind: str, data: bytes, filename: str = "", progress: Progress = None
+    *, actor: Actor, kind: str, data: bytes | BinaryIO, filename: str = "", progress: Progress = None
 ) -> ImportReport:
     """Read and validate the whole file; write nothing."""
     if kind not in KIND_COLUMNS:
@@ -595,7 +602,7 @@ def import_apply(
     *,
     actor: Actor,
     kind: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     filename: str = "",
     mode: str = "all_or_nothing",
     progress: Progress = None,
