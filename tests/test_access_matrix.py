@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
-from pacekeeper.goals.models import Goal
+from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
@@ -66,6 +66,12 @@ def _personal_goal(customer):
         ends_on=dt.date(2026, 12, 31),
         target=10,
     )
+
+
+def _goal_change(customer):
+    """A pending lowering of the customer's account manager's goal, asked by that person's lead."""
+    goal = _personal_goal(customer)
+    return GoalChange.objects.create(org=customer.org, goal=goal, target_before=10, target_after=5, reason="r")
 
 
 def _plan(customer):
@@ -122,6 +128,7 @@ MAKERS = {
     "teams": _membership_team,
     "memberships": _membership,
     "goals": _personal_goal,
+    "goal-changes": _goal_change,
     "imports": lambda customer: ImportJob.objects.create(
         org=customer.org, created_by=customer.owner, kind="customers", filename="c.csv", stored_as=f"t{customer.pk}"
     ),
@@ -163,6 +170,8 @@ PAY_AND_REVIEW_WRITERS = {
     "review-cycles": {"admin", "director"},
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
+# A lead's lowering of their own team's target waits for a director, who alone decides it.
+CHANGE_DECIDERS = {"director"}
 
 
 def _target_customer(world, target: str):
@@ -216,6 +225,8 @@ def _expected(method: str, kind: str, viewer: str, target: str) -> set[int]:
         return {200}
     if kind == "goals":
         return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
+    if kind == "goal-changes":
+        return {200, 400, 422} if viewer in CHANGE_DECIDERS else {403, 422}
     if kind == "evaluations":
         return {200, 400, 403, 422}
     if kind == "memberships":
@@ -258,6 +269,7 @@ PAGE_MAKERS = {
     "evaluation_id": MAKERS["evaluations"],
     "user_id": MAKERS["users"],
     "goal_id": MAKERS["goals"],
+    "change_id": MAKERS["goal-changes"],
     "customer_id": MAKERS["customers"],
     "interaction_id": MAKERS["interactions"],
     "opportunity_id": MAKERS["opportunities"],
@@ -275,6 +287,7 @@ PERSONAL_PARAMS = {
 # Who may write through pages taking this kind of id, where it differs from WRITERS.
 PAGE_WRITERS = {
     "goal_id": GOAL_SETTERS,
+    "change_id": CHANGE_DECIDERS,
     "plan_id": {"admin"},
     "line_id": {"admin", "director"},
     "cycle_id": {"admin", "director"},
@@ -338,6 +351,7 @@ def test_it_hides_other_peoples_api_tokens(world, client):
 
 LIST_ROUTES = {
     "/api/v1/goals": "goals",
+    "/api/v1/goal-changes": "goal-changes",
     "/api/v1/customers": "customers",
     "/api/v1/contacts": "contacts",
     "/api/v1/interactions": "interactions",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.lib.dates import format_date
+from pacekeeper.lib.formatting import format_date
 from pacekeeper.lib.ids import parse_id, parse_ids
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, paginate, query_without
 from pacekeeper.tenancy.scopes import get_visible, require_admin, require_writer
@@ -94,7 +94,12 @@ def customer_edit(request: HttpRequest, customer_id: int):
 
 @actor_required
 def customer_detail(request: HttpRequest, customer_id: int):
-    customer = _customer(request, customer_id)
+    return _customer_page(request, _customer(request, customer_id))
+
+
+def _customer_page(request: HttpRequest, customer, *, opportunity_form=None, status: int = 200):
+    """The customer's page; with a bound `opportunity_form` that has errors, the page comes back
+    with that form open, its errors beside the fields and what was typed still there."""
     owners = selectors.portfolio_holders(actor=request.actor) if request.actor.role != "manager" else ()
     return render(
         request,
@@ -106,8 +111,9 @@ def customer_detail(request: HttpRequest, customer_id: int):
             "summary": selectors.customer_summary(actor=request.actor, customer=customer),
             "contact_form": ContactForm(),
             "transfer_form": TransferForm(owners=owners) if owners else None,
-            "opportunity_form": OpportunityForm(),
+            "opportunity_form": opportunity_form or OpportunityForm(),
         },
+        status=status,
     )
 
 
@@ -238,9 +244,8 @@ def opportunity_create(request: HttpRequest, customer_id: int):
         except ValidationFailed as error:
             add_service_errors(form, error)
     if form.errors:
-        messages.error(request, " ".join(problem for problems in form.errors.values() for problem in problems))
-    else:
-        messages.success(request, _("Opportunity added."))
+        return _customer_page(request, customer, opportunity_form=form, status=400)
+    messages.success(request, _("Opportunity added."))
     return redirect("crm:customer", customer_id=customer.pk)
 
 

@@ -18,8 +18,9 @@ from pacekeeper.errors import Forbidden, PacekeeperError, ValidationFailed
 from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib import date_rules, request_context
+from pacekeeper.lib.formatting import format_amount
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
-from pacekeeper.lib.money import format_amount, from_minor
+from pacekeeper.lib.money import from_minor
 from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
 from pacekeeper.tenancy.scopes import Actor, may_approve_payouts, require_admin, require_pay_admin
 

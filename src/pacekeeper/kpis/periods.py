@@ -166,3 +166,17 @@ def period_presets(today: dt.date) -> list[tuple[str, Period]]:
         ("year", Period.year(today.year)),
         ("last_year", Period.year(today.year - 1)),
     ]
+
+
+def like_for_like(period: Period, today: dt.date) -> tuple[Period, Period, bool]:
+    """(the span shown, the span it is compared with, whether that is "to date").
+
+    A period still running is shown up to today and compared with the same number of days at
+    the start of the previous period (month-to-date against the same days of last month); a
+    period that is over is compared whole with the whole previous period. Comparing three days
+    with a whole month was the defect this exists for (issue 14)."""
+    if not period.start <= today < period.end:
+        return period, period.previous(), False
+    elapsed = today - period.start
+    before = period.previous()
+    return Period(period.start, today), Period(before.start, min(before.start + elapsed, before.end)), True

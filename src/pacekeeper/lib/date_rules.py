@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
 
-from .dates import format_date
+from .formatting import format_date
 
 EARLIEST = dt.date(2000, 1, 1)
 YEARS_AHEAD = 10
