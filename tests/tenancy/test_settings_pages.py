@@ -119,6 +119,10 @@ class TestPeople:
         assert director.session_generation > generation
         entry = AuditEntry.objects.get(object_id=str(director.pk), field="two_factor")
         assert (entry.before, entry.after, entry.reason) == ("on", "off", "lost phone")
+        # The person's recorded changes name the field and its values in the reader's language.
+        admin_client.cookies.load({"django_language": "zh-hans"})
+        history = admin_client.get(f"/settings/people/{director.pk}/").content.decode()
+        assert "双重验证登录: 已开启 → 未开启 (lost phone)" in history
 
 
 class TestMemberships:
