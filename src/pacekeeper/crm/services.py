@@ -56,10 +56,14 @@ def next_due(customer: Customer, intervals: dict[str, int]) -> dt.date:
     return base + dt.timedelta(days=intervals[customer.tier])
 
 
+# Who sets follow-up policies (the Settings page itself is the org admin's, like all of Settings).
+FOLLOW_UP_POLICY_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
 @transaction.atomic
 def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> FollowUpPolicy:
     """Set a tier's interval and move every customer of that tier to its new due date."""
-    if actor.role not in (Role.ADMIN, Role.DIRECTOR):
+    if actor.role not in FOLLOW_UP_POLICY_ROLES:
         raise ValidationFailed({"": [_("Only an org admin or a director sets follow-up policies.")]})
     if tier not in Tier.values:
         raise ValidationFailed({"tier": [_("Choose a tier from the list.")]})
