@@ -12,7 +12,17 @@ from pacekeeper.lib import date_rules
 from pacekeeper.tenancy.models import TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor
 
-from .models import Contract, Customer, Interaction, Opportunity, OwnershipTransfer, Sale
+from .models import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    Contract,
+    Customer,
+    FollowUpPolicy,
+    Interaction,
+    Opportunity,
+    OwnershipTransfer,
+    Sale,
+    Tier,
+)
 
 CUSTOMER_SORTS = {
     "name": ("name", "pk"),
@@ -224,3 +234,24 @@ def last_activity(*, actor: Actor, manager_ids: list[int]) -> dict[int, dt.date]
         .order_by()
     )
     return {row["manager_id"]: row["latest"] for row in rows}
+
+
+@dataclass(frozen=True)
+class FollowUpPolicyRow:
+    tier: str
+    label: str
+    days: int
+    default_days: int
+
+    @property
+    def is_default(self) -> bool:
+        return self.days == self.default_days
+
+
+def follow_up_policy_rows(*, actor: Actor) -> list[FollowUpPolicyRow]:
+    """The interval in force for every tier, and the built-in default it overrides (if it does)."""
+    intervals = FollowUpPolicy.objects.intervals(actor.org_id)
+    return [
+        FollowUpPolicyRow(tier=tier, label=str(label), days=intervals[tier], default_days=DEFAULT_FOLLOW_UP_DAYS[tier])
+        for tier, label in Tier.choices
+    ]

@@ -37,6 +37,7 @@ from .models import (
     Opportunity,
     OwnershipTransfer,
     Sale,
+    Tier,
 )
 
 MONEY_FIELDS = {"amount": "amount_minor", "margin": "margin_minor", "value": "value_minor"}
@@ -60,6 +61,8 @@ def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> Foll
     """Set a tier's interval and move every customer of that tier to its new due date."""
     if actor.role not in (Role.ADMIN, Role.DIRECTOR):
         raise ValidationFailed({"": [_("Only an org admin or a director sets follow-up policies.")]})
+    if tier not in Tier.values:
+        raise ValidationFailed({"tier": [_("Choose a tier from the list.")]})
     if interval_days < 1 or interval_days > 3650:
         raise ValidationFailed({"interval_days": [_("Enter a number of days between 1 and 3650.")]})
     policy, _created = FollowUpPolicy.objects.select_for_update().get_or_create(
@@ -77,6 +80,26 @@ def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> Foll
         customer.next_due_on = next_due(customer, intervals)
     Customer.objects.bulk_update(customers, ["next_due_on"], batch_size=1000)
     return policy
+
+
+@transaction.atomic
+def follow_up_policies_set(*, actor: Actor, intervals: dict[str, int]) -> list[FollowUpPolicy]:
+    """Several tiers at once (the settings page): only the tiers whose interval changes are
+    written, audited and re-dated; all or none."""
+    current = follow_up_intervals(actor.org_id)
+    errors: dict[str, list[str]] = {}
+    changed = []
+    for tier, days in intervals.items():
+        if days == current.get(tier):
+            continue
+        try:
+            changed.append(follow_up_policy_set(actor=actor, tier=tier, interval_days=days))
+        except ValidationFailed as error:
+            for field, messages in error.errors.items():
+                errors[tier if field == "interval_days" else field] = messages
+    if errors:
+        raise ValidationFailed(errors)
+    return changed
 
 
 # --- shared save path ---------------------------------------------------------------------------

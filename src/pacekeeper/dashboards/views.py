@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pacekeeper.crm import selectors as crm_selectors
 from pacekeeper.errors import Forbidden
+from pacekeeper.goals.selectors import goal_change_pending_list
 from pacekeeper.kpis.periods import page_period, period_presets
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.formatting import is_chinese, month_label
@@ -67,7 +68,8 @@ def overview(request: HttpRequest):
         "trend": [v / 100 for v in context["org_trend"]],
         "language": _chart_language(),
     }
-    context.update({"period": period, "presets": presets, "chart": chart})
+    pending = goal_change_pending_list(actor=actor)
+    context.update({"period": period, "presets": presets, "chart": chart, "pending_changes": pending})
     context.update(_span_words(presets, period, context["to_date"]))
     return render(request, "dashboards/overview.html", context)
 

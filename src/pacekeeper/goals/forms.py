@@ -51,5 +51,18 @@ class CascadeForm(forms.Form):
     )
 
 
+class ResplitForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Split again"),
+        choices=[
+            ("current", _("In proportion to the current parts")),
+            ("even", _("Evenly")),
+            ("last_share", _("By last period's share")),
+            ("portfolio", _("By portfolio size")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
 class ActivateForm(forms.Form):
     override_reason = forms.CharField(label=_("Override reason (directors)"), required=False, max_length=2000)

@@ -45,7 +45,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("import", _("Import"), "crm:import_upload", actor.can_write),
         ("export", _("Export"), "crm:exports", True),
         ("audit", _("Audit trail"), "audit", role in (Role.ADMIN, Role.DIRECTOR)),
-        ("settings", _("Settings"), "admin:index", role == Role.ADMIN),
+        ("settings", _("Settings"), "settings:people", role == Role.ADMIN),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
 
