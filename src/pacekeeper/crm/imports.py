@@ -38,7 +38,7 @@ from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import Actor, require_writer
 
 from . import services
-from .models import Contact, Customer, Interaction, Sale, Tier
+from .models import EXTERNAL_ID_TAKEN, Contact, Customer, Interaction, Sale, Tier
 
 MODES = ("all_or_nothing", "good_rows_only")
 
@@ -471,7 +471,8 @@ def _parse_sale(cell, actor: Actor, refs: References) -> dict:
     return {
         "external_id": _required_text(cell, "external_id", 64),
         "customer": customer_id,
-        "manager": refs.manager("manager", cell("manager")) or owner_id,
+        "manager": refs.manager("manager", cell("manager")),  # None: see _credit
+        "owner": owner_id,
         "ordered_on": _date("ordered_on", cell("ordered_on"), required=True),
         "amount_minor": _amount("amount", cell("amount"), currency, required=True),
         "margin_minor": _amount("margin", cell("margin"), currency),
@@ -490,7 +491,8 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
         moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZoneInfo(actor.org.time_zone))
     return {
         "customer": customer_id,
-        "manager": refs.manager("manager", cell("manager")) or owner_id,
+        "manager": refs.manager("manager", cell("manager")),  # None: see _credit
+        "owner": owner_id,
         "occurred_at": moment,
         "kind": _choice("kind", cell("kind"), Interaction.Kind, KIND_ALIASES) or Interaction.Kind.VISIT,
         "summary": _required_text(cell, "summary", 10000),
@@ -600,10 +602,50 @@ def _visible_pks(scoped_queryset, pks: Iterable[int]) -> set[int]:
     return visible
 
 
+def _writable_facts(model, actor: Actor, pks: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Existing facts the actor may write (tenancy.scopes' write scope): pk → (customer, manager)."""
+    found: dict[int, tuple[int, int]] = {}
+    for chunk in chunks(list(pks)):
+        rows = model.objects.writable_by(actor).filter(pk__in=chunk).values_list("pk", "customer_id", "manager_id")
+        found.update({pk: (customer, manager) for pk, customer, manager in rows})
+    return found
+
+
 def _outside_scope(row: ParsedRow) -> RowError:
-    return RowError(
-        row.row, "external_id", row.values["external_id"], _("This external id belongs to a record outside your scope.")
-    )
+    """An external id the actor may not use. Whether it is taken by a record outside their scope
+    or by one they only read, the answer is the one the API and pages give for any taken id:
+    it says nothing of whose record, or where (DESIGN rule 2)."""
+    return RowError(row.row, "external_id", row.values["external_id"], str(EXTERNAL_ID_TAKEN))
+
+
+def _credit(
+    actor: Actor, row: ParsedRow, day: dt.date, existing: tuple[int, int] | None, owners: services.OwnerHistory
+) -> int | RowError:
+    """The manager a fact row is credited to (DESIGN rule 4), or why the row may not be written.
+    A new row with a blank manager goes to its customer's owner on the fact's day; naming anyone
+    else is for directors and org admins. An existing row keeps its customer, and its credit
+    unless the file repeats it: changing either takes a reason, given on the record itself."""
+    values = row.values
+    if existing is not None:
+        customer_id, manager_id = existing
+        if values["customer"] != customer_id:
+            reason = _("An import cannot move an existing record to another customer.")
+            return RowError(row.row, "customer", _label(Customer, values["customer"], "external_id"), reason)
+        if values["manager"] not in (None, manager_id):
+            reason = _("An import cannot change the credit of an existing record; a director does it on the record.")
+            return RowError(row.row, "manager", _label(User, values["manager"], "username"), reason)
+        return manager_id
+    owner = owners.owner_on(values["customer"], values["owner"], day)
+    if values["manager"] not in (None, owner) and actor.role not in services.CREDIT_ROLES:
+        reason = _("Only a director or an org admin may credit anyone but the customer's manager on that date.")
+        return RowError(row.row, "manager", _label(User, values["manager"], "username"), reason)
+    return values["manager"] or owner
+
+
+def _label(model, pk: int, field: str) -> str:
+    """How a row named a customer or a person, for an error report (rows keep ids only: a
+    million parsed rows would carry the file's text twice). Only refused rows ask."""
+    return str(model.objects.filter(pk=pk).values_list(field, flat=True).first() or pk)
 
 
 def _write_customers(actor: Actor, parsed: list[ParsedRow], report: ImportReport) -> None:
@@ -696,18 +738,23 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
     existing = _existing(
         Sale.objects.filter(org_id=actor.org_id), "external_id", (row.values["external_id"] for row in parsed)
     )
-    visible = _visible_pks(Sale.objects.visible_to(actor), existing.values())
+    writable = _writable_facts(Sale, actor, existing.values())
+    owners = services.OwnerHistory(actor.org, (row.values["customer"] for row in parsed))
     new_rows, changed = [], []
     for row in parsed:
         values = row.values
         pk = existing.get(values["external_id"])
-        if pk is not None and pk not in visible:
+        if pk is not None and pk not in writable:
             report.errors.append(_outside_scope(row))
+            continue
+        manager = _credit(actor, row, values["ordered_on"], writable.get(pk), owners)
+        if isinstance(manager, RowError):
+            report.errors.append(manager)
             continue
         record = (
             actor.org_id,
             values["customer"],
-            values["manager"],
+            manager,
             values["external_id"],
             values["ordered_on"],
             values["product_line"],
@@ -754,25 +801,33 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         "external_id",
         (row.values["external_id"] for row in parsed if row.values["external_id"]),
     )
-    visible = _visible_pks(Interaction.objects.visible_to(actor), by_external.values())
+    writable = _writable_facts(Interaction, actor, by_external.values())
     customer_ids = {row.values["customer"] for row in parsed}
-    by_moment = {
-        (customer_id, moment, kind): pk
-        for customer_id, moment, kind, pk in Interaction.objects.visible_to(actor)
+    by_moment = {}
+    for customer_id, moment, kind, pk, manager_id in (
+        Interaction.objects.writable_by(actor)
         .filter(customer_id__in=customer_ids)
-        .values_list("customer_id", "occurred_at", "kind", "pk")
-    }
+        .values_list("customer_id", "occurred_at", "kind", "pk", "manager_id")
+    ):
+        by_moment[(customer_id, moment, kind)] = pk
+        writable[pk] = (customer_id, manager_id)
+    owners = services.OwnerHistory(actor.org, customer_ids)
     new, changed = [], []
     zone = ZoneInfo(actor.org.time_zone)
     for row in parsed:
         values = dict(row.values)
-        values["customer_id"] = values.pop("customer")
-        values["manager_id"] = values.pop("manager")
         pk = by_external.get(values["external_id"]) if values["external_id"] else None
-        if pk is not None and pk not in visible:
+        if pk is not None and pk not in writable:
             report.errors.append(_outside_scope(row))
             continue
-        pk = pk or by_moment.get((values["customer_id"], values["occurred_at"], values["kind"]))
+        pk = pk or by_moment.get((values["customer"], values["occurred_at"], values["kind"]))
+        manager = _credit(actor, row, values["occurred_at"].astimezone(zone).date(), writable.get(pk), owners)
+        if isinstance(manager, RowError):
+            report.errors.append(manager)
+            continue
+        values["customer_id"] = values.pop("customer")
+        values["manager_id"] = manager
+        del values["manager"], values["owner"]
         interaction = Interaction(org_id=actor.org_id, pk=pk, **values)
         (changed if pk else new).append(interaction)
     touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + changed]
