@@ -27,6 +27,7 @@ from pacekeeper.tenancy.scopes import Actor, require_writable, require_writer
 
 from .models import (
     DEFAULT_FOLLOW_UP_DAYS,
+    EXTERNAL_ID_TAKEN,
     Contact,
     Contract,
     Customer,
@@ -128,7 +129,7 @@ def _validate_and_save(instance: models.Model, *, exclude: list[str] | None = No
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationFailed({"external_id": [_("Another record already uses this external id.")]}) from None
+        raise ValidationFailed({"external_id": [str(EXTERNAL_ID_TAKEN)]}) from None
 
 
 # --- customers --------------------------------------------------------------------------------
