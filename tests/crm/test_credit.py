@@ -277,3 +277,15 @@ def test_every_import_kind_answers_a_foreign_external_id_like_a_taken_one(world,
     data = f"{header}\n{row.format(theirs=theirs, mine=mine.external_id)}\n".encode()
     report = import_apply(actor=world.one.actor("manager"), kind=kind, data=data, filename="x.csv")
     assert [(e.field, e.reason) for e in report.errors] == [("external_id", str(EXTERNAL_ID_TAKEN))]
+
+
+def test_a_promised_next_step_moves_to_the_new_owners_day(world, client):
+    customer = world.one.customers["manager"]
+    InteractionFactory(customer=customer, next_step="Send the revised quote", next_step_on=dt.date.today())
+    services.customers_transfer(
+        actor=world.one.actor("lead"), customer_ids=[customer.pk], to_manager_id=world.one.teammate.pk, reason="r"
+    )
+    client.force_login(world.one.manager)
+    assert "Send the revised quote" not in client.get("/my-day/").content.decode()
+    client.force_login(world.one.teammate)
+    assert "Send the revised quote" in client.get("/my-day/").content.decode()
