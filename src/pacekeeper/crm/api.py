@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import IsoDate, Page
+from pacekeeper.lib.api_types import IsoDate, Page, QueryId
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import schemas, services
@@ -22,7 +22,7 @@ class CustomerQuery(Schema):
     q: str = ""
     tier: str = ""
     status: str = ""
-    owner: int | None = None
+    owner: QueryId | None = None
     overdue: bool = False
     sort: str = "name"
 
@@ -81,8 +81,8 @@ def _register(
     @paginate(Page)
     def list_rows(
         request,
-        customer: int | None = None,
-        manager: int | None = None,
+        customer: QueryId | None = None,
+        manager: QueryId | None = None,
         since: IsoDate | None = None,
         until: IsoDate | None = None,
     ):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, omittable
 from pacekeeper.lib.money import from_minor
 
 from .models import Contract, Customer, Interaction, Opportunity, Sale, Tier
@@ -27,14 +27,14 @@ class CustomerIn(BodySchema):
 
 
 class CustomerPatch(BodySchema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    external_id: str | None = Field(None, max_length=64)
-    industry: str | None = Field(None, max_length=100)
-    tier: Tier | None = None
-    region: str | None = Field(None, max_length=100)
-    status: Customer.Status | None = None
-    source: str | None = Field(None, max_length=100)
-    needs: str | None = Field(None, max_length=5000)
+    name: str = omittable(min_length=1, max_length=200)
+    external_id: str = omittable(max_length=64)
+    industry: str = omittable(max_length=100)
+    tier: Tier = omittable()
+    region: str = omittable(max_length=100)
+    status: Customer.Status = omittable()
+    source: str = omittable(max_length=100)
+    needs: str = omittable(max_length=5000)
 
 
 class CustomerOut(Schema):
@@ -75,13 +75,13 @@ class ContactIn(BodySchema):
 
 
 class ContactPatch(BodySchema):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    external_id: str | None = Field(None, max_length=64)
-    title: str | None = Field(None, max_length=100)
-    phone: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=254)
-    wechat_id: str | None = Field(None, max_length=64)
-    is_decision_maker: Flag | None = None
+    name: str = omittable(min_length=1, max_length=100)
+    external_id: str = omittable(max_length=64)
+    title: str = omittable(max_length=100)
+    phone: str = omittable(max_length=40)
+    email: str = omittable(max_length=254)
+    wechat_id: str = omittable(max_length=64)
+    is_decision_maker: Flag = omittable()
 
 
 class ContactOut(Schema):
@@ -109,14 +109,14 @@ class InteractionIn(BodySchema):
 
 
 class InteractionPatch(BodySchema):
-    kind: Interaction.Kind | None = None
-    occurred_at: dt.datetime | None = None
-    contacts: list[ObjectId] | None = None
-    summary: str | None = Field(None, min_length=1, max_length=10000)
-    outcome: str | None = Field(None, max_length=5000)
-    next_step: str | None = Field(None, max_length=300)
+    kind: Interaction.Kind = omittable()
+    occurred_at: dt.datetime = omittable()
+    contacts: list[ObjectId] = omittable()
+    summary: str = omittable(min_length=1, max_length=10000)
+    outcome: str = omittable(max_length=5000)
+    next_step: str = omittable(max_length=300)
     next_step_on: IsoDate | None = None
-    next_step_done: Flag | None = None
+    next_step_done: Flag = omittable()
 
 
 class InteractionOut(Schema):
@@ -159,13 +159,13 @@ class SaleIn(BodySchema):
 
 
 class SalePatch(BodySchema):
-    manager: ObjectId | None = None
-    reason: str | None = Field(None, max_length=2000, description=CREDIT_REASON)
-    ordered_on: IsoDate | None = None
-    product_line: str | None = Field(None, max_length=100)
-    amount: Money | None = Field(None, max_digits=16, decimal_places=2)
+    manager: ObjectId = omittable()
+    reason: str = omittable(max_length=2000, description=CREDIT_REASON)
+    ordered_on: IsoDate = omittable()
+    product_line: str = omittable(max_length=100)
+    amount: Money = omittable(max_digits=16, decimal_places=2)
     margin: Money | None = Field(None, max_digits=16, decimal_places=2)
-    status: Sale.Status | None = None
+    status: Sale.Status = omittable()
 
 
 def _money(minor: int | None) -> str | None:
@@ -205,13 +205,13 @@ class ContractIn(BodySchema):
 
 
 class ContractPatch(BodySchema):
-    manager: ObjectId | None = None
-    reason: str | None = Field(None, max_length=2000, description=CREDIT_REASON)
-    title: str | None = Field(None, min_length=1, max_length=200)
-    starts_on: IsoDate | None = None
-    ends_on: IsoDate | None = None
-    value: Money | None = Field(None, max_digits=16, decimal_places=2)
-    renewal: Contract.Renewal | None = None
+    manager: ObjectId = omittable()
+    reason: str = omittable(max_length=2000, description=CREDIT_REASON)
+    title: str = omittable(min_length=1, max_length=200)
+    starts_on: IsoDate = omittable()
+    ends_on: IsoDate = omittable()
+    value: Money = omittable(max_digits=16, decimal_places=2)
+    renewal: Contract.Renewal = omittable()
 
 
 class ContractOut(Schema):
@@ -243,13 +243,13 @@ class OpportunityIn(BodySchema):
 
 
 class OpportunityPatch(BodySchema):
-    manager: ObjectId | None = None
-    reason: str | None = Field(None, max_length=2000, description=CREDIT_REASON)
-    name: str | None = Field(None, min_length=1, max_length=200)
-    stage: Opportunity.Stage | None = None
-    amount: Money | None = Field(None, max_digits=16, decimal_places=2, ge=0)
-    probability: StrictInt | None = Field(None, ge=0, le=100)
-    expected_close_on: IsoDate | None = None
+    manager: ObjectId = omittable()
+    reason: str = omittable(max_length=2000, description=CREDIT_REASON)
+    name: str = omittable(min_length=1, max_length=200)
+    stage: Opportunity.Stage = omittable()
+    amount: Money = omittable(max_digits=16, decimal_places=2, ge=0)
+    probability: StrictInt = omittable(ge=0, le=100)
+    expected_close_on: IsoDate = omittable()
 
 
 class OpportunityOut(Schema):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, QueryId
 from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.tenancy.scopes import get_visible
 
@@ -205,7 +205,7 @@ def payouts_rerun(request, run_id: int):
 
 @router.get("/payout-lines", response=list[LineOut], summary="What people are paid, as far as you may see")
 @paginate(Page)
-def payout_lines_list(request, run: ObjectId | None = None, person: ObjectId | None = None):
+def payout_lines_list(request, run: QueryId | None = None, person: QueryId | None = None):
     lines = PayoutLine.objects.visible_to(request.actor).select_related("org", "person").order_by("-run_id", "pk")
     if run is not None:
         lines = lines.filter(run_id=run)

@@ -11,7 +11,10 @@ from typing import Annotated
 from django.utils.translation import gettext
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BeforeValidator, ConfigDict, Field, Strict, field_validator
+
+from pacekeeper.lib.ids import MAX_ID, parse_id
+from pacekeeper.lib.text import clean_strings
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -31,10 +34,27 @@ class BodySchema(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object) -> object:
+        """Control characters pasted into text are cleaned once, here (lib.text)."""
+        return clean_strings(value)
 
-# The id of a row: a positive 64-bit integer. Anything larger cannot name a row (and would
-# overflow the database's integer), so it is a 422 like any other malformed id.
-ObjectId = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
+
+# The id of a row in a JSON body: a positive 64-bit integer. Anything larger cannot name a row
+# (and would overflow the database's integer), so it is a 422 like any other malformed id.
+ObjectId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+
+
+def _id_as_written(value: object) -> object:
+    if parse_id(value) is None:
+        raise ValueError(gettext("Not a valid id: write a whole number of at most 19 digits (0-9)."))
+    return int(value)
+
+
+# The id of a row in a query string, where every value arrives as text (a strict integer type
+# could never be read from there). The same rule as pages: lib.ids.parse_id.
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_id_as_written)]
 # JSON's true/false only (pydantic would also take 0, 1, "yes").
 Flag = Annotated[bool, Strict()]
 
@@ -49,3 +69,14 @@ class Page(PageNumberPagination):
 
     def __init__(self, page_size: int = 50, max_page_size: int = 500, **kwargs) -> None:
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
+
+
+def _without_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**constraints) -> object:
+    """A field a PATCH may leave out (the row keeps its value) but may not send as null: typed
+    without `| None`, so null is a 422 on that field and the schema does not offer it. Only
+    fields whose null means something (clear a date, detach a parent) are typed `X | None`."""
+    return Field(None, json_schema_extra=_without_default, **constraints)

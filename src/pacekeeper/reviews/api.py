@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.goals import units
-from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page
+from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services
@@ -207,7 +207,7 @@ def cycles_close(request, cycle_id: int):
 
 @router.get("/evaluations", response=list[EvaluationOut], summary="List evaluations you may see")
 @paginate(Page)
-def evaluations_list(request, cycle: ObjectId | None = None, step: str = ""):
+def evaluations_list(request, cycle: QueryId | None = None, step: str = ""):
     evaluations = _evaluations(request).order_by("pk")
     if cycle is not None:
         evaluations = evaluations.filter(cycle_id=cycle)

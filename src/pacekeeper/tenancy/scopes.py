@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import Forbidden, NotFound
+from pacekeeper.lib.ids import parse_id
 
 from .models import Organization, Role, Team, TeamMembership, User
 
@@ -158,10 +159,13 @@ def audit_q(actor: Actor) -> Q:
 def get_visible(queryset: QuerySet, pk: object, *, actor: Actor, for_write: bool = False):
     """Fetch one row from an already scoped queryset. Missing and invisible both raise NotFound;
     visible but read-only for this role raises Forbidden."""
+    number = parse_id(pk)  # "²" or a 30-digit id names no row: 404, not a 500
     try:
-        obj = queryset.get(pk=int(pk))
-    except (queryset.model.DoesNotExist, TypeError, ValueError):
-        raise NotFound() from None
+        obj = queryset.get(pk=number) if number is not None else None
+    except queryset.model.DoesNotExist:
+        obj = None
+    if obj is None:
+        raise NotFound()
     if for_write:
         require_writable(actor, queryset.model, obj)
     return obj
