@@ -289,3 +289,15 @@ def test_a_promised_next_step_moves_to_the_new_owners_day(world, client):
     assert "Send the revised quote" not in client.get("/my-day/").content.decode()
     client.force_login(world.one.teammate)
     assert "Send the revised quote" in client.get("/my-day/").content.decode()
+
+
+def test_a_refused_credit_is_found_before_any_piece_is_written(world, settings):
+    settings.IMPORT_WRITE_ROWS = 1  # every row a piece of its own
+    customer, sale = transferred(world)
+    data = sales_file(
+        f"NEW-3,{customer.external_id},{BEFORE},5,",
+        f"{sale.external_id},{customer.external_id},{BEFORE},1,one_teammate",
+    )
+    report = import_apply(actor=world.one.actor("lead"), kind="sales", data=data, filename="s.csv")
+    assert [e.field for e in report.errors] == ["manager"] and not report.applied
+    assert not Sale.objects.filter(external_id="NEW-3").exists()
