@@ -93,7 +93,9 @@ def _changes(payload, *, exclude_unset: bool) -> dict:
 
 @router.get("/goals", response=list[GoalOut], summary="List goals")
 @paginate(Page)
-def goals_list(request, status: str = "", level: str = "", active_on: IsoDate | None = None):
+def goals_list(
+    request, status: Goal.Status | None = None, level: Goal.Level | None = None, active_on: IsoDate | None = None
+):
     goals = Goal.objects.visible_to(request.actor).order_by("-starts_on", "pk")
     if status:
         goals = goals.filter(status=status)

@@ -162,7 +162,7 @@ def plans_replace(request, plan_id: int, payload: PlanIn):
 
 @router.get("/payouts", response=list[RunOut], summary="List payout runs (pay admins)")
 @paginate(Page)
-def payouts_list(request, status: str = ""):
+def payouts_list(request, status: PayoutRun.Status | None = None):
     runs = PayoutRun.objects.visible_to(request.actor).select_related("org")
     return runs.filter(status=status) if status else runs
 

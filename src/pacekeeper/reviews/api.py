@@ -207,7 +207,7 @@ def cycles_close(request, cycle_id: int):
 
 @router.get("/evaluations", response=list[EvaluationOut], summary="List evaluations you may see")
 @paginate(Page)
-def evaluations_list(request, cycle: QueryId | None = None, step: str = ""):
+def evaluations_list(request, cycle: QueryId | None = None, step: Evaluation.Step | None = None):
     evaluations = _evaluations(request).order_by("pk")
     if cycle is not None:
         evaluations = evaluations.filter(cycle_id=cycle)
