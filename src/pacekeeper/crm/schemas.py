@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, omittable
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, MoneyText, ObjectId, decimal_text, omittable
 from pacekeeper.lib.money import from_minor
 
 from .models import Contract, Customer, Interaction, Opportunity, Sale, Tier
@@ -162,7 +162,7 @@ class SalePatch(BodySchema):
 
 
 def _money(minor: int | None) -> str | None:
-    return None if minor is None else str(from_minor(minor))
+    return decimal_text(None if minor is None else from_minor(minor))
 
 
 class SaleOut(Schema):
@@ -171,8 +171,8 @@ class SaleOut(Schema):
     manager: int = Field(alias="manager_id")
     ordered_on: IsoDate
     product_line: str
-    amount: str
-    margin: str | None
+    amount: MoneyText
+    margin: MoneyText | None
     status: str
     external_id: str
 
@@ -212,7 +212,7 @@ class ContractOut(Schema):
     title: str
     starts_on: IsoDate
     ends_on: IsoDate
-    value: str
+    value: MoneyText
     renewal: str
     external_id: str
 
@@ -247,9 +247,9 @@ class OpportunityOut(Schema):
     manager: int = Field(alias="manager_id")
     name: str
     stage: str
-    amount: str
+    amount: MoneyText
     probability: int
-    weighted_amount: str
+    weighted_amount: MoneyText
     expected_close_on: IsoDate
     closed_on: IsoDate | None
     external_id: str

@@ -5,7 +5,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page, omittable
+from pacekeeper.lib.api_types import BodySchema, DecimalText, IsoDate, ObjectId, Page, decimal_text, omittable
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units
@@ -51,19 +51,19 @@ class GoalOut(Schema):
     parent: int | None = Field(alias="parent_id")
     starts_on: IsoDate
     ends_on: IsoDate | None
-    target: str | None
-    baseline: str | None
+    target: DecimalText | None = Field(description="amounts in yuan as decimal strings")
+    baseline: DecimalText | None
     status: str
 
     @staticmethod
     def resolve_target(goal: Goal):
         value = units.shown(goal.metric, goal.target)
-        return None if value is None else str(value)
+        return decimal_text(value)
 
     @staticmethod
     def resolve_baseline(goal: Goal):
         value = units.shown(goal.metric, goal.baseline)
-        return None if value is None else str(value)
+        return decimal_text(value)
 
 
 class ActivateIn(BodySchema):

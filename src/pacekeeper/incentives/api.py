@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, QueryId
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, MoneyText, ObjectId, Page, QueryId, decimal_text
 from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.tenancy.scopes import get_visible
 
@@ -18,7 +18,7 @@ router = Router(tags=["incentives"])
 
 
 def _money(minor: int, obj) -> str:
-    return str(from_minor(minor, obj.org.currency))
+    return decimal_text(from_minor(minor, obj.org.currency))
 
 
 class TierSchema(Schema):
@@ -72,9 +72,9 @@ class LineOut(Schema):
     run: int = Field(alias="run_id")
     person: int = Field(alias="person_id")
     person_name: str
-    basis: str
-    calculated: str
-    amount: str
+    basis: MoneyText
+    calculated: MoneyText
+    amount: MoneyText
     adjustment_reason: str
 
     @staticmethod
@@ -100,7 +100,7 @@ class RunOut(Schema):
     starts_on: IsoDate
     ends_on: IsoDate
     status: str
-    total: str
+    total: MoneyText
     failure: str
     approved_by: int | None = Field(alias="approved_by_id")
 

@@ -6,6 +6,7 @@ must be written as one."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated
 
 from django.utils.translation import gettext
@@ -48,6 +49,26 @@ def _id_as_written(value: object) -> object:
 # The id of a row in a query string, where every value arrives as text (a strict integer type
 # could never be read from there). The same rule as pages: lib.ids.parse_id.
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_id_as_written)]
+# A decimal number sent as text, never a float: money in major units of the organisation's
+# currency ("15000.00"), scores and percentages ("87.5"). Always written out in full, never in
+# exponent form ("1E+2"), so that the pattern holds for every value we send.
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+DecimalText = Annotated[str, Field(pattern=DECIMAL_PATTERN, examples=["87.5"])]
+MoneyText = Annotated[
+    str,
+    Field(
+        pattern=DECIMAL_PATTERN,
+        examples=["15000.00"],
+        description="an amount in major units of the organisation's currency, as a decimal string",
+    ),
+]
+
+
+def decimal_text(value: Decimal | int | None) -> str | None:
+    """A Decimal as the API writes it (DecimalText): positional notation, no exponent."""
+    return None if value is None else format(Decimal(value), "f")
+
+
 # JSON's true/false only (pydantic would also take 0, 1, "yes").
 Flag = Annotated[bool, Strict()]
 

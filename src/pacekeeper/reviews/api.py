@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.goals import units
-from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId
+from pacekeeper.lib.api_types import BodySchema, DecimalText, IsoDate, Page, QueryId, decimal_text
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services
@@ -59,13 +59,13 @@ class ScoreOut(Schema):
     criterion: int
     self_rating: int | None
     rating: int | None
-    actual: str | None
-    target: str | None
-    score: str | None
+    actual: DecimalText | None
+    target: DecimalText | None
+    score: DecimalText | None
 
 
 def _text(value) -> str | None:
-    return None if value is None else str(value)
+    return decimal_text(value)
 
 
 def _shows(evaluation: Evaluation, context) -> bool:
@@ -80,8 +80,8 @@ class EvaluationOut(Schema):
     step: str
     self_comment: str
     review_comment: str | None
-    score: str | None
-    final_score: str | None
+    score: DecimalText | None
+    final_score: DecimalText | None
     grade: str | None
     scores: list[ScoreOut]
 

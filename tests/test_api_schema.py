@@ -1,0 +1,87 @@
+"""The OpenAPI schema tells a generated client the truth (issue 13, item 15): each operation's
+error answers in the one error shape, money as decimal strings, no null where none is valid."""
+
+import re
+
+import jsonschema_rs  # comes with schemathesis
+import pytest
+
+from pacekeeper.api import api
+
+SCHEMA = api.get_openapi_schema()
+OPERATIONS = [
+    (method.upper(), path, operation)
+    for path, operations in SCHEMA["paths"].items()
+    for method, operation in operations.items()
+]
+MONEY_FIELDS = {"amount", "margin", "value", "weighted_amount", "basis", "calculated", "total"}
+
+
+def _declared(operation) -> set[int]:
+    return {int(status) for status in operation["responses"]}
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
+def test_every_operation_declares_its_error_answers_in_the_error_shape(method, path, operation):
+    expected = set()
+    if operation.get("security"):
+        expected |= {401, 403}
+    if operation.get("parameters") or operation.get("requestBody"):
+        expected |= {400, 422}
+    if "{" in path:
+        expected.add(404)
+    assert expected <= _declared(operation)
+    for status, response in operation["responses"].items():
+        if int(status) >= 400:
+            assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_the_token_endpoint_declares_wrong_credentials_lockout_and_busy():
+    assert {401, 422, 429, 503} <= _declared(SCHEMA["paths"]["/api/v1/auth/token"]["post"])
+
+
+def test_no_parameter_offers_null():
+    for _method, path, operation in OPERATIONS:
+        for parameter in operation.get("parameters", []):
+            options = parameter["schema"].get("anyOf", [parameter["schema"]])
+            assert all(option.get("type") != "null" for option in options), (path, parameter["name"])
+
+
+def test_money_in_answers_is_a_decimal_string():
+    seen = 0
+    for name, component in SCHEMA["components"]["schemas"].items():
+        if not name.endswith("Out"):
+            continue
+        for field, spec in component["properties"].items():
+            if field in MONEY_FIELDS and name != "RankOut":  # a rank may be a count: tests/kpis/test_api_pages.py
+                for option in spec.get("anyOf", [spec]):
+                    if option.get("type") == "null":
+                        continue
+                    assert option["type"] == "string" and re.fullmatch(option["pattern"], "-15000.00"), (name, field)
+                    assert not re.fullmatch(option["pattern"], "1E+2")
+                    seen += 1
+    assert seen >= 9
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("get", "/api/v1/sales/999999", None, 404),
+        ("get", "/api/v1/sales?customer=abc", None, 422),
+        ("post", "/api/v1/sales", "not json", 400),
+        ("post", "/api/v1/goals/1/activate", {"override_reason": "x"}, 404),
+        (
+            "post",
+            "/api/v1/plans",
+            {"name": "x", "metric": "sales_amount", "tiers": [{"starts_at": "0", "rate_percent": "1"}]},
+            403,
+        ),
+    ],
+)
+def test_error_answers_have_the_declared_shape(world, client, method, path, body, status):
+    client.force_login(world.one.manager)
+    call = getattr(client, method)
+    response = call(path, body, content_type="application/json") if body is not None else call(path)
+    assert response.status_code == status
+    error_schema = SCHEMA["components"]["schemas"]["Error"]
+    jsonschema_rs.validate(error_schema, response.json())
