@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "pacekeeper.lib.request_size.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files (answered above) may be cached; everything else is not.
+    "pacekeeper.lib.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pacekeeper.tenancy.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

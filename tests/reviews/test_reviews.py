@@ -2,10 +2,13 @@
 calibration, close) with the audit row of each step and score, who sees what and when."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+import pacekeeper
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.goals import services as goals
 from pacekeeper.kpis.rollups import rollups_rebuild
@@ -275,3 +278,21 @@ def test_a_director_sets_up_and_opens_a_cycle_from_the_pages(world, client):
     assert list(cycle.criteria.values_list("name", "target")) == [("Sales", Decimal(100_000_00)), ("Service", None)]
     client.post(f"/reviews/{cycle.pk}/open/")
     assert cycle.evaluations.count() == 6
+
+
+def test_the_cycle_page_lists_each_criterion_with_its_scoring_target_and_weight(world, opened, client):
+    client.force_login(world.one.director)
+    page = client.get(f"/reviews/{opened.pk}/").content.decode()
+    criteria_table = page.split('<section class="card">', 1)[1].split("</section>", 1)[0]
+    for text in ("Sales", "KPI metric against a target", "¥100,000.00", ">60<", "Customer service", ">40<"):
+        assert text in criteria_table
+
+
+def test_the_evaluation_steps_are_an_ordered_list_that_numbers_itself(world, opened, client):
+    """The steps were numbered by list markers outside a flex row, so each number sat on the
+    step before it ("1. 自评2. 主管评估…"); the stepper numbers its steps inside each item."""
+    client.force_login(world.one.director)
+    page = client.get(f"/evaluations/{_evaluation(opened, 'one_manager').pk}/").content.decode()
+    assert '<ol class="stepper"' in page
+    css = (Path(pacekeeper.__file__).parent / "static/pacekeeper/app.css").read_text()
+    assert re.search(r"\.stepper li::before\s*\{[^}]*counter\(step\)", css)

@@ -313,3 +313,31 @@ def test_an_older_password_hash_is_upgraded_to_argon2id_at_sign_in(world, client
     assert sign_in_with_password(client, manager.username).status_code == 302
     manager.refresh_from_db()
     assert manager.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+# --- one person, one lockout, one address ---------------------------------------------------
+
+
+def test_failures_count_per_person_whether_the_username_or_the_email_is_typed(world, client):
+    manager = world.one.manager
+    manager.email = "am0007@example.cn"
+    manager.save()
+    for typed in [manager.username, "AM0007@example.cn", manager.username, "am0007@example.cn"]:
+        assert sign_in_with_password(client, typed, "wrong-password").status_code == 200
+    assert sign_in_with_password(client, " am0007@EXAMPLE.cn ", "wrong-password").status_code == 429
+    # Locked, the right password is refused under either name, on the page and the API alike.
+    assert sign_in_with_password(client, "am0007@example.cn").status_code == 429
+    assert sign_in_with_password(client, manager.username).status_code == 429
+    body = {"username": "am0007@example.cn", "password": PASSWORD, "name": "script"}
+    token = client.post("/api/v1/auth/token", body, content_type="application/json", REMOTE_ADDR="10.0.0.1")
+    assert token.status_code == 429 and not manager.api_tokens.exists()
+
+
+def test_a_code_of_other_unicode_digits_is_a_wrong_code_not_a_server_error(world, client, no_code_throttle):
+    manager = world.one.manager
+    enrol(manager)
+    sign_in_with_password(client, manager.username)
+    page = client.post("/login/code/", {"code": "²²²²²²"})
+    assert page.status_code == 200 and "not right" in page.content.decode()
+    body = {"username": manager.username, "password": PASSWORD, "code": "٣٣٣٣٣٣"}
+    assert client.post("/api/v1/auth/token", body, content_type="application/json").status_code == 401

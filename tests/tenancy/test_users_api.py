@@ -1,4 +1,8 @@
+import pytest
+from django.db import IntegrityError, transaction
+
 from pacekeeper.tenancy.models import AuditEntry, Role, User
+from tests.factories import PASSWORD
 
 
 def test_it_refuses_self_promotion(world, client):
@@ -62,3 +66,66 @@ def test_it_creates_teams_only_under_own_organisation(world, client):
     )
     assert response.status_code == 201
     assert response.json()["parent"] == world.one.branch.pk
+
+
+def test_an_email_address_names_one_person_across_organisations_whatever_the_capitals(world, client):
+    director = world.one.director
+    director.email = "director@example.cn"
+    director.save()
+    other = world.two.manager
+    client.force_login(other)
+    taken = client.patch(
+        f"/api/v1/users/{other.pk}",
+        {"email": "DIRECTOR@example.cn", "current_password": PASSWORD},
+        content_type="application/json",
+    )
+    assert taken.status_code == 400
+    assert taken.json()["errors"] == [
+        {"field": "email", "message": "This email address is already used by another account."}
+    ]
+    client.force_login(world.two.admin)
+    payload = {"username": "newbie", "password": "a-Long-pass-phrase-9", "email": "Director@Example.cn"}
+    assert (
+        client.post("/api/v1/users", payload, content_type="application/json").json()["errors"][0]["field"] == "email"
+    )
+    # The database holds the rule too, for writes that skip the service.
+    other.email = "DIRECTOR@EXAMPLE.CN"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()
+    # Signing in by email still finds the director, and only the director.
+    body = {"username": "director@example.cn", "password": PASSWORD, "name": "t"}
+    client.logout()
+    assert client.post("/api/v1/auth/token", body, content_type="application/json").status_code in (201, 403)
+    assert not other.api_tokens.exists()
+
+
+def test_changing_ones_own_email_takes_ones_password_and_is_audited(world, client):
+    manager = world.one.manager
+    client.force_login(manager)
+    url = f"/api/v1/users/{manager.pk}"
+    refused = client.patch(url, {"email": "new@example.cn"}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "current_password"
+    wrong = client.patch(url, {"email": "new@example.cn", "current_password": "nope"}, content_type="application/json")
+    assert wrong.status_code == 400
+    assert User.objects.get(pk=manager.pk).email == ""
+    done = client.patch(url, {"email": "new@example.cn", "current_password": PASSWORD}, content_type="application/json")
+    assert done.status_code == 200 and User.objects.get(pk=manager.pk).email == "new@example.cn"
+    entry = AuditEntry.objects.get(object_id=str(manager.pk), field="email")
+    assert (entry.before, entry.after) == ("", "new@example.cn")
+    # The account page asks the same, and keeps what was typed.
+    page = client.post("/account/", {"display_name": "王", "email": "other@example.cn", "language": ""})
+    assert page.status_code == 200 and "Enter your current password" in page.content.decode()
+    assert User.objects.get(pk=manager.pk).email == "new@example.cn"
+    saved = client.post(
+        "/account/",
+        {"display_name": "王", "email": "other@example.cn", "language": "", "current_password": PASSWORD},
+    )
+    assert saved.status_code == 302 and User.objects.get(pk=manager.pk).email == "other@example.cn"
+
+
+def test_the_org_admin_changes_someones_email_without_their_password(world, client):
+    client.force_login(world.one.admin)
+    response = client.patch(
+        f"/api/v1/users/{world.one.manager.pk}", {"email": "am@example.cn"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["email"] == "am@example.cn"

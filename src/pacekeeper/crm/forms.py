@@ -4,10 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacekeeper.lib.text import CleanTextFormMixin
+
 from .models import Contact, Customer, Interaction, Opportunity, Tier
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(CleanTextFormMixin, forms.ModelForm):
     owner = forms.TypedChoiceField(label=_("Account manager"), coerce=int, required=False)
 
     class Meta:
@@ -44,13 +46,13 @@ class CustomerFilterForm(forms.Form):
         self.fields["owner"].choices = [("", _("Everyone"))] + [(u.pk, str(u)) for u in owners]
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email", "wechat_id", "is_decision_maker"]
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(CleanTextFormMixin, forms.ModelForm):
     """The three-tap visit log: kind, note, save — the rest is optional."""
 
     contacts = forms.TypedMultipleChoiceField(
@@ -77,7 +79,7 @@ class InteractionForm(forms.ModelForm):
             del self.fields["contacts"]
 
 
-class TransferForm(forms.Form):
+class TransferForm(CleanTextFormMixin, forms.Form):
     to_manager = forms.TypedChoiceField(label=_("New account manager"), coerce=int)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
@@ -90,7 +92,7 @@ class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=Opportunity.Stage.choices)
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
     amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
 
     class Meta:

@@ -34,6 +34,7 @@ from pacekeeper.lib.dates import DateError, parse_date
 from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.statistics import refresh_after_bulk_load
 from pacekeeper.lib.tabular import read_rows
+from pacekeeper.lib.text import clean_text
 from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import Actor, require_writer
 
@@ -206,7 +207,7 @@ def map_headers(kind: str, header: list) -> dict[str, int]:
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 def _choice(column: str, value: object, choices: type[models.TextChoices], aliases: dict[str, str]) -> str:

@@ -12,9 +12,10 @@ from typing import Annotated
 from django.utils.translation import gettext
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BeforeValidator, ConfigDict, Field, Strict, field_validator
 
 from pacekeeper.lib.ids import MAX_ID, parse_id
+from pacekeeper.lib.text import clean_strings
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -33,6 +34,12 @@ class BodySchema(Schema):
     refused with 422 instead of silently ignored, so nobody believes they set it."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object) -> object:
+        """Control characters pasted into text are cleaned once, here (lib.text)."""
+        return clean_strings(value)
 
 
 # The id of a row in a JSON body: a positive 64-bit integer. Anything larger cannot name a row

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.text import clean_text
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Cells starting with these are formulas to Excel and friends (CSV injection).
@@ -135,14 +136,25 @@ def write_csv(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
+def xlsx_safe(value: object) -> object:
+    """A cell value openpyxl can write: XML 1.0, and so XLSX, cannot hold most C0 control
+    characters (openpyxl refuses the whole workbook for one: IllegalCharacterError). Rows saved
+    before input was cleaned may still hold them, so they are cleaned on the way out too."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    return neutralise(value)
+
+
 def write_xlsx(header: list[str], rows: Iterable[list], *, sheet_title: str = "Sheet1") -> bytes:
+    """Every XLSX the product writes goes through here (exports, audit, pay), so one place makes
+    cells safe for the format."""
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title[:31])
-    sheet.append(header)
+    sheet.append([xlsx_safe(title) for title in header])
     for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
+        sheet.append([xlsx_safe(cell) for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

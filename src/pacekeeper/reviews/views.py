@@ -72,9 +72,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int):
         "reviews/cycle_detail.html",
         {
             "cycle": cycle,
-            "criteria": [
-                (criterion, units.shown(criterion.metric, criterion.target)) for criterion in cycle.criteria.all()
-            ],
+            "criteria": cycle.criteria.all(),
             "page": paginate(request, shown.order_by("person__username"), per_page=50),
             "steps": [(value, label, by_step.get(value, 0)) for value, label in Evaluation.Step.choices],
             "grades": [(value, label, by_grade.get(value, 0)) for value, label in Evaluation.Grade.choices],

@@ -38,6 +38,9 @@ class UserPatch(BodySchema):
     role: Role = omittable()
     is_active: Flag = omittable()
     reason: str = Field("", max_length=2000)
+    current_password: str = Field(
+        "", max_length=128, description="Your password: needed to change your own email address"
+    )
 
 
 class TeamOut(Schema):
@@ -124,7 +127,10 @@ def users_update(request, user_id: int, payload: UserPatch):
     user = get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
-    return services.user_update(actor=request.actor, user=user, changes=changes, reason=reason)
+    current_password = changes.pop("current_password", "")
+    return services.user_update(
+        actor=request.actor, user=user, changes=changes, reason=reason, current_password=current_password
+    )
 
 
 @router.get("/teams", response=list[TeamOut], summary="List teams")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,8 @@ def user_create(
         raise ValidationFailed({"role": [_("Unknown role.")]})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed({"username": [_("This username is taken.")]})
+    email = email.strip()
+    check_email_free(email)
     user = User(org=org, username=username, role=role, display_name=display_name, email=email, language=language)
     if check_password:
         try:
@@ -138,14 +141,47 @@ def api_token_user(secret: str) -> User | None:
     return token.user
 
 
+def check_email_free(email: str, *, user: User | None = None) -> None:
+    """An email address is a way to sign in, so it must be well-formed and nobody else's (in
+    any organisation, whatever the capitals). Checked here for a field-level message; the
+    database constraint user_email_unique_ci holds it under concurrent writes."""
+    if not email:
+        return
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationFailed({"email": [_("Enter a valid email address.")]}) from None
+    taken = User.objects.filter(email__iexact=email)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise ValidationFailed({"email": [_("This email address is already used by another account.")]})
+
+
+def _change_email(*, actor: Actor, user: User, email: str, current_password: str, reason: str) -> None:
+    """Changing one's own sign-in address takes one's password: a session left open must not
+    be enough to take over the account. The org admin changing someone else's is audited."""
+    email = email.strip()
+    # Compared with the stored address: a bound form has already put the new one on `user`.
+    stored = User.objects.filter(pk=user.pk).values_list("email", flat=True).first() or ""
+    user.email = email
+    if email.lower() == stored.lower():
+        return
+    if user.pk == actor.user_id and not user.check_password(current_password or ""):
+        raise ValidationFailed({"current_password": [_("Enter your current password to change your email address.")]})
+    check_email_free(email, user=user)
+    audit_record(actor=actor, obj=user, field="email", before=stored, after=email, reason=reason)
+
+
 USER_SELF_FIELDS = {"display_name", "language", "email"}
 USER_ADMIN_FIELDS = USER_SELF_FIELDS | {"role", "is_active", "first_name", "last_name"}
 
 
 @transaction.atomic
-def user_update(*, actor: Actor, user: User, changes: dict, reason: str = "") -> User:
-    """Anyone edits their own name, language and email; only the org admin edits others, roles
-    and activation. Nobody changes their own role (no self-promotion)."""
+def user_update(*, actor: Actor, user: User, changes: dict, reason: str = "", current_password: str = "") -> User:
+    """Anyone edits their own name, language and email (the email with their password); only
+    the org admin edits others, roles and activation. Nobody changes their own role (no
+    self-promotion)."""
     allowed = USER_ADMIN_FIELDS if actor.is_admin else USER_SELF_FIELDS
     if user.pk != actor.user_id and not actor.is_admin:
         raise Forbidden()
@@ -159,6 +195,10 @@ def user_update(*, actor: Actor, user: User, changes: dict, reason: str = "") ->
         user_set_role(actor=actor, user=user, role=changes.pop("role"), reason=reason)
     if changes.get("is_active") is False and user.pk == actor.user_id:
         raise ValidationFailed({"is_active": [_("You cannot deactivate yourself.")]})
+    if "email" in changes:
+        _change_email(
+            actor=actor, user=user, email=changes.pop("email") or "", current_password=current_password, reason=reason
+        )
     for field, value in changes.items():
         if field == "is_active" and value != user.is_active:
             audit_record(actor=actor, obj=user, field="is_active", before=user.is_active, after=value, reason=reason)

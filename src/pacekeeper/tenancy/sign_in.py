@@ -46,9 +46,14 @@ PENDING_SECONDS = 300
 
 
 def username_for_lockout(request: HttpRequest, credentials: dict | None) -> str:
-    """Failures count per person, however the name is typed ("Wang", " wang ")."""
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return str(username).strip().lower()
+    """Failures count per person, however they are named: "Wang", " wang " and wang's email
+    address all count towards (and are held by) the same lockout. A name that is nobody's
+    counts as typed, so guessing at unknown names is limited too."""
+    from .auth import user_for_identifier
+
+    typed = str((credentials or {}).get("username") or request.POST.get("username", "")).strip().lower()
+    user = user_for_identifier(typed)
+    return user.username.lower() if user is not None else typed
 
 
 def lockout_message() -> str:
@@ -114,7 +119,8 @@ def enrolment_device(request: HttpRequest) -> TOTPDevice:
 def _typed_code(device: TOTPDevice, code: str) -> int | None:
     """The code as typed ("123 456" too), or None when it cannot be one."""
     code = "".join(code.split())
-    return int(code) if code.isdigit() and len(code) == device.digits else None
+    # isascii: "²²²²²²" is digits to str.isdigit but not to int().
+    return int(code) if code.isascii() and code.isdigit() and len(code) == device.digits else None
 
 
 def verify_code(device: TOTPDevice, code: str) -> bool:

@@ -163,7 +163,12 @@ def account(request: HttpRequest):
     profile_form = ProfileForm(request.POST if request.method == "POST" else None, instance=actor.user)
     if request.method == "POST" and profile_form.is_valid():
         try:
-            services.user_update(actor=actor, user=actor.user, changes=profile_form.cleaned_data)
+            services.user_update(
+                actor=actor,
+                user=actor.user,
+                changes=profile_form.changes(),
+                current_password=profile_form.cleaned_data["current_password"],
+            )
         except ValidationFailed as error:
             add_service_errors(profile_form, error)
         else:

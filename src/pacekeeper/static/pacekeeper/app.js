@@ -1,0 +1,13 @@
+// Behaviour the templates ask for with data attributes: the Content-Security-Policy lets no
+// inline script run, so no onchange="…" or onclick="…" in the markup.
+//   data-autosubmit  on a select: changing it submits its form (period, team, owner pickers);
+//   data-confirm     on a button: asks first, with the attribute's text.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});

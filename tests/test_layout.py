@@ -1,0 +1,34 @@
+"""Layout defects a user saw, checked on the markup and the one stylesheet (the browser test in
+tests/browser/ checks the rendered result: no overflow, nothing overlapping)."""
+
+import re
+from pathlib import Path
+
+import pacekeeper
+
+CSS = (Path(pacekeeper.__file__).parent / "static/pacekeeper/app.css").read_text()
+
+
+def test_it_shows_the_smart_check_before_the_goal_forms_save_button(world, client):
+    client.force_login(world.one.director)
+    page = client.get("/goals/new/").content.decode()
+    assert page.index('id="smart-check"') < page.index("Save draft")
+
+
+def test_it_shows_only_the_subject_field_of_the_chosen_level(world, client):
+    client.force_login(world.one.director)
+    page = client.get("/goals/new/").content.decode()
+    assert 'class="field field-team' in page and 'class="field field-person' in page
+    assert '"manager"]:checked) .field-team' in CSS and '"team"]:checked) .field-person' in CSS
+
+
+def test_it_keeps_each_audit_filter_label_with_its_input(world, client):
+    client.force_login(world.one.director)
+    page = client.get("/audit/").content.decode()
+    form = page.split('role="search"', 1)[1].split("</form>", 1)[0]
+    labels = re.findall(r"<label for=", form)
+    assert labels and len(re.findall(r'<div class="field"><label for="[^"]+">[^<]+</label><', form)) == len(labels)
+
+
+def test_it_keeps_a_search_box_and_its_button_on_one_line():
+    assert re.search(r"form\.search \{ display: flex;", CSS)
