@@ -85,3 +85,59 @@ def test_error_answers_have_the_declared_shape(world, client, method, path, body
     assert response.status_code == status
     error_schema = SCHEMA["components"]["schemas"]["Error"]
     jsonschema_rs.validate(error_schema, response.json())
+
+
+def _enum_of(component: str, field: str) -> list[str]:
+    spec = SCHEMA["components"]["schemas"][component]["properties"][field]
+    ref = (spec.get("allOf") or spec.get("anyOf") or [spec])[0]["$ref"].split("/")[-1]
+    return SCHEMA["components"]["schemas"][ref]["enum"]
+
+
+def test_each_choice_field_names_its_own_choices():
+    """Four different `Kind` classes were one "Kind" in the schema: a team's kind read metric/rating."""
+    from pacekeeper.crm.models import Customer, Interaction, Sale
+    from pacekeeper.goals.models import Goal
+    from pacekeeper.reviews.models import Criterion
+    from pacekeeper.tenancy.models import Team
+
+    assert _enum_of("TeamIn", "kind") == Team.Kind.values
+    assert _enum_of("GoalIn", "kind") == Goal.Kind.values
+    assert _enum_of("InteractionIn", "kind") == Interaction.Kind.values
+    assert _enum_of("CriterionSchema", "kind") == Criterion.Kind.values
+    assert _enum_of("CustomerIn", "status") == Customer.Status.values
+    assert _enum_of("SaleIn", "status") == Sale.Status.values
+
+
+def test_creates_link_to_the_operations_on_what_they_create():
+    links = SCHEMA["paths"]["/api/v1/customers"]["post"]["responses"]["201"]["links"]
+    assert set(links) == {"pacekeeper_crm_api_customers_read", "pacekeeper_crm_api_customers_update"}
+    assert links["pacekeeper_crm_api_customers_read"]["parameters"] == {"path.customer_id": "$response.body#/id"}
+
+
+def test_required_text_must_keep_a_character_after_cleaning():
+    reason = SCHEMA["components"]["schemas"]["ReasonIn"]["properties"]["reason"]
+    assert not re.search(reason["pattern"], "\u0019") and re.search(reason["pattern"], "\u0019ok")
+
+
+def test_a_json_id_may_be_written_as_an_integral_number_but_not_as_text(world, client):
+    """JSON Schema's integer includes 12.0; "12" and true are not integers."""
+    one = world.one
+    client.force_login(one.manager)
+    body = {"customer": float(one.customers["manager"].pk), "ordered_on": "2026-03-05", "amount": "10.00"}
+    assert client.post("/api/v1/sales", body, content_type="application/json").status_code == 201
+    for customer in (str(one.customers["manager"].pk), True, one.customers["manager"].pk + 0.5):
+        response = client.post("/api/v1/sales", {**body, "customer": customer}, content_type="application/json")
+        assert response.status_code == 422, customer
+
+
+@pytest.mark.parametrize("amount", [10, 10.5, "1e3", " 10", "10.123", "123456789012345"])
+def test_money_is_sent_as_a_decimal_string(world, client, amount):
+    """A float cannot hold every amount: money comes as text with two decimals at most, as the
+    schema's pattern says, and anything else is a 422 on that field."""
+    client.force_login(world.one.manager)
+    body = {"customer": world.one.customers["manager"].pk, "ordered_on": "2026-03-05", "amount": amount}
+    response = client.post("/api/v1/sales", body, content_type="application/json")
+    assert response.status_code == 422
+    assert {error["field"] for error in response.json()["errors"]} == {"amount"}
+    pattern = SCHEMA["components"]["schemas"]["SaleIn"]["properties"]["amount"]["pattern"]
+    assert not re.fullmatch(pattern, str(amount)) or not isinstance(amount, str)

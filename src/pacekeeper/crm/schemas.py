@@ -2,15 +2,26 @@
 ("1234.50"), never floats; the API converts to and from stored minor units."""
 
 import datetime as dt
-from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import StrictInt
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, MoneyText, ObjectId, decimal_text, omittable
+from pacekeeper.lib.api_types import (
+    BodySchema,
+    Flag,
+    IsoDate,
+    MoneyIn,
+    MoneyInPositive,
+    MoneyText,
+    ObjectId,
+    decimal_text,
+    json_int,
+    omittable,
+)
 from pacekeeper.lib.money import from_minor
 
 from .models import Contract, Customer, Interaction, Opportunity, Sale, Tier
+
+Probability = json_int(ge=0, le=100)  # per cent
 
 
 class CustomerIn(BodySchema):
@@ -138,16 +149,13 @@ class InteractionOut(Schema):
         return [contact.pk for contact in obj.contacts.all()]
 
 
-Money = Decimal
-
-
 class SaleIn(BodySchema):
     customer: ObjectId
     manager: ObjectId | None = None
     ordered_on: IsoDate
     product_line: str = Field("", max_length=100)
-    amount: Money = Field(max_digits=16, decimal_places=2)
-    margin: Money | None = Field(None, max_digits=16, decimal_places=2)
+    amount: MoneyIn
+    margin: MoneyIn | None = None
     status: Sale.Status = Sale.Status.CONFIRMED
     external_id: str = Field("", max_length=64)
 
@@ -156,8 +164,8 @@ class SalePatch(BodySchema):
     manager: ObjectId = omittable()
     ordered_on: IsoDate = omittable()
     product_line: str = omittable(max_length=100)
-    amount: Money = omittable(max_digits=16, decimal_places=2)
-    margin: Money | None = Field(None, max_digits=16, decimal_places=2)
+    amount: MoneyIn = omittable()
+    margin: MoneyIn | None = None
     status: Sale.Status = omittable()
 
 
@@ -191,7 +199,7 @@ class ContractIn(BodySchema):
     title: str = Field(min_length=1, max_length=200)
     starts_on: IsoDate
     ends_on: IsoDate
-    value: Money = Field(max_digits=16, decimal_places=2)
+    value: MoneyIn
     renewal: Contract.Renewal = Contract.Renewal.PENDING
     external_id: str = Field("", max_length=64)
 
@@ -201,7 +209,7 @@ class ContractPatch(BodySchema):
     title: str = omittable(min_length=1, max_length=200)
     starts_on: IsoDate = omittable()
     ends_on: IsoDate = omittable()
-    value: Money = omittable(max_digits=16, decimal_places=2)
+    value: MoneyIn = omittable()
     renewal: Contract.Renewal = omittable()
 
 
@@ -226,8 +234,8 @@ class OpportunityIn(BodySchema):
     manager: ObjectId | None = None
     name: str = Field(min_length=1, max_length=200)
     stage: Opportunity.Stage = Opportunity.Stage.LEAD
-    amount: Money = Field(max_digits=16, decimal_places=2, ge=0)
-    probability: StrictInt | None = Field(None, ge=0, le=100)
+    amount: MoneyInPositive
+    probability: Probability | None = None
     expected_close_on: IsoDate
     external_id: str = Field("", max_length=64)
 
@@ -236,8 +244,8 @@ class OpportunityPatch(BodySchema):
     manager: ObjectId = omittable()
     name: str = omittable(min_length=1, max_length=200)
     stage: Opportunity.Stage = omittable()
-    amount: Money = omittable(max_digits=16, decimal_places=2, ge=0)
-    probability: StrictInt = omittable(ge=0, le=100)
+    amount: MoneyInPositive = omittable()
+    probability: Probability = omittable()
     expected_close_on: IsoDate = omittable()
 
 

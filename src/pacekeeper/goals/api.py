@@ -1,11 +1,18 @@
 """/api/v1/goals: goals with their SMART check and progress."""
 
-from decimal import Decimal
-
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, DecimalText, IsoDate, ObjectId, Page, decimal_text, omittable
+from pacekeeper.lib.api_types import (
+    BodySchema,
+    DecimalText,
+    IsoDate,
+    ObjectId,
+    Page,
+    decimal_string,
+    decimal_text,
+    omittable,
+)
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units
@@ -13,6 +20,7 @@ from .models import Goal
 from .progress import goal_progress
 
 router = Router(tags=["goals"])
+Target = decimal_string(digits=18, places=2)  # amounts in yuan, counts, percentages
 
 
 class GoalIn(BodySchema):
@@ -26,7 +34,7 @@ class GoalIn(BodySchema):
     parent: ObjectId | None = None
     starts_on: IsoDate
     ends_on: IsoDate | None = None
-    target: Decimal | None = Field(None, max_digits=18, decimal_places=2, description="amounts in yuan")
+    target: Target | None = Field(None, description="amounts in yuan")
 
 
 class GoalPatch(BodySchema):
@@ -36,7 +44,7 @@ class GoalPatch(BodySchema):
     parent: ObjectId | None = None  # null: no longer part of a larger goal
     starts_on: IsoDate = omittable()
     ends_on: IsoDate | None = None
-    target: Decimal | None = Field(None, max_digits=18, decimal_places=2)
+    target: Target | None = None
 
 
 class GoalOut(Schema):
@@ -71,7 +79,7 @@ class ActivateIn(BodySchema):
 
 
 class TargetIn(BodySchema):
-    target: Decimal = Field(max_digits=18, decimal_places=2)
+    target: Target
     reason: str = Field(min_length=1, max_length=2000)
 
 
