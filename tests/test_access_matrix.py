@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
-from pacekeeper.goals.models import Goal
+from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
@@ -47,8 +47,12 @@ def _contract(customer):
     )
 
 
+def _membership(customer):
+    return customer.owner.team_memberships.get()
+
+
 def _membership_team(customer):
-    return customer.owner.team_memberships.get().team
+    return _membership(customer).team
 
 
 def _personal_goal(customer):
@@ -62,6 +66,12 @@ def _personal_goal(customer):
         ends_on=dt.date(2026, 12, 31),
         target=10,
     )
+
+
+def _goal_change(customer):
+    """A pending lowering of the customer's account manager's goal, asked by that person's lead."""
+    goal = _personal_goal(customer)
+    return GoalChange.objects.create(org=customer.org, goal=goal, target_before=10, target_after=5, reason="r")
 
 
 def _plan(customer):
@@ -116,7 +126,9 @@ MAKERS = {
     "opportunities": lambda customer: OpportunityFactory(customer=customer),
     "users": lambda customer: customer.owner,
     "teams": _membership_team,
+    "memberships": _membership,
     "goals": _personal_goal,
+    "goal-changes": _goal_change,
     "imports": lambda customer: ImportJob.objects.create(
         org=customer.org, created_by=customer.owner, kind="customers", filename="c.csv", stored_as=f"t{customer.pk}"
     ),
@@ -136,6 +148,8 @@ SEES_RUNS = {"admin": ORG_ONE, "director": ORG_ONE, "analyst": set(), "lead": se
 SEES_LINES = {**SEES_PORTFOLIO, "analyst": set()}
 EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "teams": SEES_TEAM,
+    # A membership is seen with its team.
+    "memberships": SEES_TEAM,
     "imports": SEES_OWN,
     "plans": SEES_PLANS,
     "payouts": SEES_RUNS,
@@ -156,6 +170,8 @@ PAY_AND_REVIEW_WRITERS = {
     "review-cycles": {"admin", "director"},
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
+# A lead's lowering of their own team's target waits for a director, who alone decides it.
+CHANGE_DECIDERS = {"director"}
 
 
 def _target_customer(world, target: str):
@@ -209,8 +225,13 @@ def _expected(method: str, kind: str, viewer: str, target: str) -> set[int]:
         return {200}
     if kind == "goals":
         return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
+    if kind == "goal-changes":
+        return {200, 400, 422} if viewer in CHANGE_DECIDERS else {403, 422}
     if kind == "evaluations":
         return {200, 400, 403, 422}
+    if kind == "memberships":
+        # Ending one needs a date (422 for an empty body, before the role is looked at).
+        return {200, 400, 422} if viewer == "admin" else {403, 422}
     if kind in PAY_AND_REVIEW_WRITERS:
         # A permitted write may still be refused for an empty body (422) or the object's state
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
@@ -248,9 +269,11 @@ PAGE_MAKERS = {
     "evaluation_id": MAKERS["evaluations"],
     "user_id": MAKERS["users"],
     "goal_id": MAKERS["goals"],
+    "change_id": MAKERS["goal-changes"],
     "customer_id": MAKERS["customers"],
     "interaction_id": MAKERS["interactions"],
     "opportunity_id": MAKERS["opportunities"],
+    "membership_id": MAKERS["memberships"],
 }
 
 
@@ -264,6 +287,7 @@ PERSONAL_PARAMS = {
 # Who may write through pages taking this kind of id, where it differs from WRITERS.
 PAGE_WRITERS = {
     "goal_id": GOAL_SETTERS,
+    "change_id": CHANGE_DECIDERS,
     "plan_id": {"admin"},
     "line_id": {"admin", "director"},
     "cycle_id": {"admin", "director"},
@@ -275,7 +299,11 @@ PAGE_SCOPE = {
     "line_id": SEES_LINES,
     "cycle_id": SEES_PLANS,
     "evaluation_id": SEES_LINES,
+    "membership_id": SEES_TEAM,
 }
+# Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
+# refusal comes before the lookup, so it tells nothing about the object).
+ADMIN_PAGES = "settings:"
 
 
 def test_it_knows_a_maker_for_every_page_object_route():
@@ -290,14 +318,18 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
         pytest.skip(PERSONAL_PARAMS[param])
     objects = {target: PAGE_MAKERS[param](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
-        client.force_login(getattr(world.one, viewer))
+        person = getattr(world.one, viewer)
+        person.refresh_from_db()  # an earlier viewer's action may have ended their sessions
+        client.force_login(person)
         for target, obj in objects.items():
             url = "/" + re.sub(r"<int:\w+>", str(obj.pk), route)
             get = client.get(url)
             response = client.post(url, {}) if get.status_code == 405 else get
             visible = target in PAGE_SCOPE.get(param, SEES_PORTFOLIO)[viewer]
             is_write = get.status_code == 405 or name.split(":")[-1].endswith(("edit", "create"))
-            if not visible:
+            if name.startswith(ADMIN_PAGES) and viewer != "admin":
+                assert response.status_code == 403, (viewer, target, url)
+            elif not visible:
                 assert response.status_code == 404, (viewer, target, url)
             elif is_write and viewer not in PAGE_WRITERS.get(param, WRITERS):
                 assert response.status_code == 403, (viewer, target, url)
@@ -319,6 +351,7 @@ def test_it_hides_other_peoples_api_tokens(world, client):
 
 LIST_ROUTES = {
     "/api/v1/goals": "goals",
+    "/api/v1/goal-changes": "goal-changes",
     "/api/v1/customers": "customers",
     "/api/v1/contacts": "contacts",
     "/api/v1/interactions": "interactions",
@@ -336,6 +369,8 @@ LIST_ROUTES = {
 }
 
 
+# One object of the actor's own, not a list: the person, and their organisation's settings.
+SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization"}
 # Figures computed for subjects; scoped by role in kpis.selectors, tested in tests/kpis/test_api_pages.py.
 COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/leaderboard"}
 
@@ -343,7 +378,7 @@ COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/
 def test_it_covers_every_api_list_route():
     schema = api.get_openapi_schema()
     lists = {path for path, operations in schema["paths"].items() if "{" not in path and "get" in operations}
-    assert lists - {"/api/v1/me"} - COMPUTED_ROUTES == set(LIST_ROUTES)
+    assert lists - SINGLE_OBJECTS - COMPUTED_ROUTES == set(LIST_ROUTES)
 
 
 @pytest.mark.parametrize("path,kind", sorted(LIST_ROUTES.items()))

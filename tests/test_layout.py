@@ -32,3 +32,12 @@ def test_it_keeps_each_audit_filter_label_with_its_input(world, client):
 
 def test_it_keeps_a_search_box_and_its_button_on_one_line():
     assert re.search(r"form\.search \{ display: flex;", CSS)
+
+
+def test_the_goal_list_has_compact_phone_rows():
+    """Title, then status, attainment and the goal's own period; the rest only on wide screens
+    (a goal took seven rows on a phone). The tab bar and the customer rows: tests/test_navigation.py."""
+    goal_list = Path(pacekeeper.__file__).parent / "goals/templates/goals/goal_list.html"
+    template = goal_list.read_text()
+    assert 'class="table responsive compact"' in template and 'class="c-meta"' in template
+    assert ".table.compact .c-meta {" in CSS

@@ -19,7 +19,7 @@ from tests.factories import ContactFactory, CustomerFactory, InteractionFactory,
         ("lead", "/team/"),
         ("director", "/overview/"),
         ("analyst", "/overview/"),
-        ("admin", "/admin/"),
+        ("admin", "/settings/"),
     ],
 )
 def test_it_sends_each_role_to_its_first_screen(world, client, role, first_screen):
@@ -187,8 +187,9 @@ def test_an_import_whose_worker_died_shows_as_failed_and_runs_again(
     csv = "客户名称,统一社会信用代码\n上海华信,9131AAA\n".encode()
     job_url = client.post("/imports/", {"kind": "customers", "file": SimpleUploadedFile("c.csv", csv)}).url
     job = ImportJob.objects.get()
-    # As if a worker took it and was killed: running, and its heartbeat long silent.
-    ImportJob.objects.filter(pk=job.pk).update(status="importing", heartbeat_at=job.created_at)
+    # As if workers took it and were killed each time: running, its heartbeat long silent, and
+    # started as often as a job is taken up again (import_jobs.MAX_ATTEMPTS).
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", heartbeat_at=job.created_at, attempts=3)
     settings.IMPORT_STALE_SECONDS = 0
     page = client.get(job_url).content.decode()
     assert "stopped unexpectedly" in page and "Run it again" in page

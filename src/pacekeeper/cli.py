@@ -25,9 +25,6 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("PACEKEEPER_2FA_REQUIRED_ROLES", "")
     if command in BACKGROUND_COMMANDS:
         yield_to_requests()
-    if command == "worker":
-        argv = [argv[0], "db_worker", *argv[2:]]
-        _recover_stalled_jobs()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
@@ -44,23 +41,6 @@ def yield_to_requests() -> None:
     increment = int(os.environ.get("PACEKEEPER_BACKGROUND_NICE", "10"))
     if increment > 0 and hasattr(os, "nice"):
         os.nice(increment)
-
-
-def _recover_stalled_jobs() -> None:
-    """A worker starting up first marks imports and payout runs whose worker died as failed
-    (they can be run again)."""
-    import django
-
-    django.setup()
-    from pacekeeper.crm.import_jobs import recover_stalled_imports
-    from pacekeeper.incentives.services import recover_stalled_payout_runs
-
-    recovered = recover_stalled_imports()
-    if recovered:
-        print(f"Marked {recovered} interrupted import(s) as failed; they can be run again.", file=sys.stderr)
-    recovered = recover_stalled_payout_runs()
-    if recovered:
-        print(f"Marked {recovered} interrupted payout run(s) as failed; they can be run again.", file=sys.stderr)
 
 
 def serve(args: list[str]) -> None:

@@ -71,8 +71,29 @@ class ValidationFailed(PacekeeperError):
         """Every message, without field names: for a page's message bar."""
         return " ".join(message for messages in self.errors.values() for message in messages)
 
-    # Model-wide constraint errors that belong next to one field, by their error code.
-    CODE_FIELDS = {"external_id_taken": "external_id"}
+    # Model-wide constraint errors that belong next to one field, by their error code (each
+    # model constraint sets `violation_error_code`; tests/test_constraint_messages.py checks
+    # that every one is here and has a readable, translated message).
+    CODE_FIELDS = {
+        "external_id_taken": "external_id",
+        "ends_before_start": "ends_on",
+        "membership_ends_before_start": "ended_on",
+        "interval_too_short": "interval_days",
+        "probability_over_100": "probability",
+        "amount_negative": "amount",
+        "idempotency_key_taken": "idempotency_key",
+        "subject_not_level": "level",
+        "tier_below_zero": "tiers",
+        "rate_not_percentage": "tiers",
+        "run_already_live": "starts_on",
+        "approval_without_approved_status": "status",
+        "weight_not_percentage": "criteria",
+        "metric_without_target": "criteria",
+        "score_out_of_range": "score",
+        "final_score_out_of_range": "final_score",
+        "rating_out_of_range": "ratings",
+        "email_taken": "email",
+    }
 
     @classmethod
     def from_django(cls, error) -> "ValidationFailed":

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pacekeeper.tenancy.context_processors.actor",
+                "pacekeeper.tenancy.context_processors.navigation",
             ],
         },
     },
@@ -214,6 +215,13 @@ IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(200 * 1
 # worker die and is marked failed (it can be rerun).
 IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_HEARTBEAT_SECONDS", "10"))
 IMPORT_STALE_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_STALE_SECONDS", "120"))
+# An API token's last use is noted at most this often (seconds): reads do not write.
+API_TOKEN_USE_NOTED_EVERY = int(os.environ.get("PACEKEEPER_API_TOKEN_USE_NOTED_EVERY", "300"))
+# An import writes this many rows per transaction: on SQLite everyone else's changes wait for
+# one of them at most (about a second), not for the whole file.
+IMPORT_WRITE_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_WRITE_ROWS", "10000"))
+# How often a running worker looks for jobs whose worker died (pacekeeper.lib.worker).
+JOB_RECOVERY_SECONDS = float(os.environ.get("PACEKEEPER_JOB_RECOVERY_SECONDS", "60"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
 XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

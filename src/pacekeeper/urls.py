@@ -7,6 +7,7 @@ from pacekeeper.tenancy import views as tenancy_views
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("", include("pacekeeper.tenancy.urls")),
+    path("", include("pacekeeper.tenancy.settings_urls")),
     path("", include("pacekeeper.crm.urls")),
     path("", include("pacekeeper.kpis.urls")),
     path("", include("pacekeeper.goals.urls")),

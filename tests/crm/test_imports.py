@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from pacekeeper.crm.exports import export_file
 from pacekeeper.crm.imports import import_apply, import_check
@@ -169,6 +170,37 @@ def test_it_names_missing_columns(world):
     with pytest.raises(ValidationFailed) as error:
         import_check(actor=world.one.actor("manager"), kind="sales", data=b"foo,bar\n1,2\n", filename="x.csv")
     assert "external_id" in str(error.value) and "amount" in str(error.value)
+
+
+def test_it_names_missing_columns_by_their_header_in_the_users_language(world):
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as error:
+        import_check(
+            actor=world.one.actor("manager"), kind="sales", data="客户编号,金额\n1,2\n".encode(), filename="x.csv"
+        )
+    message = str(error.value)
+    assert "订单号" in message and "下单日期" in message
+    assert "external_id" not in message and "ordered_on" not in message
+
+
+def test_it_reports_every_bad_cell_of_a_row(world):
+    mine = world.one.customers["manager"].external_id
+    data = f"订单号,客户编号,下单日期,金额,状态\nS-1,{mine},2026-02-30,lots,maybe\n,nobody,,,\n".encode()
+    report = import_check(actor=world.one.actor("manager"), kind="sales", data=data, filename="s.csv")
+    assert [(e.row, e.field) for e in report.errors] == [
+        (2, "ordered_on"),
+        (2, "amount"),
+        (2, "status"),
+        (3, "customer"),
+        (3, "external_id"),
+        (3, "ordered_on"),
+        (3, "amount"),
+    ]
+    assert report.bad_rows == 2
+    # A column the file lacks is named by its header all the same (an admin must name owners).
+    with translation.override("zh-hans"):
+        data = "客户编号,客户名称\nC-1,华信\n".encode()
+        report = import_check(actor=world.one.actor("admin"), kind="customers", data=data, filename="c.csv")
+        assert [e["column"] for e in report.as_dict()["errors"]] == ["客户经理"]
 
 
 def test_it_refuses_a_file_whose_name_and_content_disagree(world):

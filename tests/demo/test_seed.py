@@ -27,8 +27,9 @@ def test_it_generates_the_same_data_for_the_same_seed(db):
     first = seed_organization(managers=6, customers=40, months=6, seed=7, until=UNTIL, org_name="A")
     prints = _fingerprint(first.org)
     for user in User.objects.filter(org=first.org):
-        user.username = f"old_{user.username}"
-        user.save(update_fields=["username"])
+        # Usernames and email addresses are unique across organisations.
+        user.username, user.email = f"old_{user.username}", f"old_{user.email}"
+        user.save(update_fields=["username", "email"])
     second = seed_organization(managers=6, customers=40, months=6, seed=7, until=UNTIL, org_name="B")
     assert _fingerprint(second.org) == prints
     assert second.counts == first.counts

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pacekeeper.lib.dates import DateError, excel_serial_to_date, format_date, parse_date
+from pacekeeper.lib.dates import DateError, excel_serial_to_date, parse_date
+from pacekeeper.lib.formatting import format_date
 
 
 @given(st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)))

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pacekeeper.lib.money import AmountError, format_amount, from_minor, parse_amount, to_minor
+from pacekeeper.lib.formatting import format_amount
+from pacekeeper.lib.money import AmountError, from_minor, parse_amount, to_minor
 
 
 @given(st.integers(min_value=-(10**15), max_value=10**15))

@@ -1,18 +1,37 @@
-"""The back office (Django admin) for org admins only, scoped to their organisation."""
+"""The back office (Django admin) for superusers only, scoped to their organisation; org admins
+work in Settings (tests/tenancy/test_settings_pages.py)."""
+
+import pytest
 
 from pacekeeper.tenancy.models import AuditEntry, Role, User
 
 
-def test_it_lets_only_org_admins_in(world, client):
-    for role in ("director", "lead", "manager", "analyst"):
-        client.force_login(getattr(world.one, role))
+@pytest.fixture
+def superuser(world):
+    """The operator: an org admin who is also a superuser."""
+    world.one.admin.is_superuser = True
+    world.one.admin.save(update_fields=["is_superuser"])
+    return world.one.admin
+
+
+def test_it_lets_only_superusers_in(world, client, superuser):
+    for role in ("director", "lead", "manager", "analyst", "admin"):
+        person = getattr(world.two, role)
+        client.force_login(person)
         assert client.get("/admin/").status_code == 302, role
-    client.force_login(world.one.admin)
+    client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
 
 
-def test_it_lists_only_the_admins_own_organisation(world, client):
+def test_it_sends_an_org_admin_from_the_back_office_to_settings(world, client):
     client.force_login(world.one.admin)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/settings/"
+    assert response.status_code == 200
+
+
+def test_it_lists_only_the_admins_own_organisation(world, client, superuser):
+    client.force_login(superuser)
     page = client.get("/admin/tenancy/user/").content.decode()
     assert "one_manager" in page and "two_manager" not in page
     assert client.get(f"/admin/tenancy/user/{world.two.manager.pk}/change/").status_code in (302, 404)
@@ -20,8 +39,8 @@ def test_it_lists_only_the_admins_own_organisation(world, client):
     assert "one team A" in teams and "two team A" not in teams
 
 
-def test_it_creates_users_in_the_admins_organisation(world, client):
-    client.force_login(world.one.admin)
+def test_it_creates_users_in_the_admins_organisation(world, client, superuser):
+    client.force_login(superuser)
     response = client.post(
         "/admin/tenancy/user/add/",
         {
@@ -36,8 +55,8 @@ def test_it_creates_users_in_the_admins_organisation(world, client):
     assert User.objects.get(username="newcomer").org == world.one.org
 
 
-def test_it_audits_a_role_change_made_in_the_admin(world, client):
-    client.force_login(world.one.admin)
+def test_it_audits_a_role_change_made_in_the_admin(world, client, superuser):
+    client.force_login(superuser)
     user = world.one.teammate
     response = client.post(
         f"/admin/tenancy/user/{user.pk}/change/",

@@ -6,21 +6,26 @@ The file is what an office would send: Chinese headers, GBK-free UTF-8 with BOM,
 thousands separators, dates in two styles, customers by credit code, managers by username.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import random
+import threading
 import time
 from pathlib import Path
 
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
 from pacekeeper.crm.imports import import_apply
 from pacekeeper.crm.models import Customer, Sale
 from pacekeeper.demo.seed import seed_organization
 from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import actor_for
+from pacekeeper.tenancy.services import api_token_create
 
 HEADER = ["订单号", "客户编号", "下单日期", "金额", "毛利", "产品线", "客户经理"]
 UNTIL = dt.date(2026, 6, 30)
@@ -65,16 +70,19 @@ def prepare(rows: int, folder: Path) -> tuple[Path, object]:
     return path, actor_for(admin, channel="import")
 
 
-def run_one(rows: int, folder: Path) -> dict:
-    """In a child process: time our import; on PostgreSQL also COPY into a staging table."""
+def run_one(rows: int, folder: Path, *, with_writer: bool = False) -> dict:
+    """In a child process: time our import; on PostgreSQL also COPY into a staging table. With a
+    writer, someone edits a customer through the API all along the import (its longest wait)."""
     path, actor = prepare(rows, folder)
     data = path.read_bytes()
-    started = time.perf_counter()
-    report = import_apply(actor=actor, kind="sales", data=data, filename=path.name)
-    seconds = time.perf_counter() - started
+    writer = concurrent_writer(actor.user) if with_writer else contextlib.nullcontext({})
+    with writer as waits:
+        started = time.perf_counter()
+        report = import_apply(actor=actor, kind="sales", data=data, filename=path.name)
+        seconds = time.perf_counter() - started
     if report.errors or report.created != rows or Sale.objects.filter(external_id__startswith="B").count() != rows:
         raise SystemExit(f"import went wrong: {report.as_dict()['errors'][:5]}")
-    result = {"rows": rows, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds)}
+    result = {"rows": rows, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds), **waits}
     if connection.vendor == "postgresql":
         copy_seconds = copy_into_staging(data)
         result["copy_seconds"] = round(copy_seconds, 3)
@@ -84,6 +92,46 @@ def run_one(rows: int, folder: Path) -> dict:
         result["typed_copy_into_sales_table_seconds"] = round(floor, 3)
         result["vs_typed_copy_into_sales_table"] = round(floor / seconds, 3)
     return result
+
+
+@contextlib.contextmanager
+def concurrent_writer(user, pause: float = 0.2):
+    """A person PATCHing a customer through the API (token, every middleware) every `pause`
+    seconds in a thread of its own, with its own connection, until the block ends. Yields a dict
+    that then holds the longest wait of one PATCH, the count and the statuses other than 200."""
+    _token, secret = api_token_create(user=user, name="bench writer")
+    customer_id = Customer.objects.filter(org_id=user.org_id).order_by("pk").values_list("pk", flat=True).first()
+    figures: dict = {}
+    stop = threading.Event()
+
+    def write() -> None:
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {secret}", raise_request_exception=False)
+        waits, failures, number = [], {}, 0
+        try:
+            while not stop.is_set():
+                number += 1
+                body = json.dumps({"needs": f"edit {number} during the import"})
+                started = time.perf_counter()
+                response = client.patch(f"/api/v1/customers/{customer_id}", body, content_type="application/json")
+                waits.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    failures[str(response.status_code)] = failures.get(str(response.status_code), 0) + 1
+                stop.wait(pause)
+        finally:
+            connection.close()
+            figures.update(
+                longest_writer_wait_s=round(max(waits, default=0), 3),
+                writer_requests=len(waits),
+                writer_failures=failures,
+            )
+
+    thread = threading.Thread(target=write, name="bench-writer")
+    thread.start()
+    try:
+        yield figures
+    finally:
+        stop.set()
+        thread.join()
 
 
 SALE_COLUMNS = (

@@ -99,3 +99,19 @@ class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
         model = Opportunity
         fields = ["name", "stage", "expected_close_on"]
         widgets = {"expected_close_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class FollowUpPolicyForm(forms.Form):
+    """One field per tier, in days; the initial values are the intervals in force."""
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            self.fields[row.tier] = forms.IntegerField(
+                label=row.label,
+                min_value=1,
+                max_value=3650,
+                initial=row.days,
+                help_text=_("days · default %(days)s") % {"days": row.default_days},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )

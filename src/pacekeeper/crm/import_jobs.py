@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,7 +87,7 @@ def import_job_confirm(*, actor: Actor, job: ImportJob, mode: str) -> ImportJob:
     if mode not in MODES:
         raise ValidationFailed({"mode": [_("Choose all_or_nothing or good_rows_only.")]})
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
-        status=ImportJob.Status.IMPORTING, mode=mode, rows_seen=0, heartbeat_at=None
+        status=ImportJob.Status.IMPORTING, mode=mode, rows_seen=0, heartbeat_at=None, attempts=0
     )
     if not updated:  # confirmed twice, or not checked yet: nothing more to do
         raise ValidationFailed({"": [_("This import is not waiting for a confirmation.")]})
@@ -113,6 +114,8 @@ def _run(job_id: int, *, apply: bool) -> None:
 
     def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_seen=rows)
+
+    ImportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
 
     try:
         with heartbeat(ImportJob, job.pk):
@@ -148,21 +151,38 @@ def _apply_after_check(job: ImportJob, report: ImportReport) -> None:
     if report.errors and job.mode == "all_or_nothing":
         _finish(job, ImportJob.Status.REJECTED, report=report)
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, rows_seen=0, heartbeat_at=None)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.IMPORTING, rows_seen=0, heartbeat_at=None, attempts=0
+    )
     transaction.on_commit(lambda: import_job_apply.enqueue(job.pk))
 
 
-INTERRUPTED = gettext_lazy("The import stopped unexpectedly and nothing of it was written. Run it again.")
+INTERRUPTED = gettext_lazy(
+    "The import stopped unexpectedly. Run it again: rows it already wrote are updated, not added twice."
+)
+# A job whose worker died is queued again until it has been started this many times: a file
+# that kills its worker each time (memory, say) then fails instead of going round for ever.
+MAX_ATTEMPTS = 3
 
 
 def recover_stalled_imports(*, job_ids=None) -> int:
-    """Mark as failed the running jobs whose worker died (no heartbeat for IMPORT_STALE_SECONDS).
-    Their transaction never committed, so nothing of them is in the database; they can be rerun.
-    A job still waiting in the queue has no heartbeat yet and is left alone, however long it waits."""
+    """Take up the running jobs whose worker died (no heartbeat for IMPORT_STALE_SECONDS): queue
+    them again, or mark them failed once they have been started MAX_ATTEMPTS times. Checks
+    write nothing; an import writes in pieces and updates on a second run the rows a first run
+    wrote, so it completes exactly once. A job still waiting in the queue has no heartbeat yet
+    and is left alone, however long it waits. Returns how many jobs were taken up."""
     stalled = ImportJob.objects.filter(status__in=ImportJob.RUNNING, heartbeat_at__lt=stale_cutoff())
     if job_ids is not None:
         stalled = stalled.filter(pk__in=job_ids)
-    return stalled.update(status=ImportJob.Status.FAILED, failure=str(INTERRUPTED), finished_at=timezone.now())
+    worn_out = stalled.filter(attempts__gte=MAX_ATTEMPTS)
+    taken = worn_out.update(status=ImportJob.Status.FAILED, failure=str(INTERRUPTED), finished_at=timezone.now())
+    for job in stalled.filter(attempts__lt=MAX_ATTEMPTS).only("pk", "status", "heartbeat_at"):
+        # Only one of two workers looking at once queues it: the heartbeat they saw is cleared.
+        if ImportJob.objects.filter(pk=job.pk, heartbeat_at=job.heartbeat_at).update(heartbeat_at=None):
+            task = import_job_apply if job.status == ImportJob.Status.IMPORTING else import_job_check
+            transaction.on_commit(lambda task=task, pk=job.pk: task.enqueue(pk))
+            taken += 1
+    return taken
 
 
 def import_job_rerun(*, actor: Actor, job: ImportJob) -> ImportJob:
@@ -171,7 +191,13 @@ def import_job_rerun(*, actor: Actor, job: ImportJob) -> ImportJob:
     if not upload_path(job).exists():
         raise ValidationFailed({"": [_("The file of this import is gone; upload it again.")]})
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
-        status=ImportJob.Status.CHECKING, failure="", report=None, rows_seen=0, finished_at=None, heartbeat_at=None
+        status=ImportJob.Status.CHECKING,
+        failure="",
+        report=None,
+        rows_seen=0,
+        finished_at=None,
+        heartbeat_at=None,
+        attempts=0,
     )
     if not updated:
         raise ValidationFailed({"": [_("Only a failed import can be run again.")]})

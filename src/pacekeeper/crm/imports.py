@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
 from pacekeeper.kpis.rollups import facts_changed, sales_changing
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import insert_rows, update_rows
 from pacekeeper.lib.dates import DateError, parse_date
@@ -186,6 +188,19 @@ def _normalise_header(text: object) -> str:
     return str(text).strip().lower().replace("_", " ").replace("（", "(").replace("）", ")").split("(")[0].strip()
 
 
+def column_header(kind: str, key: str) -> str:
+    """The header a person knows a column by, in the active language: the one our export and the
+    import page write (客户编号, not external_id)."""
+    from .exports import EXPORT_COLUMNS  # exports know nothing of imports: no cycle at import time
+
+    chinese = (translation.get_language() or "").startswith("zh")
+    for column in EXPORT_COLUMNS.get(kind, ()):
+        if column.en == key:
+            return column.zh if chinese else column.en
+    headers = KIND_COLUMNS[kind][key].headers
+    return next((h for h in headers if not h.isascii()), headers[0]) if chinese else headers[0]
+
+
 def map_headers(kind: str, header: list) -> dict[str, int]:
     """Column key → position. Unknown headers are ignored; a missing required one is an error."""
     columns = KIND_COLUMNS[kind]
@@ -197,7 +212,8 @@ def map_headers(kind: str, header: list) -> dict[str, int]:
             positions[key] = position
     missing = [key for key, column in columns.items() if column.required and key not in positions]
     if missing:
-        raise ValidationFailed({"file": [_("Missing column(s): %(columns)s") % {"columns": ", ".join(missing)}]})
+        names = ", ".join(column_header(kind, key) for key in missing)
+        raise ValidationFailed({"file": [_("Missing column(s): %(columns)s") % {"columns": names}]})
     return positions
 
 
@@ -284,6 +300,14 @@ def _date(column: str, value: object, *, required: bool = False) -> dt.date | No
         raise CellError(column, value, _("Not a date; write 2026-03-05 or 2026/3/5.")) from None
 
 
+def _fact_date(column: str, value: object, today: dt.date, *, required: bool = False) -> dt.date | None:
+    """A date of something that has happened: the same rule and message as pages and the API."""
+    day = _date(column, value, required=required)
+    if problem := date_rules.fact_problem(day, today):
+        raise CellError(column, value, problem)
+    return day
+
+
 def _amount(column: str, value: object, currency: str, *, required: bool = False) -> int | None:
     if value in ("", None):
         if required:
@@ -307,6 +331,7 @@ class References:
 
     customers: dict[str, tuple[int, int]]  # external id → (customer id, owner id)
     managers: dict[str, int]  # username / employee number / display name → user id
+    today: dt.date  # the organisation's, for the date rules (lib.date_rules)
 
     @classmethod
     def load(cls, actor: Actor, *, with_customers: bool = True) -> References:
@@ -326,7 +351,7 @@ class References:
                     managers.setdefault(key, pk)
                     managers.setdefault(key.lower(), pk)
         managers.setdefault(actor.user.username, actor.user_id)
-        return cls(customers=customers, managers=managers)
+        return cls(customers=customers, managers=managers, today=actor.today())
 
     def customer(self, column: str, value: object) -> tuple[int, int]:
         key = _text(value)
@@ -367,7 +392,9 @@ def _parse_all(
         raise ValidationFailed({"file": [_("The file is empty.")]}) from None
     positions = map_headers(kind, header)
     parse_row = ROW_PARSERS[kind]
-    report = ImportReport(kind=kind, titles={key: str(header[position]).strip() for key, position in positions.items()})
+    titles = {key: column_header(kind, key) for key in KIND_COLUMNS[kind]}
+    titles.update({key: str(header[position]).strip() for key, position in positions.items()})
+    report = ImportReport(kind=kind, titles=titles)
     parsed: list[ParsedRow] = []
     seen_ids: dict[str, int] = {}
     for number, cells in enumerate(rows, start=2):
@@ -379,8 +406,12 @@ def _parse_all(
         cell = _cell_reader(cells, positions)
         try:
             values = parse_row(cell, actor, refs)
-        except CellError as error:
-            report.errors.append(RowError(number, error.column, _text(error.value)[:200], str(error.reason)))
+        except CellError as error:  # a check that stops the row at once
+            cell.problems.append(error)
+        if cell.problems:
+            report.errors += [
+                RowError(number, error.column, _text(error.value)[:200], str(error.reason)) for error in cell.problems
+            ]
             continue
         external_id = values.get("external_id")
         if external_id:
@@ -401,16 +432,30 @@ def _parse_all(
     return parsed, report
 
 
-def _cell_reader(cells: list, positions: dict[str, int]) -> Callable[[str], object]:
-    """The row's cells by column key; missing cells read as empty."""
-    width = len(cells)
-    by_key = {key: cells[position] if position < width else "" for key, position in positions.items()}
+class _Row:
+    """The row's cells by column key (missing cells read as empty), and the problems found in it:
+    `take` runs one cell's check and notes its problem instead of stopping at it, so a row's
+    report names every bad cell, not only the first."""
 
-    def cell(key: str) -> object:
-        value = by_key.get(key, "")
+    def __init__(self, cells: list, positions: dict[str, int]) -> None:
+        width = len(cells)
+        self.by_key = {key: cells[position] if position < width else "" for key, position in positions.items()}
+        self.problems: list[CellError] = []
+
+    def __call__(self, key: str) -> object:
+        value = self.by_key.get(key, "")
         return value.strip() if isinstance(value, str) else value
 
-    return cell
+    def take(self, check: Callable, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except CellError as error:
+            self.problems.append(error)
+            return None
+
+
+def _cell_reader(cells: list, positions: dict[str, int]) -> _Row:
+    return _Row(cells, positions)
 
 
 def _required_text(cell, key: str, max_length: int) -> str:
@@ -430,76 +475,101 @@ def _optional_text(cell, key: str, max_length: int) -> str:
 
 
 def _parse_customer(cell, actor: Actor, refs: References) -> dict:
-    owner = refs.manager("owner", cell("owner"))
-    if owner is None:
+    take = cell.take
+    owner = take(refs.manager, "owner", cell("owner"))
+    if owner is None and not cell.problems:
         if actor.role not in (Role.MANAGER, Role.LEAD):
-            raise CellError("owner", "", _("Name the account manager of this customer."))
+            cell.problems.append(CellError("owner", "", _("Name the account manager of this customer.")))
         owner = actor.user_id
     return {
-        "external_id": _required_text(cell, "external_id", 64),
-        "name": _required_text(cell, "name", 200),
-        "industry": _optional_text(cell, "industry", 100),
-        "tier": _choice("tier", cell("tier"), Tier, TIER_ALIASES) or Tier.STANDARD,
-        "region": _optional_text(cell, "region", 100),
-        "status": _choice("status", cell("status"), Customer.Status, STATUS_ALIASES) or Customer.Status.ACTIVE,
+        "external_id": take(_required_text, cell, "external_id", 64),
+        "name": take(_required_text, cell, "name", 200),
+        "industry": take(_optional_text, cell, "industry", 100),
+        "tier": take(_choice, "tier", cell("tier"), Tier, TIER_ALIASES) or Tier.STANDARD,
+        "region": take(_optional_text, cell, "region", 100),
+        "status": take(_choice, "status", cell("status"), Customer.Status, STATUS_ALIASES) or Customer.Status.ACTIVE,
         "owner": owner,
-        "source": _optional_text(cell, "source", 100),
-        "created_on": _date("created_on", cell("created_on")),
-        "needs": _optional_text(cell, "needs", 5000),
+        "source": take(_optional_text, cell, "source", 100),
+        "created_on": take(_fact_date, "created_on", cell("created_on"), refs.today),
+        "needs": take(_optional_text, cell, "needs", 5000),
     }
 
 
 def _parse_contact(cell, actor: Actor, refs: References) -> dict:
-    customer_id, _owner = refs.customer("customer", cell("customer"))
-    email = _optional_text(cell, "email", 254)
+    take = cell.take
+    customer_id, _owner = take(refs.customer, "customer", cell("customer")) or (None, None)
+    email = take(_optional_text, cell, "email", 254)
     if email and "@" not in email:
-        raise CellError("email", email, _("Not an email address."))
+        cell.problems.append(CellError("email", email, _("Not an email address.")))
     return {
         "customer": customer_id,
-        "name": _required_text(cell, "name", 100),
-        "external_id": _optional_text(cell, "external_id", 64),
-        "title": _optional_text(cell, "title", 100),
-        "phone": _optional_text(cell, "phone", 40),
+        "name": take(_required_text, cell, "name", 100),
+        "external_id": take(_optional_text, cell, "external_id", 64),
+        "title": take(_optional_text, cell, "title", 100),
+        "phone": take(_optional_text, cell, "phone", 40),
         "email": email,
-        "wechat_id": _optional_text(cell, "wechat_id", 64),
+        "wechat_id": take(_optional_text, cell, "wechat_id", 64),
         "is_decision_maker": _text(cell("is_decision_maker")).lower() in TRUE_WORDS,
     }
 
 
 def _parse_sale(cell, actor: Actor, refs: References) -> dict:
     currency = actor.org.currency
-    customer_id, owner_id = refs.customer("customer", cell("customer"))
+    take = cell.take
+    customer_id, owner_id = take(refs.customer, "customer", cell("customer")) or (None, None)
     return {
-        "external_id": _required_text(cell, "external_id", 64),
+        "external_id": take(_required_text, cell, "external_id", 64),
         "customer": customer_id,
-        "manager": refs.manager("manager", cell("manager")) or owner_id,
-        "ordered_on": _date("ordered_on", cell("ordered_on"), required=True),
-        "amount_minor": _amount("amount", cell("amount"), currency, required=True),
-        "margin_minor": _amount("margin", cell("margin"), currency),
-        "product_line": _optional_text(cell, "product_line", 100),
-        "status": _choice("status", cell("status"), Sale.Status, SALE_STATUS_ALIASES) or Sale.Status.CONFIRMED,
+        "manager": take(refs.manager, "manager", cell("manager")) or owner_id,
+        "ordered_on": take(_fact_date, "ordered_on", cell("ordered_on"), refs.today, required=True),
+        "amount_minor": take(_amount, "amount", cell("amount"), currency, required=True),
+        "margin_minor": take(_amount, "margin", cell("margin"), currency),
+        "product_line": take(_optional_text, cell, "product_line", 100),
+        "status": take(_choice, "status", cell("status"), Sale.Status, SALE_STATUS_ALIASES) or Sale.Status.CONFIRMED,
     }
 
 
 def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
-    customer_id, owner_id = refs.customer("customer", cell("customer"))
+    take = cell.take
+    customer_id, owner_id = take(refs.customer, "customer", cell("customer")) or (None, None)
     occurred = cell("occurred_at")
+    zone = ZoneInfo(actor.org.time_zone)
+    moment = day = None
     if isinstance(occurred, dt.datetime):
-        moment = occurred if occurred.tzinfo else occurred.replace(tzinfo=ZoneInfo(actor.org.time_zone))
+        moment = occurred if occurred.tzinfo else occurred.replace(tzinfo=zone)
+        day = moment.astimezone(zone).date()
+        if problem := date_rules.fact_problem(day, refs.today):
+            cell.problems.append(CellError("occurred_at", occurred, problem))
     else:
-        day = _date("occurred_at", occurred, required=True)
-        moment = dt.datetime.combine(day, dt.time(9, 0), tzinfo=ZoneInfo(actor.org.time_zone))
+        day = take(_fact_date, "occurred_at", occurred, refs.today, required=True)
+        if day is not None:
+            moment = dt.datetime.combine(day, _time_of_day(occurred), tzinfo=zone)
+    next_step_on = take(_date, "next_step_on", cell("next_step_on"))
+    if problem := date_rules.next_step_problem(next_step_on, day, refs.today):
+        cell.problems.append(CellError("next_step_on", cell("next_step_on"), problem))
     return {
         "customer": customer_id,
-        "manager": refs.manager("manager", cell("manager")) or owner_id,
+        "manager": take(refs.manager, "manager", cell("manager")) or owner_id,
         "occurred_at": moment,
-        "kind": _choice("kind", cell("kind"), Interaction.Kind, KIND_ALIASES) or Interaction.Kind.VISIT,
-        "summary": _required_text(cell, "summary", 10000),
-        "outcome": _optional_text(cell, "outcome", 5000),
-        "next_step": _optional_text(cell, "next_step", 300),
-        "next_step_on": _date("next_step_on", cell("next_step_on")),
-        "external_id": _optional_text(cell, "external_id", 64),
+        "kind": take(_choice, "kind", cell("kind"), Interaction.Kind, KIND_ALIASES) or Interaction.Kind.VISIT,
+        "summary": take(_required_text, cell, "summary", 10000),
+        "outcome": take(_optional_text, cell, "outcome", 5000),
+        "next_step": take(_optional_text, cell, "next_step", 300),
+        "next_step_on": next_step_on,
+        "external_id": take(_optional_text, cell, "external_id", 64),
     }
+
+
+_TIME_OF_DAY = re.compile(r"[ T](\d{1,2}):(\d{2})")
+
+
+def _time_of_day(value: object) -> dt.time:
+    """The time written after a date ("2026-05-20 14:30", as our export writes it); 9:00 when
+    only a date is given."""
+    match = _TIME_OF_DAY.search(str(value))
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return dt.time(int(match[1]), int(match[2]))
+    return dt.time(9, 0)
 
 
 ROW_PARSERS = {
@@ -556,19 +626,43 @@ def _without_cyclic_gc():
 
 
 def _apply(actor, kind, data, filename, mode, refs, progress) -> ImportReport:
+    """Check everything first, then write in pieces of IMPORT_WRITE_ROWS rows, each piece one
+    short transaction with its rollups. On SQLite a writer holds the whole database: one
+    transaction for 200,000 sales held it for 20 s, and everyone else's changes waited and
+    failed. A piece of a file is a small import of its own, and applying a file again updates
+    the rows it already wrote, so an import interrupted between pieces completes when it is run
+    again (the worker takes an interrupted job up again by itself)."""
     parsed, report = _parse_all(kind, data, filename, actor, refs, progress)
+    report.errors += _outside_scope_errors(kind, actor, parsed)
     if report.errors and mode == "all_or_nothing":
         return report
-    with transaction.atomic():
-        WRITERS[kind](actor, parsed, report)
-        if report.errors and mode == "all_or_nothing":
-            # A writer found rows it may not touch (ids owned outside the actor's scope).
-            transaction.set_rollback(True)
-            report.created = report.updated = 0
-            return report
+    bad_rows = {error.row for error in report.errors}
+    parsed = [row for row in parsed if row.row not in bad_rows]
+    for piece in chunks(parsed, settings.IMPORT_WRITE_ROWS):
+        written = ImportReport(kind=kind)
+        with transaction.atomic():
+            WRITERS[kind](actor, piece, written)
+        # Rows that turned out of scope since the check above (moved meanwhile) are left out.
+        report.created, report.updated = report.created + written.created, report.updated + written.updated
+        report.errors += written.errors
+    report.errors.sort(key=lambda error: error.row)
     report.applied = True
     refresh_after_bulk_load(*WRITTEN_MODELS[kind], rows=report.created + report.updated)
     return report
+
+
+# The rows of each kind that an external id can point at.
+KIND_MODELS = {"customers": Customer, "contacts": Contact, "sales": Sale, "interactions": Interaction}
+
+
+def _outside_scope_errors(kind: str, actor: Actor, parsed: list[ParsedRow]) -> list[RowError]:
+    """Rows whose external id belongs to a record the actor may not touch, found before anything
+    is written (the writers check again, piece by piece)."""
+    model = KIND_MODELS[kind]
+    ids = [row.values["external_id"] for row in parsed if row.values.get("external_id")]
+    existing = _existing(model.objects.filter(org_id=actor.org_id), "external_id", ids)
+    outside = set(existing.values()) - _visible_pks(model.objects.visible_to(actor), existing.values())
+    return [_outside_scope(row) for row in parsed if existing.get(row.values.get("external_id") or "") in outside]
 
 
 # --- writers -----------------------------------------------------------------------------------
@@ -757,8 +851,9 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
     )
     visible = _visible_pks(Interaction.objects.visible_to(actor), by_external.values())
     customer_ids = {row.values["customer"] for row in parsed}
+    # To the minute: a file holds times as people write them (our export included), without seconds.
     by_moment = {
-        (customer_id, moment, kind): pk
+        (customer_id, _to_minute(moment), kind): pk
         for customer_id, moment, kind, pk in Interaction.objects.visible_to(actor)
         .filter(customer_id__in=customer_ids)
         .values_list("customer_id", "occurred_at", "kind", "pk")
@@ -773,7 +868,7 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         if pk is not None and pk not in visible:
             report.errors.append(_outside_scope(row))
             continue
-        pk = pk or by_moment.get((values["customer_id"], values["occurred_at"], values["kind"]))
+        pk = pk or by_moment.get((values["customer_id"], _to_minute(values["occurred_at"]), values["kind"]))
         interaction = Interaction(org_id=actor.org_id, pk=pk, **values)
         (changed if pk else new).append(interaction)
     touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + changed]
@@ -790,6 +885,10 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
     services.customers_contacts_changed(org=actor.org, customer_ids=customer_ids)
     facts_changed(org_id=actor.org_id, cells=touched)
     report.created, report.updated = len(new), len(changed)
+
+
+def _to_minute(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 WRITERS = {

@@ -212,7 +212,12 @@ class FollowUpPolicy(models.Model):
         verbose_name_plural = _("follow-up policies")
         constraints = [
             models.UniqueConstraint(fields=["org", "tier"], name="follow_up_policy_unique_per_org_tier"),
-            models.CheckConstraint(condition=Q(interval_days__gte=1), name="follow_up_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(interval_days__gte=1),
+                name="follow_up_interval_positive",
+                violation_error_code="interval_too_short",
+                violation_error_message=_("Enter a number of days between 1 and 3650."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -306,7 +311,12 @@ class Contract(models.Model):
                 violation_error_code="external_id_taken",
                 violation_error_message=EXTERNAL_ID_TAKEN,
             ),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="contract_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The period ends on or after its start."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -356,9 +366,19 @@ class Opportunity(models.Model):
                 violation_error_code="external_id_taken",
                 violation_error_message=EXTERNAL_ID_TAKEN,
             ),
-            models.CheckConstraint(condition=Q(probability__lte=100), name="opportunity_probability_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(probability__lte=100),
+                name="opportunity_probability_at_most_100",
+                violation_error_code="probability_over_100",
+                violation_error_message=_("Enter a probability from 0 to 100."),
+            ),
             # The weighted pipeline rounds half up with integer arithmetic valid for amounts ≥ 0.
-            models.CheckConstraint(condition=Q(amount_minor__gte=0), name="opportunity_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_minor__gte=0),
+                name="opportunity_amount_not_negative",
+                violation_error_code="amount_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -431,6 +451,9 @@ class ImportJob(models.Model):
     # Written every few seconds by the worker running the job, from its own connection: a job
     # whose heartbeat stops had its worker die (import_jobs.recover_stalled_imports).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Workers that started this step (check or import): one whose worker died is queued again
+    # until it has been started MAX_ATTEMPTS times (import_jobs.recover_stalled_imports).
+    attempts = models.PositiveSmallIntegerField(default=0)
     # Sent through the API: the client's Idempotency-Key (a retry gets this job back, nothing
     # is imported twice), and whether to import straight after a clean check.
     idempotency_key = models.CharField(max_length=100, blank=True)
@@ -447,6 +470,8 @@ class ImportJob(models.Model):
                 fields=["org", "created_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="import_idempotency_key_unique_per_person",
+                violation_error_code="idempotency_key_taken",
+                violation_error_message=_("You have already sent an import with this Idempotency-Key."),
             )
         ]
 

@@ -8,10 +8,21 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from pacekeeper.kpis.models import DailyRollup
+from pacekeeper.lib import date_rules
 from pacekeeper.tenancy.models import TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor
 
-from .models import Contract, Customer, Interaction, Opportunity, OwnershipTransfer, Sale
+from .models import (
+    DEFAULT_FOLLOW_UP_DAYS,
+    Contract,
+    Customer,
+    FollowUpPolicy,
+    Interaction,
+    Opportunity,
+    OwnershipTransfer,
+    Sale,
+    Tier,
+)
 
 CUSTOMER_SORTS = {
     "name": ("name", "pk"),
@@ -214,10 +225,33 @@ def last_activity(*, actor: Actor, manager_ids: list[int]) -> dict[int, dt.date]
     engine's daily rollups (kept current on every write): a few index rows per person, where
     the interactions themselves would be thousands joined to their customers for the scope."""
     visible = User.objects.visible_to(actor).filter(pk__in=manager_ids).values("pk")
+    # A day later than the date rules accept (old rows: a visit dated 2031) is no activity.
+    last_day = date_rules.latest_fact(actor.today())
     rows = (
-        DailyRollup.objects.filter(org_id=actor.org_id, manager_id__in=visible, interactions__gt=0)
+        DailyRollup.objects.filter(org_id=actor.org_id, manager_id__in=visible, interactions__gt=0, day__lte=last_day)
         .values("manager_id")
         .annotate(latest=Max("day"))
         .order_by()
     )
     return {row["manager_id"]: row["latest"] for row in rows}
+
+
+@dataclass(frozen=True)
+class FollowUpPolicyRow:
+    tier: str
+    label: str
+    days: int
+    default_days: int
+
+    @property
+    def is_default(self) -> bool:
+        return self.days == self.default_days
+
+
+def follow_up_policy_rows(*, actor: Actor) -> list[FollowUpPolicyRow]:
+    """The interval in force for every tier, and the built-in default it overrides (if it does)."""
+    intervals = FollowUpPolicy.objects.intervals(actor.org_id)
+    return [
+        FollowUpPolicyRow(tier=tier, label=str(label), days=intervals[tier], default_days=DEFAULT_FOLLOW_UP_DAYS[tier])
+        for tier, label in Tier.choices
+    ]

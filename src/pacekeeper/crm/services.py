@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.components import interaction_cells
 from pacekeeper.kpis.rollups import add_to_rollups, facts_changed, sales_changing
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record, audit_record_many, required_reason
@@ -35,6 +37,7 @@ from .models import (
     Opportunity,
     OwnershipTransfer,
     Sale,
+    Tier,
 )
 
 MONEY_FIELDS = {"amount": "amount_minor", "margin": "margin_minor", "value": "value_minor"}
@@ -58,6 +61,8 @@ def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> Foll
     """Set a tier's interval and move every customer of that tier to its new due date."""
     if actor.role not in (Role.ADMIN, Role.DIRECTOR):
         raise ValidationFailed({"": [_("Only an org admin or a director sets follow-up policies.")]})
+    if tier not in Tier.values:
+        raise ValidationFailed({"tier": [_("Choose a tier from the list.")]})
     if interval_days < 1 or interval_days > 3650:
         raise ValidationFailed({"interval_days": [_("Enter a number of days between 1 and 3650.")]})
     policy, _created = FollowUpPolicy.objects.select_for_update().get_or_create(
@@ -75,6 +80,26 @@ def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> Foll
         customer.next_due_on = next_due(customer, intervals)
     Customer.objects.bulk_update(customers, ["next_due_on"], batch_size=1000)
     return policy
+
+
+@transaction.atomic
+def follow_up_policies_set(*, actor: Actor, intervals: dict[str, int]) -> list[FollowUpPolicy]:
+    """Several tiers at once (the settings page): only the tiers whose interval changes are
+    written, audited and re-dated; all or none."""
+    current = follow_up_intervals(actor.org_id)
+    errors: dict[str, list[str]] = {}
+    changed = []
+    for tier, days in intervals.items():
+        if days == current.get(tier):
+            continue
+        try:
+            changed.append(follow_up_policy_set(actor=actor, tier=tier, interval_days=days))
+        except ValidationFailed as error:
+            for field, messages in error.errors.items():
+                errors[tier if field == "interval_days" else field] = messages
+    if errors:
+        raise ValidationFailed(errors)
+    return changed
 
 
 # --- shared save path ---------------------------------------------------------------------------
@@ -114,6 +139,42 @@ def _apply(instance: models.Model, changes: dict, editable: set[str], currency: 
     return touched
 
 
+# Dates each kind of row holds, by what they are (lib.date_rules): facts have happened, plans
+# may lie ahead; both stay inside the window of business dates.
+FACT_DATES = {Customer: ("created_on",), Sale: ("ordered_on",), Opportunity: ("closed_on",)}
+PLAN_DATES = {Contract: ("starts_on", "ends_on"), Opportunity: ("expected_close_on",)}
+
+
+def _check_dates(actor: Actor, instance: models.Model) -> None:
+    kind = type(instance)
+    date_rules.require_dates(
+        today=actor.today(),
+        business={name: getattr(instance, name) for name in PLAN_DATES.get(kind, ())},
+        facts={name: getattr(instance, name) for name in FACT_DATES.get(kind, ())},
+    )
+
+
+def _check_interaction_dates(actor: Actor, interaction: Interaction) -> None:
+    """Not in the future; the next step not before it (a visit dated 2031 with a next step in
+    1900 once took a customer off My day)."""
+    today = actor.today()
+    happened_on = interaction.occurred_at
+    if isinstance(happened_on, dt.datetime):
+        if timezone.is_aware(happened_on):
+            happened_on = happened_on.astimezone(ZoneInfo(actor.org.time_zone))
+        happened_on = happened_on.date()
+    elif not isinstance(happened_on, dt.date):
+        happened_on = None  # not typed yet: the model's validation refuses it
+    errors = {}
+    if problem := date_rules.fact_problem(happened_on, today):
+        errors["occurred_at"] = [problem]
+    next_on = interaction.next_step_on if isinstance(interaction.next_step_on, dt.date) else None
+    if problem := date_rules.next_step_problem(next_on, happened_on, today):
+        errors["next_step_on"] = [problem]
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _validate_and_save(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     """Field validation skips the foreign keys the service has already checked (no query per
     key); constraints are checked in full, org included, so a duplicate external id in the
@@ -148,6 +209,7 @@ def customer_save(*, actor: Actor, customer: Customer | None = None, changes: di
     elif owner_id is not None and owner_id != customer.owner_id:
         raise ValidationFailed({"owner": [_("Use a portfolio transfer to change the account manager.")]})
     _apply(customer, changes, CUSTOMER_FIELDS, actor.org.currency)
+    _check_dates(actor, customer)
     customer.next_due_on = next_due(customer, follow_up_intervals(actor.org_id))
     _validate_and_save(customer, exclude=["org", "owner"])
     return customer
@@ -239,6 +301,7 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
         customer = _visible_customer(actor, customer_id)
         interaction = Interaction(org_id=actor.org_id, customer=customer, manager_id=customer.owner_id)
     _apply(interaction, changes, INTERACTION_FIELDS, actor.org.currency)
+    _check_interaction_dates(actor, interaction)
     _validate_and_save(interaction, exclude=["org", "customer", "manager", "contacts"])
     if before is None:  # a new interaction adds to its cell; a corrected one recomputes both
         add_to_rollups(actor.org_id, interaction_cells(actor.org, Interaction.objects.filter(pk=interaction.pk)))
@@ -276,13 +339,18 @@ def _local_date(actor: Actor, moment: dt.datetime | dt.date) -> dt.date:
 def customers_contacts_changed(*, org: Organization, customer_ids: Iterable[int]) -> None:
     """Set each customer's last contact to the local day of its latest interaction — exactly,
     so a corrected date can move it back — and its next follow-up date from it. A dormant
-    customer contacted again becomes active. (KPIs rely on the last contact being exact.)"""
+    customer contacted again becomes active. (KPIs rely on the last contact being exact.)
+    Interactions dated later than the date rules accept (lib.date_rules: today plus a day) are
+    not contacts: rows saved before the rules existed (a visit dated 2031) would otherwise keep
+    the customer off My day for years, whatever was logged after them."""
     zone = ZoneInfo(org.time_zone)
     intervals = follow_up_intervals(org.pk)
+    after_last_fact = date_rules.latest_fact(timezone.now().astimezone(zone).date()) + dt.timedelta(days=1)
+    not_after = dt.datetime.combine(after_last_fact, dt.time.min, tzinfo=zone)
     changed = []
     for chunk in chunks(sorted(set(customer_ids))):
         latest = dict(
-            Interaction.objects.filter(org=org, customer_id__in=chunk)
+            Interaction.objects.filter(org=org, customer_id__in=chunk, occurred_at__lt=not_after)
             .values("customer_id")
             .annotate(latest=Max("occurred_at"))
             .values_list("customer_id", "latest")
@@ -322,6 +390,7 @@ def _fact_save(actor: Actor, model: type[models.Model], fact, changes: dict, edi
     elif manager_id is not None and manager_id != fact.manager_id:
         fact.manager = _assignable_manager(actor, manager_id, field="manager")
     _apply(fact, changes, editable, actor.org.currency)
+    _check_dates(actor, fact)
     return fact, before
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("interactions/<int:interaction_id>/done/", views.next_step_done, name="next_step_done"),
     path("opportunities/<int:opportunity_id>/stage/", views.opportunity_stage, name="opportunity_stage"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("settings/follow-ups/", views.follow_up_policies, name="follow_up_policies"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("imports/", imports_views.import_upload, name="import_upload"),
     path("imports/<int:job_id>/", imports_views.import_job, name="import_job"),

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.lib.dates import format_date
+from pacekeeper.lib.formatting import format_date
 from pacekeeper.lib.ids import parse_id, parse_ids
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, paginate, query_without
-from pacekeeper.tenancy.scopes import get_visible, require_writer
+from pacekeeper.tenancy.scopes import get_visible, require_admin, require_writer
 
 from . import selectors, services
 from .exports import export_response
@@ -20,6 +20,7 @@ from .forms import (
     ContactForm,
     CustomerFilterForm,
     CustomerForm,
+    FollowUpPolicyForm,
     InteractionForm,
     OpportunityForm,
     StageForm,
@@ -53,6 +54,8 @@ def customer_list(request: HttpRequest):
         "query_unsorted": query_without(request, "page", "sort"),
         "is_filtered": any(request.GET.get(k) for k in ("q", "tier", "status", "owner", "overdue")),
         "transfer_form": TransferForm(owners=owners),
+        # Came from "log a follow-up": a tap on a customer opens the log form for it.
+        "picking_for_log": request.actor.can_write and request.GET.get("log") == "1",
     }
     template = "crm/_customer_rows.html" if is_htmx(request) else "crm/customer_list.html"
     return render(request, template, context)
@@ -91,7 +94,12 @@ def customer_edit(request: HttpRequest, customer_id: int):
 
 @actor_required
 def customer_detail(request: HttpRequest, customer_id: int):
-    customer = _customer(request, customer_id)
+    return _customer_page(request, _customer(request, customer_id))
+
+
+def _customer_page(request: HttpRequest, customer, *, opportunity_form=None, status: int = 200):
+    """The customer's page; with a bound `opportunity_form` that has errors, the page comes back
+    with that form open, its errors beside the fields and what was typed still there."""
     owners = selectors.portfolio_holders(actor=request.actor) if request.actor.role != "manager" else ()
     return render(
         request,
@@ -103,8 +111,9 @@ def customer_detail(request: HttpRequest, customer_id: int):
             "summary": selectors.customer_summary(actor=request.actor, customer=customer),
             "contact_form": ContactForm(),
             "transfer_form": TransferForm(owners=owners) if owners else None,
-            "opportunity_form": OpportunityForm(),
+            "opportunity_form": opportunity_form or OpportunityForm(),
         },
+        status=status,
     )
 
 
@@ -235,7 +244,24 @@ def opportunity_create(request: HttpRequest, customer_id: int):
         except ValidationFailed as error:
             add_service_errors(form, error)
     if form.errors:
-        messages.error(request, " ".join(problem for problems in form.errors.values() for problem in problems))
-    else:
-        messages.success(request, _("Opportunity added."))
+        return _customer_page(request, customer, opportunity_form=form, status=400)
+    messages.success(request, _("Opportunity added."))
     return redirect("crm:customer", customer_id=customer.pk)
+
+
+@actor_required
+def follow_up_policies(request: HttpRequest):
+    """Settings: the days between follow-ups per tier, defaults shown where no policy is set."""
+    require_admin(request.actor)
+    rows = selectors.follow_up_policy_rows(actor=request.actor)
+    form = FollowUpPolicyForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.follow_up_policies_set(actor=request.actor, intervals=form.cleaned_data)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            done = _("Saved. Due dates of the changed tiers are moved.") if changed else _("Nothing changed.")
+            messages.success(request, done)
+            return redirect("crm:follow_up_policies")
+    return render(request, "crm/follow_up_policies.html", {"form": form, "rows": rows, "tab": "follow_ups"})

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from pacekeeper.crm.selectors import follow_ups_by_team, last_activity
+from pacekeeper.crm.selectors import follow_ups_by_team, last_activity, portfolio_sizes
 from pacekeeper.goals.models import Goal
 from pacekeeper.goals.progress import goals_progress
 from pacekeeper.kpis.engine import ORG_SUBJECT, Level, by_monthly_rollups, compute, compute_levels, monthly_series
-from pacekeeper.kpis.periods import Period
+from pacekeeper.kpis.periods import Period, like_for_like
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import Actor
 
@@ -72,17 +72,14 @@ def monthly_trends(
 def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
     """A lead's team: every member against target, the team's goals, and the alerts."""
     today = actor.today()
-    members = list(
-        User.objects.visible_to(actor)
-        .filter(pk__in=team.memberships.current(today).values("user_id"), is_active=True)
-        .order_by("username")
-    )
+    members, leads = team_members(actor=actor, team=team, today=today)
     ids = [member.pk for member in members]
+    shown, _compared, to_date = like_for_like(period, today)
     figures = compute(
         org=actor.org,
         metrics=["sales_amount", "interactions", "visits"],
         level=Level.MANAGER,
-        period=period,
+        period=shown,
         managers=set(ids),
     )
     goals = list(
@@ -104,6 +101,7 @@ def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
         rows.append(
             {
                 "person": member,
+                "is_lead": member.pk in leads,
                 "figures": figures.get(member.pk, {}),
                 "goal": goal,
                 "progress": progress.get(goal.pk) if goal else None,
@@ -127,19 +125,39 @@ def team_dashboard(*, actor: Actor, team: Team, period: Period) -> dict:
         "overdue": [r for r in rows if r["overdue"]],
         "trend_labels": trend.labels,
         "quiet_days": QUIET_DAYS,
+        "shown": shown,
+        "to_date": to_date,
     }
 
 
+def team_members(*, actor: Actor, team: Team, today) -> tuple[list[User], set[int]]:
+    """The member rows of a team page, and which of them lead it.
+
+    A lead who carries no portfolio is not a member row: their ¥0 and "no activity" would read
+    as an account manager falling behind. A lead who also sells (owns customers) is a row like
+    everyone else's, marked as the lead, with the same alerts (docs/dashboards.md)."""
+    current = list(team.memberships.current(today).values_list("user_id", "is_lead"))
+    leads = {user_id for user_id, is_lead in current if is_lead}
+    selling = set(portfolio_sizes(org_id=actor.org.pk, owner_ids=list(leads))) if leads else set()
+    shown = {user_id for user_id, is_lead in current if not is_lead} | selling
+    members = list(User.objects.visible_to(actor).filter(pk__in=shown, is_active=True).order_by("username"))
+    return members, leads & selling
+
+
 def overview(*, actor: Actor, period: Period) -> dict:
-    """A director's overview: teams side by side, the organisation's goals and their trend."""
+    """A director's overview: teams side by side, the organisation's goals and their trend.
+
+    Figures are like for like: a running period is shown to date and compared with the same
+    days of the previous one (`like_for_like`); goals show their own period's progress."""
     teams = list(Team.objects.visible_to(actor).order_by("path"))
-    both = compute_levels(org=actor.org, metrics=TEAM_METRICS, levels=(Level.TEAM, Level.ORG), period=period)
+    shown, compared, to_date = like_for_like(period, actor.today())
+    both = compute_levels(org=actor.org, metrics=TEAM_METRICS, levels=(Level.TEAM, Level.ORG), period=shown)
     by_team, org = both[Level.TEAM], both[Level.ORG][ORG_SUBJECT]
     # The cards compare these two with the previous period; retention and compliance there would
     # cost more than the whole rest of the page.
-    previous = compute(
-        org=actor.org, metrics=["sales_amount", "new_customers"], level=Level.ORG, period=period.previous()
-    )[ORG_SUBJECT]
+    previous = compute(org=actor.org, metrics=["sales_amount", "new_customers"], level=Level.ORG, period=compared)[
+        ORG_SUBJECT
+    ]
     goals = list(
         Goal.objects.visible_to(actor)
         .active()
@@ -163,6 +181,9 @@ def overview(*, actor: Actor, period: Period) -> dict:
         "teams": [{"team": t, "figures": by_team.get(t.pk, {}), "trend": trend.values.get(t.pk, [])} for t in teams],
         "org": org,
         "previous": previous,
+        "shown": shown,
+        "compared": compared,
+        "to_date": to_date,
         "goals": goal_rows,
         "off_track": [g for g in goals if progress[g.pk] and progress[g.pk].status == "off_track"],
         "trend_labels": trend.labels,

@@ -354,6 +354,7 @@ def _make_facts(
         _customer_sales(rng, index, customer, manager, months, since, until, sales, last_sale)
         _customer_contracts(rng, index, customer, manager, since, until, contracts)
         _customer_opportunities(rng, customer, manager, until, opportunities)
+    interactions = _tidy_follow_ups(rng, staff, customers, interactions, last_contact, until, zone)
     insert_rows(
         Interaction,
         (
@@ -443,6 +444,69 @@ def _customer_interactions(rng, customer, manager: Manager, since, until, zone, 
         day += dt.timedelta(days=max(1, int(rng.expovariate(1 / interval))))
 
 
+# Due today on the first account manager's My day (the demo's login), and the chance that a
+# customer left past due stays overdue (divided by the manager's diligence): a few, not 40 %.
+DUE_TODAY_FIRST_MANAGER = 4
+STAYS_OVERDUE = 0.12
+
+
+def _tidy_follow_ups(
+    rng, staff: list[Manager], customers: list[Customer], interactions: list, last_contact: dict, until, zone
+) -> list:
+    """A follow-up state like a working branch: most customers contacted within their interval
+    (a catch-up contact where the generated rhythm fell behind), a few overdue, and several due
+    today for the first account manager, with a promised next step due today too."""
+    by_id = {manager.user_id: manager for manager in staff}
+    first = staff[0].user_id
+    due_today = [
+        customer
+        for index, customer in enumerate(customers, start=1)
+        if customer.owner_id == first
+        and not _is_lost(index)
+        and customer.created_on <= until - dt.timedelta(days=DEFAULT_FOLLOW_UP_DAYS[customer.tier])
+    ][:DUE_TODAY_FIRST_MANAGER]
+    due_today_ids = {customer.pk for customer in due_today}
+    # Their last contact is exactly one interval ago: drop anything later, then add that contact.
+    kept = [row for row in interactions if row[0] not in due_today_ids]
+    for customer in due_today:
+        interval = DEFAULT_FOLLOW_UP_DAYS[customer.tier]
+        day = until - dt.timedelta(days=interval)
+        earlier = [row for row in interactions if row[0] == customer.pk and row[4].date() < day]
+        kept.extend(earlier)
+        step_on = until if customer is due_today[0] else None
+        kept.append(_contact(rng, customer, first, day, zone, step_on=step_on))
+        last_contact[customer.pk] = day
+    for index, customer in enumerate(customers, start=1):
+        if customer.pk in due_today_ids or _is_lost(index):
+            continue
+        interval = DEFAULT_FOLLOW_UP_DAYS[customer.tier]
+        last = last_contact.get(customer.pk) or customer.created_on
+        if last + dt.timedelta(days=interval) >= until:
+            continue
+        if rng.random() < STAYS_OVERDUE / by_id[customer.owner_id].diligence:
+            continue
+        day = until - dt.timedelta(days=rng.randint(1, interval - 1))
+        kept.append(_contact(rng, customer, customer.owner_id, day, zone))
+        last_contact[customer.pk] = day
+    return kept
+
+
+def _contact(rng, customer, manager_id: int, day: dt.date, zone, *, step_on: dt.date | None = None) -> tuple:
+    moment = dt.datetime.combine(day, dt.time(rng.randint(9, 17), rng.choice([0, 15, 30, 45])), tzinfo=zone)
+    return (
+        customer.pk,
+        manager_id,
+        "",
+        "call",
+        moment,
+        rng.choice(names.SUMMARIES["call"]),
+        rng.choice(names.OUTCOMES),
+        rng.choice(names.NEXT_STEPS) if step_on else "",
+        step_on,
+        False,
+    )
+
+
 def _step_done(rng, step_on: dt.date | None, until: dt.date) -> bool:
     """Promises older than a month were kept or dropped; recent ones are mostly still open."""
     if step_on is None:
@@ -464,7 +528,9 @@ def _customer_sales(
         if rng.random() > min(0.98, chance * MONTH_WEIGHT[month_start.month] * manager.strength):
             continue
         last_day = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        ordered = month_start + dt.timedelta(days=rng.randint(0, (min(last_day, until) - month_start).days))
+        # The day is drawn over the whole month, and an order that would fall after `until` has
+        # not happened yet: the month so far gets its share of the month, not all of it.
+        ordered = month_start + dt.timedelta(days=rng.randint(0, (last_day - month_start).days))
         if ordered < since or ordered > until:
             continue
         yuan = median * growth * math.exp(rng.gauss(0, 0.6)) * manager.strength
@@ -544,6 +610,11 @@ def _customer_opportunities(rng, customer, manager: Manager, until, out: list) -
     )
 
 
+def _is_lost(index: int) -> bool:
+    """Every 37th customer (counting from one) was lost: no follow-ups are due for them."""
+    return index % 37 == 0
+
+
 def _settle_customers(customers: list[Customer], last_contact: dict, last_sale: dict, until: dt.date) -> None:
     """Derive each customer's status and follow-up dates from the history just generated."""
     half_year_ago = until - dt.timedelta(days=183)
@@ -556,14 +627,29 @@ def _settle_customers(customers: list[Customer], last_contact: dict, last_sale: 
             customer.status = Customer.Status.PROSPECT
         elif sold < half_year_ago:
             customer.status = Customer.Status.DORMANT
-        if index % 37 == 0:
+        if _is_lost(index):
             customer.status = Customer.Status.LOST
     Customer.objects.bulk_update(customers, ["last_contacted_on", "next_due_on", "status"], batch_size=2000)
 
 
+# How each team's target compares with the pace it keeps this year: ahead of its target, about
+# on it, and clearly off track (1 / 1.30 ≈ 77 % of the expected pace); teams past the third
+# get the middle stretch.
+TARGET_STRETCH = (Decimal("0.93"), Decimal("1.03"), Decimal("1.30"))
+TARGET_ROUNDING = Decimal(1_000_000)  # ¥10,000 in fen: targets as a director writes them
+
+
+def demo_months(today: dt.date) -> int:
+    """History from January two years back: goals get a baseline (last year) and a change
+    between two full years (the SMART check's own-history judgement)."""
+    return today.month + 24
+
+
 def _make_goals(org, until: dt.date) -> int:
-    """This year's objective, a sales goal per team 12 % above last year's (or this year's pace
-    when there is no last year), split among members by portfolio size, all active."""
+    """This year's objective and a sales goal per team from last year's result (the baseline),
+    asking each team for more or less than it is growing, so some are ahead and one is off
+    track; each split among members by portfolio size, all active. The off-track team's lead
+    has asked the director to lower the target (pending on the overview)."""
     from pacekeeper.goals import services as goals
     from pacekeeper.tenancy.scopes import actor_for
 
@@ -580,7 +666,16 @@ def _make_goals(org, until: dt.date) -> int:
     )
     goals.goal_activate(actor=director, goal=objective)
     made = 1
-    for team in Team.objects.filter(org=org, kind=Team.Kind.TEAM).order_by("pk"):
+    teams = list(Team.objects.filter(org=org, kind=Team.Kind.TEAM).order_by("pk"))
+    growth = _team_growth(org, [team.pk for team in teams], Period(year.start, until))
+    # The fastest-growing team gets the smallest stretch, the slowest the largest: every
+    # target stays above last year's result and one team is clearly off track.
+    by_growth = sorted(teams, key=lambda team: (-growth.get(team.pk, Decimal(1)), team.pk))
+    last = len(teams) - 1
+    stretches = {
+        team.pk: TARGET_STRETCH[0 if rank == 0 else (2 if rank == last else 1)] for rank, team in enumerate(by_growth)
+    }
+    for team in teams:
         goal = goals.goal_save(
             actor=director,
             changes={
@@ -594,23 +689,57 @@ def _make_goals(org, until: dt.date) -> int:
                 "target": Decimal(0),
             },
         )
-        goal.target = _team_target(goal, year, until)
+        stretch = stretches[team.pk]
+        goal.target = _team_target(goal, year, until, growth.get(team.pk), stretch)
         goal.save(update_fields=["target"])
         goals.goal_activate(actor=director, goal=goal, override_reason="演示数据")
-        for child in goals.goal_cascade(actor=director, goal=goal, method="portfolio"):
+        for child in goals.goal_cascade(actor=director, goal=goal, method="last_share"):
             goals.goal_activate(actor=director, goal=child, override_reason="演示数据")
             made += 1
         made += 1
+        if stretch == TARGET_STRETCH[-1]:
+            _ask_to_lower(goal, until)
     return made
 
 
-def _team_target(goal, year: Period, until: dt.date) -> Decimal:
-    """12 % over last year when there is a full last year; never below 5 % over this year's pace
-    (generated history may cover only part of last year)."""
+def _ask_to_lower(goal, until: dt.date) -> None:
+    from pacekeeper.goals import services as goals
+    from pacekeeper.tenancy.scopes import actor_for
+
+    lead = TeamMembership.objects.current(until).filter(team_id=goal.team_id, is_lead=True).first()
+    if lead is None:
+        return
+    lower = (goal.target * Decimal("0.9") / TARGET_ROUNDING).quantize(Decimal(1)) * TARGET_ROUNDING
+    reason = "两家战略客户年内预算冻结，申请将全年目标下调 10%。"
+    goals.goal_set_target(actor=actor_for(lead.user, channel="system"), goal=goal, target=lower, reason=reason)
+
+
+def _team_growth(org, team_ids: list[int], so_far: Period) -> dict[int, Decimal]:
+    """Each team's sales this year so far against the same days last year (1.08: 8 % more)."""
     from pacekeeper.kpis.engine import compute
 
-    so_far = compute(org=goal.org, metrics=["sales_amount"], level="team", period=Period(year.start, until))
-    done = Decimal(so_far.get(goal.team_id, {}).get("sales_amount") or 0)
-    elapsed = (until - year.start).days + 1
-    pace = done / elapsed * year.days * Decimal("1.05")
-    return max(pace, (goal.baseline or 0) * Decimal("1.12")).quantize(Decimal(1))
+    now = compute(org=org, metrics=["sales_amount"], level="team", period=so_far)
+    before = compute(org=org, metrics=["sales_amount"], level="team", period=so_far.same_last_year())
+    growth = {}
+    for team_id in team_ids:
+        this_year = Decimal(now.get(team_id, {}).get("sales_amount") or 0)
+        last_year = Decimal(before.get(team_id, {}).get("sales_amount") or 0)
+        if this_year and last_year:
+            growth[team_id] = this_year / last_year
+    return growth
+
+
+def _team_target(goal, year: Period, until: dt.date, growth: Decimal | None, stretch: Decimal) -> Decimal:
+    """Last year's result grown as the team is growing, times the stretch (at least 2 % over
+    last year: nobody is asked for less than last year); where there is no
+    full last year (a short seed), this year's pace plus 5 %. Rounded to ¥10,000."""
+    from pacekeeper.kpis.engine import compute
+
+    if goal.baseline and growth:
+        target = goal.baseline * max(growth * stretch, Decimal("1.02"))
+    else:
+        so_far = compute(org=goal.org, metrics=["sales_amount"], level="team", period=Period(year.start, until))
+        done = Decimal(so_far.get(goal.team_id, {}).get("sales_amount") or 0)
+        target = done / ((until - year.start).days + 1) * year.days * Decimal("1.05")
+    rounded = (target / TARGET_ROUNDING).quantize(Decimal(1)) * TARGET_ROUNDING
+    return max(rounded, TARGET_ROUNDING)

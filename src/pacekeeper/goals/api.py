@@ -16,7 +16,7 @@ from pacekeeper.lib.api_types import (
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units
-from .models import Goal
+from .models import Goal, GoalChange
 from .progress import goal_progress
 
 router = Router(tags=["goals"])
@@ -87,6 +87,82 @@ class CascadeIn(BodySchema):
     method: str = Field("even", pattern="^(even|last_share|portfolio)$")
 
 
+class ResplitPreviewIn(BodySchema):
+    method: str = Field("", pattern="^(|current|even|last_share|portfolio)$", description="blank: the original method")
+
+
+class ResplitIn(ResplitPreviewIn):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ResplitPartOut(Schema):
+    goal: int
+    person: int | None
+    before: str | None
+    after: str
+    takes_remainder: bool
+
+
+class ResplitOut(Schema):
+    method: str
+    unit: str
+    remainder: str
+    parts: list[ResplitPartOut]
+
+
+class GoalChangeOut(Schema):
+    id: int
+    goal: int = Field(alias="goal_id")
+    target_before: str | None
+    target_after: str
+    reason: str
+    status: str
+    requested_by: int | None = Field(alias="requested_by_id")
+    requested_at: str
+    decided_by: int | None = Field(alias="decided_by_id")
+    decision_reason: str
+
+    @staticmethod
+    def resolve_target_before(change: GoalChange):
+        return _shown(change.goal.metric, change.target_before)
+
+    @staticmethod
+    def resolve_target_after(change: GoalChange):
+        return _shown(change.goal.metric, change.target_after)
+
+    @staticmethod
+    def resolve_requested_at(change: GoalChange):
+        return change.requested_at.isoformat()
+
+
+class DecisionIn(BodySchema):
+    reason: str = Field("", max_length=2000)
+
+
+def _shown(metric: str, value) -> str | None:
+    value = units.shown(metric, value)
+    return None if value is None else str(value)
+
+
+def _plan_out(goal: Goal, plan: services.ResplitPlan) -> dict:
+    """Amounts in yuan like every goal figure of the API."""
+    return {
+        "method": plan.method,
+        "unit": _shown(goal.metric, plan.split.unit),
+        "remainder": _shown(goal.metric, plan.split.remainder),
+        "parts": [
+            {
+                "goal": row.goal.pk,
+                "person": row.goal.person_id,
+                "before": _shown(goal.metric, row.before),
+                "after": _shown(goal.metric, row.after),
+                "takes_remainder": row.takes_remainder,
+            }
+            for row in plan.rows
+        ],
+    }
+
+
 def _goal(request, goal_id: int, *, for_write: bool = False) -> Goal:
     scoped = Goal.objects.visible_to(request.actor).select_related("org", "team", "person")
     return get_visible(scoped, goal_id, actor=request.actor, for_write=for_write)
@@ -150,15 +226,58 @@ def goals_activate(request, goal_id: int, payload: ActivateIn):
     return services.goal_activate(actor=request.actor, goal=goal, override_reason=payload.override_reason)
 
 
-@router.post("/goals/{goal_id}/target", response=GoalOut, summary="Adjust a target, with a reason")
+@router.post(
+    "/goals/{goal_id}/target",
+    response={200: GoalOut, 202: GoalChangeOut},
+    summary="Adjust a target, with a reason",
+    description="A lead lowering an active target of a team they lead gets 202: a change waiting for a director.",
+)
 def goals_target(request, goal_id: int, payload: TargetIn):
     goal = _goal(request, goal_id, for_write=True)
-    return services.goal_set_target(
+    result = services.goal_set_target(
         actor=request.actor, goal=goal, target=units.stored(goal.metric, payload.target), reason=payload.reason
     )
+    return (202, result) if isinstance(result, GoalChange) else (200, result)
 
 
 @router.post("/goals/{goal_id}/cascade", response=list[GoalOut], summary="Split a team goal among its members")
 def goals_cascade(request, goal_id: int, payload: CascadeIn):
     goal = _goal(request, goal_id, for_write=True)
     return services.goal_cascade(actor=request.actor, goal=goal, method=payload.method)
+
+
+@router.post("/goals/{goal_id}/resplit/preview", response=ResplitOut, summary="Preview splitting a team goal again")
+def goals_resplit_preview(request, goal_id: int, payload: ResplitPreviewIn):
+    goal = _goal(request, goal_id, for_write=True)
+    return _plan_out(goal, services.goal_resplit_preview(actor=request.actor, goal=goal, method=payload.method))
+
+
+@router.post("/goals/{goal_id}/resplit", response=ResplitOut, summary="Split a team goal again (audited)")
+def goals_resplit(request, goal_id: int, payload: ResplitIn):
+    goal = _goal(request, goal_id, for_write=True)
+    plan = services.goal_resplit(actor=request.actor, goal=goal, method=payload.method, reason=payload.reason)
+    return _plan_out(goal, plan)
+
+
+def _change(request, change_id: int, *, for_write: bool = False) -> GoalChange:
+    scoped = GoalChange.objects.visible_to(request.actor).select_related("goal")
+    return get_visible(scoped, change_id, actor=request.actor, for_write=for_write)
+
+
+@router.get("/goal-changes", response=list[GoalChangeOut], summary="Target changes asked for (pending first)")
+@paginate(Page)
+def goal_changes_list(request, status: str = ""):
+    changes = GoalChange.objects.visible_to(request.actor).select_related("goal").order_by("-requested_at", "pk")
+    return changes.filter(status=status) if status else changes
+
+
+@router.post("/goal-changes/{change_id}/approve", response=GoalChangeOut, summary="Approve a target change")
+def goal_changes_approve(request, change_id: int, payload: DecisionIn):
+    change = _change(request, change_id, for_write=True)
+    return services.goal_change_approve(actor=request.actor, change=change, reason=payload.reason)
+
+
+@router.post("/goal-changes/{change_id}/refuse", response=GoalChangeOut, summary="Refuse a target change")
+def goal_changes_refuse(request, change_id: int, payload: DecisionIn):
+    change = _change(request, change_id, for_write=True)
+    return services.goal_change_refuse(actor=request.actor, change=change, reason=payload.reason)

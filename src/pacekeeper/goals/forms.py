@@ -23,6 +23,7 @@ class GoalForm(forms.Form):
         decimal_places=2,
         help_text=_("Amounts in yuan; rates in percent."),
     )
+    target.unit = _("yuan, or percent for rates")  # shown beside the input (_form_fields.html)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, teams=(), people=(), parents=(), **kwargs):
@@ -35,6 +36,7 @@ class GoalForm(forms.Form):
 
 class TargetForm(forms.Form):
     target = forms.DecimalField(label=_("New target"), max_digits=18, decimal_places=2)
+    target.unit = _("yuan, or percent for rates")
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
@@ -47,6 +49,19 @@ class CascadeForm(forms.Form):
             ("portfolio", _("By portfolio size")),
         ],
     )
+
+
+class ResplitForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Split again"),
+        choices=[
+            ("current", _("In proportion to the current parts")),
+            ("even", _("Evenly")),
+            ("last_share", _("By last period's share")),
+            ("portfolio", _("By portfolio size")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
 class ActivateForm(forms.Form):

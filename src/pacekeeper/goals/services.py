@@ -4,24 +4,28 @@ with their history, and cascading a team target to its members."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacekeeper.crm.selectors import portfolio_sizes
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.kpis.engine import compute
 from pacekeeper.kpis.periods import Period
-from pacekeeper.kpis.registry import METRICS, Unit
+from pacekeeper.kpis.registry import METRICS
+from pacekeeper.lib import date_rules
 from pacekeeper.tenancy.audit import audit_record, required_reason
 from pacekeeper.tenancy.models import Role, Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, may_set_goals
 
 from .history import metric_history
-from .models import Goal
+from .models import Goal, GoalChange
 from .smart import SmartReport, smart_check
+from .splitting import Split, split, split_target  # noqa: F401 (split_target: the public name)
 
 GOAL_FIELDS = {"kind", "title", "description", "metric", "level", "starts_on", "ends_on", "target"}
 
@@ -57,6 +61,8 @@ def _draft(actor: Actor, goal: Goal | None, changes: dict) -> Goal:
         raise ValidationFailed({name: [_("This field cannot be set.")] for name in sorted(unknown)})
     for name, value in changes.items():
         setattr(goal, name, value.strip() if isinstance(value, str) else value)
+    # Before anything reads history: a goal from 0001-01-01 has no "same period last year".
+    date_rules.require_dates(today=actor.today(), business={"starts_on": goal.starts_on, "ends_on": goal.ends_on})
     if goal.kind == Goal.Kind.OBJECTIVE:
         goal.level = Goal.Level.ORG
     goal.team = _team(actor, team_id) if goal.level == Goal.Level.TEAM else None
@@ -147,15 +153,92 @@ def goal_activate(*, actor: Actor, goal: Goal, override_reason: str = "") -> Goa
 
 
 @transaction.atomic
-def goal_set_target(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -> Goal:
-    """Change a target, keeping the history: who, when, before, after and why."""
+def goal_set_target(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -> Goal | GoalChange:
+    """Change a target, keeping the history: who, when, before, after and why. A lead lowering
+    the target of an active goal of a team they lead only asks: the change waits for a director
+    (returned as a pending GoalChange) and the goal keeps its target meanwhile."""
     require_goal_setter(actor, goal)
     reason = required_reason(reason, _("Say why the target changes."))
+    if _needs_director(actor, goal, target):
+        return _change_request(actor=actor, goal=goal, target=target, reason=reason)
+    return _apply_target(actor=actor, goal=goal, target=target, reason=reason)
+
+
+def _apply_target(*, actor, goal: Goal, target: Decimal, reason: str) -> Goal:
     before = goal.target
     goal.target = target
     goal.save(update_fields=["target"])
     audit_record(actor=actor, obj=goal, field="target", before=before, after=target, reason=reason)
     return goal
+
+
+def _needs_director(actor: Actor, goal: Goal, target: Decimal) -> bool:
+    """Lowering one's own team's active target is a promise made smaller by the person who made
+    it, so a director approves it; raising it, or a director or admin changing it, needs no one."""
+    if actor.role != Role.LEAD or goal.level != Goal.Level.TEAM or goal.status != Goal.Status.ACTIVE:
+        return False
+    if goal.target is None or target >= goal.target:
+        return False
+    led = TeamMembership.objects.current(actor.today()).filter(user_id=actor.user_id, is_lead=True)
+    return led.filter(team_id=goal.team_id).exists()
+
+
+def _change_request(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -> GoalChange:
+    if GoalChange.objects.filter(goal=goal).pending().exists():
+        message = _("A change of this target is already waiting for a director.")
+        raise ValidationFailed({"target": [message]})
+    change = GoalChange.objects.create(
+        org_id=goal.org_id,
+        goal=goal,
+        target_before=goal.target,
+        target_after=target,
+        reason=reason,
+        requested_by=actor.user,
+    )
+    audit_record(actor=actor, obj=change, field="status", before=None, after=change.status, reason=reason)
+    return change
+
+
+def require_change_decider(actor: Actor) -> None:
+    if actor.role != Role.DIRECTOR:
+        raise Forbidden(_("A director approves or refuses target changes."))
+
+
+@transaction.atomic
+def goal_change_approve(*, actor: Actor, change: GoalChange, reason: str = "") -> GoalChange:
+    """Apply a pending lowering. Refused if the target moved since it was asked for, so a
+    director never approves a change from a figure that is no longer the goal's."""
+    require_change_decider(actor)
+    _require_pending(change)
+    goal = Goal.objects.select_for_update().get(pk=change.goal_id)
+    if goal.target != change.target_before:
+        message = _("The target has changed since this was asked for; refuse it and ask again.")
+        raise ValidationFailed({"": [message]})
+    _apply_target(actor=actor, goal=goal, target=change.target_after, reason=change.reason)
+    return _decide(actor=actor, change=change, status=GoalChange.Status.APPROVED, reason=reason.strip())
+
+
+@transaction.atomic
+def goal_change_refuse(*, actor: Actor, change: GoalChange, reason: str) -> GoalChange:
+    require_change_decider(actor)
+    _require_pending(change)
+    reason = required_reason(reason, _("Say why the change is refused."))
+    return _decide(actor=actor, change=change, status=GoalChange.Status.REFUSED, reason=reason)
+
+
+def _require_pending(change: GoalChange) -> None:
+    if change.status != GoalChange.Status.PENDING:
+        raise ValidationFailed({"": [_("This change has already been decided.")]})
+
+
+def _decide(*, actor: Actor, change: GoalChange, status: str, reason: str) -> GoalChange:
+    change.status = status
+    change.decided_by = actor.user
+    change.decided_at = timezone.now()
+    change.decision_reason = reason
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit_record(actor=actor, obj=change, field="status", before=GoalChange.Status.PENDING, after=status, reason=reason)
+    return change
 
 
 @transaction.atomic
@@ -176,20 +259,22 @@ def require_goal_setter(actor: Actor, goal: Goal) -> None:
 
 
 CASCADE_METHODS = ("even", "last_share", "portfolio")
+# Splitting again: in proportion to the parts as they are now, or by one of the cascade methods.
+RESPLIT_METHODS = ("current", *CASCADE_METHODS)
 
 
 @transaction.atomic
 def goal_cascade(*, actor: Actor, goal: Goal, method: str) -> list[Goal]:
     """Split a team goal into draft goals for the team's current members, evenly, by their share
-    of the metric last period, or by portfolio size. Amounts and counts are split so the parts
-    add up exactly (largest remainder); rates are copied, since they do not add up."""
+    of the metric last period, or by portfolio size (rounding: goals/splitting.py). Rates are
+    copied, since they do not add up."""
     require_goal_setter(actor, goal)
-    if goal.level != Goal.Level.TEAM or goal.target is None or goal.ends_on is None:
-        raise ValidationFailed({"": [_("Only a team goal with a target and an end can be cascaded.")]})
+    _require_splittable(goal)
     if method not in CASCADE_METHODS:
         raise ValidationFailed({"method": [_("Choose even, last_share or portfolio.")]})
     if goal.children.exclude(status=Goal.Status.CANCELLED).exists():
-        raise ValidationFailed({"": [_("This goal is already split; adjust or cancel its parts instead.")]})
+        message = _("This goal is already split; split it again instead (the parts are recalculated).")
+        raise ValidationFailed({"": [message]})
     members = list(
         User.objects.visible_to(actor)
         .filter(
@@ -199,9 +284,9 @@ def goal_cascade(*, actor: Actor, goal: Goal, method: str) -> list[Goal]:
     )
     if not members:
         raise ValidationFailed({"": [_("The team has no members to cascade to.")]})
-    parts = split_target(Decimal(goal.target), _weights(goal, members, method), goal.metric)
+    result = split(Decimal(goal.target), _weights(goal, members, method), goal.metric)
     children = []
-    for person, part in zip(members, parts, strict=True):
+    for index, (person, part) in enumerate(zip(members, result.parts, strict=True)):
         child = goal_save(
             actor=actor,
             changes={
@@ -216,8 +301,90 @@ def goal_cascade(*, actor: Actor, goal: Goal, method: str) -> list[Goal]:
                 "target": part,
             },
         )
+        if index == result.remainder_index:
+            child.takes_split_remainder = True
+            child.save(update_fields=["takes_split_remainder"])
         children.append(child)
+    goal.split_method = method
+    goal.save(update_fields=["split_method"])
     return children
+
+
+def _require_splittable(goal: Goal) -> None:
+    if goal.level != Goal.Level.TEAM or goal.target is None or goal.ends_on is None:
+        raise ValidationFailed({"": [_("Only a team goal with a target and an end can be cascaded.")]})
+
+
+@dataclass(frozen=True)
+class ResplitRow:
+    goal: Goal
+    before: Decimal | None
+    after: Decimal
+    takes_remainder: bool
+
+
+@dataclass(frozen=True)
+class ResplitPlan:
+    """What splitting again would do, part by part, before anything is saved."""
+
+    method: str
+    rows: list[ResplitRow]
+    split: Split
+
+    @property
+    def total_before(self) -> Decimal:
+        return sum((row.before or Decimal(0) for row in self.rows), Decimal(0))
+
+
+def goal_resplit_preview(*, actor: Actor, goal: Goal, method: str) -> ResplitPlan:
+    """The parts of a split team goal recalculated for its present target: in proportion to the
+    parts as they are ("current"), or by a cascade method (the goal's original one by default).
+    The same people keep a part; nothing is saved."""
+    require_goal_setter(actor, goal)
+    _require_splittable(goal)
+    method = method or goal.split_method or "current"
+    if method not in RESPLIT_METHODS:
+        raise ValidationFailed({"method": [_("Choose current, even, last_share or portfolio.")]})
+    parts = list(
+        Goal.objects.visible_to(actor)
+        .filter(parent=goal, metric=goal.metric, level=Goal.Level.PERSON)
+        .exclude(status=Goal.Status.CANCELLED)
+        .select_related("person", "org")
+        .order_by("person__username", "pk")
+    )
+    if not parts:
+        raise ValidationFailed({"": [_("This goal is not split yet; split it among members first.")]})
+    if method == "current":
+        weights = [Decimal(part.target or 0) for part in parts]
+    else:
+        weights = _weights(goal, [part.person for part in parts], method)
+    result = split(Decimal(goal.target), weights, goal.metric)
+    rows = [
+        ResplitRow(part, part.target, after, index == result.remainder_index)
+        for index, (part, after) in enumerate(zip(parts, result.parts, strict=True))
+    ]
+    return ResplitPlan(method, rows, result)
+
+
+@transaction.atomic
+def goal_resplit(*, actor: Actor, goal: Goal, method: str, reason: str) -> ResplitPlan:
+    """Split again as previewed. Each part whose target moves gets an audited target change
+    (its old value stays in its history); the team goal records the split method used."""
+    reason = required_reason(reason, _("Say why the parts change."))
+    plan = goal_resplit_preview(actor=actor, goal=goal, method=method)
+    for row in plan.rows:
+        part = row.goal
+        if row.after != row.before:
+            part.target = row.after
+            audit_record(actor=actor, obj=part, field="target", before=row.before, after=row.after, reason=reason)
+        part.takes_split_remainder = row.takes_remainder
+        part.save(update_fields=["target", "takes_split_remainder"])
+    audit_record(
+        actor=actor, obj=goal, field="split_method", before=goal.split_method, after=plan.method, reason=reason
+    )
+    goal.split_method = plan.method
+    goal.save(update_fields=["split_method"])
+    return plan
 
 
 def _weights(goal: Goal, members: list[User], method: str) -> list[Decimal]:
@@ -230,22 +397,3 @@ def _weights(goal: Goal, members: list[User], method: str) -> list[Decimal]:
         values = compute(org=goal.org, metrics=[goal.metric], level="manager", period=period)
         return [Decimal(values.get(pk, {}).get(goal.metric) or 0) for pk in ids]
     return [Decimal(1)] * len(ids)
-
-
-def split_target(total: Decimal, weights: list[Decimal], metric: str) -> list[Decimal]:
-    """Parts of `total` in proportion to `weights` that add up exactly to it, in whole units
-    (fen, or one for counts), by the largest-remainder method. Equal weights if all are zero.
-    Rates are not split: each part is the total."""
-    if METRICS[metric].unit not in (Unit.CURRENCY, Unit.COUNT):
-        return [total] * len(weights)
-    if not any(weights):
-        weights = [Decimal(1)] * len(weights)
-    whole = int(total.to_integral_value(rounding=ROUND_HALF_UP))
-    weight_sum = sum(weights)
-    exact = [Decimal(whole) * weight / weight_sum for weight in weights]
-    floors = [int(part) for part in exact]
-    short = whole - sum(floors)
-    by_remainder = sorted(range(len(exact)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
-    for index in by_remainder[:short]:
-        floors[index] += 1
-    return [Decimal(part) for part in floors]

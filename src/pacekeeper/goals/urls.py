@@ -14,4 +14,7 @@ urlpatterns = [
     path("goals/<int:goal_id>/target/", views.goal_target, name="target"),
     path("goals/<int:goal_id>/cascade/", views.goal_cascade, name="cascade"),
     path("goals/<int:goal_id>/status/", views.goal_status, name="status"),
+    path("goals/<int:goal_id>/resplit/", views.goal_resplit, name="resplit"),
+    path("goals/changes/<int:change_id>/approve/", views.change_approve, name="change_approve"),
+    path("goals/changes/<int:change_id>/refuse/", views.change_refuse, name="change_refuse"),
 ]

@@ -5,18 +5,22 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.kpis.registry import Unit, unit_of
+from pacekeeper.lib.formatting import amount_in_words, format_amount
+from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Team, User
-from pacekeeper.tenancy.scopes import get_visible
+from pacekeeper.tenancy.scopes import get_visible, may_set_goals
 
 from . import services, units
-from .forms import ActivateForm, CascadeForm, GoalForm, TargetForm
-from .models import Goal
+from .forms import ActivateForm, CascadeForm, GoalForm, ResplitForm, TargetForm
+from .models import Goal, GoalChange
 from .progress import goal_progress, goals_progress
 
 
@@ -108,7 +112,22 @@ def goal_check(request: HttpRequest):
             report = services.goal_preview(actor=request.actor, changes=changes)
         except (ValidationFailed, Forbidden) as error:
             form.add_error(None, str(error))
-    return render(request, "goals/_smart_check.html", {"smart": report, "form": form})
+    context = {"smart": report, "form": form, "target_echo": _target_echo(request)}
+    return render(request, "goals/_smart_check.html", context)
+
+
+def _target_echo(request: HttpRequest) -> str:
+    """The typed money target read back in full and in words (¥5,000.00 — 0.5万元), so 5000
+    typed for 5000万 is seen before saving (UX: inputs echo consequential amounts)."""
+    metric, text = request.POST.get("metric", ""), request.POST.get("target", "").strip()
+    if not text or unit_of(metric) != Unit.CURRENCY:
+        return ""
+    try:
+        minor = to_minor(parse_amount(text))
+    except AmountError:
+        return ""
+    language, currency = get_language() or "zh-hans", request.actor.org.currency
+    return f"{format_amount(minor, currency, language)} — {amount_in_words(minor, currency, language)}"
 
 
 @actor_required
@@ -127,8 +146,10 @@ def goal_detail(request: HttpRequest, goal_id: int):
     goal = _goal(request, goal_id)
     today = request.actor.today()
     children = list(Goal.objects.visible_to(request.actor).filter(parent=goal).select_related("team", "person"))
-    parts = sum((child.target or 0) for child in children if child.metric == goal.metric)
     history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
+    # Cancelled parts no longer count towards the split.
+    live = [child for child in children if child.status != Goal.Status.CANCELLED and child.metric == goal.metric]
+    parts = sum((child.target or 0) for child in live)
     return render(
         request,
         "goals/goal_detail.html",
@@ -138,6 +159,8 @@ def goal_detail(request: HttpRequest, goal_id: int):
             "progress": goal_progress(goal, today=today),
             "children": children,
             "parts": parts,
+            "resplit": _resplit_preview(request, goal, show=bool(live) and parts != goal.target),
+            "pending": GoalChange.objects.visible_to(request.actor).pending().filter(goal=goal).first(),
             "history": history,
             "target_form": TargetForm(),
             "cascade_form": CascadeForm(),
@@ -146,6 +169,23 @@ def goal_detail(request: HttpRequest, goal_id: int):
             "baseline_shown": units.shown(goal.metric, goal.baseline),
         },
     )
+
+
+def _resplit_preview(request: HttpRequest, goal: Goal, *, show: bool) -> dict | None:
+    """The preview of splitting again: offered by itself when the parts no longer add up to
+    the target, or when the person asks for it (?resplit=method)."""
+    actor = request.actor
+    method = request.GET.get("resplit", "")
+    if goal.level != Goal.Level.TEAM or not (show or method) or not actor.can_write:
+        return None
+    if not may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id):
+        return None
+    try:
+        plan = services.goal_resplit_preview(actor=actor, goal=goal, method=method)
+    except ValidationFailed:
+        return None
+    form = ResplitForm(initial={"method": plan.method})
+    return {"plan": plan, "form": form, "original": goal.split_method}
 
 
 def _history_row(goal: Goal, entry) -> dict:
@@ -158,9 +198,12 @@ def _history_row(goal: Goal, entry) -> dict:
             return str(Goal.Status(value).label)
         if entry.field == "target":
             return f"{units.shown(goal.metric, Decimal(value)):,}"
+        if entry.field == "split_method":
+            return str(dict(ResplitForm.base_fields["method"].choices).get(value, value))
         return value
 
-    label = Goal._meta.get_field(entry.field).verbose_name if entry.field in ("status", "target") else entry.field
+    named = ("status", "target", "split_method")
+    label = Goal._meta.get_field(entry.field).verbose_name if entry.field in named else entry.field
     return {"entry": entry, "field": label, "before": shown(entry.before), "after": shown(entry.after)}
 
 
@@ -193,16 +236,67 @@ def goal_target(request: HttpRequest, goal_id: int):
     if not form.is_valid():
         messages.error(request, _("Give the new target and a reason."))
         return redirect("goals:detail", goal_id=goal.pk)
-    return _act(
-        request,
-        goal,
-        lambda goal: services.goal_set_target(
+    try:
+        result = services.goal_set_target(
             actor=request.actor,
             goal=goal,
             target=units.stored(goal.metric, form.cleaned_data["target"]),
             reason=form.cleaned_data["reason"],
-        ),
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.text)
+    else:
+        if isinstance(result, GoalChange):
+            message = _("Lowering your own team's target needs a director: the change waits for approval.")
+            messages.info(request, message)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("goals:detail", goal_id=goal.pk)
+
+
+@actor_required
+@require_POST
+def goal_resplit(request: HttpRequest, goal_id: int):
+    """Split again as previewed on the goal's page; each part's old target stays in its history."""
+    goal = _goal(request, goal_id, for_write=True)
+    method, reason = request.POST.get("method", ""), request.POST.get("reason", "")
+    return _act(
+        request, goal, lambda goal: services.goal_resplit(actor=request.actor, goal=goal, method=method, reason=reason)
     )
+
+
+def _change(request: HttpRequest, change_id: int) -> GoalChange:
+    scoped = GoalChange.objects.visible_to(request.actor).select_related("goal")
+    return get_visible(scoped, change_id, actor=request.actor, for_write=True)
+
+
+@actor_required
+@require_POST
+def change_approve(request: HttpRequest, change_id: int):
+    change = _change(request, change_id)
+    services.require_change_decider(request.actor)
+    reason = request.POST.get("reason", "")
+    return _decide(request, lambda: services.goal_change_approve(actor=request.actor, change=change, reason=reason))
+
+
+@actor_required
+@require_POST
+def change_refuse(request: HttpRequest, change_id: int):
+    change = _change(request, change_id)
+    services.require_change_decider(request.actor)
+    reason = request.POST.get("reason", "")
+    return _decide(request, lambda: services.goal_change_refuse(actor=request.actor, change=change, reason=reason))
+
+
+def _decide(request: HttpRequest, action) -> object:
+    """Back to the overview, where directors decide pending changes."""
+    try:
+        action()
+    except ValidationFailed as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("dashboards:overview")
 
 
 @actor_required

@@ -65,9 +65,17 @@ class PlanTier(models.Model):
         ordering = ["plan", "from_minor"]
         constraints = [
             models.UniqueConstraint(fields=["org", "plan", "from_minor"], name="plan_tier_threshold_unique"),
-            models.CheckConstraint(condition=Q(from_minor__gte=0), name="plan_tier_from_not_negative"),
             models.CheckConstraint(
-                condition=Q(rate_percent__gte=0, rate_percent__lte=100), name="plan_tier_rate_is_a_percentage"
+                condition=Q(from_minor__gte=0),
+                name="plan_tier_from_not_negative",
+                violation_error_code="tier_below_zero",
+                violation_error_message=_("A rule starts at zero or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_percent__gte=0, rate_percent__lte=100),
+                name="plan_tier_rate_is_a_percentage",
+                violation_error_code="rate_not_percentage",
+                violation_error_message=_("A rate is a percentage from 0 to 100."),
             ),
         ]
 
@@ -127,10 +135,20 @@ class PayoutRun(models.Model):
                 fields=["org", "plan", "starts_on", "ends_on"],
                 condition=~Q(status="cancelled"),
                 name="payout_run_one_live_per_plan_period",
+                violation_error_code="run_already_live",
+                violation_error_message=_("This plan already has a run for this period."),
             ),
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="payout_run_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(approved_at__isnull=True) | Q(status="approved"), name="payout_run_approved_when_approved"
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="payout_run_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The period ends on or after its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(status="approved"),
+                name="payout_run_approved_when_approved",
+                violation_error_code="approval_without_approved_status",
+                violation_error_message=_("Only an approved payout run has an approval date."),
             ),
         ]
 

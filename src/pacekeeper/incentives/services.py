@@ -17,9 +17,10 @@ from django_tasks import task
 from pacekeeper.errors import Forbidden, PacekeeperError, ValidationFailed
 from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
-from pacekeeper.lib import request_context
+from pacekeeper.lib import date_rules, request_context
+from pacekeeper.lib.formatting import format_amount
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
-from pacekeeper.lib.money import format_amount, from_minor
+from pacekeeper.lib.money import from_minor
 from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
 from pacekeeper.tenancy.scopes import Actor, may_approve_payouts, require_admin, require_pay_admin
 
@@ -124,6 +125,8 @@ def payout_run_start(*, actor: Actor, plan_id: int, starts_on: dt.date, ends_on:
         raise ValidationFailed({"plan": [_("No such plan.")]})
     if ends_on < starts_on:
         raise ValidationFailed({"ends_on": [_("The period ends on or after its start.")]})
+    if problem := date_rules.period_problem(starts_on, ends_on, actor.today()):
+        raise ValidationFailed({"starts_on": [problem]})
     period = Period(starts_on, ends_on)
     errors = {}
     if not plan.is_active:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.api_types import DecimalText, QueryId, decimal_text
 from pacekeeper.lib.money import from_minor
 from pacekeeper.tenancy.models import Team
@@ -60,12 +61,15 @@ class RankOut(Schema):
     value: Figure
 
 
-def _period(text: str) -> Period:
+def _period(text: str, actor) -> Period:
     try:
-        return Period.parse(text)
+        period = Period.parse(text)
     except ValueError:
         message = _("Write a period as 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31.")
         raise ValidationFailed({"period": [message]}) from None
+    if problem := date_rules.period_problem(period.start, period.end, actor.today()):
+        raise ValidationFailed({"period": [problem]})
+    return period
 
 
 def _json(metric: str, value, currency: str):
@@ -93,7 +97,7 @@ def metrics(request):
 
 @router.get("/kpis/values", response=ValuesOut, summary="Metrics × level × period")
 def values(request, query: Query[ValuesQuery]):
-    period = _period(query.period)
+    period = _period(query.period, request.actor)
     rows = selectors.kpi_values(
         actor=request.actor, metrics=[k for k in query.metrics.split(",") if k], level=query.level, period=period
     )
@@ -107,7 +111,8 @@ def values(request, query: Query[ValuesQuery]):
 @router.get("/kpis/leaderboard", response=list[RankOut], summary="Account managers ranked by a metric")
 def leaderboard(request, metric: str, period: str, team: QueryId | None = None):
     scoped_team = get_visible(Team.objects.visible_to(request.actor), team, actor=request.actor) if team else None
-    rows = selectors.leaderboard(actor=request.actor, metric=metric, period=_period(period), team=scoped_team)
+    chosen = _period(period, request.actor)
+    rows = selectors.leaderboard(actor=request.actor, metric=metric, period=chosen, team=scoped_team)
     currency = request.actor.org.currency
     return [
         {

@@ -6,6 +6,15 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib import messages
+
+from pacekeeper.lib import date_rules
+
+
+class PeriodOutOfRange(ValueError):
+    """A period before the first or after the last date Python knows. Inputs never get this far:
+    lib.date_rules keeps business periods inside a window of a few decades."""
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -22,15 +31,21 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same length just before this one (for calendar months, quarters and
-        years: the previous month, quarter or year)."""
-        months = _whole_months(self)
-        if months:
-            start = _add_months(self.start, -months)
-            return Period(start, self.start - dt.timedelta(days=1))
-        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+        years: the previous month, quarter or year). PeriodOutOfRange before the year 1."""
+        try:
+            months = _whole_months(self)
+            if months:
+                start = _add_months(self.start, -months)
+                return Period(start, self.start - dt.timedelta(days=1))
+            return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+        except (ValueError, OverflowError):
+            raise PeriodOutOfRange(f"no period before {self}") from None
 
     def same_last_year(self) -> Period:
-        return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
+        try:
+            return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
+        except (ValueError, OverflowError):
+            raise PeriodOutOfRange(f"no year before {self}") from None
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -123,6 +138,24 @@ def period_or(text: str, default: Period) -> Period:
         return default
 
 
+def requested_period(text: str, *, today: dt.date, default: Period) -> tuple[Period, str | None]:
+    """The period a page was asked for (?period=): (the period, None); a malformed text gives the
+    default quietly, a period outside the window of business dates gives the default and the
+    reason to show (lib.date_rules)."""
+    period = period_or(text, default)
+    problem = date_rules.period_problem(period.start, period.end, today)
+    return (default, problem) if problem else (period, None)
+
+
+def page_period(request, default: Period) -> Period:
+    """The period a page shows: the ?period= asked for, else the default; a period outside the
+    supported dates shows the default with a message saying why (never an error page)."""
+    period, problem = requested_period(request.GET.get("period", ""), today=request.actor.today(), default=default)
+    if problem:
+        messages.error(request, problem)
+    return period
+
+
 def period_presets(today: dt.date) -> list[tuple[str, Period]]:
     """The periods people pick most: (key for the URL, period), this month first."""
     this_month = Period.month_of(today)
@@ -133,3 +166,17 @@ def period_presets(today: dt.date) -> list[tuple[str, Period]]:
         ("year", Period.year(today.year)),
         ("last_year", Period.year(today.year - 1)),
     ]
+
+
+def like_for_like(period: Period, today: dt.date) -> tuple[Period, Period, bool]:
+    """(the span shown, the span it is compared with, whether that is "to date").
+
+    A period still running is shown up to today and compared with the same number of days at
+    the start of the previous period (month-to-date against the same days of last month); a
+    period that is over is compared whole with the whole previous period. Comparing three days
+    with a whole month was the defect this exists for (issue 14)."""
+    if not period.start <= today < period.end:
+        return period, period.previous(), False
+    elapsed = today - period.start
+    before = period.previous()
+    return Period(period.start, today), Period(before.start, min(before.start + elapsed, before.end)), True

@@ -8,7 +8,7 @@ from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import selectors
-from .periods import period_or, period_presets
+from .periods import page_period, period_presets
 from .registry import METRICS
 
 
@@ -17,7 +17,7 @@ def leaderboard(request: HttpRequest):
     actor = request.actor
     presets = period_presets(actor.today())
     metric = request.GET.get("metric") if request.GET.get("metric") in METRICS else "sales_amount"
-    period = period_or(request.GET.get("period", ""), presets[0][1])
+    period = page_period(request, presets[0][1])
     team_id = request.GET.get("team")
     team = get_visible(Team.objects.visible_to(actor), team_id, actor=actor) if team_id else None
     rows = selectors.leaderboard(actor=actor, metric=metric, period=period, team=team)

@@ -5,7 +5,6 @@ import re
 
 # Excel's day zero for the 1900 date system (it counts the non-existent 1900-02-29).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _DATE_PATTERN = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -46,9 +45,3 @@ def excel_serial_to_date(serial: float) -> dt.date:
     if not 1 <= serial < 2958466:  # 1900-01-01 … 9999-12-31
         raise DateError(f"not an Excel date serial: {serial!r}")
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
-
-
-def format_date(day: dt.date, language: str) -> str:
-    if language.startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"

@@ -3,11 +3,14 @@ the worker runs, and the stale-job rule that notices a worker that died."""
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -27,7 +30,7 @@ def heartbeat(model: type[models.Model], pk: int):
     def beat():
         try:
             while not stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
-                model.objects.filter(pk=pk).update(heartbeat_at=timezone.now())
+                _beat_once(model, pk)
         finally:
             connection.close()
 
@@ -38,6 +41,16 @@ def heartbeat(model: type[models.Model], pk: int):
     finally:
         stop.set()
         thread.join()
+
+
+def _beat_once(model: type[models.Model], pk: int) -> None:
+    """One beat. A busy or briefly unreachable database skips this beat, not all the next ones:
+    a heartbeat thread that died on one "database is locked" left a running job looking dead."""
+    try:
+        model.objects.filter(pk=pk).update(heartbeat_at=timezone.now())
+    except DatabaseError as error:
+        logger.warning("heartbeat of %s %s skipped: %s", model._meta.label_lower, pk, error)
+        connection.close()
 
 
 def stale_cutoff() -> dt.datetime:

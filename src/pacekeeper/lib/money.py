@@ -59,25 +59,3 @@ def parse_amount(text: str | int | float | Decimal) -> Decimal:
     if not value.is_finite():
         raise AmountError(f"not an amount: {text!r}")
     return -value if negative else value
-
-
-def format_amount(minor: int, currency: str, language: str, *, short: bool = False) -> str:
-    """Amount for display. zh short form uses 万/亿 (¥12.35万); en short uses K/M (¥1.2M)."""
-    value = from_minor(minor, currency)
-    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if short:
-        if language.startswith("zh"):
-            for size, unit in ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")):
-                if value >= size:
-                    scaled = (value / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                    return f"{sign}{symbol}{scaled}{unit}"
-        else:
-            for size, unit in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "K")):
-                if value >= size:
-                    scaled = (value / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-                    return f"{sign}{symbol}{scaled}{unit}"
-        return f"{sign}{symbol}{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
-    places = exponent(currency)
-    return f"{sign}{symbol}{value:,.{places}f}"

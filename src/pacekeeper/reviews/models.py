@@ -46,7 +46,10 @@ class ReviewCycle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org", "name"], name="review_cycle_name_unique_in_org"),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="review_cycle_ends_after_start"
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="review_cycle_ends_after_start",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The period ends on or after its start."),
             ),
         ]
 
@@ -73,11 +76,16 @@ class Criterion(models.Model):
         ordering = ["cycle", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_is_a_percentage"
+                condition=Q(weight__gte=1, weight__lte=100),
+                name="criterion_weight_is_a_percentage",
+                violation_error_code="weight_not_percentage",
+                violation_error_message=_("A weight is from 1 to 100."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="rating") | (Q(kind="metric") & ~Q(metric="") & Q(target__gt=0)),
                 name="criterion_metric_has_a_target",
+                violation_error_code="metric_without_target",
+                violation_error_message=_("A metric criterion needs a known metric and a target above zero."),
             ),
         ]
 
@@ -139,11 +147,16 @@ class Evaluation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org", "cycle", "person"], name="evaluation_one_per_person_and_cycle"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=120), name="evaluation_score_in_range"
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=120),
+                name="evaluation_score_in_range",
+                violation_error_code="score_out_of_range",
+                violation_error_message=_("A score is from 0 to 120."),
             ),
             models.CheckConstraint(
                 condition=Q(final_score__isnull=True) | Q(final_score__gte=0, final_score__lte=120),
                 name="evaluation_final_score_in_range",
+                violation_error_code="final_score_out_of_range",
+                violation_error_message=_("A score is from 0 to 120."),
             ),
         ]
 
@@ -172,6 +185,8 @@ class CriterionScore(models.Model):
                 condition=(Q(self_rating__isnull=True) | Q(self_rating__gte=1, self_rating__lte=5))
                 & (Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5)),
                 name="criterion_ratings_one_to_five",
+                violation_error_code="rating_out_of_range",
+                violation_error_message=_("A rating is from 1 to 5."),
             ),
         ]
 

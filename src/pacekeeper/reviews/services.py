@@ -17,6 +17,7 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS
+from pacekeeper.lib import date_rules
 from pacekeeper.tenancy.audit import audit_record, required_reason
 from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import REVIEW_ADMIN_ROLES, Actor, may_calibrate, may_review, require_role
@@ -86,7 +87,12 @@ def _cycle_errors(actor, cycle, name, starts_on, ends_on, criteria: list[Criteri
         errors["name"] = [_("Give the cycle a name.")]
     elif ReviewCycle.objects.filter(org_id=actor.org_id, name=name).exclude(pk=getattr(cycle, "pk", None)).exists():
         errors["name"] = [_("Another cycle has this name.")]
-    if ends_on < starts_on:
+    today = actor.today()
+    if problem := date_rules.window_problem(starts_on, today):
+        errors["starts_on"] = [problem]
+    if problem := date_rules.window_problem(ends_on, today):
+        errors["ends_on"] = [problem]
+    elif ends_on < starts_on:
         errors["ends_on"] = [_("The period ends on or after its start.")]
     elif (ends_on - starts_on).days >= LONGEST_CYCLE_DAYS:
         errors["ends_on"] = [_("A cycle covers a year at most.")]

@@ -1,7 +1,8 @@
-"""The back office for the org admin: Django admin, scoped to the admin's organisation.
+"""The back office: Django admin, for superusers only (the operators of an installation).
 
-Only users with the org-admin role get in; every list, lookup and foreign-key choice is limited
-to their organisation, and new rows are stamped with it.
+Org admins work in the product's own Settings pages (tenancy.settings_views). A superuser of an
+organisation sees that organisation's rows only: every list, lookup and foreign-key choice is
+limited to it, and new rows are stamped with it.
 """
 
 from django.contrib import admin
@@ -9,18 +10,18 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AccountManagerProfile, AuditEntry, Organization, Role, Team, TeamMembership, User
+from .models import AccountManagerProfile, AuditEntry, Organization, Team, TeamMembership, User
 from .scopes import actor_for
 
 
-def _is_org_admin(request) -> bool:
+def _is_back_office(request) -> bool:
     user = request.user
-    return bool(user.is_active and user.is_authenticated and user.org_id and user.role == Role.ADMIN)
+    return bool(user.is_active and user.is_authenticated and user.org_id and user.is_superuser)
 
 
-admin.site.has_permission = _is_org_admin
-admin.site.site_header = _("Pacekeeper settings")
-admin.site.site_title = _("Pacekeeper settings")
+admin.site.has_permission = _is_back_office
+admin.site.site_header = _("Pacekeeper back office")
+admin.site.site_title = _("Pacekeeper back office")
 
 
 class OrgScopedAdmin(admin.ModelAdmin):
@@ -46,18 +47,18 @@ class OrgScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def has_module_permission(self, request):
-        return _is_org_admin(request)
+        return _is_back_office(request)
 
     def has_view_permission(self, request, obj=None):
-        return _is_org_admin(request)
+        return _is_back_office(request)
 
     has_add_permission = has_module_permission
 
     def has_change_permission(self, request, obj=None):
-        return _is_org_admin(request)
+        return _is_back_office(request)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_org_admin(request)
+        return _is_back_office(request)
 
 
 @admin.register(User)
@@ -78,7 +79,6 @@ class UserAdmin(OrgScopedAdmin, DjangoUserAdmin):
             new_role = obj.role
             obj.role = form.initial["role"]
             services.user_set_role(actor=actor_for(request.user, channel="admin"), user=obj, role=new_role)
-        obj.is_staff = obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)
 
 
@@ -93,7 +93,7 @@ class MembershipInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
-        return _is_org_admin(request)
+        return _is_back_office(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
@@ -152,9 +152,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(pk=request.user.org_id)
 
     def has_module_permission(self, request):
-        return _is_org_admin(request)
+        return _is_back_office(request)
 
-    has_view_permission = has_change_permission = lambda self, request, obj=None: _is_org_admin(request)  # noqa: E731
+    has_view_permission = has_change_permission = lambda self, request, obj=None: _is_back_office(request)  # noqa: E731
 
     def has_add_permission(self, request):
         return False

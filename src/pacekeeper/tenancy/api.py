@@ -1,12 +1,14 @@
-"""/api/v1/ routes for the signed-in user, users and teams."""
+"""/api/v1/ routes for the signed-in user, users, teams, dated team memberships and the
+organisation's settings. Writes are the org admin's and go through the same services as the
+Settings pages."""
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, omittable
 
-from . import services, sign_in
-from .models import Role, Team, TeamMembership, User, person_named
+from . import selectors, services, sign_in
+from .models import Organization, Role, Team, TeamMembership, User, person_named
 from .scopes import get_visible, require_admin
 
 router = Router(tags=["people"])
@@ -29,6 +31,8 @@ class UserIn(BodySchema):
     display_name: str = Field("", max_length=100)
     email: str = Field("", max_length=254)
     language: str = Field("", pattern=r"^(|zh-hans|en)$")
+    team: ObjectId | None = Field(None, description="Put the person in this team …")
+    started_on: IsoDate | None = Field(None, description="… from this date (default: today)")
 
 
 class UserPatch(BodySchema):
@@ -54,6 +58,8 @@ class TeamIn(BodySchema):
     name: str = Field(min_length=1, max_length=200)
     kind: Team.Kind = Team.Kind.TEAM
     parent: ObjectId | None = None
+    lead: ObjectId | None = Field(None, description="The person who leads the new team …")
+    started_on: IsoDate | None = Field(None, description="… from this date (default: today)")
 
 
 class TeamPatch(BodySchema):
@@ -63,10 +69,47 @@ class TeamPatch(BodySchema):
 
 
 class MemberOut(Schema):
+    id: int
     user: int = Field(alias="user_id")
+    team: int = Field(alias="team_id")
     is_lead: bool
     started_on: IsoDate
     ended_on: IsoDate | None
+
+
+class MembershipIn(BodySchema):
+    """A member's current membership ends the day before `started_on` (a move); a lead
+    membership is held alongside any member one."""
+
+    user: ObjectId
+    team: ObjectId
+    started_on: IsoDate
+    is_lead: Flag = False
+    reason: str = Field("", max_length=2000)
+
+
+class MembershipEnd(BodySchema):
+    ended_on: IsoDate = Field(description="The last day in the team (inclusive)")
+    reason: str = Field("", max_length=2000)
+
+
+class OrganizationOut(Schema):
+    name: str
+    currency: str
+    time_zone: str
+    language: str
+    change_colours: Organization.ChangeColours
+    payout_second_approver: bool
+
+
+class OrganizationPatch(BodySchema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    currency: str | None = Field(None, max_length=3)
+    time_zone: str | None = Field(None, max_length=64)
+    language: str | None = Field(None, pattern=r"^(zh-hans|en)$")
+    change_colours: Organization.ChangeColours | None = None
+    payout_second_approver: Flag | None = None
+    reason: str = Field("", max_length=2000)
 
 
 class TokenRequest(BodySchema):
@@ -119,7 +162,9 @@ def users_read(request, user_id: int):
 @router.post("/users", response={201: UserOut}, summary="Create a user (org admin)")
 def users_create(request, payload: UserIn):
     require_admin(request.actor)
-    return 201, services.user_create(org=request.actor.org, **payload.dict())
+    fields = payload.dict()
+    team = services.team_parent(actor=request.actor, parent_id=fields.pop("team"), field="team")
+    return 201, services.user_add(actor=request.actor, team=team, **fields)
 
 
 @router.patch("/users/{user_id}", response=UserOut, summary="Update a user")
@@ -154,10 +199,59 @@ def teams_members(request, team_id: int):
 def teams_create(request, payload: TeamIn):
     require_admin(request.actor)
     parent = services.team_parent(actor=request.actor, parent_id=payload.parent)
-    return 201, services.team_create(org=request.actor.org, name=payload.name, kind=payload.kind, parent=parent)
+    return 201, services.team_create_with_lead(
+        actor=request.actor,
+        name=payload.name,
+        kind=payload.kind,
+        parent=parent,
+        lead_id=payload.lead,
+        started_on=payload.started_on,
+    )
 
 
 @router.patch("/teams/{team_id}", response=TeamOut, summary="Update a team (org admin)")
 def teams_update(request, team_id: int, payload: TeamPatch):
     team = get_visible(Team.objects.visible_to(request.actor), team_id, actor=request.actor, for_write=True)
     return services.team_update(actor=request.actor, team=team, changes=payload.dict(exclude_unset=True))
+
+
+@router.get("/users/{user_id}/memberships", response=list[MemberOut], summary="A person's teams, past and present")
+def users_memberships(request, user_id: int):
+    user = get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
+    return selectors.membership_history(actor=request.actor, user=user)
+
+
+@router.post("/memberships", response={201: MemberOut}, summary="Put a person in a team from a date (org admin)")
+def memberships_create(request, payload: MembershipIn):
+    require_admin(request.actor)
+    user = services.membership_person(actor=request.actor, user_id=payload.user)
+    team = services.team_parent(actor=request.actor, parent_id=payload.team, field="team")
+    membership = services.membership_start(
+        actor=request.actor,
+        user=user,
+        team=team,
+        started_on=payload.started_on,
+        is_lead=payload.is_lead,
+        reason=payload.reason,
+    )
+    return 201, membership
+
+
+@router.post("/memberships/{membership_id}/end", response=MemberOut, summary="End a membership on a date (org admin)")
+def memberships_end(request, membership_id: int, payload: MembershipEnd):
+    membership = get_visible(TeamMembership.objects.visible_to(request.actor), membership_id, actor=request.actor)
+    return services.membership_end(
+        actor=request.actor, membership=membership, ended_on=payload.ended_on, reason=payload.reason
+    )
+
+
+@router.get("/organization", response=OrganizationOut, summary="The organisation's settings")
+def organization_read(request):
+    return request.actor.org
+
+
+@router.patch("/organization", response=OrganizationOut, summary="Change the organisation's settings (org admin)")
+def organization_update(request, payload: OrganizationPatch):
+    changes = payload.dict(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    return services.organization_update(actor=request.actor, changes=changes, reason=reason)

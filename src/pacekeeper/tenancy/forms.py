@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacekeeper.errors import ValidationFailed
 
-from .models import User
+from .models import Organization, Role, Team, User
 from .services import check_email_free
 
 
@@ -34,3 +35,106 @@ class ProfileForm(forms.ModelForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+# --- the org admin's settings pages --------------------------------------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(label=_("Reason"), required=False, max_length=2000, help_text=_("Kept in the audit trail."))
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Every role")), *Role.choices])
+    active = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Active and deactivated")),
+            ("yes", pgettext_lazy("account", "Active")),
+            ("no", pgettext_lazy("account", "Deactivated")),
+        ],
+    )
+
+
+class PersonAddForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150, help_text=_("Used to sign in."))
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MANAGER)
+    password = forms.CharField(
+        label=_("First password"),
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+        max_length=128,
+        help_text=_("Give it to the person; they change it on their account page."),
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"), required=False)
+    started_on = forms.DateField(label=_("In the team from"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(actor).order_by("path")
+        self.fields["team"].empty_label = _("No team yet")
+        self.fields["started_on"].initial = actor.today()
+
+
+class PersonRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    reason = _reason_field()
+
+
+class MembershipStartForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
+    started_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    is_lead = forms.BooleanField(label=_("Leads the team (alongside any team they are a member of)"), required=False)
+    reason = _reason_field()
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(actor).order_by("path")
+        self.fields["started_on"].initial = actor.today()
+
+
+class MembershipEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Last day in the team"), widget=DATE_INPUT)
+    reason = _reason_field()
+
+
+class TeamAddForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices, initial=Team.Kind.TEAM)
+    parent = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Parent team"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Team.objects.visible_to(actor).order_by("path")
+        self.fields["parent"].empty_label = _("None (top level)")
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    from zoneinfo import available_timezones
+
+    return [(zone, zone) for zone in sorted(available_timezones()) if "/" in zone and not zone.startswith("Etc/")]
+
+
+class OrganizationForm(forms.ModelForm):
+    currency = forms.ChoiceField(label=_("Currency"))
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+    reason = _reason_field()
+
+    class Meta:
+        model = Organization
+        fields = ["name", "currency", "time_zone", "language", "change_colours", "payout_second_approver"]
+        widgets = {"change_colours": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        from pacekeeper.lib.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS
+
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [
+            (code, f"{code} {CURRENCY_SYMBOLS[code]}") for code in sorted(CURRENCY_EXPONENTS)
+        ]
+        self.fields["currency"].help_text = _("Recorded amounts are not converted.")

@@ -109,6 +109,7 @@ class User(AbstractUser):
                 Lower("email"),
                 condition=~Q(email=""),
                 name="user_email_unique_ci",
+                violation_error_code="email_taken",
                 violation_error_message=_("This email address is already used by another account."),
             )
         ]
@@ -196,6 +197,8 @@ class TeamMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="membership_ends_after_start",
+                violation_error_code="membership_ends_before_start",
+                violation_error_message=_("The period ends on or after its start."),
             )
         ]
 

@@ -1,20 +1,25 @@
 """Writes for organisations, people, teams and API tokens."""
 
 import datetime as dt
+import logging
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.lib.busy import brief_lock_wait
 
 from .audit import audit_record
 from .models import ApiToken, Organization, Role, Team, TeamMembership, User
 from .scopes import Actor, require_admin
 from .sign_in import end_all_sessions
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -61,7 +66,17 @@ def user_set_role(*, actor: Actor, user: User, role: str, reason: str = "") -> U
 
 
 @transaction.atomic
-def team_create(*, org: Organization, name: str, kind: str = Team.Kind.TEAM, parent: Team | None = None) -> Team:
+def team_create(
+    *, org: Organization, name: str, kind: str = Team.Kind.TEAM, parent: Team | None = None, actor: Actor | None = None
+) -> Team:
+    """With an `actor` (pages, API) only the org admin creates teams, and it is audited."""
+    if actor is not None:
+        require_admin(actor)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": [_("Give the team a name.")]})
+    if kind not in Team.Kind.values:
+        raise ValidationFailed({"kind": [_("Choose a kind of team.")]})
     if parent is not None and parent.org_id != org.pk:
         raise ValidationFailed({"parent": [_("The parent team belongs to another organisation.")]})
     if Team.objects.filter(org=org, name=name).exists():
@@ -69,6 +84,8 @@ def team_create(*, org: Organization, name: str, kind: str = Team.Kind.TEAM, par
     team = Team.objects.create(org=org, name=name, kind=kind, parent=parent)
     team.path = f"{parent.path if parent else '/'}{team.pk}/"
     team.save(update_fields=["path"])
+    if actor is not None:
+        audit_record(actor=actor, obj=team, field="name", before=None, after=name)
     return team
 
 
@@ -88,23 +105,87 @@ def team_move(*, actor: Actor, team: Team, parent: Team | None) -> Team:
     return team
 
 
+# Memberships are dated; a person's history is never rewritten, only closed and continued.
+EARLIEST_MEMBERSHIP = dt.date(2000, 1, 1)
+MEMBERSHIP_YEARS_AHEAD = 10
+
+
+def _membership_date_problem(day: dt.date, today: dt.date) -> str | None:
+    """The window of business dates (2000 to ten years ahead): 1900 or 2099 is a typing slip."""
+    if EARLIEST_MEMBERSHIP <= day <= dt.date(today.year + MEMBERSHIP_YEARS_AHEAD, 12, 31):
+        return None
+    return _("Enter a date between 2000 and %(year)s.") % {"year": today.year + MEMBERSHIP_YEARS_AHEAD}
+
+
+def _today(org_id: int) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    org = Organization.objects.only("time_zone").get(pk=org_id)
+    return timezone.now().astimezone(ZoneInfo(org.time_zone)).date()
+
+
 @transaction.atomic
-def membership_start(*, user: User, team: Team, started_on: dt.date, is_lead: bool = False) -> TeamMembership:
+def membership_start(
+    *, user: User, team: Team, started_on: dt.date, is_lead: bool = False, actor: Actor | None = None, reason: str = ""
+) -> TeamMembership:
     """Put a person in a team from a date. Their other open non-lead membership ends the day before,
-    so that a fact is credited to exactly one team (DESIGN rule 4)."""
+    so that a fact is credited to exactly one team (DESIGN rule 4): this is how a person moves.
+    With an `actor` (pages, API) the actor must be the org admin and the change is audited;
+    without one it is set-up code (demo data, tests)."""
+    if actor is not None:
+        require_admin(actor)
+        if user.org_id != actor.org_id:
+            raise ValidationFailed({"user": [_("Choose a person of your organisation.")]})
     if user.org_id != team.org_id:
         raise ValidationFailed({"team": [_("The team belongs to another organisation.")]})
-    if not is_lead:
-        for open_membership in TeamMembership.objects.filter(user=user, is_lead=False, ended_on__isnull=True):
-            if open_membership.started_on >= started_on:
-                raise ValidationFailed(
-                    {"started_on": [_("The person's current membership starts on or after this date.")]}
-                )
-            open_membership.ended_on = started_on - dt.timedelta(days=1)
-            open_membership.save(update_fields=["ended_on"])
-    return TeamMembership.objects.create(
+    problem = _membership_date_problem(started_on, _today(team.org_id))
+    if problem:
+        raise ValidationFailed({"started_on": [problem]})
+    memberships = TeamMembership.objects.select_for_update().filter(user=user, is_lead=is_lead)
+    if not is_lead and memberships.filter(ended_on__isnull=False, ended_on__gte=started_on).exists():
+        raise ValidationFailed({"started_on": [_("The person was in another team on this date; start after it ends.")]})
+    open_memberships = list(memberships.filter(ended_on__isnull=True))
+    if any(m.team_id == team.pk for m in open_memberships):
+        raise ValidationFailed({"team": [_("The person is already in this team.")]})
+    for open_membership in open_memberships if not is_lead else ():
+        if open_membership.started_on >= started_on:
+            raise ValidationFailed({"started_on": [_("The person's current membership starts on or after this date.")]})
+        open_membership.ended_on = started_on - dt.timedelta(days=1)
+        open_membership.save(update_fields=["ended_on"])
+        if actor is not None:
+            audit_record(
+                actor=actor,
+                obj=open_membership,
+                field="ended_on",
+                before=None,
+                after=open_membership.ended_on,
+                reason=reason,
+            )
+    membership = TeamMembership.objects.create(
         org_id=team.org_id, team=team, user=user, is_lead=is_lead, started_on=started_on
     )
+    if actor is not None:
+        audit_record(actor=actor, obj=membership, field="started_on", before=None, after=started_on, reason=reason)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: Actor, membership: TeamMembership, ended_on: dt.date, reason: str = "") -> TeamMembership:
+    """End a membership on a date (inclusive): the person leaves the team, or stops leading it.
+    An ended membership stays in the history; the facts before the end stay credited to the team."""
+    require_admin(actor)
+    membership = TeamMembership.objects.select_for_update().get(pk=membership.pk, org_id=actor.org_id)
+    if membership.ended_on is not None:
+        raise ValidationFailed({"ended_on": [_("This membership has already ended.")]})
+    problem = _membership_date_problem(ended_on, actor.today())
+    if problem:
+        raise ValidationFailed({"ended_on": [problem]})
+    if ended_on < membership.started_on:
+        raise ValidationFailed({"ended_on": [_("A membership cannot end before it starts.")]})
+    membership.ended_on = ended_on
+    membership.save(update_fields=["ended_on"])
+    audit_record(actor=actor, obj=membership, field="ended_on", before=None, after=ended_on, reason=reason)
+    return membership
 
 
 @transaction.atomic
@@ -136,9 +217,20 @@ def api_token_user(secret: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > settings.API_TOKEN_USE_NOTED_EVERY:
+        _api_token_note_use(token, now)
     return token.user
+
+
+def _api_token_note_use(token: ApiToken, now) -> None:
+    """When a token was last used, to the nearest few minutes: a nicety that must never slow or
+    fail the request it rides on. A token read on every API call wrote on every call, and on
+    SQLite during an import that write waited 20 s for the lock and answered 500."""
+    try:
+        with brief_lock_wait():
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    except DatabaseError as error:
+        logger.info("last use of API token %s not noted now: %s", token.pk, error)
 
 
 def check_email_free(email: str, *, user: User | None = None) -> None:
@@ -213,14 +305,23 @@ def user_update(*, actor: Actor, user: User, changes: dict, reason: str = "", cu
     return user
 
 
-def team_parent(*, actor: Actor, parent_id: int | None) -> Team | None:
-    """The team a new or moved team hangs under: none, or one of the actor's organisation."""
+def team_parent(*, actor: Actor, parent_id: int | None, field: str = "parent") -> Team | None:
+    """The team a new or moved team hangs under (or a person joins): none, or one of the
+    actor's organisation. `field` names the input in the error."""
     if not parent_id:
         return None
     parent = Team.objects.visible_to(actor).filter(pk=parent_id).first()
     if parent is None:
-        raise ValidationFailed({"parent": [_("Choose a team of your organisation.")]})
+        raise ValidationFailed({field: [_("Choose a team of your organisation.")]})
     return parent
+
+
+def membership_person(*, actor: Actor, user_id: int, field: str = "user") -> User:
+    """The person a membership is for: one the actor sees (the org admin: anyone of theirs)."""
+    user = User.objects.visible_to(actor).filter(pk=user_id).first()
+    if user is None:
+        raise ValidationFailed({field: [_("Choose a person of your organisation.")]})
+    return user
 
 
 @transaction.atomic
@@ -241,4 +342,119 @@ def team_update(*, actor: Actor, team: Team, changes: dict) -> Team:
     except ValidationError as error:
         raise ValidationFailed.from_django(error) from None
     team.save()
+    return team
+
+
+@transaction.atomic
+def user_add(
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str = Role.MANAGER,
+    display_name: str = "",
+    email: str = "",
+    language: str = "",
+    team: Team | None = None,
+    started_on: dt.date | None = None,
+) -> User:
+    """The org admin adds a person, optionally straight into a team from a date (default: today)."""
+    require_admin(actor)
+    user = user_create(
+        org=actor.org,
+        username=username.strip(),
+        password=password,
+        role=role,
+        display_name=display_name.strip(),
+        email=email.strip(),
+        language=language,
+    )
+    audit_record(actor=actor, obj=user, field="role", before=None, after=role)
+    if team is not None:
+        membership_start(
+            actor=actor, user=user, team=team, started_on=started_on or actor.today(), is_lead=role == Role.LEAD
+        )
+    return user
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: Actor, user: User, reason: str = "") -> User:
+    """For a person who lost their phone: their authenticator is removed and every session ends;
+    at the next sign-in they set up a new one (required roles must). Not for oneself: one's own
+    authenticator is removed from the account page, with a code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    require_admin(actor)
+    if user.pk == actor.user_id:
+        raise ValidationFailed({"": [_("Change your own two-factor sign-in on your account page.")]})
+    had_one = TOTPDevice.objects.filter(user=user).delete()[0] > 0
+    audit_record(
+        actor=actor, obj=user, field="two_factor", before="on" if had_one else "off", after="off", reason=reason
+    )
+    end_all_sessions(user)
+    return user
+
+
+ORGANIZATION_FIELDS = ("name", "currency", "time_zone", "language", "change_colours", "payout_second_approver")
+
+
+@transaction.atomic
+def organization_update(*, actor: Actor, changes: dict, reason: str = "") -> Organization:
+    """The org admin's settings. Each changed field is audited. Amounts are stored in minor units
+    of the currency, so a currency with other minor units (JPY has none) would change every
+    recorded amount a hundredfold: such a switch is refused."""
+    from zoneinfo import available_timezones
+
+    from pacekeeper.lib.money import CURRENCY_EXPONENTS
+
+    require_admin(actor)
+    org = Organization.objects.select_for_update().get(pk=actor.org_id)
+    refused = set(changes) - set(ORGANIZATION_FIELDS)
+    if refused:
+        raise ValidationFailed({field: [_("This field cannot be set.")] for field in sorted(refused)})
+    errors: dict[str, list[str]] = {}
+    currency = changes.get("currency", org.currency)
+    if currency not in CURRENCY_EXPONENTS:
+        errors["currency"] = [_("Choose a currency from the list.")]
+    elif CURRENCY_EXPONENTS[currency] != CURRENCY_EXPONENTS.get(org.currency, 2):
+        errors["currency"] = [
+            _("Amounts are kept in the currency's smallest unit; another kind of unit would change every amount.")
+        ]
+    if changes.get("time_zone", org.time_zone) not in available_timezones():
+        errors["time_zone"] = [_("Choose a time zone from the list.")]
+    if errors:
+        raise ValidationFailed(errors)
+    changed = []
+    for field, value in changes.items():
+        value = value.strip() if isinstance(value, str) else value
+        before = getattr(org, field)
+        if before != value:
+            setattr(org, field, value)
+            changed.append((field, before, value))
+    try:
+        org.full_clean()
+    except ValidationError as error:
+        raise ValidationFailed.from_django(error) from None
+    if changed:
+        org.save(update_fields=[field for field, _before, _after in changed])
+    for field, before, after in changed:
+        audit_record(actor=actor, obj=org, field=field, before=before, after=after, reason=reason)
+    return org
+
+
+@transaction.atomic
+def team_create_with_lead(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str = Team.Kind.TEAM,
+    parent: Team | None = None,
+    lead_id: int | None = None,
+    started_on: dt.date | None = None,
+) -> Team:
+    """A new team, and optionally who leads it from a date (default: today)."""
+    team = team_create(org=actor.org, actor=actor, name=name, kind=kind, parent=parent)
+    if lead_id:
+        lead = membership_person(actor=actor, user_id=lead_id, field="lead")
+        membership_start(actor=actor, user=lead, team=team, started_on=started_on or actor.today(), is_lead=True)
     return team

@@ -1,3 +1,4 @@
+import sys
 import time
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -6,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import SignInsBusy, ValidationFailed
+from pacekeeper.lib.busy import RETRY_AFTER, is_database_busy
 from pacekeeper.lib.pages import actor_required, add_service_errors
 from pacekeeper.lib.request_context import is_api_request
 
@@ -27,7 +29,7 @@ FIRST_SCREEN = {
     Role.MANAGER: "dashboards:my_day",
     Role.LEAD: "dashboards:team",
     Role.DIRECTOR: "dashboards:overview",
-    Role.ADMIN: "admin:index",
+    Role.ADMIN: "settings:people",
     Role.ANALYST: "dashboards:overview",
 }
 
@@ -100,7 +102,11 @@ def logout(request: HttpRequest):
 
 
 def admin_login(request: HttpRequest):
-    """The admin site signs in through the same page (lockout, two-factor)."""
+    """The admin site signs in through the same page (lockout, two-factor). It is the
+    superusers' back office: anyone else already signed in goes to their first screen (the
+    org admin's is Settings) instead of back to the sign-in page, which would send them here."""
+    if request.user.is_authenticated and not request.user.is_superuser:
+        return redirect("home")
     return redirect_to_login(request.GET.get("next", "/admin/"))
 
 
@@ -222,11 +228,27 @@ def server_error(request: HttpRequest):
     """Production's answer to an unexpected error: no traceback, the request id to quote.
     Rendered without the base template, which itself reads the database that may be failing."""
     request_id = getattr(request, "id", "")
+    if is_database_busy(sys.exc_info()[1]):
+        return _database_busy(request, request_id)
     if is_api_request(request):
         body = {"detail": "Server error. 服务器错误。", "errors": [], "request_id": request_id}
         return JsonResponse(body, status=500)
     html = loader.get_template("500.html").render({"request_id": request_id})
     return HttpResponseServerError(html)
+
+
+def _database_busy(request: HttpRequest, request_id: str) -> HttpResponse:
+    """Another writer held the database longer than this request could wait (a large import on
+    SQLite, a row lock on PostgreSQL): nothing was changed, try again shortly. Wherever the
+    error arose — view, API or middleware — it ends here, as an unhandled error."""
+    if is_api_request(request):
+        detail = _("The database is busy with another change; nothing was changed. Try again in a few seconds.")
+        response = JsonResponse({"detail": detail, "errors": [], "request_id": request_id}, status=503)
+    else:
+        html = loader.get_template("503_database.html").render({"request_id": request_id})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def health(request: HttpRequest):

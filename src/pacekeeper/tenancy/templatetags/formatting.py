@@ -3,16 +3,30 @@
 {% money sale.amount_minor %} → ¥1,234.50 (tables: full amounts)
 {% money total short=True %}  → ¥12.35万 / ¥123.5K with the full amount in a title (cards)
 {{ day|local_date }}          → 2026年3月5日 / 5 Mar 2026
+{{ goal|period_label }}       → 2026年全年 / 2026 (full year) (anything with starts_on/ends_on or start/end)
+{{ value|percent }}           → 12.3%
+{% change now before %}       → ▲ 12.3% / ▼ 4.0% / = 0.0% (the sign and the figure, never "up" alone)
 {% due customer.next_due_on %} → ✕ 3 days overdue / ! Due today / ✓ 5 Mar 2026
+
+The formats themselves live in pacekeeper.lib.formatting (one module for pages, charts, exports).
 """
+
+import datetime as dt
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from pacekeeper.lib.dates import format_date
-from pacekeeper.lib.money import format_amount
+from pacekeeper.lib.formatting import (
+    change_percent,
+    format_amount,
+    format_date,
+    format_percent,
+    format_period,
+    month_label,
+)
 
 register = template.Library()
 
@@ -42,6 +56,45 @@ def local_date(day):
     return format_date(day, get_language() or "zh-hans")
 
 
+@register.filter
+def period_label(span):
+    """A goal's, a period's or a cycle's own period, as people name it."""
+    start = getattr(span, "starts_on", None) or getattr(span, "start", None)
+    end = getattr(span, "ends_on", None) or getattr(span, "end", None)
+    if not start or not end:
+        return "—"
+    return format_period(start, end, get_language() or "zh-hans")
+
+
+@register.filter
+def month_name(label: str):
+    """ "2026-07" → 2026年7月 / Jul 2026 (tables beside charts)."""
+    try:
+        day = dt.date.fromisoformat(f"{label}-01")
+    except ValueError:
+        return label
+    return month_label(day, get_language() or "zh-hans", with_year=True)
+
+
+@register.filter
+def percent(value):
+    return format_percent(value)
+
+
+@register.simple_tag
+def change(now, before):
+    """The change against a figure of the same span: arrow, sign and percent (colour by the
+    organisation's convention in CSS)."""
+    delta = change_percent(now, before)
+    if delta is None:
+        return format_html('<span class="change">{}</span>', _("no figure to compare"))
+    if delta > 0:
+        return format_html('<span class="change up">▲ +{}%</span>', delta)
+    if delta < 0:
+        return format_html('<span class="change down">▼ {}%</span>', delta)
+    return mark_safe('<span class="change">= 0.0%</span>')
+
+
 @register.simple_tag(takes_context=True)
 def due(context, day):
     """A follow-up or promise date as its status (never colour alone: a sign and words go with
@@ -50,7 +103,10 @@ def due(context, day):
         return "—"
     delta = (day - context["actor"].today()).days
     if delta < 0:
-        return format_html('<span class="status bad">✕ {}</span>', _("%(n)s days overdue") % {"n": -delta})
+        return format_html(
+            '<span class="status bad">✕ {}</span>',
+            ngettext("%(n)s day overdue", "%(n)s days overdue", -delta) % {"n": -delta},
+        )
     if delta == 0:
         return format_html('<span class="status warn">! {}</span>', _("Due today"))
     return format_html('<span class="status ok">✓ {}</span>', local_date(day))

@@ -14,7 +14,8 @@ from pacekeeper.bench import load as load_bench
 
 class Command(BaseCommand):
     help = (
-        "pacekeeper bench import [--rows N] | pacekeeper bench kpis [--managers N --customers M --months K] | "
+        "pacekeeper bench import [--rows N] [--with-writer] | "
+        "pacekeeper bench kpis [--managers N --customers M --months K] | "
         "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn): a JSON object on the last line"
     )
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--engines", default="postgresql,sqlite", help="comma-separated subset")
         parser.add_argument("--seconds", type=int, default=120, help="load: the whole run, split into 3 phases")
         parser.add_argument("--users", type=int, default=12, help="load: simultaneous people")
+        parser.add_argument(
+            "--with-writer",
+            action="store_true",
+            help="import: someone edits a customer through the API all along (longest_writer_wait_s)",
+        )
         # Internal: the child process measuring one engine.
         parser.add_argument("--child", action="store_true", help="(internal) measure the current database")
         parser.add_argument("--folder", default="", help="(internal) scratch folder shared with the parent")
@@ -34,7 +40,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["child"]:
             if options["name"] == "import":
-                result = import_bench.run_one(options["rows"], Path(options["folder"]))
+                result = import_bench.run_one(
+                    options["rows"], Path(options["folder"]), with_writer=options["with_writer"]
+                )
             else:
                 result = kpis_bench.run_one()
             self.stdout.write(json.dumps(result))
@@ -58,6 +66,8 @@ class Command(BaseCommand):
     def _measure(self, options: dict, engine: str, folder: Path) -> dict:
         name = options["name"]
         argv = ["bench", name, "--child", "--rows", str(options["rows"]), "--folder", str(folder)]
+        if options["with_writer"]:
+            argv.append("--with-writer")
         if engine not in ("postgresql", "sqlite"):
             raise CommandError(f"unknown engine {engine}")
         self.stderr.write(f"measuring {engine}…")

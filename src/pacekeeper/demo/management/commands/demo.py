@@ -1,7 +1,10 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pacekeeper.demo.seed import seed_organization
+from pacekeeper.demo.seed import demo_months, seed_organization
 from pacekeeper.tenancy.models import Organization, User
 
 DEMO_PASSWORD = "pacekeeper-demo"
@@ -12,9 +15,11 @@ def start_task_worker() -> None:
     runs `pacekeeper worker` as its own service instead."""
     import threading
 
-    from django_tasks_db.management.commands.db_worker import Worker
+    from pacekeeper.demo.management.commands.worker import recover_stalled_jobs
+    from pacekeeper.lib.worker import ResilientWorker
 
-    worker = Worker(
+    worker = ResilientWorker(
+        recover=recover_stalled_jobs,
         queue_names=["*"],
         interval=1,
         batch=False,
@@ -41,8 +46,11 @@ class Command(BaseCommand):
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         if not Organization.objects.exists():
-            self.stdout.write("Loading the demo organisation (3 teams, 12 account managers, 300 customers, 12 months)…")
-            seed_organization(managers=12, customers=300, months=12, seed=2026, password=DEMO_PASSWORD, team_size=4)
+            months = demo_months(dt.datetime.now(ZoneInfo("Asia/Shanghai")).date())
+            self.stdout.write(
+                f"Loading the demo organisation (3 teams, 12 account managers, 300 customers, {months} months)…"
+            )
+            seed_organization(managers=12, customers=300, months=months, seed=2026, password=DEMO_PASSWORD, team_size=4)
         self._print_logins(options["addr"])
         if not options["no_serve"]:
             start_task_worker()

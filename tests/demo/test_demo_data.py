@@ -1,0 +1,81 @@
+"""The demo looks like a real branch (issue 14): the properties a sales director notices in the
+first minutes, checked on the data `pacekeeper demo` generates (same sizes and seed), on an early
+day of a month, when a month-to-date spike shows most."""
+
+import datetime as dt
+
+import pytest
+
+from pacekeeper.crm.models import Customer, Interaction, Opportunity, Sale
+from pacekeeper.demo.seed import demo_months, seed_organization
+from pacekeeper.goals import services
+from pacekeeper.goals.models import Goal, GoalChange
+from pacekeeper.goals.progress import goal_progress
+from pacekeeper.kpis.periods import Period
+
+TODAY = dt.date(2026, 12, 3)  # three days into December
+
+
+@pytest.fixture
+def demo(db):
+    return seed_organization(
+        managers=12, customers=300, months=demo_months(TODAY), seed=2026, team_size=4, until=TODAY
+    ).org
+
+
+def test_it_looks_like_a_real_branch(demo):
+    """One generation, every property (the demo takes seconds to build; once is enough)."""
+    _it_has_no_facts_after_today(demo)
+    _its_month_to_date_is_in_line_with_the_season(demo)
+    _its_attainment_is_spread_with_one_team_clearly_off_track(demo)
+    _its_follow_ups_are_mostly_in_time_and_some_due_today(demo)
+    _its_goals_have_baselines_and_a_history_judgement(demo)
+    assert GoalChange.objects.filter(org=demo, status="pending").count() == 1  # for the director's overview
+
+
+def _it_has_no_facts_after_today(org):
+    assert not Sale.objects.filter(org=org, ordered_on__gt=TODAY).exists()
+    local_days = [moment.date() for moment in Interaction.objects.filter(org=org).values_list("occurred_at", flat=True)]
+    assert max(local_days) <= TODAY
+    assert not Opportunity.objects.filter(org=org, closed_on__gt=TODAY).exists()
+
+
+def _its_month_to_date_is_in_line_with_the_season(org):
+    """3 of December's 31 days have passed: about a tenth of a December's orders, allowing for
+    growth and chance up to a quarter (before: every December order fell on days 1–3)."""
+    month_to_date = Sale.objects.filter(org=org, ordered_on__range=(dt.date(2026, 12, 1), TODAY))
+    last_december = Sale.objects.filter(org=org, ordered_on__range=(dt.date(2025, 12, 1), dt.date(2025, 12, 31)))
+    assert 0 < month_to_date.count() <= last_december.count() / 4
+    november = Sale.objects.filter(org=org, ordered_on__range=(dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
+    assert month_to_date.count() < november.count() / 3
+
+
+def _its_attainment_is_spread_with_one_team_clearly_off_track(org):
+    teams = [goal_progress(goal, today=TODAY) for goal in Goal.objects.filter(org=org, level="team")]
+    assert len({progress.attainment for progress in teams}) == len(teams) == 3
+    statuses = [progress.status for progress in teams]
+    assert statuses.count("off_track") == 1 and "on_track" in statuses
+    people = [goal_progress(goal, today=TODAY) for goal in Goal.objects.filter(org=org, level="manager")]
+    attainments = [progress.attainment for progress in people]
+    assert max(attainments) - min(attainments) >= 20  # points between the best and the worst
+    assert {"on_track", "off_track"} <= {progress.status for progress in people}
+
+
+def _its_follow_ups_are_mostly_in_time_and_some_due_today(org):
+    open_customers = Customer.objects.filter(org=org).exclude(status=Customer.Status.LOST)
+    overdue = open_customers.filter(next_due_on__lt=TODAY).count()
+    assert 0.01 <= overdue / open_customers.count() <= 0.15  # a few, not 40 %
+    first = open_customers.filter(owner__username="am0001")
+    assert first.filter(next_due_on=TODAY).count() >= 3
+    steps = Interaction.objects.filter(org=org, manager__username="am0001", next_step_on=TODAY, next_step_done=False)
+    assert steps.exclude(next_step="").exists()
+
+
+def _its_goals_have_baselines_and_a_history_judgement(org):
+    goals = list(Goal.objects.filter(org=org, kind="goal").select_related("org", "team", "person"))
+    assert goals and all(goal.baseline and goal.baseline > 0 for goal in goals)
+    for goal in goals:
+        if goal.level == Goal.Level.TEAM:
+            assert goal.target > goal.baseline  # nobody is asked for less than last year
+            assert services.goal_smart(goal, today=TODAY).likelihood is not None, goal.title
+    assert Period(goals[0].starts_on, goals[0].ends_on) == Period.year(2026)
