@@ -88,4 +88,9 @@ def test_the_api_holds_under_generated_requests(case, token):
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_the_api_holds_along_its_links(token):
-    schema.as_state_machine().run(settings=settings(SETTINGS, max_examples=STEPS, stateful_step_count=6))
+    # The upload is left out of the sequences: there schemathesis's WSGI transport sent a
+    # multipart body whose file part Django did not receive ("file: Field required"), while the
+    # same bodies from the stateless test above and from Django's test client are accepted
+    # (tests/crm/test_imports_api.py covers uploads). A limit of the tool, not of the API.
+    linked = schema.exclude(method="POST", path="/api/v1/imports")
+    linked.as_state_machine().run(settings=settings(SETTINGS, max_examples=STEPS, stateful_step_count=6))
