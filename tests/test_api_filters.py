@@ -14,6 +14,7 @@ import pytest
 from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, Customer, Tier
 from pacekeeper.goals import services as goals
+from pacekeeper.goals.models import GoalChange
 from pacekeeper.incentives import services as incentives
 from pacekeeper.incentives.commission import Tier as RateTier
 from pacekeeper.kpis.periods import Period
@@ -83,6 +84,10 @@ def rows(world, django_capture_on_commit_callbacks):
         },
     )
     goals.goal_activate(actor=director, goal=active, override_reason="test")
+    for status in (GoalChange.Status.PENDING, GoalChange.Status.REFUSED):
+        GoalChange.objects.create(
+            org=one.org, goal=active, target_before=active.target, target_after=1, reason="Less", status=status
+        )
     runs = []
     for metric in ("sales_amount", "gross_margin"):
         plan = incentives.plan_save(
@@ -136,6 +141,7 @@ FILTERS = {
         lambda w, r: "2026-10-15",
         lambda item, w, r: item["starts_on"] <= "2026-10-15" <= (item["ends_on"] or ""),
     ),
+    ("/api/v1/goal-changes", "status"): (lambda w, r: "refused", lambda item, w, r: item["status"] == "refused"),
     ("/api/v1/payouts", "status"): (lambda w, r: "approved", lambda item, w, r: item["status"] == "approved"),
     ("/api/v1/payout-lines", "run"): (lambda w, r: r["runs"][1].pk, lambda item, w, r: item["run"] == r["runs"][1].pk),
     ("/api/v1/payout-lines", "person"): (

@@ -113,8 +113,8 @@ class ResplitOut(Schema):
 class GoalChangeOut(Schema):
     id: int
     goal: int = Field(alias="goal_id")
-    target_before: str | None
-    target_after: str
+    target_before: DecimalText | None
+    target_after: DecimalText
     reason: str
     status: str
     requested_by: int | None = Field(alias="requested_by_id")
@@ -140,8 +140,7 @@ class DecisionIn(BodySchema):
 
 
 def _shown(metric: str, value) -> str | None:
-    value = units.shown(metric, value)
-    return None if value is None else str(value)
+    return decimal_text(units.shown(metric, value))
 
 
 def _plan_out(goal: Goal, plan: services.ResplitPlan) -> dict:
@@ -266,7 +265,7 @@ def _change(request, change_id: int, *, for_write: bool = False) -> GoalChange:
 
 @router.get("/goal-changes", response=list[GoalChangeOut], summary="Target changes asked for (pending first)")
 @paginate(Page)
-def goal_changes_list(request, status: str = ""):
+def goal_changes_list(request, status: GoalChange.Status | None = None):
     changes = GoalChange.objects.visible_to(request.actor).select_related("goal").order_by("-requested_at", "pk")
     return changes.filter(status=status) if status else changes
 
