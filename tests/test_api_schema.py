@@ -141,3 +141,14 @@ def test_money_is_sent_as_a_decimal_string(world, client, amount):
     assert {error["field"] for error in response.json()["errors"]} == {"amount"}
     pattern = SCHEMA["components"]["schemas"]["SaleIn"]["properties"]["amount"]["pattern"]
     assert not re.fullmatch(pattern, str(amount)) or not isinstance(amount, str)
+
+
+def test_amounts_are_in_the_organisations_currency(world, client):
+    """A yen has no minor unit: 1500 yen stored is "1500", not "15.00"."""
+    from tests.factories import SaleFactory
+
+    world.one.org.currency = "JPY"
+    world.one.org.save(update_fields=["currency"])
+    sale = SaleFactory(customer=world.one.customers["manager"], amount_minor=1500)
+    client.force_login(world.one.manager)
+    assert client.get(f"/api/v1/sales/{sale.pk}").json()["amount"] == "1500"

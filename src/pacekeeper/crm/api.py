@@ -82,7 +82,8 @@ def _register(
     tag = [model._meta.verbose_name_plural.title()]
 
     def scoped(request) -> QuerySet:
-        return model.objects.visible_to(request.actor).select_related(*related).prefetch_related(*prefetch)
+        # The organisation: its currency writes the amounts (schemas._money).
+        return model.objects.visible_to(request.actor).select_related("org", *related).prefetch_related(*prefetch)
 
     def filtered(request, customer=None, manager=None, since=None, until=None) -> QuerySet:
         rows = scoped(request)

@@ -169,8 +169,9 @@ class SalePatch(BodySchema):
     status: Sale.Status = omittable()
 
 
-def _money(minor: int | None) -> str | None:
-    return decimal_text(None if minor is None else from_minor(minor))
+def _money(minor: int | None, fact) -> str | None:
+    """Major units of the fact's organisation's currency (a yen has no fen)."""
+    return decimal_text(None if minor is None else from_minor(minor, fact.org.currency))
 
 
 class SaleOut(Schema):
@@ -186,11 +187,11 @@ class SaleOut(Schema):
 
     @staticmethod
     def resolve_amount(obj: Sale) -> str:
-        return _money(obj.amount_minor)
+        return _money(obj.amount_minor, obj)
 
     @staticmethod
     def resolve_margin(obj: Sale) -> str | None:
-        return _money(obj.margin_minor)
+        return _money(obj.margin_minor, obj)
 
 
 class ContractIn(BodySchema):
@@ -226,7 +227,7 @@ class ContractOut(Schema):
 
     @staticmethod
     def resolve_value(obj: Contract) -> str:
-        return _money(obj.value_minor)
+        return _money(obj.value_minor, obj)
 
 
 class OpportunityIn(BodySchema):
@@ -264,8 +265,8 @@ class OpportunityOut(Schema):
 
     @staticmethod
     def resolve_amount(obj: Opportunity) -> str:
-        return _money(obj.amount_minor)
+        return _money(obj.amount_minor, obj)
 
     @staticmethod
     def resolve_weighted_amount(obj: Opportunity) -> str:
-        return _money(obj.weighted_amount_minor)
+        return _money(obj.weighted_amount_minor, obj)
