@@ -141,3 +141,29 @@ def test_the_patch_schemas_offer_null_only_where_it_means_something():
         "GoalPatch.target",
         "TeamPatch.parent",
     }
+
+
+def _pages_with_ids() -> list[str]:
+    """Every page URL of the project with an <int:…> part, that part written as 30 digits
+    (Django's own admin site aside)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and "<int:" in route and not route.startswith(("api/", "admin/")):
+                found.append("/" + re.sub(r"<int:\w+>", THIRTY_DIGITS, route))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+@pytest.mark.parametrize("url", _pages_with_ids())
+def test_every_page_answers_404_for_an_id_beyond_64_bits(world, client, url):
+    """Never a 500; a role gate (403) or a POST-only page (405) may answer first."""
+    client.force_login(world.one.admin)
+    assert client.get(url).status_code in (403, 404, 405)
