@@ -7,15 +7,17 @@ service the pages use.
 from typing import Literal
 
 from django.db.models import QuerySet
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
-from pacekeeper.lib.api_types import IsoDate, Page, QueryId
-from pacekeeper.tenancy.scopes import get_visible
+from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId, json_int
+from pacekeeper.tenancy.scopes import get_visible, require_role
 
-from . import schemas, services
+from . import schemas, selectors, services
 from .models import Contact, Contract, Customer, Interaction, Opportunity, Sale, Tier
 from .selectors import CUSTOMER_SORTS, CustomerFilters, customer_list
+from .services import FOLLOW_UP_POLICY_ROLES
 
 router = Router(tags=["customers"])
 
@@ -184,3 +186,43 @@ _register(
     arg="opportunity",
     date_field="expected_close_on",
 )
+
+
+class FollowUpPolicyOut(Schema):
+    tier: str
+    label: str
+    days: int
+    default_days: int
+    is_default: bool
+
+
+FollowUpDays = json_int(ge=1, le=3650)
+
+
+class FollowUpPoliciesIn(BodySchema):
+    """Days between follow-ups for the tiers to change; tiers left out keep theirs."""
+
+    strategic: FollowUpDays | None = None
+    key: FollowUpDays | None = None
+    standard: FollowUpDays | None = None
+    sme: FollowUpDays | None = None
+
+
+@router.get(
+    "/follow-up-policies", response=list[FollowUpPolicyOut], tags=["settings"], summary="Follow-up intervals in force"
+)
+def follow_up_policies_read(request):
+    return selectors.follow_up_policy_rows(actor=request.actor)
+
+
+@router.put(
+    "/follow-up-policies",
+    response=list[FollowUpPolicyOut],
+    tags=["settings"],
+    summary="Set follow-up intervals (org admin or director); moves the due dates of the changed tiers",
+)
+def follow_up_policies_set(request, payload: FollowUpPoliciesIn):
+    require_role(request.actor, FOLLOW_UP_POLICY_ROLES)
+    intervals = {tier: days for tier, days in payload.dict().items() if days is not None}
+    services.follow_up_policies_set(actor=request.actor, intervals=intervals)
+    return selectors.follow_up_policy_rows(actor=request.actor)
