@@ -119,7 +119,7 @@ MAKERS = {
     "customers": lambda customer: customer,
     "contacts": lambda customer: ContactFactory(customer=customer),
     "interactions": lambda customer: InteractionFactory(
-        customer=customer, next_step="call back", next_step_on=dt.date(2026, 12, 1)
+        customer=customer, next_step="call back", next_step_on=dt.date.today() + dt.timedelta(days=7)
     ),
     "sales": lambda customer: SaleFactory(customer=customer),
     "contracts": _contract,
@@ -369,8 +369,9 @@ LIST_ROUTES = {
 }
 
 
-# One object of the actor's own, not a list: the person, and their organisation's settings.
-SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization"}
+# Not rows of a list: the person themselves, and their organisation's settings (the same for
+# everyone in it; writing them is tested in tests/tenancy/test_memberships_api.py).
+SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization", "/api/v1/follow-up-policies"}
 # Figures computed for subjects; scoped by role in kpis.selectors, tested in tests/kpis/test_api_pages.py.
 COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/leaderboard"}
 

@@ -219,7 +219,9 @@ IMPORT_STALE_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_STALE_SECONDS", "12
 API_TOKEN_USE_NOTED_EVERY = int(os.environ.get("PACEKEEPER_API_TOKEN_USE_NOTED_EVERY", "300"))
 # An import writes this many rows per transaction: on SQLite everyone else's changes wait for
 # one of them at most (about a second), not for the whole file.
-IMPORT_WRITE_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_WRITE_ROWS", "10000"))
+IMPORT_WRITE_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_WRITE_ROWS", "5000"))
+# On SQLite an import pauses this long between pieces, so that writers waiting get the lock.
+IMPORT_PIECE_PAUSE_SECONDS = float(os.environ.get("PACEKEEPER_IMPORT_PIECE_PAUSE_SECONDS", "0.15"))
 # How often a running worker looks for jobs whose worker died (pacekeeper.lib.worker).
 JOB_RECOVERY_SECONDS = float(os.environ.get("PACEKEEPER_JOB_RECOVERY_SECONDS", "60"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).

@@ -76,3 +76,11 @@ def test_it_audits_a_role_change_made_in_the_admin(world, client, superuser):
     assert user.role == Role.LEAD
     entry = AuditEntry.objects.get(object_id=str(user.pk), field="role")
     assert (entry.before, entry.after, entry.channel) == ("manager", "lead", "admin")
+
+
+def test_it_shows_memberships_read_only_so_they_change_only_through_the_services(world, client, superuser):
+    client.force_login(superuser)
+    page = client.get(f"/admin/tenancy/team/{world.one.team_a.pk}/change/").content.decode()
+    assert "one teammate" in page
+    assert 'name="memberships-__prefix__-started_on"' not in page
+    assert 'name="memberships-0-started_on"' not in page

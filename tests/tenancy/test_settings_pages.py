@@ -119,6 +119,10 @@ class TestPeople:
         assert director.session_generation > generation
         entry = AuditEntry.objects.get(object_id=str(director.pk), field="two_factor")
         assert (entry.before, entry.after, entry.reason) == ("on", "off", "lost phone")
+        # The person's recorded changes name the field and its values in the reader's language.
+        admin_client.cookies.load({"django_language": "zh-hans"})
+        history = admin_client.get(f"/settings/people/{director.pk}/").content.decode()
+        assert "双重验证登录: 已开启 → 未开启 (lost phone)" in history
 
 
 class TestMemberships:
@@ -175,12 +179,16 @@ class TestMemberships:
 
     def test_it_ends_a_membership_on_a_date(self, world, admin_client):
         membership = world.one.teammate.team_memberships.get()
-        response = admin_client.post(f"/settings/memberships/{membership.pk}/end/", {"ended_on": "2026-06-30"})
+        url = f"/settings/memberships/{membership.pk}/end/"
+        assert url in admin_client.get(f"/settings/people/{world.one.teammate.pk}/").content.decode()
+        assert "one teammate in one team A, since 1 Jan 2020." in admin_client.get(url).content.decode()
+        response = admin_client.post(url, {"ended_on": "2026-06-30", "reason": "left the bank"})
         assert response.status_code == 302
         membership.refresh_from_db()
         assert membership.ended_on == dt.date(2026, 6, 30)
-        again = admin_client.post(f"/settings/memberships/{membership.pk}/end/", {"ended_on": "2026-07-31"})
-        assert again.context["end_form"].errors["ended_on"] == ["This membership has already ended."]
+        again = admin_client.post(url, {"ended_on": "2026-07-31"})
+        assert again.context["form"].errors["ended_on"] == ["This membership has already ended."]
+        assert url not in admin_client.get(f"/settings/people/{world.one.teammate.pk}/").content.decode()
 
     def test_it_makes_a_lead_alongside_a_membership(self, world, admin_client):
         admin_client.post(

@@ -4,16 +4,20 @@ Each endpoint fetches through a scoped queryset (404 outside scope) and writes t
 service the pages use.
 """
 
+from typing import Annotated
+
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field, Strict
 
-from pacekeeper.lib.api_types import IsoDate, Page, QueryId
-from pacekeeper.tenancy.scopes import get_visible
+from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId
+from pacekeeper.tenancy.scopes import get_visible, require_role
 
-from . import schemas, services
+from . import schemas, selectors, services
 from .models import Contact, Contract, Customer, Interaction, Opportunity, Sale
 from .selectors import CustomerFilters, customer_list
+from .services import FOLLOW_UP_POLICY_ROLES
 
 router = Router(tags=["customers"])
 
@@ -162,3 +166,43 @@ _register(
     arg="opportunity",
     date_field="expected_close_on",
 )
+
+
+class FollowUpPolicyOut(Schema):
+    tier: str
+    label: str
+    days: int
+    default_days: int
+    is_default: bool
+
+
+FollowUpDays = Annotated[int, Strict(), Field(ge=1, le=3650)]
+
+
+class FollowUpPoliciesIn(BodySchema):
+    """Days between follow-ups for the tiers to change; tiers left out keep theirs."""
+
+    strategic: FollowUpDays | None = None
+    key: FollowUpDays | None = None
+    standard: FollowUpDays | None = None
+    sme: FollowUpDays | None = None
+
+
+@router.get(
+    "/follow-up-policies", response=list[FollowUpPolicyOut], tags=["settings"], summary="Follow-up intervals in force"
+)
+def follow_up_policies_read(request):
+    return selectors.follow_up_policy_rows(actor=request.actor)
+
+
+@router.put(
+    "/follow-up-policies",
+    response=list[FollowUpPolicyOut],
+    tags=["settings"],
+    summary="Set follow-up intervals (org admin or director); moves the due dates of the changed tiers",
+)
+def follow_up_policies_set(request, payload: FollowUpPoliciesIn):
+    require_role(request.actor, FOLLOW_UP_POLICY_ROLES)
+    intervals = {tier: days for tier, days in payload.dict().items() if days is not None}
+    services.follow_up_policies_set(actor=request.actor, intervals=intervals)
+    return selectors.follow_up_policy_rows(actor=request.actor)

@@ -83,19 +83,21 @@ class UserAdmin(OrgScopedAdmin, DjangoUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
-    model = TeamMembership
-    extra = 1
-    exclude = ("org",)
+    """Read-only: memberships are dated history that the KPI engine credits by, so they change
+    only through the services (Settings or the API), which end the current one the day before a
+    move and record who did it. A row typed here would skip both."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            kwargs["queryset"] = User.objects.filter(org_id=request.user.org_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    model = TeamMembership
+    extra = 0
+    fields = readonly_fields = ("user", "is_lead", "started_on", "ended_on")
 
     def has_view_permission(self, request, obj=None):
         return _is_back_office(request)
 
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    has_change_permission = has_delete_permission = has_add_permission
 
 
 @admin.register(Team)
@@ -112,13 +114,6 @@ class TeamAdmin(OrgScopedAdmin):
         else:
             created = services.team_create(org=request.user.org, name=obj.name, kind=obj.kind, parent=obj.parent)
             obj.pk, obj.path = created.pk, created.path
-
-    def save_formset(self, request, form, formset, change):
-        for membership in formset.save(commit=False):
-            membership.org_id = request.user.org_id
-            membership.save()
-        for removed in formset.deleted_objects:
-            removed.delete()
 
 
 @admin.register(AccountManagerProfile)

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacekeeper.lib import request_context
 
@@ -85,8 +86,12 @@ def audit_trail(*, actor, obj: models.Model):
 # --- showing recorded changes to people ----------------------------------------------------------
 
 # Recorded fields that are not a model field of their own.
-EXTRA_FIELD_LABELS = {"rules": _("rules"), "amount": _("amount")}
+EXTRA_FIELD_LABELS = {"rules": _("rules"), "amount": _("amount"), "two_factor": _("Two-factor sign-in")}
 YES_NO = {"True": _("yes"), "False": _("no")}
+# Values recorded for a field that is not a model field, by field.
+EXTRA_VALUE_LABELS = {
+    "two_factor": {"on": pgettext_lazy("two-factor", "on"), "off": pgettext_lazy("two-factor", "off")},
+}
 
 
 def _model_field(object_type: str, field: str):
@@ -115,6 +120,8 @@ def value_label(entry: AuditEntry, value: str) -> str:
     true/false as yes/no, anything else as recorded."""
     if value in YES_NO:
         return str(YES_NO[value])
+    if value in EXTRA_VALUE_LABELS.get(entry.field, {}):
+        return str(EXTRA_VALUE_LABELS[entry.field][value])
     model_field = _model_field(entry.object_type, entry.field)
     choices = dict(getattr(model_field, "flatchoices", None) or ())
     return str(choices.get(value, value))

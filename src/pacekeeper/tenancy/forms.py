@@ -39,7 +39,7 @@ class TokenForm(forms.Form):
 
 # --- the org admin's settings pages --------------------------------------------------------------
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _reason_field() -> forms.CharField:
@@ -88,13 +88,14 @@ class PersonRoleForm(forms.Form):
 
 class MembershipStartForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
-    started_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    started_on = forms.DateField(label=_("In the team from"), widget=DATE_INPUT)
     is_lead = forms.BooleanField(label=_("Leads the team (alongside any team they are a member of)"), required=False)
     reason = _reason_field()
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(actor).order_by("path")
+        self.fields["team"].empty_label = _("Choose a team")
         self.fields["started_on"].initial = actor.today()
 
 
@@ -105,7 +106,7 @@ class MembershipEndForm(forms.Form):
 
 class TeamAddForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices, initial=Team.Kind.TEAM)
+    kind = forms.ChoiceField(label=_("Kind of team"), choices=Team.Kind.choices, initial=Team.Kind.TEAM)
     parent = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Parent team"), required=False)
 
     def __init__(self, *args, actor, **kwargs):

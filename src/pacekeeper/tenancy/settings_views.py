@@ -88,9 +88,6 @@ def _person_page(request: HttpRequest, person: User, **forms):
         "history": audit_trail(actor=actor, obj=person)[:20],
         "role_form": forms.get("role_form") or PersonRoleForm(initial={"role": person.role}),
         "start_form": forms.get("start_form") or MembershipStartForm(actor=actor),
-        "end_form": forms.get("end_form") or MembershipEndForm(),
-        "today": actor.today(),
-        "failed_membership": forms.get("failed_membership"),
         "is_self": person.pk == actor.user_id,
         "tab": "people",
     }
@@ -169,15 +166,15 @@ def membership_start(request: HttpRequest, user_id: int):
 
 
 @admin_page
-@require_POST
 def membership_end(request: HttpRequest, membership_id: int):
+    """A page of its own: it says what ending means before the date is given."""
     membership = get_visible(
         TeamMembership.objects.visible_to(request.actor).select_related("user", "team"),
         membership_id,
         actor=request.actor,
     )
-    form = MembershipEndForm(request.POST)
-    if form.is_valid():
+    form = MembershipEndForm(request.POST or None, initial={"ended_on": request.actor.today()})
+    if request.method == "POST" and form.is_valid():
         try:
             services.membership_end(actor=request.actor, membership=membership, **form.cleaned_data)
         except ValidationFailed as error:
@@ -185,7 +182,8 @@ def membership_end(request: HttpRequest, membership_id: int):
         else:
             messages.success(request, _("The membership ends on the date given."))
             return redirect("settings:person", user_id=membership.user_id)
-    return _person_page(request, membership.user, end_form=form, failed_membership=membership.pk)
+    context = {"membership": membership, "form": form, "tab": "people"}
+    return render(request, "tenancy/settings/membership_end.html", context)
 
 
 @admin_page
