@@ -119,7 +119,7 @@ MAKERS = {
     "customers": lambda customer: customer,
     "contacts": lambda customer: ContactFactory(customer=customer),
     "interactions": lambda customer: InteractionFactory(
-        customer=customer, next_step="call back", next_step_on=dt.date(2026, 12, 1)
+        customer=customer, next_step="call back", next_step_on=dt.date.today() + dt.timedelta(days=7)
     ),
     "sales": lambda customer: SaleFactory(customer=customer),
     "contracts": _contract,

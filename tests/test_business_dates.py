@@ -122,6 +122,11 @@ def test_the_api_refuses_a_sale_in_2099_and_an_opportunity_closing_in_1970(world
     opportunity = send(client, "POST", "/api/v1/opportunities", deal)
     assert opportunity.status_code == 400 and "expected_close_on" in _fields(opportunity)
     assert not Sale.objects.exists() and not Opportunity.objects.exists()
+    contract = {"customer": customer, "title": "C", "starts_on": "1970-01-01", "ends_on": "2099-12-31", "value": "1"}
+    response = send(client, "POST", "/api/v1/contracts", contract)
+    assert response.status_code == 400 and set(_fields(response)) == {"starts_on", "ends_on"}
+    created = send(client, "POST", "/api/v1/customers", {"name": "Later", "created_on": "2099-01-01"})
+    assert created.status_code == 400 and "created_on" in _fields(created)
 
 
 def test_the_api_answers_in_chinese_for_a_chinese_speaking_user(world, client):

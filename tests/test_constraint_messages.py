@@ -74,3 +74,32 @@ def test_a_contract_that_ends_before_it_starts_is_refused_next_to_its_end(world,
     response = client.post("/api/v1/contracts", json.dumps(body), content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "ends_on", "message": "The period ends on or after its start."}]
+
+
+def test_the_goal_form_shows_an_end_before_the_start_next_to_the_end_in_chinese(world, client):
+    world.one.lead.language = "zh-hans"
+    world.one.lead.save(update_fields=["language"])
+    client.force_login(world.one.lead)
+    form = {
+        "kind": "goal",
+        "title": "G",
+        "metric": "sales_amount",
+        "level": "team",
+        "team": world.one.team_a.pk,
+        "starts_on": "2026-06-01",
+        "ends_on": "2026-03-31",
+    }
+    response = client.post("/goals/new/", form)
+    assert response.status_code == 200
+    assert CJK.search(response.context["form"].errors["ends_on"][0])
+    assert "goal_ends_after_start" not in response.content.decode()
+    assert not Goal.objects.exists()
+
+
+def test_the_goal_form_refuses_a_start_in_the_year_one_next_to_the_field(world, client):
+    client.force_login(world.one.lead)
+    form = {"kind": "goal", "title": "G", "level": "team", "team": world.one.team_a.pk, "starts_on": "0001-01-01"}
+    response = client.post("/goals/new/", form)
+    assert response.status_code == 200
+    assert "between 1 Jan 2000" in response.context["form"].errors["starts_on"][0]
+    assert not Goal.objects.exists()

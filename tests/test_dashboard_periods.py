@@ -48,6 +48,8 @@ def test_the_overview_compares_month_to_date_with_the_same_days_of_last_month(wo
     assert "▲ +25.0%" in html  # the change itself, not just "up"
     assert "Month to date" in html and "against the same days of last month" in html
     assert "1 Oct 2026 – 3 Oct 2026" in html
+    team_a = {row["team"].name: row for row in page.context["teams"]}["one team A"]
+    assert team_a["previous"]["sales_amount"] == 80_000  # the growth column compares the same spans
 
 
 def test_the_team_page_shows_goal_progress_in_the_goals_own_period(world, client, on_the_third):

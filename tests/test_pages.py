@@ -300,7 +300,7 @@ def test_it_shows_a_lead_the_team_against_target_and_what_needs_attention(world,
     assert rows["one_teammate"]["overdue"] == 1
     assert "one_other_manager" not in rows
     html = page.content.decode()
-    assert "no logged activity" in html and "overdue follow-ups" in html
+    assert "no logged activity" in html and "1 overdue follow-up<" in html  # singular for one
     client.force_login(world.one.lead)
     assert client.get("/team/", {"team": world.one.team_b.pk}).status_code == 404
 

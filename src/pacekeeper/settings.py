@@ -210,7 +210,7 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": os.environ.get("PACEKEEPER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Uploads larger than this are refused before parsing (imports).
-IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+IMPORT_MAX_BYTES = int(os.environ.get("PACEKEEPER_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
 # A running import's worker beats this often; a job silent for IMPORT_STALE_SECONDS had its
 # worker die and is marked failed (it can be rerun).
 IMPORT_HEARTBEAT_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_HEARTBEAT_SECONDS", "10"))
@@ -219,11 +219,19 @@ IMPORT_STALE_SECONDS = int(os.environ.get("PACEKEEPER_IMPORT_STALE_SECONDS", "12
 API_TOKEN_USE_NOTED_EVERY = int(os.environ.get("PACEKEEPER_API_TOKEN_USE_NOTED_EVERY", "300"))
 # An import writes this many rows per transaction: on SQLite everyone else's changes wait for
 # one of them at most (about a second), not for the whole file.
-IMPORT_WRITE_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_WRITE_ROWS", "10000"))
+IMPORT_WRITE_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_WRITE_ROWS", "5000"))
+# On SQLite an import pauses this long between pieces, so that writers waiting get the lock.
+IMPORT_PIECE_PAUSE_SECONDS = float(os.environ.get("PACEKEEPER_IMPORT_PIECE_PAUSE_SECONDS", "0.15"))
 # How often a running worker looks for jobs whose worker died (pacekeeper.lib.worker).
 JOB_RECOVERY_SECONDS = float(os.environ.get("PACEKEEPER_JOB_RECOVERY_SECONDS", "60"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
-XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(2 * 1024**3)))
+# What one import file may hold (docs/security.md, "Files and faults"): an import keeps the rows it
+# has read until it writes them, so its memory grows with their number and their text.
+IMPORT_MAX_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_CELLS = int(os.environ.get("PACEKEEPER_IMPORT_MAX_CELLS", "5000000"))
+XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(100 * 1024**2)))
+# openpyxl holds a workbook's whole table of shared strings in memory while it reads the sheet.
+XLSX_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_SHARED_STRINGS_BYTES", str(64 * 1024**2)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -238,3 +238,22 @@ def test_it_imports_from_the_command_line(world, tmp_path, capsys):
     call_command("import", "customers", str(path), "--user", "one_lead")
     assert "2 created" in capsys.readouterr().out
     assert Customer.objects.filter(external_id__startswith="91310000").count() == 2
+
+
+def test_a_file_over_the_row_limit_is_refused_before_anything_is_written(world, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    mine = world.one.customers["manager"].external_id
+    data = "订单号,客户编号,下单日期,金额\n" + "".join(f"L-{n},{mine},2026-03-05,100\n" for n in range(3))
+    with pytest.raises(ValidationFailed) as error:
+        import_apply(actor=world.one.actor("manager"), kind="sales", data=data.encode(), filename="s.csv")
+    assert "more than 2 rows" in str(error.value)
+    assert not Sale.objects.filter(external_id__startswith="L-").exists()
+
+
+def test_it_counts_every_bad_row_but_keeps_only_the_first_problems(world, monkeypatch):
+    monkeypatch.setattr("pacekeeper.crm.imports.KEPT_ERRORS", 3)
+    data = "订单号,客户编号,下单日期,金额\n" + "".join(f"B-{n},nobody,never,lots\n" for n in range(5))
+    report = import_check(actor=world.one.actor("manager"), kind="sales", data=data.encode(), filename="s.csv")
+    summary = report.as_dict()
+    assert (summary["bad_rows"], summary["good_rows"], summary["error_count"]) == (5, 0, 15)
+    assert len(summary["errors"]) == 3

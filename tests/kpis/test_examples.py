@@ -154,8 +154,9 @@ def test_a_backdated_sale_moves_the_new_customer_and_the_buyer_to_its_seller(wor
         "ordered_on": dt.date(2026, 2, 20),
         "amount": 50,
         "manager": world.one.teammate.pk,
+        "reason": "The teammate made this sale",
     }
-    sale_save(actor=lead, changes=changes)
+    sale_save(actor=world.one.actor("director"), changes=changes)  # crediting another: a director's
     for source in ("rollup", "live"):
         march = compute(org=world.one.org, metrics=keys, level="manager", period=MARCH, source=source)
         february = compute(org=world.one.org, metrics=keys, level="manager", period=FEBRUARY, source=source)

@@ -72,9 +72,9 @@ def _apply(people, operation) -> None:
         sale = list(Sale.objects.filter(org=people.org).order_by("pk"))[
             index % Sale.objects.filter(org=people.org).count()
         ]
-        services.sale_save(
-            actor=lead, sale=sale, changes={"ordered_on": day, "status": status, "manager": getattr(people, owner).pk}
-        )
+        # Moving a sale's credit is a director's (with a reason); the lead edits the rest.
+        changes = {"ordered_on": day, "status": status, "manager": getattr(people, owner).pk, "reason": "r"}
+        services.sale_save(actor=people.actor("director"), sale=sale, changes=changes)
     elif kind == "visit":
         owner, day, hour, visit_kind = args
         at = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
@@ -131,8 +131,9 @@ def _apply(people, operation) -> None:
             )
     elif kind == "import":
         (rows,) = args
-        # The order number is the day's: importing it again may move the sale to another customer.
-        # New ones are added to the rollups, existing ones recomputed; one file may hold both.
+        # The order number is the day's: importing it again for another customer is refused (the
+        # file then writes nothing). New ones are added to the rollups, existing ones recomputed;
+        # one file may hold both.
         by_number = {f"I-{day}": (people.customers[owner], day, *rest) for owner, day, *rest in rows}
         lines = [
             f"{no},{customer.external_id},{','.join(map(str, rest))}" for no, (customer, *rest) in by_number.items()

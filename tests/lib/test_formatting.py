@@ -1,6 +1,7 @@
 """One formatting module (DESIGN rule 11): the same figure reads the same way everywhere."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -82,3 +83,22 @@ def test_chart_data_carries_month_names_and_the_language_for_its_axis(world, cli
     client.force_login(world.one.manager)
     chart = client.get("/my-day/", HTTP_ACCEPT_LANGUAGE="en").context["chart"]
     assert chart["language"] == "en" and all(len(label) == 3 for label in chart["labels"])
+
+
+def test_moments_read_as_dates_with_the_time():
+    from pacekeeper.lib.formatting import format_datetime
+
+    moment = dt.datetime(2026, 3, 5, 14, 5, 9)
+    assert format_datetime(moment, "zh-hans") == "2026年3月5日 14:05"
+    assert format_datetime(moment, "en", seconds=True) == "5 Mar 2026 14:05:09"
+
+
+def test_the_audit_trail_shows_times_in_the_date_format_of_the_language(world, client):
+    from pacekeeper.tenancy.audit import audit_record
+
+    one = world.one
+    audit_record(actor=one.actor("director"), obj=one.manager, field="role", before="lead", after="manager")
+    client.force_login(one.director)
+    html = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}", html)
+    assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", html)

@@ -82,7 +82,7 @@ def test_a_zip_bomb_is_refused_from_the_directory_without_unpacking():
 
 def test_a_workbook_larger_than_the_unpacked_limit_is_refused(settings):
     settings.XLSX_MAX_UNPACKED_BYTES = 1000
-    assert "unpacks to far more data" in refusal(real_xlsx(), "big.xlsx")
+    assert "holds more data than an import takes (at most 1000" in refusal(real_xlsx(), "big.xlsx")
 
 
 def test_an_xml_entity_bomb_is_refused():
@@ -153,3 +153,36 @@ def test_a_long_csv_streams_in_pieces_that_join_to_the_whole_file():
     lines = b"".join(pieces).decode("utf-8-sig").splitlines()
     assert lines[0] == "name,n,note" and len(lines) == 20_001
     assert lines[1] == "客户0,0,'=1+1" and lines[-1] == "客户19999,19999,'=1+1"
+
+
+def test_a_file_over_the_row_limit_is_refused_with_the_limit(settings):
+    settings.IMPORT_MAX_ROWS = 3
+    csv_text = "客户名称\n" + "".join(f"客户{n}\n" for n in range(4))
+    assert "more than 3 rows" in refusal(csv_text.encode(), "c.csv")
+    assert len(list(read_rows("客户名称\n甲\n乙\n丙\n".encode(), "c.csv"))) == 4  # three rows and the header
+
+
+def test_a_file_over_the_cell_limit_is_refused_with_the_limit(settings):
+    settings.IMPORT_MAX_CELLS = 1000
+    wide = ",".join(f"c{n}" for n in range(600))
+    message = refusal(f"{wide}\n{wide}\n".encode(), "wide.csv")
+    assert "more than 1,000 cells" in message
+
+
+def test_a_sheet_declaring_thousands_of_columns_is_read_to_the_hundredth(settings):
+    book = openpyxl.Workbook()
+    book.active.append(["客户名称", "统一社会信用代码"])
+    book.active.cell(row=1, column=16384, value="far away")
+    out = io.BytesIO()
+    book.save(out)
+    rows = list(read_rows(out.getvalue(), "wide.xlsx"))
+    assert rows == [["客户名称", "统一社会信用代码"]]  # nothing past the 100th column is read
+
+
+def test_a_workbook_with_a_huge_shared_strings_table_is_refused(settings):
+    settings.XLSX_MAX_SHARED_STRINGS_BYTES = 100
+    out = io.BytesIO(real_xlsx())
+    with zipfile.ZipFile(out, "a") as book:
+        book.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>x</t></si>" * 10 + b"</sst>")
+    strings = out.getvalue()
+    assert "holds more data than an import takes" in refusal(strings, "strings.xlsx")

@@ -121,13 +121,16 @@ def _run(job_id: int, *, apply: bool) -> None:
         with heartbeat(ImportJob, job.pk):
             if actor is None:
                 raise PacekeeperError(_("The person who started this import can no longer sign in."))
-            data = upload_path(job).read_bytes()
-            if apply:
-                report = import_apply(
-                    actor=actor, kind=job.kind, data=data, filename=job.filename, mode=job.mode, progress=progress
-                )
-            else:
-                report = import_check(actor=actor, kind=job.kind, data=data, filename=job.filename, progress=progress)
+            # The file is read as its rows are, never whole (a worker's memory: docs/security.md).
+            with open(upload_path(job), "rb") as data:
+                if apply:
+                    report = import_apply(
+                        actor=actor, kind=job.kind, data=data, filename=job.filename, mode=job.mode, progress=progress
+                    )
+                else:
+                    report = import_check(
+                        actor=actor, kind=job.kind, data=data, filename=job.filename, progress=progress
+                    )
     except PacekeeperError as error:
         _finish(job, ImportJob.Status.FAILED, failure=str(error))
         return

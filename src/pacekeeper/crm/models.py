@@ -28,14 +28,24 @@ DEFAULT_FOLLOW_UP_DAYS = {Tier.STRATEGIC: 14, Tier.KEY: 30, Tier.STANDARD: 60, T
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset whose rows belong to a portfolio. Subclasses name the owner fields."""
+    """A queryset whose rows belong to a portfolio. Subclasses name the owner fields: those that
+    make a row visible, and (when narrower) those that make it writable."""
 
     owner_fields: tuple[str, ...] = ()
+    write_owner_fields: tuple[str, ...] | None = None  # None: whoever sees a row may write it
 
     def visible_to(self, actor):
         from pacekeeper.tenancy.scopes import portfolio_q
 
         return self.filter(portfolio_q(actor, *self.owner_fields))
+
+    def writable_by(self, actor):
+        """Rows the actor may change (tenancy.scopes.get_visible(for_write=True) uses it)."""
+        from pacekeeper.tenancy.scopes import portfolio_q
+
+        if not actor.can_write:
+            return self.none()
+        return self.filter(portfolio_q(actor, *(self.write_owner_fields or self.owner_fields)))
 
 
 class CustomerQuerySet(ScopedQuerySet):
@@ -135,9 +145,13 @@ class Contact(models.Model):
 
 
 class FactQuerySet(ScopedQuerySet):
-    """Facts are visible with their customer, and to the manager they are credited to."""
+    """Facts are visible with their customer, and to the manager they are credited to (their
+    own past facts, after the customer moved on). They are written only by those who may write
+    the customer now: a fact of a customer that moved to another portfolio is read-only for the
+    manager it stays credited to."""
 
     owner_fields = ("customer__owner", "manager")
+    write_owner_fields = ("customer__owner",)
 
 
 class Interaction(models.Model):

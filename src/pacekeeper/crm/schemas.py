@@ -141,9 +141,15 @@ class InteractionOut(Schema):
 Money = Decimal
 
 
+# Crediting a fact to someone other than its customer's owner on the fact's day, or changing
+# its credit later, is for directors and org admins, with a reason (crm.services._fact_save).
+CREDIT_REASON = "Why the credited account manager differs or changes; required then, kept in the audit trail."
+
+
 class SaleIn(BodySchema):
     customer: ObjectId
     manager: ObjectId | None = None
+    reason: str = Field("", max_length=2000, description=CREDIT_REASON)
     ordered_on: IsoDate
     product_line: str = Field("", max_length=100)
     amount: Money = Field(max_digits=16, decimal_places=2)
@@ -154,6 +160,7 @@ class SaleIn(BodySchema):
 
 class SalePatch(BodySchema):
     manager: ObjectId = omittable()
+    reason: str = omittable(max_length=2000, description=CREDIT_REASON)
     ordered_on: IsoDate = omittable()
     product_line: str = omittable(max_length=100)
     amount: Money = omittable(max_digits=16, decimal_places=2)
@@ -188,6 +195,7 @@ class SaleOut(Schema):
 class ContractIn(BodySchema):
     customer: ObjectId
     manager: ObjectId | None = None
+    reason: str = Field("", max_length=2000, description=CREDIT_REASON)
     title: str = Field(min_length=1, max_length=200)
     starts_on: IsoDate
     ends_on: IsoDate
@@ -198,6 +206,7 @@ class ContractIn(BodySchema):
 
 class ContractPatch(BodySchema):
     manager: ObjectId = omittable()
+    reason: str = omittable(max_length=2000, description=CREDIT_REASON)
     title: str = omittable(min_length=1, max_length=200)
     starts_on: IsoDate = omittable()
     ends_on: IsoDate = omittable()
@@ -224,6 +233,7 @@ class ContractOut(Schema):
 class OpportunityIn(BodySchema):
     customer: ObjectId
     manager: ObjectId | None = None
+    reason: str = Field("", max_length=2000, description=CREDIT_REASON)
     name: str = Field(min_length=1, max_length=200)
     stage: Opportunity.Stage = Opportunity.Stage.LEAD
     amount: Money = Field(max_digits=16, decimal_places=2, ge=0)
@@ -234,6 +244,7 @@ class OpportunityIn(BodySchema):
 
 class OpportunityPatch(BodySchema):
     manager: ObjectId = omittable()
+    reason: str = omittable(max_length=2000, description=CREDIT_REASON)
     name: str = omittable(min_length=1, max_length=200)
     stage: Opportunity.Stage = omittable()
     amount: Money = omittable(max_digits=16, decimal_places=2, ge=0)

@@ -132,9 +132,11 @@ def my_day(*, actor: Actor, limit: int = 50) -> dict:
     """What an account manager must do today: follow-ups due or overdue, promised next steps."""
     today = actor.today()
     own = Customer.objects.visible_to(actor).filter(owner_id=actor.user_id)
+    # Promised next steps of the customers one owns now: after a transfer the new owner keeps
+    # the promise (the previous manager may no longer tick it off: tenancy.scopes.require_writable).
     next_steps = (
         Interaction.objects.visible_to(actor)
-        .filter(manager_id=actor.user_id, next_step_done=False, next_step_on__lte=today + dt.timedelta(days=7))
+        .filter(customer__owner_id=actor.user_id, next_step_done=False, next_step_on__lte=today + dt.timedelta(days=7))
         .exclude(next_step="")
         .select_related("customer")
         .order_by("next_step_on", "pk")

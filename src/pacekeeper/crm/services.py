@@ -25,10 +25,11 @@ from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record, audit_record_many, required_reason
 from pacekeeper.tenancy.models import Organization, Role, User
-from pacekeeper.tenancy.scopes import Actor, require_writer
+from pacekeeper.tenancy.scopes import Actor, require_writable, require_writer
 
 from .models import (
     DEFAULT_FOLLOW_UP_DAYS,
+    EXTERNAL_ID_TAKEN,
     Contact,
     Contract,
     Customer,
@@ -193,7 +194,7 @@ def _validate_and_save(instance: models.Model, *, exclude: list[str] | None = No
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationFailed({"external_id": [_("Another record already uses this external id.")]}) from None
+        raise ValidationFailed({"external_id": [str(EXTERNAL_ID_TAKEN)]}) from None
 
 
 # --- customers --------------------------------------------------------------------------------
@@ -294,19 +295,17 @@ INTERACTION_FIELDS = {
 
 @transaction.atomic
 def interaction_save(*, actor: Actor, interaction: Interaction | None = None, changes: dict) -> Interaction:
-    """Log (or correct) an interaction. It is credited to the customer's account manager at the
-    time of logging, and the customer's next follow-up date follows its latest contact."""
-    require_writer(actor)
+    """Log (or correct) an interaction. It is credited to the customer's account manager on the
+    day it happened, and the customer's next follow-up date follows its latest contact."""
     changes = dict(changes)
-    customer_id = changes.pop("customer", None)
     contact_ids = changes.pop("contacts", None)
-    before = credit_cell(actor, interaction) if interaction is not None else None
-    if interaction is None:
-        customer = _visible_customer(actor, customer_id)
-        interaction = Interaction(org_id=actor.org_id, customer=customer, manager_id=customer.owner_id)
-    _apply(interaction, changes, INTERACTION_FIELDS, actor.org.currency)
+    old_customer_id = interaction.customer_id if interaction is not None else None
+    interaction, before, credit_changes, reason = _fact_save(
+        actor, Interaction, interaction, changes, INTERACTION_FIELDS
+    )
     _check_interaction_dates(actor, interaction)
     _validate_and_save(interaction, exclude=["org", "customer", "manager", "contacts"])
+    _credit_audited(actor, interaction, credit_changes, reason)
     if before is None:  # a new interaction adds to its cell; a corrected one recomputes both
         add_to_rollups(actor.org_id, interaction_cells(actor.org, Interaction.objects.filter(pk=interaction.pk)))
     else:
@@ -316,7 +315,8 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
         if len(contacts) != len(set(contact_ids)):
             raise ValidationFailed({"contacts": [_("Choose contacts of this customer.")]})
         interaction.contacts.set(contacts)
-    customers_contacts_changed(org=actor.org, customer_ids=[interaction.customer_id])
+    customer_ids = {interaction.customer_id, old_customer_id} - {None}
+    customers_contacts_changed(org=actor.org, customer_ids=customer_ids)
     return interaction
 
 
@@ -380,43 +380,119 @@ CONTRACT_FIELDS = {"external_id", "title", "starts_on", "ends_on", "value", "ren
 OPPORTUNITY_FIELDS = {"external_id", "name", "stage", "amount", "probability", "expected_close_on", "closed_on"}
 
 
+# Who may credit a fact to someone other than its customer's account manager at the fact's date,
+# or move a fact to another customer (DESIGN rule 4: credit follows the fact, so this is an
+# exception, with a reason, kept in the audit trail).
+CREDIT_ROLES = (Role.ADMIN, Role.DIRECTOR)
+
+
+class OwnerHistory:
+    """Who owned each customer on a given day, from the transfer history: the owner on a day is
+    the `from_manager` of the first transfer after that day, or today's owner if none came
+    since. A transfer takes effect on its own (local) day. One query for any number of customers."""
+
+    def __init__(self, org: Organization, customer_ids: Iterable[int]) -> None:
+        zone = ZoneInfo(org.time_zone)
+        self.handovers: dict[int, list[tuple[dt.date, int]]] = {}
+        for chunk in chunks(sorted(set(customer_ids))):
+            rows = (
+                OwnershipTransfer.objects.filter(org=org, customer_id__in=chunk)
+                .order_by("transferred_at", "pk")
+                .values_list("customer_id", "transferred_at", "from_manager_id")
+            )
+            for customer_id, moment, from_manager in rows:
+                self.handovers.setdefault(customer_id, []).append((moment.astimezone(zone).date(), from_manager))
+
+    def owner_on(self, customer_id: int, current_owner_id: int, day: dt.date | None) -> int:
+        if day is not None:
+            for handed_over_on, from_manager in self.handovers.get(customer_id, ()):
+                if handed_over_on > day:
+                    return from_manager
+        return current_owner_id
+
+
+def credited_manager(actor: Actor, fact: models.Model) -> int:
+    """The manager a new fact is credited to by default: its customer's owner on the fact's day."""
+    day = getattr(fact, CREDIT_DAY_FIELD[type(fact)])
+    day = _local_date(actor, day) if day is not None else None
+    return OwnerHistory(actor.org, [fact.customer_id]).owner_on(fact.customer_id, fact.customer.owner_id, day)
+
+
+def _require_credit_changer(actor: Actor, field: str, reason: str) -> str:
+    if actor.role not in CREDIT_ROLES:
+        raise ValidationFailed(
+            {field: [_("Only a director or an org admin may change who is credited with a record, or its customer.")]}
+        )
+    return required_reason(reason, _("Say why the credit changes: the reason is kept in the audit trail."))
+
+
 def _fact_save(actor: Actor, model: type[models.Model], fact, changes: dict, editable: set[str]):
-    """Create or update a fact row credited to an account manager (DESIGN rule 4)."""
+    """Create or update a fact row credited to an account manager (DESIGN rule 4). A new fact
+    is credited to its customer's owner on the fact's day; crediting anyone else, and later
+    moving the credit or the customer, is for directors and org admins, with a reason.
+    Returns the fact, its rollup cell before the change, and the credit changes to audit."""
     require_writer(actor)
     changes = dict(changes)
     customer_id = changes.pop("customer", None)
     manager_id = changes.pop("manager", None)
+    reason = changes.pop("reason", None) or ""
     before = credit_cell(actor, fact) if fact is not None else None
+    credit_changes: list[tuple[str, object, object]] = []
+    if fact is not None:
+        require_writable(actor, model, fact)
     if fact is None:
-        customer = _visible_customer(actor, customer_id)
-        manager = _assignable_manager(actor, manager_id, field="manager") if manager_id else customer.owner
-        fact = model(org_id=actor.org_id, customer=customer, manager=manager)
-    elif manager_id is not None and manager_id != fact.manager_id:
+        fact = model(org_id=actor.org_id, customer=_visible_customer(actor, customer_id))
+        _apply(fact, changes, editable, actor.org.currency)
+        _check_dates(actor, fact)
+        fact.manager_id = credited_manager(actor, fact)
+        if manager_id and manager_id != fact.manager_id:
+            reason = _require_credit_changer(actor, "manager", reason)
+            credit_changes.append(("manager", fact.manager_id, manager_id))
+            fact.manager = _assignable_manager(actor, manager_id, field="manager")
+        return fact, before, credit_changes, reason
+    if customer_id is not None and customer_id != fact.customer_id:
+        reason = _require_credit_changer(actor, "customer", reason)
+        credit_changes.append(("customer", fact.customer_id, customer_id))
+        fact.customer = _visible_customer(actor, customer_id)
+    if manager_id is not None and manager_id != fact.manager_id:
+        reason = _require_credit_changer(actor, "manager", reason)
+        credit_changes.append(("manager", fact.manager_id, manager_id))
         fact.manager = _assignable_manager(actor, manager_id, field="manager")
     _apply(fact, changes, editable, actor.org.currency)
     _check_dates(actor, fact)
-    return fact, before
+    return fact, before, credit_changes, reason
 
 
-def _fact_saved(actor: Actor, fact: models.Model, before) -> None:
-    """Validate, save, and bring the KPI rollups of the old and new credit cells up to date."""
+def _credit_audited(actor: Actor, fact: models.Model, credit_changes: list, reason: str) -> None:
+    audit_record_many(
+        actor=actor, changes=[(fact, field, old, new) for field, old, new in credit_changes], reason=reason
+    )
+
+
+def _fact_saved(actor: Actor, fact: models.Model, before, credit_changes: list, reason: str) -> None:
+    """Validate, save, audit any change of credit, and bring the KPI rollups of the old and new
+    credit cells up to date."""
     _validate_and_save(fact, exclude=["org", "customer", "manager"])
+    _credit_audited(actor, fact, credit_changes, reason)
     facts_changed(org_id=actor.org_id, cells=[before, credit_cell(actor, fact)])
 
 
 @transaction.atomic
 def sale_save(*, actor: Actor, sale: Sale | None = None, changes: dict) -> Sale:
-    sale, before = _fact_save(actor, Sale, sale, changes, SALE_FIELDS)
-    with sales_changing(org_id=actor.org_id, customer_ids=[sale.customer_id]) as touched:
+    old_customer_id = sale.customer_id if sale is not None else None
+    sale, before, credit_changes, reason = _fact_save(actor, Sale, sale, changes, SALE_FIELDS)
+    customer_ids = {sale.customer_id, old_customer_id} - {None}  # both purchase histories change
+    with sales_changing(org_id=actor.org_id, customer_ids=customer_ids) as touched:
         _validate_and_save(sale, exclude=["org", "customer", "manager"])
         touched += [before, credit_cell(actor, sale)]
+    _credit_audited(actor, sale, credit_changes, reason)
     return sale
 
 
 @transaction.atomic
 def contract_save(*, actor: Actor, contract: Contract | None = None, changes: dict) -> Contract:
-    contract, before = _fact_save(actor, Contract, contract, changes, CONTRACT_FIELDS)
-    _fact_saved(actor, contract, before)
+    contract, before, credit_changes, reason = _fact_save(actor, Contract, contract, changes, CONTRACT_FIELDS)
+    _fact_saved(actor, contract, before, credit_changes, reason)
     return contract
 
 
@@ -425,7 +501,9 @@ def opportunity_save(*, actor: Actor, opportunity: Opportunity | None = None, ch
     """Create or update an opportunity. Entering a stage without an explicit probability takes
     the stage's usual one; entering won/lost stamps the close date."""
     previous_stage = opportunity.stage if opportunity else None
-    opportunity, before = _fact_save(actor, Opportunity, opportunity, changes, OPPORTUNITY_FIELDS)
+    opportunity, before, credit_changes, reason = _fact_save(
+        actor, Opportunity, opportunity, changes, OPPORTUNITY_FIELDS
+    )
     if opportunity.stage != previous_stage:
         if "probability" not in changes:
             opportunity.probability = Opportunity.STAGE_PROBABILITY[opportunity.stage]
@@ -433,5 +511,5 @@ def opportunity_save(*, actor: Actor, opportunity: Opportunity | None = None, ch
             opportunity.closed_on = actor.today()
         elif opportunity.stage in Opportunity.OPEN_STAGES:
             opportunity.closed_on = None
-    _fact_saved(actor, opportunity, before)
+    _fact_saved(actor, opportunity, before, credit_changes, reason)
     return opportunity

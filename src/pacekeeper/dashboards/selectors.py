@@ -22,7 +22,6 @@ TREND_MONTHS = 6
 QUIET_DAYS = 14
 TEAM_METRICS = [
     "sales_amount",
-    "sales_growth",
     "new_customers",
     "retention_rate",
     "follow_up_compliance",
@@ -155,9 +154,12 @@ def overview(*, actor: Actor, period: Period) -> dict:
     by_team, org = both[Level.TEAM], both[Level.ORG][ORG_SUBJECT]
     # The cards compare these two with the previous period; retention and compliance there would
     # cost more than the whole rest of the page.
-    previous = compute(org=actor.org, metrics=["sales_amount", "new_customers"], level=Level.ORG, period=compared)[
-        ORG_SUBJECT
-    ]
+    # The growth column compares the same spans as the cards (the engine's own sales_growth
+    # compares with the days just before, which is not what the page says).
+    before = compute_levels(
+        org=actor.org, metrics=["sales_amount", "new_customers"], levels=(Level.TEAM, Level.ORG), period=compared
+    )
+    previous = before[Level.ORG][ORG_SUBJECT]
     goals = list(
         Goal.objects.visible_to(actor)
         .active()
@@ -178,7 +180,15 @@ def overview(*, actor: Actor, period: Period) -> dict:
         goal_rows.append({"goal": goal, "progress": progress[goal.pk], "trend": series})
     trend = trends["sales_amount"][Level.TEAM]
     return {
-        "teams": [{"team": t, "figures": by_team.get(t.pk, {}), "trend": trend.values.get(t.pk, [])} for t in teams],
+        "teams": [
+            {
+                "team": t,
+                "figures": by_team.get(t.pk, {}),
+                "previous": before[Level.TEAM].get(t.pk, {}),
+                "trend": trend.values.get(t.pk, []),
+            }
+            for t in teams
+        ],
         "org": org,
         "previous": previous,
         "shown": shown,

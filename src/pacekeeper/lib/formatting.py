@@ -82,6 +82,15 @@ def format_date(day: dt.date, language: str) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
+def format_datetime(moment: dt.datetime, language: str, *, seconds: bool = False) -> str:
+    """2026年3月5日 14:05 / 5 Mar 2026 14:05 (the moment already in the organisation's zone)."""
+    return (
+        f"{format_date(moment.date(), language)} {moment:%H:%M:%S}"
+        if seconds
+        else (f"{format_date(moment.date(), language)} {moment:%H:%M}")
+    )
+
+
 def month_label(day: dt.date, language: str, *, with_year: bool = False) -> str:
     """Chart month labels: 7月 / Jul (with the year: 2026年7月 / Jul 2026)."""
     if is_chinese(language):

@@ -4,12 +4,15 @@ CSV arrives as UTF-8, UTF-8 with a BOM, or GBK/GB18030 (Excel's "CSV" on a Chine
 XLSX is read with openpyxl in read-only mode (defusedxml guards its XML when installed).
 """
 
+import codecs
 import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
@@ -20,35 +23,69 @@ XLSX_MAGIC = b"PK\x03\x04"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def decode_csv(data: bytes) -> str:
+def csv_encoding(stream: BinaryIO) -> str:
     """UTF-8 (with or without BOM) first; anything that is not valid UTF-8 is read as GB18030,
-    the superset of GBK and GB2312 that Chinese Excel writes."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ValidationFailed({"file": [_("The file is neither UTF-8 nor GBK/GB18030 text.")]}) from None
+    the superset of GBK and GB2312 that Chinese Excel writes. Decided by reading the whole file
+    piece by piece, keeping none of it; the stream is rewound."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        stream.seek(0)
+        try:
+            while piece := stream.read(1 << 20):
+                decoder.decode(piece)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        stream.seek(0)
+        return encoding
+    raise ValidationFailed({"file": [_("The file is neither UTF-8 nor GBK/GB18030 text.")]})
 
 
-def read_rows(data: bytes, filename: str = "") -> Iterator[list]:
+def read_rows(data: bytes | BinaryIO, filename: str = "") -> Iterator[list]:
     """Rows of the first sheet (XLSX) or of the CSV, header row first, as lists of cells.
-    XLSX cells keep their types (numbers, dates); CSV cells are strings."""
+    XLSX cells keep their types (numbers, dates); CSV cells are strings. `data` may be an open
+    file: it is read as the rows are, never whole (a worker's memory does not grow with the
+    file). A file of more rows or cells than the limits allow (IMPORT_MAX_ROWS,
+    IMPORT_MAX_CELLS) is refused as soon as the reading passes them."""
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    stream.seek(0)
     is_xlsx_name = filename.lower().endswith((".xlsx", ".xlsm"))
-    is_xlsx_data = data[:4] == XLSX_MAGIC
+    is_xlsx_data = stream.read(4) == XLSX_MAGIC
+    stream.seek(0)
     if is_xlsx_name != is_xlsx_data and filename:
         raise ValidationFailed({"file": [_("The file's name and its content do not agree (XLSX or CSV?).")]})
     if is_xlsx_data:
-        return _xlsx_rows(data)
-    text = decode_csv(data)
-    sample = text[:4096]
+        return _within_limits(_xlsx_rows(stream))
+    text = io.TextIOWrapper(stream, encoding=csv_encoding(stream), newline="")
+    sample = text.read(4096)
+    text.seek(0)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return csv.reader(io.StringIO(text, newline=""), dialect)
+    return _within_limits(csv.reader(text, dialect))
+
+
+# Columns read from a sheet: more than any kind of import has, with room for columns of the
+# user's own. A sheet declaring 16,384 columns would otherwise come as rows of 16,384 cells.
+XLSX_MAX_COLUMNS = 100
+
+
+def _within_limits(rows: Iterable[list]) -> Iterator[list]:
+    max_rows, max_cells = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS
+    cells = 0
+    for number, row in enumerate(rows):  # the header is row 0: it does not count
+        cells += len(row)
+        if number > max_rows:
+            message = _("The file has more than %(rows)s rows. Split it into files of at most %(rows)s rows each.")
+            raise ValidationFailed({"file": [message % {"rows": f"{max_rows:,}"}]})
+        if cells > max_cells:
+            message = _(
+                "The file has more than %(cells)s cells (rows × columns). Remove the columns the import does "
+                "not need, or split the file."
+            )
+            raise ValidationFailed({"file": [message % {"cells": f"{max_cells:,}"}]})
+        yield row
 
 
 # A zip member may unpack to at most this many times its packed size. Real spreadsheets pack
@@ -57,11 +94,12 @@ XLSX_MAX_RATIO = 200
 XLSX_RATIO_EXEMPT_BYTES = 1024 * 1024
 
 
-def check_xlsx_container(data: bytes) -> None:
+def check_xlsx_container(data: bytes | BinaryIO) -> None:
     """Refuse a zip bomb from the zip's directory alone, before anything is unpacked. Python's
     zipfile never reads past a member's declared size, so the declared sizes bound the work."""
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        members = zipfile.ZipFile(stream).infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise ValidationFailed({"file": [_("The XLSX file cannot be read: %(error)s") % {"error": error}]}) from None
     unpacked = sum(member.file_size for member in members)
@@ -69,21 +107,35 @@ def check_xlsx_container(data: bytes) -> None:
         member.file_size > XLSX_RATIO_EXEMPT_BYTES and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)
         for member in members
     )
-    if inflated or unpacked > settings.XLSX_MAX_UNPACKED_BYTES:
+    if inflated:
         raise ValidationFailed({"file": [_("The XLSX file unpacks to far more data than a spreadsheet holds.")]})
+    shared_strings = sum(member.file_size for member in members if member.filename.endswith("sharedStrings.xml"))
+    if unpacked > settings.XLSX_MAX_UNPACKED_BYTES or shared_strings > settings.XLSX_MAX_SHARED_STRINGS_BYTES:
+        limit = filesizeformat(settings.XLSX_MAX_UNPACKED_BYTES)
+        message = _(
+            "The XLSX file holds more data than an import takes (at most %(size)s unpacked). Remove the "
+            "columns and sheets the import does not need, save it as CSV, or split it."
+        )
+        raise ValidationFailed({"file": [message % {"size": limit}]})
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list]:
+def _xlsx_rows(stream: BinaryIO) -> Iterator[list]:
     import openpyxl
     from defusedxml import DefusedXmlException
 
-    check_xlsx_container(data)
+    check_xlsx_container(stream)
+    stream.seek(0)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         if not book.worksheets:
             raise ValidationFailed({"file": [_("The XLSX file has no sheet.")]})
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            yield ["" if cell is None else cell for cell in row]
+        sheet = book.worksheets[0]
+        width = min(sheet.max_column or XLSX_MAX_COLUMNS, XLSX_MAX_COLUMNS)  # (from the sheet's own claim)
+        for row in sheet.iter_rows(max_col=width, values_only=True):
+            cells = ["" if cell is None else cell for cell in row]
+            while cells and cells[-1] == "":  # a sheet without its size is padded to `width`
+                cells.pop()
+            yield cells
         book.close()
     except ValidationFailed:
         raise

@@ -12,7 +12,9 @@ Pay: the org admin and directors see every plan, run and line; a lead sees the l
 people, an account manager their own lines once the run is approved, and both the plans; the
 analyst sees no pay data.
 Rows hanging off a customer (contacts, interactions, sales, contracts, opportunities) are
-visible with their customer, and also to the manager credited on the row.
+visible with their customer, and also to the manager credited on the row. Writing is narrower
+(`require_writable`): a fact is written only by those who may write its customer now, so the
+manager a customer moved away from keeps reading their past facts but no longer changes them.
 """
 
 from __future__ import annotations
@@ -164,9 +166,21 @@ def get_visible(queryset: QuerySet, pk: object, *, actor: Actor, for_write: bool
         obj = None
     if obj is None:
         raise NotFound()
-    if for_write and not actor.can_write:
-        raise Forbidden()
+    if for_write:
+        require_writable(actor, queryset.model, obj)
     return obj
+
+
+def require_writable(actor: Actor, model, obj) -> None:
+    """The write scope: a writing role, and a row the actor may change now. A row's queryset
+    may narrow writing below seeing (`writable_by`): a manager still sees the facts credited to
+    them after their customer moved on, but writes only the facts of customers they may write
+    today. Visible but not writable answers 403 (the row's existence is no secret to them)."""
+    if not actor.can_write:
+        raise Forbidden()
+    rows = model.objects.all()
+    if getattr(rows, "write_owner_fields", None) and not rows.writable_by(actor).filter(pk=obj.pk).exists():
+        raise Forbidden(_("This record's customer is not in your portfolio now: you may read it, not change it."))
 
 
 def require_writer(actor: Actor) -> None:

@@ -16,6 +16,7 @@ import datetime as dt
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from pacekeeper.lib.formatting import (
     change_percent,
     format_amount,
     format_date,
+    format_datetime,
     format_percent,
     format_period,
     month_label,
@@ -54,6 +56,14 @@ def local_date(day):
     if not day:
         return "—"
     return format_date(day, get_language() or "zh-hans")
+
+
+@register.filter
+def local_datetime(moment, precision: str = ""):
+    """`{{ entry.at|local_datetime }}` → 2026年3月5日 14:05; `|local_datetime:"seconds"` adds them."""
+    if not moment:
+        return "—"
+    return format_datetime(localtime(moment), get_language() or "zh-hans", seconds=precision == "seconds")
 
 
 @register.filter

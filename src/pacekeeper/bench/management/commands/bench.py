@@ -1,6 +1,7 @@
 """pacekeeper bench NAME — benchmarks; the last line printed is a JSON object of figures."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -10,17 +11,19 @@ from pacekeeper.bench import databases
 from pacekeeper.bench import imports as import_bench
 from pacekeeper.bench import kpis as kpis_bench
 from pacekeeper.bench import load as load_bench
+from pacekeeper.bench import upload as upload_bench
 
 
 class Command(BaseCommand):
     help = (
         "pacekeeper bench import [--rows N] [--with-writer] | "
         "pacekeeper bench kpis [--managers N --customers M --months K] | "
-        "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn): a JSON object on the last line"
+        "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn) | "
+        "pacekeeper bench upload (SQLite; the limits from the environment): a JSON object on the last line"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import", "kpis", "load"])
+        parser.add_argument("name", choices=["import", "kpis", "load", "upload"])
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--managers", type=int, default=2000)
         parser.add_argument("--customers", type=int, default=200_000)
@@ -36,6 +39,7 @@ class Command(BaseCommand):
         # Internal: the child process measuring one engine.
         parser.add_argument("--child", action="store_true", help="(internal) measure the current database")
         parser.add_argument("--folder", default="", help="(internal) scratch folder shared with the parent")
+        parser.add_argument("--stage", default="", help="(internal) upload: prepare or import")
 
     def handle(self, *args, **options):
         if options["child"]:
@@ -43,6 +47,9 @@ class Command(BaseCommand):
                 result = import_bench.run_one(
                     options["rows"], Path(options["folder"]), with_writer=options["with_writer"]
                 )
+            elif options["name"] == "upload":
+                stage = upload_bench.prepare if options["stage"] == "prepare" else upload_bench.run_one
+                result = stage(Path(options["folder"]))
             else:
                 result = kpis_bench.run_one()
             self.stdout.write(json.dumps(result))
@@ -54,6 +61,9 @@ class Command(BaseCommand):
             )
             self.stdout.write(json.dumps(figures))
             return
+        if options["name"] == "upload":
+            self.stdout.write(json.dumps(self._upload()))
+            return
         folder = databases.scratch_folder()
         figures = {}
         try:
@@ -62,6 +72,21 @@ class Command(BaseCommand):
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self.stdout.write(json.dumps(figures))
+
+    def _upload(self) -> dict:
+        """Two children: one prepares the database and the file, the other only imports it, so
+        that its peak memory is the import's."""
+        folder = databases.scratch_folder()
+        try:
+            url = databases.sqlite_url(folder)
+            self.stderr.write("preparing the database and the worst file…")
+            argv = ["bench", "upload", "--child", "--folder", str(folder)]
+            built = databases.run_child(url, [*argv, "--stage", "prepare"], data_dir=folder)
+            self.stderr.write(f"importing {built}…")
+            return {**built, **databases.run_child(url, [*argv, "--stage", "import"], data_dir=folder)}
+        finally:
+            if not os.environ.get("PACEKEEPER_BENCH_KEEP"):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _measure(self, options: dict, engine: str, folder: Path) -> dict:
         name = options["name"]
@@ -75,6 +100,9 @@ class Command(BaseCommand):
             size = (options["managers"], options["customers"], options["months"])
             url = databases.kpis_database(engine, size, folder, log=self.stderr.write)
             return databases.run_child(url, argv, data_dir=folder)
+        # The import benchmark times files larger than one upload may be (PACEKEEPER_IMPORT_MAX_ROWS).
+        rows = max(options["rows"], int(os.environ.get("PACEKEEPER_IMPORT_MAX_ROWS", "0")))
+        os.environ["PACEKEEPER_IMPORT_MAX_ROWS"] = str(rows)
         if engine == "postgresql":
             url = databases.postgres_url()
             databases.recreate_postgres(url)

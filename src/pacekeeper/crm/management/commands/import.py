@@ -27,9 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is larger than PACEKEEPER_IMPORT_MAX_BYTES ({settings.IMPORT_MAX_BYTES}).")
         actor = command_actor(options["user"], channel="import")
         try:
-            report = import_apply(
-                actor=actor, kind=options["kind"], data=path.read_bytes(), filename=path.name, mode=options["mode"]
-            )
+            with open(path, "rb") as data:
+                report = import_apply(
+                    actor=actor, kind=options["kind"], data=data, filename=path.name, mode=options["mode"]
+                )
         except ValidationFailed as error:
             raise CommandError(str(error)) from None
         if options["json"]:
