@@ -215,6 +215,20 @@ def teams_update(request, team_id: int, payload: TeamPatch):
     return services.team_update(actor=request.actor, team=team, changes=payload.dict(exclude_unset=True))
 
 
+class Reason(BodySchema):
+    reason: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/users/{user_id}/two-factor-reset",
+    response=UserOut,
+    summary="Remove a person's authenticator and end their sessions (org admin; not oneself)",
+)
+def users_two_factor_reset(request, user_id: int, payload: Reason):
+    user = get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
+    return services.user_two_factor_reset(actor=request.actor, user=user, reason=payload.reason)
+
+
 @router.get("/users/{user_id}/memberships", response=list[MemberOut], summary="A person's teams, past and present")
 def users_memberships(request, user_id: int):
     user = get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
