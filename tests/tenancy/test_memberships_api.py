@@ -123,3 +123,18 @@ def test_it_reads_and_sets_follow_up_policies(world, client):
     assert {row["tier"]: (row["days"], row["is_default"]) for row in response.json()}["sme"] == (45, False)
     bad = client.put("/api/v1/follow-up-policies", {"sme": 0}, content_type="application/json")
     assert bad.status_code in (400, 422)
+
+
+def test_it_resets_two_factor_through_the_api_for_the_admin_only(world, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    director = world.one.director
+    TOTPDevice.objects.create(user=director, name="phone", confirmed=True)
+    url = f"/api/v1/users/{director.pk}/two-factor-reset"
+    client.force_login(world.one.lead)
+    assert _post(client, url, {"reason": "lost phone"}).status_code in (403, 404)
+    client.force_login(world.one.admin)
+    assert _post(client, url, {"reason": "lost phone"}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=director).exists()
+    own = _post(client, f"/api/v1/users/{world.one.admin.pk}/two-factor-reset", {})
+    assert own.status_code == 400

@@ -103,12 +103,12 @@ class OrganizationOut(Schema):
 
 
 class OrganizationPatch(BodySchema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    currency: str | None = Field(None, max_length=3)
-    time_zone: str | None = Field(None, max_length=64)
-    language: str | None = Field(None, pattern=r"^(zh-hans|en)$")
-    change_colours: Organization.ChangeColours | None = None
-    payout_second_approver: Flag | None = None
+    name: str = omittable(min_length=1, max_length=200)
+    currency: str = omittable(max_length=3)
+    time_zone: str = omittable(max_length=64)
+    language: str = omittable(pattern=r"^(zh-hans|en)$")
+    change_colours: Organization.ChangeColours = omittable()
+    payout_second_approver: Flag = omittable()
     reason: str = Field("", max_length=2000)
 
 
@@ -213,6 +213,20 @@ def teams_create(request, payload: TeamIn):
 def teams_update(request, team_id: int, payload: TeamPatch):
     team = get_visible(Team.objects.visible_to(request.actor), team_id, actor=request.actor, for_write=True)
     return services.team_update(actor=request.actor, team=team, changes=payload.dict(exclude_unset=True))
+
+
+class Reason(BodySchema):
+    reason: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/users/{user_id}/two-factor-reset",
+    response=UserOut,
+    summary="Remove a person's authenticator and end their sessions (org admin; not oneself)",
+)
+def users_two_factor_reset(request, user_id: int, payload: Reason):
+    user = get_visible(User.objects.visible_to(request.actor), user_id, actor=request.actor)
+    return services.user_two_factor_reset(actor=request.actor, user=user, reason=payload.reason)
 
 
 @router.get("/users/{user_id}/memberships", response=list[MemberOut], summary="A person's teams, past and present")

@@ -1,13 +1,16 @@
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.request_context import is_api_request
 
 from . import sign_in
@@ -49,7 +52,9 @@ class ServiceErrorMiddleware:
     """Turns the services' NotFound / Forbidden into Django's 404 / 403 pages, so views need no
     try/except for them, and a password check refused for want of a free place (SignInsBusy:
     the login page shows its own) into a 503 asking to try again. Validation errors are the
-    views' to show next to the fields."""
+    views' to show next to the fields; one that escapes a view anyway (a button, not a form:
+    "done", a stage change, on a record whose other data the rules now refuse) goes back to the
+    page it came from with the message, or answers 400 with it to htmx — never a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,7 +74,19 @@ class ServiceErrorMiddleware:
             raise PermissionDenied(str(exception))
         if isinstance(exception, SignInsBusy):
             return _busy_response(request, exception)
+        if isinstance(exception, ValidationFailed) and not is_api_request(request):
+            return _refused_response(request, exception)
         return None
+
+
+def _refused_response(request, refused) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(refused.text, status=400, content_type="text/plain; charset=utf-8")
+    messages.error(request, refused.text)
+    back = request.POST.get("next") or request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    return redirect(back)
 
 
 def _busy_response(request, busy) -> HttpResponse:
