@@ -1,21 +1,61 @@
-"""schemathesis against our OpenAPI schema, in process: valid and invalid requests for every
-operation must never produce a server error, invalid data must be refused, and leaving the
-credentials out must be refused (auth is never ignored)."""
+"""schemathesis against our OpenAPI schema, in process, with every check it has (the schema is
+the contract a generated client relies on): no server error, answers and their status codes,
+content types, headers and bodies as the schema declares them, valid data accepted and invalid
+data refused, credentials never ignored, deleted or missing rows answered alike; and stateful
+sequences that follow the links between operations (create a customer, then read, update and
+list it). Each runs as two people with different reach: an account manager (own portfolio) and
+a director (the whole organisation, approvals).
+
+Bounded to a few examples an operation, deterministic, so that CI spends about two minutes."""
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
+from hypothesis import HealthCheck, Phase, settings
 
 from pacekeeper.tenancy.services import api_token_create
+
+ROLES = ("manager", "director")
+EXAMPLES = 6  # per operation, mode and role
+STEPS = 8  # stateful: sequences of linked calls per role
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 schema.config.generation.update(
     modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE], deterministic=True
+)
+# Valid data must be accepted, except where the answer depends on rows and rules a schema
+# cannot express: 400 is a business rule with field-level messages (a customer that is not in
+# your portfolio, an end before a start, a payout period that has not ended), 409 none we send.
+# The coverage phase sends every boundary value of every field as explicit examples, unbounded
+# by max_examples (about forty requests an operation): too slow for CI on two cores. The fuzzing
+# phase still reaches boundaries; the coverage phase is for a manual run (docs/security.md).
+schema.config.phases.coverage.enabled = False
+schema.config.checks.positive_data_acceptance.expected_statuses = ["2xx", "400", "401", "403", "404"]
+
+
+class _Signed:
+    """The person the tests run as: their token, set by the `token` fixture."""
+
+    secret = ""
+
+
+@schema.auth(refresh_interval=None)  # registered as the API's auth, so `ignored_auth` knows what to leave out
+class TokenAuth:
+    def get(self, case, context):
+        return _Signed.secret
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure is reported as found
+    derandomize=True,
 )
 
 
@@ -30,19 +70,27 @@ def _keep_the_test_connection():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture
-def admin_token(world):
-    """The org admin may read and write everything of the organisation: the widest reach."""
-    _token, secret = api_token_create(user=world.one.admin, name="schemathesis")
-    return secret
+@pytest.fixture(params=ROLES)
+def token(request, world):
+    _token, _Signed.secret = api_token_create(user=getattr(world.one, request.param), name="schemathesis")
+    yield _Signed.secret
+    _Signed.secret = ""
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-def test_the_api_holds_under_generated_requests(case, admin_token):
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {admin_token}"},
-        checks=[not_a_server_error, negative_data_rejection, ignored_auth],
-    )
+@SETTINGS
+def test_the_api_holds_under_generated_requests(case, token):
+    case.call_and_validate()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_api_holds_along_its_links(token):
+    # The upload is left out of the sequences: there schemathesis's WSGI transport sent a
+    # multipart body whose file part Django did not receive ("file: Field required"), while the
+    # same bodies from the stateless test above and from Django's test client are accepted
+    # (tests/crm/test_imports_api.py covers uploads). A limit of the tool, not of the API.
+    linked = schema.exclude(method="POST", path="/api/v1/imports")
+    linked.as_state_machine().run(settings=settings(SETTINGS, max_examples=STEPS, stateful_step_count=6))

@@ -1,6 +1,8 @@
 """Ids, nulls and filters as the API and pages read them (issue 13, items 6–8 and 11): input
 that cannot be right is a field-level 4xx, never a 500."""
 
+import re
+
 import pytest
 
 from pacekeeper.api import api
@@ -117,7 +119,7 @@ def _patch_operations():
 def test_it_refuses_null_for_every_patch_field_the_schema_does_not_offer_it_for(world, client, path, field):
     """The schema is the promise: a field it types without null is a 422 on that field."""
     client.force_login(world.one.admin)
-    url = path.replace("/api/v1", "/api/v1").split("{")[0] + "1"
+    url = re.sub(r"\{\w+\}", "1", path)
     response = client.patch(url, {field: None}, content_type="application/json")
     assert response.status_code == 422
     assert field in _fields(response)
@@ -139,3 +141,29 @@ def test_the_patch_schemas_offer_null_only_where_it_means_something():
         "GoalPatch.target",
         "TeamPatch.parent",
     }
+
+
+def _pages_with_ids() -> list[str]:
+    """Every page URL of the project with an <int:…> part, that part written as 30 digits
+    (Django's own admin site aside)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and "<int:" in route and not route.startswith(("api/", "admin/")):
+                found.append("/" + re.sub(r"<int:\w+>", THIRTY_DIGITS, route))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+@pytest.mark.parametrize("url", _pages_with_ids())
+def test_every_page_answers_404_for_an_id_beyond_64_bits(world, client, url):
+    """Never a 500; a role gate (403) or a POST-only page (405) may answer first."""
+    client.force_login(world.one.admin)
+    assert client.get(url).status_code in (403, 404, 405)

@@ -7,14 +7,15 @@ Errors are JSON: {"detail": "...", "errors": [{"field": "...", "message": "..."}
 
 import dataclasses
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from pacekeeper.errors import PacekeeperError, ValidationFailed
+from pacekeeper.errors import NotFound, PacekeeperError, ValidationFailed
+from pacekeeper.lib import openapi
 from pacekeeper.tenancy.scopes import actor_for
 from pacekeeper.tenancy.services import api_token_user
 
@@ -46,7 +47,13 @@ class SessionActorAuth(SessionAuth):
         return request.user
 
 
-api = NinjaAPI(
+class PacekeeperAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """With the error answers of every operation and no null in parameters (lib/openapi.py)."""
+        return openapi.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = PacekeeperAPI(
     title="Pacekeeper API",
     version="1",
     description="Customers, contacts, interactions, sales, contracts, opportunities, teams and users.",
@@ -86,6 +93,17 @@ def on_schema_error(request, error: NinjaValidationError):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, error):
     return _error_response(request, 401, _("Log in or send a valid API token."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, error: HttpError):
+    """ninja's own refusals (a body that is not JSON: 400), in our one error shape."""
+    return _error_response(request, error.status_code, str(error))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, error):
+    return _error_response(request, 404, str(NotFound()))
 
 
 def _mount() -> None:

@@ -27,11 +27,11 @@ def test_it_computes_values_per_level_within_scope(world, client):
         "/api/v1/kpis/values", {"metrics": "sales_amount", "level": "manager", "period": "2026-03"}
     ).json()
     by_name = {s["name"]: s["values"]["sales_amount"] for s in body["subjects"]}
-    assert by_name == {"one lead": 0, "one manager": 300, "one sub_manager": 100, "one teammate": 500}
+    assert by_name == {"one lead": "0.00", "one manager": "3.00", "one sub_manager": "1.00", "one teammate": "5.00"}
     teams = client.get("/api/v1/kpis/values", {"metrics": "sales_amount", "level": "team", "period": "2026-03"}).json()
     assert {s["name"]: s["values"]["sales_amount"] for s in teams["subjects"]} == {
-        "one team A": 900,
-        "one team A1": 100,
+        "one team A": "9.00",
+        "one team A1": "1.00",
     }
     assert (
         client.get("/api/v1/kpis/values", {"metrics": "sales_amount", "level": "org", "period": "2026-03"}).status_code
@@ -39,7 +39,7 @@ def test_it_computes_values_per_level_within_scope(world, client):
     )
     client.force_login(world.one.director)
     org = client.get("/api/v1/kpis/values", {"metrics": "sales_amount", "level": "org", "period": "2026-Q1"}).json()
-    assert org["subjects"][0]["values"]["sales_amount"] == 1800
+    assert org["subjects"][0]["values"]["sales_amount"] == "18.00"
 
 
 def test_it_explains_bad_requests(world, client):
@@ -55,9 +55,9 @@ def test_it_ranks_an_account_managers_own_team_only(world, client):
     client.force_login(world.one.manager)
     ranks = client.get("/api/v1/kpis/leaderboard", {"metric": "sales_amount", "period": "2026-03"}).json()
     assert [(r["rank"], r["name"], r["value"]) for r in ranks] == [
-        (1, "one teammate", 500),
-        (2, "one manager", 300),
-        (3, "one lead", 0),
+        (1, "one teammate", "5.00"),
+        (2, "one manager", "3.00"),
+        (3, "one lead", "0.00"),
     ]
     page = client.get("/leaderboard/", {"metric": "sales_amount", "period": "2026-03-01..2026-03-31"})
     assert [row["person"].username for row in page.context["rows"]] == ["one_teammate", "one_manager", "one_lead"]
@@ -73,3 +73,16 @@ def test_it_ranks_the_whole_organisation_for_the_director(world, client):
     ranks = client.get("/api/v1/kpis/leaderboard", {"metric": "sales_amount", "period": "2026-03"}).json()
     assert [r["name"] for r in ranks][:4] == ["one other_manager", "one teammate", "one manager", "one sub_manager"]
     assert "two manager" not in {r["name"] for r in ranks}
+
+
+def test_it_sends_money_as_decimal_strings_and_counts_as_integers(world, client):
+    """Like every other endpoint and the README: "15000.00", never fen (1500000) (issue 13, item 15)."""
+    SaleFactory(customer=world.one.customers["manager"], ordered_on=dt.date(2026, 3, 5), amount_minor=1_500_000)
+    rollups_rebuild(org=world.one.org)
+    client.force_login(world.one.director)
+    query = {"metrics": "sales_amount,visits", "level": "org", "period": "2026-03"}
+    values = client.get("/api/v1/kpis/values", query).json()["subjects"][0]["values"]
+    assert values["sales_amount"] == "15000.00"
+    assert isinstance(values["visits"], int)
+    ranks = client.get("/api/v1/kpis/leaderboard", {"metric": "sales_amount", "period": "2026-03"}).json()
+    assert ranks[0]["value"] == "15000.00"

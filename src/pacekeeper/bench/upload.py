@@ -11,6 +11,7 @@ The import runs in a process of its own, started after the database and the file
 and reports its own peak resident set size (`ru_maxrss`): what a worker would need.
 """
 
+import csv
 import datetime as dt
 import random
 import resource
@@ -30,6 +31,10 @@ from pacekeeper.tenancy.scopes import actor_for
 UNTIL = dt.date(2026, 6, 30)
 HEADER = ["订单号", "客户编号", "下单日期", "金额", "毛利", "产品线", "状态", "客户经理", "备注（不导入）"]
 FILE_NAME = "worst.xlsx"
+CSV_NAME = "worst-customers.csv"
+CUSTOMER_HEADER = ["客户编号", "客户名称", "行业", "区域", "来源", "需求与偏好", "客户经理"]
+# The customers' text columns with their longest allowed values, in the order they are filled.
+CUSTOMER_TEXT = (("name", 200), ("industry", 100), ("region", 100), ("source", 100), ("needs", 5000))
 # Kept text is random, so that it is unique and the sheet packs like real text does (a sheet
 # that packs 200 to one is refused as a zip bomb); Chinese costs Python two bytes a character.
 ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -139,35 +144,69 @@ def write_worst_xlsx(path: Path, *, rows: int, unpacked_bytes: int, customers: l
     return {"rows_in_file": written, "file_bytes": path.stat().st_size, "unpacked_bytes": unpacked}
 
 
+def write_worst_csv(path: Path, *, rows: int, size: int, managers: list[str]) -> dict:
+    """A customers CSV of `rows` valid rows, as near `size` bytes as the rows allow: every kept
+    text unique, Chinese, filled column after column up to its longest allowed value."""
+    rng = random.Random(2)
+    per_row = size // max(rows, 1) - 120  # the id, the manager, separators
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(CUSTOMER_HEADER)
+        for number in range(rows):
+            room, texts = per_row, []
+            for _name, longest in CUSTOMER_TEXT:
+                length = max(min(longest, room // 3), 1)  # three bytes a character in UTF-8
+                texts.append("".join(map(chr, rng.choices(CJK, k=length))))
+                room -= 3 * length
+            writer.writerow([f"C{number:09d}", *texts, managers[number % len(managers)]])
+    return {"csv_rows": rows, "csv_bytes": path.stat().st_size}
+
+
 def prepare(folder: Path) -> dict:
-    """In a child process: a small organisation, and the worst file the limits allow."""
+    """In a child process: a small organisation, and the worst files the limits allow."""
     call_command("migrate", verbosity=0)
     result = seed_organization(managers=50, customers=5000, months=1, seed=1, until=UNTIL, with_goals=False)
     del result
     from pacekeeper.crm.models import Customer
 
     customers = list(Customer.objects.values_list("external_id", "owner__username"))
-    return write_worst_xlsx(
+    built = write_worst_xlsx(
         folder / FILE_NAME,
         rows=settings.IMPORT_MAX_ROWS,
         unpacked_bytes=settings.XLSX_MAX_UNPACKED_BYTES,
         customers=customers,
     )
+    managers = sorted({username for _id, username in customers})
+    size = settings.IMPORT_MAX_BYTES - 1024
+    return built | write_worst_csv(folder / CSV_NAME, rows=settings.IMPORT_MAX_ROWS, size=size, managers=managers)
+
+
+def limits() -> dict:
+    return {
+        name.lower(): getattr(settings, name)
+        for name in (
+            "IMPORT_MAX_ROWS",
+            "IMPORT_MAX_CELLS",
+            "IMPORT_MAX_BYTES",
+            "XLSX_MAX_UNPACKED_BYTES",
+            "XLSX_MAX_SHARED_STRINGS_BYTES",
+        )
+    }
 
 
 def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
 
 
-def run_one(folder: Path) -> dict:
-    """In a child process: import the file as a worker would, and report the peak memory."""
-    path = folder / FILE_NAME
+def run_one(folder: Path, *, kind: str = "sales") -> dict:
+    """In a child process: import one file as a worker would, and report the peak memory."""
+    path = folder / (FILE_NAME if kind == "sales" else CSV_NAME)
     admin = User.objects.get(role=Role.ADMIN)
     actor = actor_for(admin, channel="import")
     before = _rss_mb()
     started = time.perf_counter()
     with open(path, "rb") as upload:  # as the worker reads it (crm.import_jobs)
-        report = import_apply(actor=actor, kind="sales", data=upload, filename=path.name)
+        report = import_apply(actor=actor, kind=kind, data=upload, filename=path.name)
     seconds = time.perf_counter() - started
     if report.errors:
         raise SystemExit(f"the worst file should import: {report.as_dict(max_errors=5)['errors']}")
@@ -176,6 +215,4 @@ def run_one(folder: Path) -> dict:
         "seconds": round(seconds, 1),
         "rss_before_mb": before,
         "peak_rss_mb": _rss_mb(),
-        "max_rows": settings.IMPORT_MAX_ROWS,
-        "max_unpacked_bytes": settings.XLSX_MAX_UNPACKED_BYTES,
     }

@@ -4,31 +4,36 @@ Each endpoint fetches through a scoped queryset (404 outside scope) and writes t
 service the pages use.
 """
 
-from typing import Annotated
+from typing import Literal
 
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import Field, Strict
+from pydantic import Field
 
-from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId
+from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId, json_int
 from pacekeeper.tenancy.scopes import get_visible, require_role
 
 from . import schemas, selectors, services
-from .models import Contact, Contract, Customer, Interaction, Opportunity, Sale
-from .selectors import CustomerFilters, customer_list
+from .models import Contact, Contract, Customer, Interaction, Opportunity, Sale, Tier
+from .selectors import CUSTOMER_SORTS, CustomerFilters, customer_list
 from .services import FOLLOW_UP_POLICY_ROLES
 
 router = Router(tags=["customers"])
 
 
+CustomerSort = Literal[tuple(CUSTOMER_SORTS)]
+
+
 class CustomerQuery(Schema):
-    q: str = ""
-    tier: str = ""
-    status: str = ""
+    """Typed filters: an unknown tier, status or sort is a 422, not a silently empty list."""
+
+    q: str = Field("", max_length=200)
+    tier: Tier | None = None
+    status: Customer.Status | None = None
     owner: QueryId | None = None
     overdue: bool = False
-    sort: str = "name"
+    sort: CustomerSort = "name"
 
 
 @router.get("/customers", response=list[schemas.CustomerOut], summary="List customers")
@@ -79,27 +84,42 @@ def _register(
     tag = [model._meta.verbose_name_plural.title()]
 
     def scoped(request) -> QuerySet:
-        return model.objects.visible_to(request.actor).select_related(*related).prefetch_related(*prefetch)
+        # The organisation: its currency writes the amounts (schemas._money).
+        return model.objects.visible_to(request.actor).select_related("org", *related).prefetch_related(*prefetch)
 
-    @router.get(f"/{path}", response=list[schema_out], tags=tag, operation_id=f"{path}_list")
-    @paginate(Page)
-    def list_rows(
-        request,
-        customer: QueryId | None = None,
-        manager: QueryId | None = None,
-        since: IsoDate | None = None,
-        until: IsoDate | None = None,
-    ):
+    def filtered(request, customer=None, manager=None, since=None, until=None) -> QuerySet:
         rows = scoped(request)
         if customer:
             rows = rows.filter(customer_id=customer)
-        if manager and hasattr(model, "manager"):
+        if manager:
             rows = rows.filter(manager_id=manager)
-        if date_field and since:
+        if since:
             rows = rows.filter(**{f"{date_field}__gte": since})
-        if date_field and until:
+        if until:
             rows = rows.filter(**{f"{date_field}__lte": until})
         return rows.order_by("-pk")
+
+    # Only the filters a kind of row can answer are offered: a documented filter that is
+    # silently ignored would return rows the caller asked to leave out.
+    if date_field is None:
+
+        @router.get(f"/{path}", response=list[schema_out], tags=tag, operation_id=f"{path}_list")
+        @paginate(Page)
+        def list_rows(request, customer: QueryId | None = None):
+            return filtered(request, customer)
+
+    else:
+
+        @router.get(f"/{path}", response=list[schema_out], tags=tag, operation_id=f"{path}_list")
+        @paginate(Page)
+        def list_dated_rows(
+            request,
+            customer: QueryId | None = None,
+            manager: QueryId | None = None,
+            since: IsoDate | None = None,
+            until: IsoDate | None = None,
+        ):
+            return filtered(request, customer, manager, since, until)
 
     @router.get(f"/{path}/{{row_id}}", response=schema_out, tags=tag, operation_id=f"{path}_read")
     def read_row(request, row_id: int):
@@ -176,7 +196,7 @@ class FollowUpPolicyOut(Schema):
     is_default: bool
 
 
-FollowUpDays = Annotated[int, Strict(), Field(ge=1, le=3650)]
+FollowUpDays = json_int(ge=1, le=3650)
 
 
 class FollowUpPoliciesIn(BodySchema):

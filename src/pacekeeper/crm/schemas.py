@@ -2,15 +2,26 @@
 ("1234.50"), never floats; the API converts to and from stored minor units."""
 
 import datetime as dt
-from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import StrictInt
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, omittable
+from pacekeeper.lib.api_types import (
+    BodySchema,
+    Flag,
+    IsoDate,
+    MoneyIn,
+    MoneyInPositive,
+    MoneyText,
+    ObjectId,
+    decimal_text,
+    json_int,
+    omittable,
+)
 from pacekeeper.lib.money import from_minor
 
 from .models import Contract, Customer, Interaction, Opportunity, Sale, Tier
+
+Probability = json_int(ge=0, le=100)  # per cent
 
 
 class CustomerIn(BodySchema):
@@ -138,9 +149,6 @@ class InteractionOut(Schema):
         return [contact.pk for contact in obj.contacts.all()]
 
 
-Money = Decimal
-
-
 # Crediting a fact to someone other than its customer's owner on the fact's day, or changing
 # its credit later, is for directors and org admins, with a reason (crm.services._fact_save).
 CREDIT_REASON = "Why the credited account manager differs or changes; required then, kept in the audit trail."
@@ -152,8 +160,8 @@ class SaleIn(BodySchema):
     reason: str = Field("", max_length=2000, description=CREDIT_REASON)
     ordered_on: IsoDate
     product_line: str = Field("", max_length=100)
-    amount: Money = Field(max_digits=16, decimal_places=2)
-    margin: Money | None = Field(None, max_digits=16, decimal_places=2)
+    amount: MoneyIn
+    margin: MoneyIn | None = None
     status: Sale.Status = Sale.Status.CONFIRMED
     external_id: str = Field("", max_length=64)
 
@@ -163,13 +171,14 @@ class SalePatch(BodySchema):
     reason: str = omittable(max_length=2000, description=CREDIT_REASON)
     ordered_on: IsoDate = omittable()
     product_line: str = omittable(max_length=100)
-    amount: Money = omittable(max_digits=16, decimal_places=2)
-    margin: Money | None = Field(None, max_digits=16, decimal_places=2)
+    amount: MoneyIn = omittable()
+    margin: MoneyIn | None = None
     status: Sale.Status = omittable()
 
 
-def _money(minor: int | None) -> str | None:
-    return None if minor is None else str(from_minor(minor))
+def _money(minor: int | None, fact) -> str | None:
+    """Major units of the fact's organisation's currency (a yen has no fen)."""
+    return decimal_text(None if minor is None else from_minor(minor, fact.org.currency))
 
 
 class SaleOut(Schema):
@@ -178,18 +187,18 @@ class SaleOut(Schema):
     manager: int = Field(alias="manager_id")
     ordered_on: IsoDate
     product_line: str
-    amount: str
-    margin: str | None
+    amount: MoneyText
+    margin: MoneyText | None
     status: str
     external_id: str
 
     @staticmethod
     def resolve_amount(obj: Sale) -> str:
-        return _money(obj.amount_minor)
+        return _money(obj.amount_minor, obj)
 
     @staticmethod
     def resolve_margin(obj: Sale) -> str | None:
-        return _money(obj.margin_minor)
+        return _money(obj.margin_minor, obj)
 
 
 class ContractIn(BodySchema):
@@ -199,7 +208,7 @@ class ContractIn(BodySchema):
     title: str = Field(min_length=1, max_length=200)
     starts_on: IsoDate
     ends_on: IsoDate
-    value: Money = Field(max_digits=16, decimal_places=2)
+    value: MoneyIn
     renewal: Contract.Renewal = Contract.Renewal.PENDING
     external_id: str = Field("", max_length=64)
 
@@ -210,7 +219,7 @@ class ContractPatch(BodySchema):
     title: str = omittable(min_length=1, max_length=200)
     starts_on: IsoDate = omittable()
     ends_on: IsoDate = omittable()
-    value: Money = omittable(max_digits=16, decimal_places=2)
+    value: MoneyIn = omittable()
     renewal: Contract.Renewal = omittable()
 
 
@@ -221,13 +230,13 @@ class ContractOut(Schema):
     title: str
     starts_on: IsoDate
     ends_on: IsoDate
-    value: str
+    value: MoneyText
     renewal: str
     external_id: str
 
     @staticmethod
     def resolve_value(obj: Contract) -> str:
-        return _money(obj.value_minor)
+        return _money(obj.value_minor, obj)
 
 
 class OpportunityIn(BodySchema):
@@ -236,8 +245,8 @@ class OpportunityIn(BodySchema):
     reason: str = Field("", max_length=2000, description=CREDIT_REASON)
     name: str = Field(min_length=1, max_length=200)
     stage: Opportunity.Stage = Opportunity.Stage.LEAD
-    amount: Money = Field(max_digits=16, decimal_places=2, ge=0)
-    probability: StrictInt | None = Field(None, ge=0, le=100)
+    amount: MoneyInPositive
+    probability: Probability | None = None
     expected_close_on: IsoDate
     external_id: str = Field("", max_length=64)
 
@@ -247,8 +256,8 @@ class OpportunityPatch(BodySchema):
     reason: str = omittable(max_length=2000, description=CREDIT_REASON)
     name: str = omittable(min_length=1, max_length=200)
     stage: Opportunity.Stage = omittable()
-    amount: Money = omittable(max_digits=16, decimal_places=2, ge=0)
-    probability: StrictInt = omittable(ge=0, le=100)
+    amount: MoneyInPositive = omittable()
+    probability: Probability = omittable()
     expected_close_on: IsoDate = omittable()
 
 
@@ -258,17 +267,17 @@ class OpportunityOut(Schema):
     manager: int = Field(alias="manager_id")
     name: str
     stage: str
-    amount: str
+    amount: MoneyText
     probability: int
-    weighted_amount: str
+    weighted_amount: MoneyText
     expected_close_on: IsoDate
     closed_on: IsoDate | None
     external_id: str
 
     @staticmethod
     def resolve_amount(obj: Opportunity) -> str:
-        return _money(obj.amount_minor)
+        return _money(obj.amount_minor, obj)
 
     @staticmethod
     def resolve_weighted_amount(obj: Opportunity) -> str:
-        return _money(obj.weighted_amount_minor)
+        return _money(obj.weighted_amount_minor, obj)

@@ -1,11 +1,18 @@
 """/api/v1/goals: goals with their SMART check and progress."""
 
-from decimal import Decimal
-
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page, omittable
+from pacekeeper.lib.api_types import (
+    BodySchema,
+    DecimalText,
+    IsoDate,
+    ObjectId,
+    Page,
+    decimal_string,
+    decimal_text,
+    omittable,
+)
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services, units
@@ -13,6 +20,7 @@ from .models import Goal, GoalChange
 from .progress import goal_progress
 
 router = Router(tags=["goals"])
+Target = decimal_string(digits=18, places=2)  # amounts in yuan, counts, percentages
 
 
 class GoalIn(BodySchema):
@@ -26,7 +34,7 @@ class GoalIn(BodySchema):
     parent: ObjectId | None = None
     starts_on: IsoDate
     ends_on: IsoDate | None = None
-    target: Decimal | None = Field(None, max_digits=18, decimal_places=2, description="amounts in yuan")
+    target: Target | None = Field(None, description="amounts in yuan")
 
 
 class GoalPatch(BodySchema):
@@ -36,7 +44,7 @@ class GoalPatch(BodySchema):
     parent: ObjectId | None = None  # null: no longer part of a larger goal
     starts_on: IsoDate = omittable()
     ends_on: IsoDate | None = None
-    target: Decimal | None = Field(None, max_digits=18, decimal_places=2)
+    target: Target | None = None
 
 
 class GoalOut(Schema):
@@ -51,19 +59,19 @@ class GoalOut(Schema):
     parent: int | None = Field(alias="parent_id")
     starts_on: IsoDate
     ends_on: IsoDate | None
-    target: str | None
-    baseline: str | None
+    target: DecimalText | None = Field(description="amounts in yuan as decimal strings")
+    baseline: DecimalText | None
     status: str
 
     @staticmethod
     def resolve_target(goal: Goal):
         value = units.shown(goal.metric, goal.target)
-        return None if value is None else str(value)
+        return decimal_text(value)
 
     @staticmethod
     def resolve_baseline(goal: Goal):
         value = units.shown(goal.metric, goal.baseline)
-        return None if value is None else str(value)
+        return decimal_text(value)
 
 
 class ActivateIn(BodySchema):
@@ -71,7 +79,7 @@ class ActivateIn(BodySchema):
 
 
 class TargetIn(BodySchema):
-    target: Decimal = Field(max_digits=18, decimal_places=2)
+    target: Target
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -105,8 +113,8 @@ class ResplitOut(Schema):
 class GoalChangeOut(Schema):
     id: int
     goal: int = Field(alias="goal_id")
-    target_before: str | None
-    target_after: str
+    target_before: DecimalText | None
+    target_after: DecimalText
     reason: str
     status: str
     requested_by: int | None = Field(alias="requested_by_id")
@@ -132,8 +140,7 @@ class DecisionIn(BodySchema):
 
 
 def _shown(metric: str, value) -> str | None:
-    value = units.shown(metric, value)
-    return None if value is None else str(value)
+    return decimal_text(units.shown(metric, value))
 
 
 def _plan_out(goal: Goal, plan: services.ResplitPlan) -> dict:
@@ -169,7 +176,9 @@ def _changes(payload, *, exclude_unset: bool) -> dict:
 
 @router.get("/goals", response=list[GoalOut], summary="List goals")
 @paginate(Page)
-def goals_list(request, status: str = "", level: str = "", active_on: IsoDate | None = None):
+def goals_list(
+    request, status: Goal.Status | None = None, level: Goal.Level | None = None, active_on: IsoDate | None = None
+):
     goals = Goal.objects.visible_to(request.actor).order_by("-starts_on", "pk")
     if status:
         goals = goals.filter(status=status)
@@ -256,7 +265,7 @@ def _change(request, change_id: int, *, for_write: bool = False) -> GoalChange:
 
 @router.get("/goal-changes", response=list[GoalChangeOut], summary="Target changes asked for (pending first)")
 @paginate(Page)
-def goal_changes_list(request, status: str = ""):
+def goal_changes_list(request, status: GoalChange.Status | None = None):
     changes = GoalChange.objects.visible_to(request.actor).select_related("goal").order_by("-requested_at", "pk")
     return changes.filter(status=status) if status else changes
 

@@ -1,12 +1,22 @@
 """/api/v1/plans, /api/v1/payouts and /api/v1/payout-lines: commission plans, payout runs and
 what each person is paid. Amounts are decimal strings in the organisation's currency."""
 
-from decimal import Decimal
-
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, QueryId
+from pacekeeper.lib.api_types import (
+    BodySchema,
+    Flag,
+    IsoDate,
+    MoneyIn,
+    MoneyInPositive,
+    MoneyText,
+    ObjectId,
+    Page,
+    QueryId,
+    decimal_string,
+    decimal_text,
+)
 from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.tenancy.scopes import get_visible
 
@@ -15,15 +25,17 @@ from .commission import Tier
 from .models import PayoutLine, PayoutRun, Plan
 
 router = Router(tags=["incentives"])
+# A commission rate: 0 to 100 with up to three decimals ("2.5").
+Percent = decimal_string(digits=6, places=3, pattern=r"^(100(\.0{1,3})?|[0-9]{1,2}(\.[0-9]{1,3})?)$")
 
 
 def _money(minor: int, obj) -> str:
-    return str(from_minor(minor, obj.org.currency))
+    return decimal_text(from_minor(minor, obj.org.currency))
 
 
 class TierSchema(Schema):
-    starts_at: Decimal = Field(ge=0, max_digits=16, decimal_places=2, description="the figure's amount, in yuan")
-    rate_percent: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=3)
+    starts_at: MoneyInPositive = Field(description="the figure's amount, in yuan")
+    rate_percent: Percent
 
 
 class PlanIn(BodySchema):
@@ -64,7 +76,7 @@ class ReasonIn(BodySchema):
 class ApproveIn(ReasonIn):
     # The total the approver saw (as a decimal string in the run's currency): if a line changed
     # since, nothing is approved and the answer says the new total.
-    total: Decimal | None = Field(default=None, max_digits=16, decimal_places=2)
+    total: MoneyIn | None = None
 
 
 class LineOut(Schema):
@@ -72,9 +84,9 @@ class LineOut(Schema):
     run: int = Field(alias="run_id")
     person: int = Field(alias="person_id")
     person_name: str
-    basis: str
-    calculated: str
-    amount: str
+    basis: MoneyText
+    calculated: MoneyText
+    amount: MoneyText
     adjustment_reason: str
 
     @staticmethod
@@ -100,7 +112,7 @@ class RunOut(Schema):
     starts_on: IsoDate
     ends_on: IsoDate
     status: str
-    total: str
+    total: MoneyText
     failure: str
     approved_by: int | None = Field(alias="approved_by_id")
 
@@ -110,7 +122,7 @@ class RunOut(Schema):
 
 
 class AdjustIn(BodySchema):
-    amount: Decimal = Field(max_digits=16, decimal_places=2)  # below zero: a correction takes pay back
+    amount: MoneyIn  # below zero: a correction takes pay back
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -162,7 +174,7 @@ def plans_replace(request, plan_id: int, payload: PlanIn):
 
 @router.get("/payouts", response=list[RunOut], summary="List payout runs (pay admins)")
 @paginate(Page)
-def payouts_list(request, status: str = ""):
+def payouts_list(request, status: PayoutRun.Status | None = None):
     runs = PayoutRun.objects.visible_to(request.actor).select_related("org")
     return runs.filter(status=status) if status else runs
 

@@ -6,12 +6,13 @@ must be written as one."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated
 
 from django.utils.translation import gettext
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import BeforeValidator, ConfigDict, Field, Strict, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema, field_validator
 
 from pacekeeper.lib.ids import MAX_ID, parse_id
 from pacekeeper.lib.text import clean_strings
@@ -41,12 +42,28 @@ class BodySchema(Schema):
         return clean_strings(value)
 
 
+def _json_integer(value: object) -> object:
+    """A JSON integer: 12, or 12.0 (the same number to JSON Schema), never "12", true or 12.5."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(gettext("Write a whole number."))
+
+
+def json_int(**bounds) -> object:
+    """A whole number in a JSON body (pydantic would also read "12" and true; its strict mode
+    refuses 12.0), with its bounds (ge=, le=) stated in the schema."""
+    return Annotated[int, Field(**bounds), BeforeValidator(_json_integer)]
+
+
+JsonInt = json_int()
 # The id of a row in a JSON body: a positive 64-bit integer. Anything larger cannot name a row
 # (and would overflow the database's integer), so it is a 422 like any other malformed id.
-ObjectId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_integer)]
 
 
-def _id_as_written(value: object) -> object:
+def _id_as_written(value: object) -> int:
     if parse_id(value) is None:
         raise ValueError(gettext("Not a valid id: write a whole number of at most 19 digits (0-9)."))
     return int(value)
@@ -55,6 +72,29 @@ def _id_as_written(value: object) -> object:
 # The id of a row in a query string, where every value arrives as text (a strict integer type
 # could never be read from there). The same rule as pages: lib.ids.parse_id.
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_id_as_written)]
+# The same, as the key of a JSON object ({"12": 4}: criterion 12 rated 4).
+IdKey = Annotated[int, BeforeValidator(_id_as_written)]
+ID_KEY_SCHEMA = {"propertyNames": {"pattern": "^[1-9][0-9]{0,18}$"}}
+# A decimal number sent as text, never a float: money in major units of the organisation's
+# currency ("15000.00"), scores and percentages ("87.5"). Always written out in full, never in
+# exponent form ("1E+2"), so that the pattern holds for every value we send.
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+DecimalText = Annotated[str, Field(pattern=DECIMAL_PATTERN, examples=["87.5"])]
+MoneyText = Annotated[
+    str,
+    Field(
+        pattern=DECIMAL_PATTERN,
+        examples=["15000.00"],
+        description="an amount in major units of the organisation's currency, as a decimal string",
+    ),
+]
+
+
+def decimal_text(value: Decimal | int | None) -> str | None:
+    """A Decimal as the API writes it (DecimalText): positional notation, no exponent."""
+    return None if value is None else format(Decimal(value), "f")
+
+
 # JSON's true/false only (pydantic would also take 0, 1, "yes").
 Flag = Annotated[bool, Strict()]
 
@@ -80,3 +120,34 @@ def omittable(**constraints) -> object:
     without `| None`, so null is a 422 on that field and the schema does not offer it. Only
     fields whose null means something (clear a date, detach a parent) are typed `X | None`."""
     return Field(None, json_schema_extra=_without_default, **constraints)
+
+
+def _decimal_as_written(pattern: re.Pattern):
+    def check(value: object) -> object:
+        if isinstance(value, Decimal):  # from our own code (a schema that is also an answer)
+            return value
+        if isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        raise ValueError(gettext('Write the number as text, like "15000.00".'))
+
+    return check
+
+
+def decimal_string(*, digits: int, places: int, signed: bool = True, pattern: str = "", **bounds) -> object:
+    """A decimal number in a JSON body, sent as a string ("15000.00", never 15000.0: a float
+    cannot hold every amount exactly), with at most `digits` digits, `places` of them after the
+    point. The pattern says all of it, so that a client (and schemathesis) knows what is valid;
+    `pattern` replaces it where bounds need saying too (a percentage up to 100)."""
+    sign = "-?" if signed else ""
+    pattern = pattern or rf"^{sign}[0-9]{{1,{digits - places}}}(\.[0-9]{{1,{places}}})?$"
+    return Annotated[
+        Decimal,
+        BeforeValidator(_decimal_as_written(re.compile(pattern))),
+        Field(max_digits=digits, decimal_places=places, **bounds),
+        WithJsonSchema({"type": "string", "pattern": pattern}),
+    ]
+
+
+# Money sent to us: major units of the organisation's currency, two decimals at most.
+MoneyIn = decimal_string(digits=16, places=2)
+MoneyInPositive = decimal_string(digits=16, places=2, signed=False)

@@ -27,6 +27,9 @@ LONGEST_PAUSE = 30.0
 
 
 class ResilientWorker(Worker):
+    """The library's worker loop, started again after a database error; `recover` takes up the
+    jobs whose worker died, on start-up and then from a thread every JOB_RECOVERY_SECONDS."""
+
     def __init__(self, *, recover: Callable[[], None], **options) -> None:
         super().__init__(**options)
         self.recover = recover

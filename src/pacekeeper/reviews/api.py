@@ -1,28 +1,41 @@
 """/api/v1/review-cycles and /api/v1/evaluations: cycles with their criteria, and each
 evaluation's steps (self-assessment, review, calibration)."""
 
-from decimal import Decimal
-
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.goals import units
-from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId
+from pacekeeper.lib.api_types import (
+    ID_KEY_SCHEMA,
+    BodySchema,
+    DecimalText,
+    IdKey,
+    IsoDate,
+    JsonInt,
+    Page,
+    QueryId,
+    decimal_string,
+    decimal_text,
+    json_int,
+)
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services
 from .models import Criterion, Evaluation, ReviewCycle
 
 router = Router(tags=["evaluations"])
+# A calibrated score: 0 to 120 with one decimal ("87.5").
+FinalScore = decimal_string(digits=4, places=1, pattern=r"^(120(\.0)?|1[01][0-9](\.[0-9])?|[0-9]{1,2}(\.[0-9])?)$")
 
 
 class CriterionSchema(Schema):
     id: int | None = None
     name: str = Field(min_length=1, max_length=200)
     kind: Criterion.Kind
-    weight: int = Field(ge=1, le=100)
+    weight: json_int(ge=1, le=100)
     metric: str = Field("", max_length=40)
-    target: Decimal | None = Field(None, gt=0, max_digits=18, decimal_places=2, description="amounts in yuan")
+    # Zero is a business rule (400: a metric criterion needs a target above zero), not a format.
+    target: decimal_string(digits=18, places=2, signed=False) | None = Field(None, description="amounts in yuan")
 
 
 class CycleIn(BodySchema):
@@ -59,13 +72,13 @@ class ScoreOut(Schema):
     criterion: int
     self_rating: int | None
     rating: int | None
-    actual: str | None
-    target: str | None
-    score: str | None
+    actual: DecimalText | None
+    target: DecimalText | None
+    score: DecimalText | None
 
 
 def _text(value) -> str | None:
-    return None if value is None else str(value)
+    return decimal_text(value)
 
 
 def _shows(evaluation: Evaluation, context) -> bool:
@@ -80,8 +93,8 @@ class EvaluationOut(Schema):
     step: str
     self_comment: str
     review_comment: str | None
-    score: str | None
-    final_score: str | None
+    score: DecimalText | None
+    final_score: DecimalText | None
     grade: str | None
     scores: list[ScoreOut]
 
@@ -122,11 +135,13 @@ class EvaluationOut(Schema):
 
 class RatingsIn(BodySchema):
     comment: str = Field(min_length=1, max_length=10_000)
-    ratings: dict[int, int] = Field(default_factory=dict, description="criterion id → 1..5")
+    ratings: dict[IdKey, JsonInt] = Field(
+        default_factory=dict, description="criterion id → 1..5", json_schema_extra=ID_KEY_SCHEMA
+    )
 
 
 class CalibrationIn(BodySchema):
-    final_score: Decimal | None = Field(None, ge=0, le=120, max_digits=4, decimal_places=1)
+    final_score: FinalScore | None = None
     reason: str = Field("", max_length=2000)
 
 
@@ -207,7 +222,7 @@ def cycles_close(request, cycle_id: int):
 
 @router.get("/evaluations", response=list[EvaluationOut], summary="List evaluations you may see")
 @paginate(Page)
-def evaluations_list(request, cycle: QueryId | None = None, step: str = ""):
+def evaluations_list(request, cycle: QueryId | None = None, step: Evaluation.Step | None = None):
     evaluations = _evaluations(request).order_by("pk")
     if cycle is not None:
         evaluations = evaluations.filter(cycle_id=cycle)

@@ -103,12 +103,12 @@ class OrganizationOut(Schema):
 
 
 class OrganizationPatch(BodySchema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    currency: str | None = Field(None, max_length=3)
-    time_zone: str | None = Field(None, max_length=64)
-    language: str | None = Field(None, pattern=r"^(zh-hans|en)$")
-    change_colours: Organization.ChangeColours | None = None
-    payout_second_approver: Flag | None = None
+    name: str = omittable(min_length=1, max_length=200)
+    currency: str = omittable(max_length=3)
+    time_zone: str = omittable(max_length=64)
+    language: str = omittable(pattern=r"^(zh-hans|en)$")
+    change_colours: Organization.ChangeColours = omittable()
+    payout_second_approver: Flag = omittable()
     reason: str = Field("", max_length=2000)
 
 
