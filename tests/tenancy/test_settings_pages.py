@@ -33,6 +33,12 @@ class TestPeople:
         assert first.context["page"].paginator.num_pages == 2
         assert 'rel="next"' in first.content.decode()
 
+    def test_it_answers_a_search_as_you_type_with_the_rows_only(self, world, admin_client):
+        response = admin_client.get("/settings/", {"q": "one_sub", "role": "manager"}, HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert "one sub_manager" in body and "one teammate" not in body
+        assert "<html" not in body and 'class="tabs"' not in body
+
     def test_it_lists_people_in_a_bounded_number_of_queries(self, world, admin_client, django_assert_max_num_queries):
         for n in range(20):
             User.objects.create(org=world.one.org, username=f"extra{n:02}", role=Role.MANAGER)

@@ -112,6 +112,6 @@ class FollowUpPolicyForm(forms.Form):
                 min_value=1,
                 max_value=3650,
                 initial=row.days,
-                help_text=_("days · default %(days)s") % {"days": row.default_days},
+                help_text=_("in days · default %(days)s") % {"days": row.default_days},
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
