@@ -180,7 +180,7 @@ class TestMemberships:
             f"/settings/people/{world.one.manager.pk}/memberships/",
             {"team": world.one.team_b.pk, "started_on": "1900-01-01"},
         )
-        assert "Enter a date between 2000" in response.context["start_form"].errors["started_on"][0]
+        assert "Enter a date between 1 Jan 2000 and" in response.context["start_form"].errors["started_on"][0]
         assert world.one.manager.team_memberships.count() == 1
 
     def test_it_ends_a_membership_on_a_date(self, world, admin_client):

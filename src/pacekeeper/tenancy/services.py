@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.busy import brief_lock_wait
 
 from .audit import audit_record
@@ -106,15 +107,6 @@ def team_move(*, actor: Actor, team: Team, parent: Team | None) -> Team:
 
 
 # Memberships are dated; a person's history is never rewritten, only closed and continued.
-EARLIEST_MEMBERSHIP = dt.date(2000, 1, 1)
-MEMBERSHIP_YEARS_AHEAD = 10
-
-
-def _membership_date_problem(day: dt.date, today: dt.date) -> str | None:
-    """The window of business dates (2000 to ten years ahead): 1900 or 2099 is a typing slip."""
-    if EARLIEST_MEMBERSHIP <= day <= dt.date(today.year + MEMBERSHIP_YEARS_AHEAD, 12, 31):
-        return None
-    return _("Enter a date between 2000 and %(year)s.") % {"year": today.year + MEMBERSHIP_YEARS_AHEAD}
 
 
 def _today(org_id: int) -> dt.date:
@@ -138,7 +130,7 @@ def membership_start(
             raise ValidationFailed({"user": [_("Choose a person of your organisation.")]})
     if user.org_id != team.org_id:
         raise ValidationFailed({"team": [_("The team belongs to another organisation.")]})
-    problem = _membership_date_problem(started_on, _today(team.org_id))
+    problem = date_rules.window_problem(started_on, _today(team.org_id))
     if problem:
         raise ValidationFailed({"started_on": [problem]})
     memberships = TeamMembership.objects.select_for_update().filter(user=user, is_lead=is_lead)
@@ -177,7 +169,7 @@ def membership_end(*, actor: Actor, membership: TeamMembership, ended_on: dt.dat
     membership = TeamMembership.objects.select_for_update().get(pk=membership.pk, org_id=actor.org_id)
     if membership.ended_on is not None:
         raise ValidationFailed({"ended_on": [_("This membership has already ended.")]})
-    problem = _membership_date_problem(ended_on, actor.today())
+    problem = date_rules.window_problem(ended_on, actor.today())
     if problem:
         raise ValidationFailed({"ended_on": [problem]})
     if ended_on < membership.started_on:
