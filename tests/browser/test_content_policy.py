@@ -3,7 +3,6 @@ submit, and the browser reports no blocked script or style."""
 
 import pytest
 
-from tests.browser.test_field_visit import CHROMIUM, CHROMIUM_FLAGS
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,16 +16,10 @@ document.addEventListener("securitypolicyviolation",
 
 
 @pytest.fixture
-def desktop(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
-        context.add_init_script(RECORD_VIOLATIONS)
-        yield context.new_page()
-        browser.close()
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+    context.add_init_script(RECORD_VIOLATIONS)
+    return context.new_page()
 
 
 def test_pages_work_under_their_content_security_policy(live_server, world, desktop):

@@ -1,47 +1,13 @@
 """An account manager on a phone logs a visit and sees it on the customer's timeline.
 
-Drives Debian's Chromium through Playwright for Python (no browser download). Set
-PACEKEEPER_CHROMIUM to another binary if yours lives elsewhere.
+Drives Debian's Chromium through Playwright (tests/browser/conftest.py).
 """
-
-import os
-import shutil
 
 import pytest
 
 from tests.factories import PASSWORD, ContactFactory
 
-CHROMIUM = os.environ.get("PACEKEEPER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are ordinary blocking calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
-        )
-        yield context.new_page()
-        browser.close()
 
 
 @pytest.fixture

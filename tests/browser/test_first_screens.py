@@ -7,7 +7,6 @@ viewport changed in place. Runs with `-m browser` (Debian's Chromium; see test_f
 """
 
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -15,7 +14,6 @@ import pytest
 from pacekeeper.goals.models import Goal
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.models import Team, User
-from tests.browser.test_field_visit import CHROMIUM, CHROMIUM_FLAGS
 from tests.factories import PASSWORD, SaleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,19 +74,6 @@ def screens(world):
     names = [str(u) for u in User.objects.filter(org=one.org)] + [t.name for t in Team.objects.filter(org=one.org)]
     names += [c.name for c in one.customers.values()] + [u.username for u in User.objects.filter(org=one.org)]
     return {"data_words": set(re.findall(r"[A-Za-z]+", " ".join(names)))}
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_each_roles_first_screen_reads_right_on_a_phone_and_a_desktop_in_both_languages(

@@ -1,30 +1,11 @@
 """The org admin's Settings on a 390-px phone, in Chinese: every page fits the screen, and moving
 a person to another team from a date works with the thumb and shows in their history."""
 
-import os
-
 import pytest
 
-from tests.browser.test_field_visit import CHROMIUM, CHROMIUM_FLAGS
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (see README)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
-        )
-        yield context.new_page()
-        browser.close()
 
 
 def test_an_admin_moves_a_person_on_a_phone_and_every_settings_page_fits(live_server, world, phone, settings):
@@ -43,8 +24,6 @@ def test_an_admin_moves_a_person_on_a_phone_and_every_settings_page_fits(live_se
     for url in pages:
         page.goto(f"{live_server.url}{url}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
-        if os.environ.get("SHOTS"):
-            page.screenshot(path=f"/tmp/shot{url.replace('/', '_')}.png", full_page=True)
 
     page.goto(f"{live_server.url}/settings/people/{manager.pk}/")
     page.select_option("#id_team", str(team_b.pk))
