@@ -31,7 +31,7 @@ class CustomerForm(CleanTextFormMixin, forms.ModelForm):
         return data
 
 
-class CustomerFilterForm(forms.Form):
+class CustomerFilterForm(CleanTextFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("All tiers"))] + Tier.choices)
     status = forms.ChoiceField(
@@ -88,7 +88,7 @@ class TransferForm(CleanTextFormMixin, forms.Form):
         self.fields["to_manager"].choices = [(u.pk, str(u)) for u in owners]
 
 
-class StageForm(forms.Form):
+class StageForm(CleanTextFormMixin, forms.Form):
     stage = forms.ChoiceField(choices=Opportunity.Stage.choices)
 
 
@@ -101,7 +101,7 @@ class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
         widgets = {"expected_close_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class FollowUpPolicyForm(forms.Form):
+class FollowUpPolicyForm(CleanTextFormMixin, forms.Form):
     """One field per tier, in days; the initial values are the intervals in force."""
 
     def __init__(self, *args, rows, **kwargs):

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.kpis.registry import METRICS
+from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import Goal
 
 
-class GoalForm(forms.Form):
+class GoalForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Goal.Kind.choices, initial=Goal.Kind.GOAL)
     title = forms.CharField(label=_("Title"), max_length=200)
     metric = forms.ChoiceField(label=_("Metric"), required=False)
@@ -34,13 +35,13 @@ class GoalForm(forms.Form):
         self.fields["parent"].choices = [("", "—")] + [(g.pk, g.title) for g in parents]
 
 
-class TargetForm(forms.Form):
+class TargetForm(CleanTextFormMixin, forms.Form):
     target = forms.DecimalField(label=_("New target"), max_digits=18, decimal_places=2)
     target.unit = _("yuan, or percent for rates")
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
-class CascadeForm(forms.Form):
+class CascadeForm(CleanTextFormMixin, forms.Form):
     method = forms.ChoiceField(
         label=_("Split"),
         choices=[
@@ -51,7 +52,7 @@ class CascadeForm(forms.Form):
     )
 
 
-class ResplitForm(forms.Form):
+class ResplitForm(CleanTextFormMixin, forms.Form):
     method = forms.ChoiceField(
         label=_("Split again"),
         choices=[
@@ -64,5 +65,5 @@ class ResplitForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
-class ActivateForm(forms.Form):
+class ActivateForm(CleanTextFormMixin, forms.Form):
     override_reason = forms.CharField(label=_("Override reason (directors)"), required=False, max_length=2000)

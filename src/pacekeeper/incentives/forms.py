@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.kpis.registry import METRICS
+from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import Plan
 
 
-class PlanForm(forms.Form):
+class PlanForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     metric = forms.ChoiceField(label=_("Paid on"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -18,7 +19,7 @@ class PlanForm(forms.Form):
         self.fields["metric"].choices = [(key, METRICS[key].label) for key in Plan.METRICS]
 
 
-class TierForm(forms.Form):
+class TierForm(CleanTextFormMixin, forms.Form):
     starts_at = forms.DecimalField(label=_("From (yuan)"), min_value=0, max_digits=16, decimal_places=2)
     rate_percent = forms.DecimalField(label=_("Rate (%)"), min_value=0, max_value=100, max_digits=6, decimal_places=3)
 
@@ -27,7 +28,7 @@ class TierForm(forms.Form):
 TierFormSet = forms.formset_factory(TierForm, extra=3, max_num=20, absolute_max=20)
 
 
-class RunForm(forms.Form):
+class RunForm(CleanTextFormMixin, forms.Form):
     plan = forms.TypedChoiceField(label=_("Plan"), coerce=int)
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -37,11 +38,11 @@ class RunForm(forms.Form):
         self.fields["plan"].choices = [(plan.pk, plan.name) for plan in plans]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.TextInput())
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(CleanTextFormMixin, forms.Form):
     # Below zero is allowed: a correction may take back what an earlier run overpaid.
     amount = forms.DecimalField(label=_("Payable (yuan)"), max_digits=16, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=2000)

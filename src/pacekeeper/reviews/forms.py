@@ -2,19 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.kpis.registry import METRICS
+from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import Criterion
 
 RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
 
 
-class CycleForm(forms.Form):
+class CycleForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Criterion"), max_length=200)
     kind = forms.ChoiceField(label=_("Scored by"), choices=Criterion.Kind.choices)
     metric = forms.ChoiceField(label=_("Metric"), required=False)
@@ -32,7 +33,7 @@ class CriterionForm(forms.Form):
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=30, absolute_max=30)
 
 
-class RatingsForm(forms.Form):
+class RatingsForm(CleanTextFormMixin, forms.Form):
     """A comment and one 1–5 rating per rating criterion (`rating_<criterion id>`)."""
 
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
@@ -57,7 +58,7 @@ class RatingsForm(forms.Form):
         }
 
 
-class CalibrationForm(forms.Form):
+class CalibrationForm(CleanTextFormMixin, forms.Form):
     final_score = forms.DecimalField(label=_("Final score"), min_value=0, max_value=120, max_digits=4, decimal_places=1)
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=2000, help_text=_("Required when the score changes.")

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
 from pacekeeper.lib.tabular import download_response
+from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import AuditEntry, User
 from .scopes import AUDIT_ROLES, Actor, require_role
@@ -25,7 +26,7 @@ def object_label(object_type: str) -> str:
         return object_type
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(CleanTextFormMixin, forms.Form):
     person = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Person"))
     object_type = forms.ChoiceField(required=False, label=_("Kind of object"))
     object_id = forms.CharField(required=False, max_length=64, label=_("Object id"))

@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import Organization, Role, Team, User
 from .services import check_email_free
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CleanTextFormMixin, forms.ModelForm):
     current_password = forms.CharField(
         label=_("Current password"),
         required=False,
@@ -33,7 +34,7 @@ class ProfileForm(forms.ModelForm):
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
 
 
-class TokenForm(forms.Form):
+class TokenForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
 
 
@@ -46,7 +47,7 @@ def _reason_field() -> forms.CharField:
     return forms.CharField(label=_("Reason"), required=False, max_length=2000, help_text=_("Kept in the audit trail."))
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(CleanTextFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Every role")), *Role.choices])
     active = forms.ChoiceField(
@@ -60,7 +61,7 @@ class PeopleFilterForm(forms.Form):
     )
 
 
-class PersonAddForm(forms.Form):
+class PersonAddForm(CleanTextFormMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150, help_text=_("Used to sign in."))
     display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
@@ -81,12 +82,12 @@ class PersonAddForm(forms.Form):
         self.fields["started_on"].initial = actor.today()
 
 
-class PersonRoleForm(forms.Form):
+class PersonRoleForm(CleanTextFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     reason = _reason_field()
 
 
-class MembershipStartForm(forms.Form):
+class MembershipStartForm(CleanTextFormMixin, forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
     started_on = forms.DateField(label=_("In the team from"), widget=DATE_INPUT)
     is_lead = forms.BooleanField(label=_("Leads the team (alongside any team they are a member of)"), required=False)
@@ -99,12 +100,12 @@ class MembershipStartForm(forms.Form):
         self.fields["started_on"].initial = actor.today()
 
 
-class MembershipEndForm(forms.Form):
+class MembershipEndForm(CleanTextFormMixin, forms.Form):
     ended_on = forms.DateField(label=_("Last day in the team"), widget=DATE_INPUT)
     reason = _reason_field()
 
 
-class TeamAddForm(forms.Form):
+class TeamAddForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of team"), choices=Team.Kind.choices, initial=Team.Kind.TEAM)
     parent = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Parent team"), required=False)
@@ -121,7 +122,7 @@ def _time_zone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in sorted(available_timezones()) if "/" in zone and not zone.startswith("Etc/")]
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(CleanTextFormMixin, forms.ModelForm):
     currency = forms.ChoiceField(label=_("Currency"))
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
     reason = _reason_field()
