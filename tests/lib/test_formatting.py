@@ -102,3 +102,11 @@ def test_the_audit_trail_shows_times_in_the_date_format_of_the_language(world, c
     html = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}", html)
     assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", html)
+
+
+def test_a_commission_rate_reads_as_it_was_set():
+    from decimal import Decimal
+
+    from pacekeeper.lib.formatting import format_rate
+
+    assert [format_rate(Decimal(v)) for v in ("1.500", "0.250", "3", "12.3456")] == ["1.5%", "0.25%", "3%", "12.3456%"]

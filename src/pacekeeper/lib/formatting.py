@@ -68,6 +68,14 @@ def format_percent(value: Decimal | float | int | None) -> str:
     return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
+def format_rate(value: Decimal | float | int | None) -> str:
+    """A rate someone set (a commission tier's 1.5 %), as set: no padding zeros ("1.5%", not
+    "1.500%"), up to four decimals."""
+    if value is None:
+        return "—"
+    return f"{_trimmed(Decimal(str(value)))}%"
+
+
 def change_percent(now: int | Decimal | None, before: int | Decimal | None) -> Decimal | None:
     """The change from `before` to `now` in percent of `before`, one decimal; None when there is
     nothing to compare with."""

@@ -27,6 +27,7 @@ from pacekeeper.lib.formatting import (
     format_datetime,
     format_percent,
     format_period,
+    format_rate,
     month_label,
 )
 
@@ -89,6 +90,11 @@ def month_name(label: str):
 @register.filter
 def percent(value):
     return format_percent(value)
+
+
+@register.filter
+def rate(value):
+    return format_rate(value)
 
 
 @register.simple_tag
