@@ -320,7 +320,9 @@ def test_an_update_keeps_the_sale_fields_the_file_leaves_out(world):
 def test_an_update_keeps_the_contact_and_interaction_fields_the_file_leaves_out(world):
     actor = world.one.actor("manager")
     customer = world.one.customers["manager"].external_id
-    contacts = f"客户编号,联系人,联系人编号,职务,手机,邮箱,是否决策人\n{customer},李总,C-1,总经理,13800000000,li@example.cn,是\n"
+    contacts = "客户编号,联系人,联系人编号,职务,手机,邮箱,是否决策人\n" + (
+        f"{customer},李总,C-1,总经理,13800000000,li@example.cn,是\n"
+    )
     import_apply(actor=actor, kind="contacts", data=contacts.encode(), filename="c.csv")
     retitled = f"客户编号,联系人,职务\n{customer},李总,董事长\n"
     import_apply(actor=actor, kind="contacts", data=retitled.encode(), filename="c.csv")

@@ -9,11 +9,13 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema, field_validator
 
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.ids import MAX_ID, parse_id
 from pacekeeper.lib.text import clean_strings
 
@@ -27,6 +29,20 @@ def _date_as_written(value: object) -> object:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
+
+
+def _moment_in_window(value: dt.datetime) -> dt.datetime:
+    """A moment inside the window of business dates (lib.date_rules), judged on its date as
+    written and before any conversion: year 1 or 9999 overflows when moved to another time zone
+    (a 500). The organisation's own today is the service's to apply; today in UTC is at most a
+    day apart, far from the edges of what a datetime can hold."""
+    if problem := date_rules.window_problem(value.date(), timezone.now().date()):
+        raise ValueError(problem)
+    return value
+
+
+# Every date and time a client sends us (an interaction's `occurred_at`).
+BusinessMoment = Annotated[dt.datetime, AfterValidator(_moment_in_window)]
 
 
 class BodySchema(Schema):
