@@ -219,8 +219,7 @@ def test_the_api_refuses_a_visit_at_the_edge_of_time_by_field(world, client, mom
     customer = world.one.customers["manager"].pk
     body = {"customer": customer, "summary": "x", "occurred_at": moment}
     response = send(client, "POST", "/api/v1/interactions", body)
-    assert response.status_code in (400, 422) and "occurred_at" in _fields(response)
-    assert "2000" in _fields(response)["occurred_at"]
+    assert response.status_code == 400 and "2000" in _fields(response)["occurred_at"]
     assert not Interaction.objects.exists()
 
 
@@ -229,7 +228,7 @@ def test_a_visit_cannot_be_moved_to_the_edge_of_time(world, client, moment):
     visit = InteractionFactory(customer=world.one.customers["manager"])
     client.force_login(world.one.manager)
     response = send(client, "PATCH", f"/api/v1/interactions/{visit.pk}", {"occurred_at": moment})
-    assert response.status_code in (400, 422) and "occurred_at" in _fields(response)
+    assert response.status_code == 400 and "2000" in _fields(response)["occurred_at"]
     visit.refresh_from_db()
     assert visit.occurred_at.year > 2000
 
