@@ -97,7 +97,7 @@ class RepeatPurchaseRollup(models.Model):
 
 class PurchaseHistoryLock(models.Model):
     """The row a sales writer locks for each customer whose sales it writes
-    (`rollups.sales_changing`), so that two writers of one customer's sales take turns and
+    (`crm.sales_rollups.sales_changing`), so that two writers of one customer's sales take turns and
     neither starts from a purchase history the other is changing. Not the customer's own row:
     every visit logged updates that one (its last contact), and a visit must not wait for a
     50,000-sale import to commit. Created the first time a customer's sales are written."""
