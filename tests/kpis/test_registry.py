@@ -135,6 +135,13 @@ class TestRegistration:
             register_component("mine", compute=widgets, components=("sales_minor",))
         assert registry.COMPONENT_PROVIDER["sales_minor"] == "additive"
 
+    def test_it_replaces_a_provider_registered_again_under_its_key(self):
+        register_component("widgets", compute=widgets, components=("widgets", "gadgets"))
+        register_component("widgets", compute=widgets, components=("widgets",))
+        assert registry.PROVIDERS["widgets"].components == ("widgets",)
+        assert "gadgets" not in registry.COMPONENT_PROVIDER
+        assert registry.COMPONENT_PROVIDER["widgets"] == "widgets"
+
     def test_it_keeps_only_shared_rollup_columns_in_the_shared_rollups(self):
         with pytest.raises(ValueError, match="shared rollups"):
             register_component("widgets", compute=widgets, components=("widgets",), cells=lambda *a: {})

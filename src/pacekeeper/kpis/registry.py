@@ -82,6 +82,8 @@ def register_component(
     if cells is not None and not set(components) <= set(ROLLUP_FIELDS):
         raise ValueError(f"{key}: only components of the shared rollups can have cells")
     provider = Provider(compute, tuple(components), rollup, credit_window, cells, rebuild)
+    for name in PROVIDERS[key].components if key in PROVIDERS else ():
+        del COMPONENT_PROVIDER[name]  # a replaced provider's components are its new ones only
     PROVIDERS[key] = provider
     COMPONENT_PROVIDER.update({name: key for name in provider.components})
     return provider
