@@ -16,12 +16,12 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-from pacekeeper.kpis.models import PurchaseHistoryLock
 from pacekeeper.kpis.rollups import Cell, add_to_rollups, facts_changed
 from pacekeeper.lib.batches import chunks
 
 from . import purchases
 from .kpi_components import sale_components
+from .models import PurchaseHistoryLock
 
 InsertedSale = tuple[int, dt.date, int, int | None, str]  # manager, day, amount, margin (minor units), status
 
