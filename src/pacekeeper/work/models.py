@@ -35,6 +35,15 @@ def quadrant_of(*, is_important: bool, is_urgent: bool) -> int:
     return Quadrant.DELEGATE if is_urgent else Quadrant.DROP
 
 
+class DueWindow(models.TextChoices):
+    """The due-date filter of the list, the board and the API."""
+
+    OVERDUE = "overdue", _("Overdue")
+    TODAY = "today", _("Due today")
+    WEEK = "week", _("Due in the next 7 days")
+    NONE = "none", _("No due date")
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, actor):
         from pacekeeper.tenancy.scopes import tasks_q

@@ -1,0 +1,75 @@
+"""Reads for tasks, always through the one scope (tenancy.scopes.tasks_q)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from pacekeeper.tenancy.scopes import Actor, get_visible
+
+from .models import ChecklistItem, Task
+
+
+def task_list(actor: Actor) -> QuerySet[Task]:
+    return Task.objects.visible_to(actor).select_related("owner", "goal", "customer")
+
+
+def access_task(actor: Actor, task_id: object) -> Task:
+    """A task the actor sees, or NotFound. Whether they may change it is the service's question
+    (an owner edits it, a collaborator only moves it)."""
+    return get_visible(task_list(actor), task_id, actor=actor)
+
+
+def access_checklist_item(actor: Actor, item_id: object) -> ChecklistItem:
+    return get_visible(ChecklistItem.objects.visible_to(actor).select_related("task"), item_id, actor=actor)
+
+
+def task_filter(
+    tasks: QuerySet[Task],
+    *,
+    today: dt.date,
+    status: str | None = None,
+    owner: int | None = None,
+    goal: int | None = None,
+    customer: int | None = None,
+    due: str | None = None,
+    label: str | None = None,
+) -> QuerySet[Task]:
+    """The filters the list, the board and the API share. `due`: overdue, today, week (the
+    next seven days), none (undated)."""
+    if status:
+        tasks = tasks.filter(status=status)
+    if owner:
+        tasks = tasks.filter(owner_id=owner)
+    if goal:
+        tasks = tasks.filter(goal_id=goal)
+    if customer:
+        tasks = tasks.filter(customer_id=customer)
+    if label:
+        tasks = tasks.filter(labels__icontains=label.strip()[:50])
+    if due == "overdue":
+        tasks = tasks.open().filter(due_on__lt=today)
+    elif due == "today":
+        tasks = tasks.filter(due_on=today)
+    elif due == "week":
+        tasks = tasks.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=6))
+    elif due == "none":
+        tasks = tasks.filter(due_on__isnull=True)
+    return tasks
+
+
+def my_tasks(actor: Actor) -> QuerySet[Task]:
+    """The actor's open tasks (owned or collaborating), by quadrant then due date."""
+    mine = task_list(actor).open().filter(owner_id=actor.user_id) | task_list(actor).open().filter(
+        collaborators__id=actor.user_id
+    )
+    return mine.distinct().by_quadrant(actor.today())
+
+
+def tasks_due(actor: Actor) -> dict[str, list[Task]]:
+    """My day's section: the actor's own open tasks due today and overdue."""
+    today = actor.today()
+    own = task_list(actor).open().filter(owner_id=actor.user_id, due_on__lte=today).order_by("due_on", "pk")[:20]
+    rows = list(own)
+    return {"overdue": [t for t in rows if t.due_on < today], "today": [t for t in rows if t.due_on == today]}
