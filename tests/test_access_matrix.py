@@ -298,6 +298,8 @@ PAGE_MAKERS = {
     "interaction_id": MAKERS["interactions"],
     "opportunity_id": MAKERS["opportunities"],
     "membership_id": MAKERS["memberships"],
+    "task_id": MAKERS["tasks"],
+    "item_id": MAKERS["checklist-items"],
 }
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from pacekeeper.tenancy.scopes import Actor, get_visible
+from pacekeeper.crm.models import Customer
+from pacekeeper.goals.models import Goal
+from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q
 
 from .models import ChecklistItem, Task
 
@@ -73,3 +76,51 @@ def tasks_due(actor: Actor) -> dict[str, list[Task]]:
     own = task_list(actor).open().filter(owner_id=actor.user_id, due_on__lte=today).order_by("due_on", "pk")[:20]
     rows = list(own)
     return {"overdue": [t for t in rows if t.due_on < today], "today": [t for t in rows if t.due_on == today]}
+
+
+# --- choices for the forms --------------------------------------------------------------------
+
+
+def assignable_people(actor: Actor) -> QuerySet[User]:
+    return User.objects.filter(task_assignees_q(actor)).order_by("display_name", "username")
+
+
+def collaborator_choices(actor: Actor) -> QuerySet[User]:
+    return User.objects.filter(task_collaborators_q(actor)).order_by("display_name", "username")
+
+
+def goal_choices(actor: Actor) -> QuerySet[Goal]:
+    return Goal.objects.visible_to(actor).exclude(status__in=("closed", "cancelled")).order_by("title")[:200]
+
+
+def customer_choices(actor: Actor, current: int | None = None) -> list[Customer]:
+    """At most 300 customers by name (a form's select), with the task's own one."""
+    customers = list(Customer.objects.visible_to(actor).exclude(status="lost").order_by("name")[:300])
+    if current and current not in {c.pk for c in customers}:
+        customers += list(Customer.objects.visible_to(actor).filter(pk=current))
+    return customers
+
+
+# Columns of the board, in order. Cancelled tasks leave the board; done ones stay two weeks.
+BOARD_STATUSES = ("todo", "doing", "blocked", "done")
+DONE_SHOWN_DAYS = 14
+CARDS_PER_COLUMN = 100
+
+
+def board_columns(actor: Actor, **filters) -> list[dict]:
+    """The board's columns, each with its count (WIP) and its first cards in quadrant order:
+    two queries whatever the team's size."""
+    today = actor.today()
+    tasks = task_filter(task_list(actor), today=today, **filters).filter(status__in=BOARD_STATUSES)
+    recent = dt.datetime.combine(today - dt.timedelta(days=DONE_SHOWN_DAYS), dt.time.min, tzinfo=dt.UTC)
+    tasks = tasks.exclude(status="done", completed_at__lt=recent)
+    counts = dict(tasks.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    cards: dict[str, list[Task]] = {status: [] for status in BOARD_STATUSES}
+    for task in tasks.by_quadrant(today)[: CARDS_PER_COLUMN * len(BOARD_STATUSES)]:
+        if len(cards[task.status]) < CARDS_PER_COLUMN:
+            cards[task.status].append(task)
+    labels = dict(Task.Status.choices)
+    return [
+        {"status": status, "label": labels[status], "count": counts.get(status, 0), "cards": cards[status]}
+        for status in BOARD_STATUSES
+    ]
