@@ -214,3 +214,23 @@ class TestChecklist:
             services.checklist_item_add(actor=actor, task=task, text="   ")
         with pytest.raises(Forbidden):
             services.checklist_item_toggle(actor=actor_for(world.one.analyst), item=item)
+
+
+def test_an_owner_editing_keeps_links_made_by_their_lead_that_they_cannot_choose_themselves(world):
+    one = world.one
+    task = services.task_create(
+        actor=actor_for(one.lead),
+        changes={
+            "title": "Joint visit",
+            "owner": one.manager.pk,
+            "customer": one.customers["sub_manager"].pk,
+            "collaborators": [one.sub_manager.pk],
+        },
+    )
+    manager = actor_for(one.manager)
+    same = {"customer": task.customer_id, "collaborators": [one.sub_manager.pk], "owner": one.manager.pk}
+    services.task_update(actor=manager, task=task, changes={**same, "title": "Joint visit (Tue)"})
+    assert Task.objects.get(pk=task.pk).title == "Joint visit (Tue)"
+    with pytest.raises(ValidationFailed) as raised:
+        services.task_update(actor=manager, task=task, changes={"customer": one.customers["teammate"].pk})
+    assert set(raised.value.errors) == {"customer"}

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,14 +95,20 @@ def _apply(actor: Actor, task: Task, changes: dict) -> list[User] | None:
     errors: dict[str, list[str]] = {}
     changes = dict(changes)
     collaborators = None
-    if "owner" in changes:
-        task.owner = _one(User.objects.filter(task_assignees_q(actor)), changes.pop("owner"), "owner", errors)
-    if "goal" in changes:
-        task.goal = _optional(Goal.objects.visible_to(actor), changes.pop("goal"), "goal", errors)
-    if "customer" in changes:
-        task.customer = _optional(Customer.objects.visible_to(actor), changes.pop("customer"), "customer", errors)
+    # A link the task already has stays (a collaborator's customer the editor cannot see);
+    # a new one must be within the actor's scope.
+    owner = changes.pop("owner", task.owner_id)
+    if task.owner_id is None or not _same(task.owner_id, owner):
+        task.owner = _one(User.objects.filter(task_assignees_q(actor)), owner, "owner", errors)
+    if "goal" in changes and not _same(task.goal_id, changes["goal"]):
+        task.goal = _optional(Goal.objects.visible_to(actor), changes["goal"], "goal", errors)
+    if "customer" in changes and not _same(task.customer_id, changes["customer"]):
+        task.customer = _optional(Customer.objects.visible_to(actor), changes["customer"], "customer", errors)
+    changes.pop("goal", None)
+    changes.pop("customer", None)
     if "collaborators" in changes:
-        collaborators = _people(actor, changes.pop("collaborators") or [], errors)
+        current = set(task.collaborators.values_list("pk", flat=True)) if task.pk else set()
+        collaborators = _people(actor, changes.pop("collaborators") or [], current, errors)
     if "estimate_hours" in changes:
         changes["estimate_hours"] = _hours(changes["estimate_hours"], errors)
     if "status" in changes and changes["status"] not in Task.Status.values:
@@ -139,6 +146,10 @@ def _set_completion(task: Task) -> None:
         task.completed_at = None
 
 
+def _same(current: int | None, pk: object) -> bool:
+    return current is not None and str(pk) == str(current)
+
+
 def _one(queryset, pk, field: str, errors: dict):
     found = queryset.filter(pk=pk).first() if isinstance(pk, int) or str(pk).isdigit() else None
     if found is None:
@@ -155,9 +166,11 @@ def _optional(queryset, pk, field: str, errors: dict):
     return found
 
 
-def _people(actor: Actor, ids, errors: dict) -> list[User]:
+def _people(actor: Actor, ids, current: set[int], errors: dict) -> list[User]:
+    """New collaborators come from the people the actor works with; those already on the task stay."""
     wanted = {int(pk) for pk in ids if isinstance(pk, int) or str(pk).isdigit()}
-    found = list(User.objects.filter(task_collaborators_q(actor), pk__in=wanted))
+    in_scope = Q(task_collaborators_q(actor)) | Q(pk__in=current, org_id=actor.org_id)
+    found = list(User.objects.filter(in_scope, pk__in=wanted))
     if len(found) != len(wanted) or len(wanted) != len(list(ids)):
         errors["collaborators"] = [_("Choose collaborators among the people you work with.")]
     return found
