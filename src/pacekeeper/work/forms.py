@@ -58,7 +58,9 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, people=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("Everyone"))] + [(p.pk, str(p)) for p in people]
+        self.fields["owner"].choices = [("", _("Everyone"))] + [(p.pk, str(p)) for p in list(people)]
         self.fields["goal"].choices = [("", _("Any goal"))] + [(g.pk, g.title) for g in goals]
         for name in ("owner", "goal", "due"):
             self.fields[name].widget.attrs["data-autosubmit"] = ""
+        if len(self.fields["owner"].choices) <= 2:  # an account manager: only themselves
+            del self.fields["owner"]

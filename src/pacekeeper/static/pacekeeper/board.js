@@ -14,6 +14,13 @@
     Sortable.create(list, {
       group: "tasks",
       animation: 120,
+      // The same pointer-driven drag on every device (the browser's own drag and drop does not
+      // exist on phones); on touch a card is picked up after a short press, so a swipe still
+      // scrolls the board a column at a time.
+      forceFallback: true,
+      fallbackTolerance: 4,
+      delay: 200,
+      delayOnTouchOnly: true,
       filter: "select, a, button, input",
       preventOnFilter: false,
       onAdd: function (event) {
