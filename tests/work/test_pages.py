@@ -119,3 +119,14 @@ def test_the_task_pages_query_the_same_whatever_the_number_of_tasks(world, clien
     before = {path: count(path) for path in paths}
     add(20)
     assert {path: count(path) for path in paths} == before
+
+
+def test_the_task_page_shows_a_reassignment_in_its_recorded_changes(world, client):
+    from pacekeeper.work import services
+
+    lead = actor_for(world.one.lead)
+    task = services.task_create(actor=lead, changes={"title": "Renewal", "owner": world.one.manager.pk})
+    services.task_update(actor=lead, task=task, changes={"owner": world.one.teammate.pk}, reason="On leave")
+    client.force_login(world.one.lead)
+    html = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "On leave" in html and "Recorded changes" in html

@@ -126,7 +126,7 @@ class TestWrites:
                 "start_on": dt.date(2026, 3, 1),
                 "due_on": dt.date(2026, 3, 20),
                 "estimate_hours": "4.5",
-                "labels": "renewal, ,key account, renewal",
+                "labels": "renewal, ,key account，renewal",
             },
         )
         assert (task.title, task.owner, task.estimate_hours, task.labels) == (

@@ -131,8 +131,9 @@ def _apply(actor: Actor, task: Task, changes: dict) -> list[User] | None:
 
 def _check(actor: Actor, task: Task) -> None:
     date_rules.require_dates(today=actor.today(), business={"start_on": task.start_on, "due_on": task.due_on})
-    if task.labels:
-        task.labels = ", ".join(dict.fromkeys(label.strip() for label in task.labels.split(",") if label.strip()))
+    if task.labels:  # "a, b" or Chinese "a，b"; each label once
+        labels = task.labels.replace("，", ",").split(",")
+        task.labels = ", ".join(dict.fromkeys(label.strip() for label in labels if label.strip()))
     try:
         task.full_clean(exclude=["org", "owner", "goal", "customer", "created_by", "collaborators"])
     except ValidationError as error:

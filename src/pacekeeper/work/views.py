@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, message_service_errors
+from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.scopes import TASK_FULL, require_writer, task_write_level
 
 from . import selectors, services
@@ -90,6 +91,7 @@ def task_detail(request: HttpRequest, task_id: int):
         "level": task_write_level(actor, task),
         "statuses": Task.Status.choices,
         "item_form": ChecklistItemForm(),
+        "history": audit_trail(actor=actor, obj=task)[:20],
     }
     return render(request, "work/task_detail.html", context)
 
