@@ -61,3 +61,10 @@ def test_the_list_is_in_quadrant_order_and_scoped(world, client):
     client.force_login(one.manager)
     titles = [item["title"] for item in client.get("/api/v1/tasks").json()["items"]]
     assert titles == ["now", "someday"]
+
+
+def test_a_task_due_in_the_year_9999_is_refused_by_field(world, client):
+    client.force_login(world.one.manager)
+    response = _post(client, "/api/v1/tasks", {"title": "Later", "due_on": "9999-12-31"})
+    assert response.status_code == 400 and set(_errors(response)) == {"due_on"}
+    assert not Task.objects.exists()

@@ -137,6 +137,7 @@ def tasks_list(
     customer: QueryId | None = None,
     due: DueWindow | None = None,
     label: str | None = None,
+    q: str | None = None,
 ):
     actor = request.actor
     tasks = selectors.task_filter(
@@ -148,6 +149,7 @@ def tasks_list(
         customer=customer,
         due=due,
         label=label,
+        q=q,
     )
     return tasks.by_quadrant(actor.today())
 

@@ -55,6 +55,7 @@ class BoardFilterForm(forms.Form):
     goal = forms.TypedChoiceField(label=_("Goal"), coerce=int, required=False, empty_value=None)
     due = forms.ChoiceField(label=_("Due"), choices=[("", _("Any time")), *DueWindow.choices], required=False)
     label = forms.CharField(label=_("Label"), max_length=50, required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
 
     def __init__(self, *args, people=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,8 +38,9 @@ def task_filter(
     customer: int | None = None,
     due: str | None = None,
     label: str | None = None,
+    q: str | None = None,
 ) -> QuerySet[Task]:
-    """The filters the list, the board and the API share. `due`: overdue, today, week (the
+    """The filters the list, the board and the API share (`q` searches titles). `due`: overdue, today, week (the
     next seven days), none (undated)."""
     if status:
         tasks = tasks.filter(status=status)
@@ -51,6 +52,8 @@ def task_filter(
         tasks = tasks.filter(customer_id=customer)
     if label:
         tasks = tasks.filter(labels__icontains=label.strip()[:50])
+    if q and q.strip():
+        tasks = tasks.filter(title__icontains=q.strip()[:100])
     if due == "overdue":
         tasks = tasks.open().filter(due_on__lt=today)
     elif due == "today":
