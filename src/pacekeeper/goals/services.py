@@ -158,6 +158,8 @@ def goal_set_target(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -
     the target of an active goal of a team they lead only asks: the change waits for a director
     (returned as a pending GoalChange) and the goal keeps its target meanwhile."""
     require_goal_setter(actor, goal)
+    if target < 0:
+        raise ValidationFailed({"target": [_("A target cannot be negative.")]})
     reason = required_reason(reason, _("Say why the target changes."))
     if _needs_director(actor, goal, target):
         return _change_request(actor=actor, goal=goal, target=target, reason=reason)
@@ -253,8 +255,14 @@ def goal_set_status(*, actor: Actor, goal: Goal, status: str, reason: str = "") 
     return goal
 
 
+def may_set_goal(actor: Actor, goal: Goal) -> bool:
+    """Whether this person may change this goal (edit, activate, adjust, split, close): the one
+    check both the writes and the goal's page use, so the page offers only what will be allowed."""
+    return may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id)
+
+
 def require_goal_setter(actor: Actor, goal: Goal) -> None:
-    if not may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id):
+    if not may_set_goal(actor, goal):
         raise Forbidden()
 
 

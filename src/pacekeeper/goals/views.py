@@ -16,7 +16,7 @@ from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Team, User
-from pacekeeper.tenancy.scopes import get_visible, may_set_goals
+from pacekeeper.tenancy.scopes import get_visible, goal_levels_for
 
 from . import services, units
 from .forms import ActivateForm, CascadeForm, GoalForm, ResplitForm, TargetForm
@@ -77,6 +77,7 @@ def _goal_form(request: HttpRequest, goal: Goal | None = None) -> GoalForm:
         teams=Team.objects.visible_to(actor).order_by("path"),
         people=User.objects.visible_to(actor).filter(is_active=True, role__in=("manager", "lead")),
         parents=Goal.objects.visible_to(actor).exclude(status=Goal.Status.CANCELLED),
+        levels=goal_levels_for(actor),
     )
 
 
@@ -94,6 +95,9 @@ def _save_from_form(request: HttpRequest, goal: Goal | None):
             saved = services.goal_save(actor=request.actor, goal=goal, changes=changes)
         except ValidationFailed as error:
             add_service_errors(form, error)
+        except Forbidden as error:
+            # A team or person out of reach: said beside the form, the typed goal kept.
+            form.add_error(None, str(error) or _("You may not set goals for this subject."))
         else:
             messages.success(request, _("Saved as a draft. Check it, then activate it."))
             return redirect("goals:detail", goal_id=saved.pk)
@@ -143,7 +147,11 @@ def goal_edit(request: HttpRequest, goal_id: int):
 
 @actor_required
 def goal_detail(request: HttpRequest, goal_id: int):
-    goal = _goal(request, goal_id)
+    return _detail_page(request, _goal(request, goal_id))
+
+
+def _detail_page(request: HttpRequest, goal: Goal, *, target_form: TargetForm | None = None, status: int = 200):
+    """The goal's page; after a refused target change, with that form's errors and input."""
     today = request.actor.today()
     children = list(Goal.objects.visible_to(request.actor).filter(parent=goal).select_related("team", "person"))
     history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
@@ -162,12 +170,15 @@ def goal_detail(request: HttpRequest, goal_id: int):
             "resplit": _resplit_preview(request, goal, show=bool(live) and parts != goal.target),
             "pending": GoalChange.objects.visible_to(request.actor).pending().filter(goal=goal).first(),
             "history": history,
-            "target_form": TargetForm(),
+            # Forms are offered only to whoever the services will let use them.
+            "may_change": services.may_set_goal(request.actor, goal),
+            "target_form": target_form or TargetForm(),
             "cascade_form": CascadeForm(),
             "activate_form": ActivateForm(),
             "target_shown": units.shown(goal.metric, goal.target),
             "baseline_shown": units.shown(goal.metric, goal.baseline),
         },
+        status=status,
     )
 
 
@@ -176,9 +187,7 @@ def _resplit_preview(request: HttpRequest, goal: Goal, *, show: bool) -> dict | 
     the target, or when the person asks for it (?resplit=method)."""
     actor = request.actor
     method = request.GET.get("resplit", "")
-    if goal.level != Goal.Level.TEAM or not (show or method) or not actor.can_write:
-        return None
-    if not may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id):
+    if goal.level != Goal.Level.TEAM or not (show or method) or not services.may_set_goal(actor, goal):
         return None
     try:
         plan = services.goal_resplit_preview(actor=actor, goal=goal, method=method)
@@ -234,8 +243,7 @@ def goal_target(request: HttpRequest, goal_id: int):
     goal = _goal(request, goal_id, for_write=True)
     form = TargetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the new target and a reason."))
-        return redirect("goals:detail", goal_id=goal.pk)
+        return _detail_page(request, goal, target_form=form, status=400)
     try:
         result = services.goal_set_target(
             actor=request.actor,
@@ -244,7 +252,8 @@ def goal_target(request: HttpRequest, goal_id: int):
             reason=form.cleaned_data["reason"],
         )
     except ValidationFailed as error:
-        messages.error(request, error.text)
+        add_service_errors(form, error)
+        return _detail_page(request, goal, target_form=form, status=400)
     else:
         if isinstance(result, GoalChange):
             message = _("Lowering your own team's target needs a director: the change waits for approval.")

@@ -226,12 +226,22 @@ def goals_q(actor: Actor) -> Q:
     )
 
 
+def goal_levels_for(actor: Actor) -> tuple[str, ...]:
+    """The goal levels someone may set at all (the goal form offers only these): directors and
+    admins every level, a lead their teams' and people's goals, nobody else any."""
+    if actor.role in (Role.ADMIN, Role.DIRECTOR):
+        return ("org", "team", "manager")
+    if actor.role == Role.LEAD:
+        return ("team", "manager")
+    return ()
+
+
 def may_set_goals(actor: Actor, *, level: str, team_id: int | None, person_id: int | None) -> bool:
     """Directors and admins set any goal; a lead sets goals for their teams and people."""
+    if level not in goal_levels_for(actor):
+        return False
     if actor.role in (Role.ADMIN, Role.DIRECTOR):
         return True
-    if actor.role != Role.LEAD:
-        return False
     if level == "team":
         return team_id in (actor.team_ids or ())
     if level == "manager":
