@@ -201,7 +201,8 @@ def run_approve(request: HttpRequest, run_id: int):
     # The total the approver saw on the page: if a line changed since, nothing is approved.
     seen = request.POST.get("total", "")
     expected = int(seen) if seen.isascii() and seen.lstrip("-").isdigit() and len(seen) < 19 else None
-    return _run_action(request, run_id, services.payout_run_approve, _("Approved."), name="approve", expected_total_minor=expected)
+    approve = services.payout_run_approve
+    return _run_action(request, run_id, approve, _("Approved."), name="approve", expected_total_minor=expected)
 
 
 @actor_required
