@@ -4,6 +4,8 @@ its field with the typed value kept (DESIGN rule 8)."""
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import translation
+
 from pacekeeper.goals import services
 from pacekeeper.goals.models import Goal, GoalChange
 
@@ -83,3 +85,11 @@ def test_it_shows_the_pending_change_instead_of_the_form(world, client):
     page = client.get(f"/goals/{goal.pk}/").content.decode()
     assert "Target change waiting for a director" in page and "Waiting for approval" in page
     assert f"/goals/{goal.pk}/target/" not in page
+
+
+def test_it_writes_the_end_date_as_a_chinese_page_does(world):
+    goal = _team_goal(world)
+    with translation.override("zh-hans"):
+        findings = services.goal_smart(goal, today=dt.date(2026, 3, 1)).findings
+        said = " ".join(str(finding.message) for finding in findings)
+    assert "2026年12月31日" in said and "2026-12-31" not in said

@@ -410,6 +410,8 @@ def test_the_admin_starts_a_run_and_the_director_approves_it_below_its_lines(
     # The form asks once, saying how many people and what total, below the lines it approves.
     assert "Approve pay for 3 people, ¥17,300.00 in all" in page
     assert page.index("one sub_manager") < page.index('id="approval"')
+    # The run's history shows its total as money, like the rest of the page (DESIGN rule 11).
+    assert "— → ¥17,300.00" in page and "17300.00" not in page
     # No note: said beside the note's field, on the run's page (not a banner above it).
     response = client.post(f"/pay/runs/{run.pk}/approve/", {"reason": ""})
     assert response.status_code == 400 and response.context["approve_form"].errors["reason"]

@@ -22,6 +22,7 @@ from . import services, units
 from .forms import ActivateForm, CascadeForm, GoalForm, ResplitForm, TargetForm
 from .models import Goal, GoalChange
 from .progress import goal_progress, goals_progress
+from .smart import shown_value
 
 
 def _goal(request: HttpRequest, goal_id: int, *, for_write: bool = False) -> Goal:
@@ -205,8 +206,8 @@ def _history_row(goal: Goal, entry) -> dict:
             return "—"
         if entry.field == "status" and value in Goal.Status.values:
             return str(Goal.Status(value).label)
-        if entry.field == "target":
-            return f"{units.shown(goal.metric, Decimal(value)):,}"
+        if entry.field == "target":  # recorded as stored: fen for amounts
+            return shown_value(goal.metric, Decimal(value), goal.org.currency)
         if entry.field == "split_method":
             return str(dict(ResplitForm.base_fields["method"].choices).get(value, value))
         return value
