@@ -8,6 +8,7 @@ from django.utils import translation
 
 from pacekeeper.goals import services
 from pacekeeper.goals.models import Goal, GoalChange
+from pacekeeper.tenancy.services import membership_start
 
 YEAR = {"starts_on": dt.date(2026, 1, 1), "ends_on": dt.date(2026, 12, 31)}
 
@@ -93,3 +94,22 @@ def test_it_writes_the_end_date_as_a_chinese_page_does(world):
         findings = services.goal_smart(goal, today=dt.date(2026, 3, 1)).findings
         said = " ".join(str(finding.message) for finding in findings)
     assert "2026年12月31日" in said and "2026-12-31" not in said
+
+
+def test_a_part_of_someone_moved_to_another_team_is_listed_apart_and_not_split_again(world, client):
+    """¥10,000 split evenly: ¥5,000 each for one_manager and one_teammate. The teammate moves to
+    team B today: their part stays theirs, is listed apart with its value (no link the lead
+    cannot open), and splitting again gives the whole ¥10,000 to the one who stayed."""
+    goal = _goal(world, level="team", team=world.one.team_a.pk)
+    lead = world.one.actor("lead")
+    parts = {part.person.username: part for part in services.goal_cascade(actor=lead, goal=goal, method="even")}
+    membership_start(user=world.one.teammate, team=world.one.team_b, started_on=lead.today())
+    client.force_login(world.one.lead)
+    response = client.get(f"/goals/{goal.pk}/")
+    page = response.content.decode()
+    moved = parts["one_teammate"]
+    assert [part.pk for part in response.context["moved_parts"]] == [moved.pk]
+    assert f"/goals/{moved.pk}/" not in page and "¥5,000.00" in page
+    assert response.context["parts"] == Decimal(500_000)  # only the part of who stayed counts
+    plan = services.goal_resplit_preview(actor=lead, goal=goal, method="current")
+    assert [(row.goal.pk, row.after) for row in plan.rows] == [(parts["one_manager"].pk, Decimal(1_000_000))]

@@ -344,6 +344,25 @@ class ResplitPlan:
         return sum((row.before or Decimal(0) for row in self.rows), Decimal(0))
 
 
+def split_parts(goal: Goal, *, today: dt.date) -> tuple[list[Goal], list[Goal]]:
+    """The live parts of a team goal (not cancelled, same metric), whoever may read them, as
+    (counted, moved). A person's part counts towards the team's target while that person is in
+    the team; once Settings moves them to another team, their part stays theirs (with its
+    history) but no longer counts here, is listed apart, and is not split again."""
+    live = (
+        Goal.objects.filter(org_id=goal.org_id, parent=goal, metric=goal.metric)
+        .exclude(status=Goal.Status.CANCELLED)
+        .select_related("person", "team", "org")
+        .order_by("person__username", "pk")
+    )
+    members = set(TeamMembership.objects.current(today).filter(team_id=goal.team_id).values_list("user_id", flat=True))
+    counted, moved = [], []
+    for part in live:
+        left = goal.level == Goal.Level.TEAM and part.level == Goal.Level.PERSON and part.person_id not in members
+        (moved if left else counted).append(part)
+    return counted, moved
+
+
 def goal_resplit_preview(*, actor: Actor, goal: Goal, method: str) -> ResplitPlan:
     """The parts of a split team goal recalculated for its present target: in proportion to the
     parts as they are ("current"), or by a cascade method (the goal's original one by default).
@@ -353,13 +372,8 @@ def goal_resplit_preview(*, actor: Actor, goal: Goal, method: str) -> ResplitPla
     method = method or goal.split_method or "current"
     if method not in RESPLIT_METHODS:
         raise ValidationFailed({"method": [_("Choose current, even, last_share or portfolio.")]})
-    parts = list(
-        Goal.objects.visible_to(actor)
-        .filter(parent=goal, metric=goal.metric, level=Goal.Level.PERSON)
-        .exclude(status=Goal.Status.CANCELLED)
-        .select_related("person", "org")
-        .order_by("person__username", "pk")
-    )
+    counted, _moved = split_parts(goal, today=actor.today())
+    parts = [part for part in counted if part.level == Goal.Level.PERSON]
     if not parts:
         raise ValidationFailed({"": [_("This goal is not split yet; split it among members first.")]})
     if method == "current":

@@ -154,10 +154,22 @@ def goal_detail(request: HttpRequest, goal_id: int):
 def _detail_page(request: HttpRequest, goal: Goal, *, target_form: TargetForm | None = None, status: int = 200):
     """The goal's page; after a refused target change, with that form's errors and input."""
     today = request.actor.today()
+    may_change = services.may_set_goal(request.actor, goal)
     children = list(Goal.objects.visible_to(request.actor).filter(parent=goal).select_related("team", "person"))
-    history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
+    visible_ids = {child.pk for child in children}
     # Cancelled parts no longer count towards the split.
     live = [child for child in children if child.status != Goal.Status.CANCELLED and child.metric == goal.metric]
+    moved = []
+    if may_change:
+        # Whoever splits the goal sees every part with its value, even one whose person is now
+        # out of their reach (linked only if they may open it); the parts of people who left
+        # the team are listed apart and no longer count (services.split_parts, docs/kpis.md).
+        live, moved = services.split_parts(goal, today=today)
+        counted_ids = {part.pk for part in [*live, *moved]}
+        children = [*live, *(child for child in children if child.pk not in counted_ids)]
+    for child in [*children, *moved]:
+        child.viewable = child.pk in visible_ids
+    history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
     parts = sum((child.target or 0) for child in live)
     return render(
         request,
@@ -167,12 +179,13 @@ def _detail_page(request: HttpRequest, goal: Goal, *, target_form: TargetForm | 
             "smart": services.goal_smart(goal, today=today),
             "progress": goal_progress(goal, today=today),
             "children": children,
+            "moved_parts": moved,
             "parts": parts,
             "resplit": _resplit_preview(request, goal, show=bool(live) and parts != goal.target),
             "pending": GoalChange.objects.visible_to(request.actor).pending().filter(goal=goal).first(),
             "history": history,
             # Forms are offered only to whoever the services will let use them.
-            "may_change": services.may_set_goal(request.actor, goal),
+            "may_change": may_change,
             "target_form": target_form or TargetForm(),
             "cascade_form": CascadeForm(),
             "activate_form": ActivateForm(),
