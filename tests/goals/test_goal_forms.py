@@ -113,3 +113,13 @@ def test_a_part_of_someone_moved_to_another_team_is_listed_apart_and_not_split_a
     assert response.context["parts"] == Decimal(500_000)  # only the part of who stayed counts
     plan = services.goal_resplit_preview(actor=lead, goal=goal, method="current")
     assert [(row.goal.pk, row.after) for row in plan.rows] == [(parts["one_manager"].pk, Decimal(1_000_000))]
+
+
+def test_it_shows_a_refused_change_with_its_state_and_reason_and_offers_the_form_again(world, client):
+    goal = _team_goal(world)
+    change = services.goal_set_target(actor=world.one.actor("lead"), goal=goal, target=Decimal(800_000), reason="x")
+    services.goal_change_refuse(actor=world.one.actor("director"), change=change, reason="keep the promise")
+    client.force_login(world.one.lead)
+    page = client.get(f"/goals/{goal.pk}/").content.decode()
+    assert "Refused" in page and "keep the promise" in page
+    assert f"/goals/{goal.pk}/target/" in page

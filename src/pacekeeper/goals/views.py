@@ -183,6 +183,8 @@ def _detail_page(request: HttpRequest, goal: Goal, *, target_form: TargetForm | 
             "parts": parts,
             "resplit": _resplit_preview(request, goal, show=bool(live) and parts != goal.target),
             "pending": GoalChange.objects.visible_to(request.actor).pending().filter(goal=goal).first(),
+            # The latest decided request too, so a lead sees a refusal and why.
+            "last_change": GoalChange.objects.visible_to(request.actor).filter(goal=goal).first(),
             "history": history,
             # Forms are offered only to whoever the services will let use them.
             "may_change": may_change,
