@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pacekeeper.goals",
     "pacekeeper.incentives",
     "pacekeeper.reviews",
+    "pacekeeper.notifications",
     "pacekeeper.dashboards",
     "pacekeeper.demo",
     "pacekeeper.bench",

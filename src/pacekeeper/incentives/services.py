@@ -24,6 +24,7 @@ from pacekeeper.lib.money import from_minor
 from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
 from pacekeeper.tenancy.scopes import Actor, may_approve_payouts, require_admin, require_pay_admin
 
+from . import notices
 from .commission import Tier, commission_minor, rules_of, tiers_from_rules
 from .models import PayoutLine, PayoutRun, Plan, PlanTier
 
@@ -190,6 +191,7 @@ def calculate(run_id: int) -> None:
                 # The lines are the plan's arithmetic; the run's total is what the approver will see.
                 job = JobActor(org_id=run.org_id, user_id=run.created_by_id)
                 audit_record(actor=job, obj=run, field="total", before="", after=from_minor(total, run.org.currency))
+                notices.announce_run_waiting(run, total_minor=total)
     except PacekeeperError as error:
         _fail(run.pk, str(error))
     except Exception:
