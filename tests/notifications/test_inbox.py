@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pacekeeper.goals.notices import CHANGE_APPROVED
@@ -54,6 +56,21 @@ class TestInboxPage:
         page = client.get("/notifications/").context["page"]
         assert page.paginator.count == 30 and len(page.object_list) == 25
         assert len(client.get("/notifications/", {"page": 2}).context["page"].object_list) == 5
+
+    def test_it_reads_the_inbox_in_a_fixed_number_of_queries(self, world, client):
+        """The messages come from the stored parameters: no query per row, however many rows."""
+        client.force_login(world.one.manager)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/notifications/").status_code == 200
+            return len(queries)
+
+        _notification(world.one.manager)
+        few = count()
+        for _number in range(20):
+            _notification(world.one.manager)
+        assert count() == few
 
     def test_opening_one_marks_it_read_and_goes_to_its_page(self, world, client):
         notification = _notification(world.one.manager)
