@@ -45,7 +45,8 @@ def test_it_does_not_let_the_new_owner_take_the_credit_of_a_past_sale(world, cli
     _customer, sale = transferred(world)
     client.force_login(world.one.teammate)
     response = send(client, "PATCH", f"/api/v1/sales/{sale.pk}", {"manager": world.one.teammate.pk})
-    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "manager"
+    # Not theirs to change at all: the sale is credited to the previous manager.
+    assert response.status_code == 403
     assert Sale.objects.get(pk=sale.pk).manager_id == world.one.manager.pk
     assert credit_audits(sale) == []
 
@@ -90,10 +91,15 @@ def test_only_a_director_moves_a_fact_to_another_customer(world):
 def test_a_new_fact_is_credited_to_the_owner_on_its_day(world, client):
     customer, _sale = transferred(world)
     client.force_login(world.one.teammate)
-    body = {"customer": customer.pk, "ordered_on": BEFORE.isoformat(), "amount": "10.00"}
-    assert send(client, "POST", "/api/v1/sales", body).json()["manager"] == world.one.manager.pk
-    body["ordered_on"] = dt.date.today().isoformat()
+    body = {"customer": customer.pk, "ordered_on": dt.date.today().isoformat(), "amount": "10.00"}
     assert send(client, "POST", "/api/v1/sales", body).json()["manager"] == world.one.teammate.pk
+    # Dated before the transfer, it is the previous manager's credit: the new owner may not add
+    # to it (or, with a negative amount, take from it); their lead, who acts for both, records it.
+    body["ordered_on"] = BEFORE.isoformat()
+    refused = send(client, "POST", "/api/v1/sales", body)
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "ordered_on"
+    client.force_login(world.one.lead)
+    assert send(client, "POST", "/api/v1/sales", body).json()["manager"] == world.one.manager.pk
     at = dt.datetime.combine(BEFORE, dt.time(10), tzinfo=dt.UTC).isoformat()
     visit = {"customer": customer.pk, "occurred_at": at, "summary": "Visited"}
     assert send(client, "POST", "/api/v1/interactions", visit).json()["manager"] == world.one.manager.pk
@@ -192,7 +198,7 @@ FACTS = {
 
 
 @pytest.mark.parametrize("path", FACTS)
-def test_the_previous_manager_reads_but_no_longer_writes_a_moved_customers_facts(world, client, path):
+def test_after_a_transfer_neither_manager_writes_the_facts_credited_to_the_other(world, client, path):
     make, change = FACTS[path]
     customer = world.one.customers["manager"]
     fact = make(customer)
@@ -209,7 +215,9 @@ def test_the_previous_manager_reads_but_no_longer_writes_a_moved_customers_facts
         response = send(client, "PATCH", url, change)
         assert response.status_code == 403, (person, response.content)
     before = type(fact).objects.filter(pk=fact.pk).values().get()
-    client.force_login(world.one.other_manager)  # the new owner may
+    client.force_login(world.one.other_manager)  # nor the new owner: the fact is credited to another
+    assert send(client, "PATCH", url, change).status_code == 403
+    client.force_login(world.one.director)  # a director may
     assert send(client, "PATCH", url, change).status_code == 200
     assert type(fact).objects.filter(pk=fact.pk).values().get() != before
 
@@ -301,3 +309,37 @@ def test_a_refused_credit_is_found_before_any_piece_is_written(world, settings):
     report = import_apply(actor=world.one.actor("lead"), kind="sales", data=data, filename="s.csv")
     assert [e.field for e in report.errors] == ["manager"] and not report.applied
     assert not Sale.objects.filter(external_id="NEW-3").exists()
+
+
+# --- nobody credits themselves without a portfolio; nobody writes another's credit ----------
+
+
+@pytest.mark.parametrize("role", ["director", "admin"])
+def test_nothing_is_credited_to_someone_without_a_portfolio(world, client, role):
+    """Directors and org admins may credit others, with a reason, but only to account managers
+    and leads: crediting a sale to oneself would put oneself in the commission run."""
+    customer = world.one.customers["manager"]
+    me = getattr(world.one, role)
+    client.force_login(me)
+    body = {"customer": customer.pk, "ordered_on": "2026-11-02", "amount": "1.00", "manager": me.pk, "reason": "r"}
+    response = send(client, "POST", "/api/v1/sales", body)
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "manager"
+    data = sales_file(f"SELF-1,{customer.external_id},{BEFORE},1,{me.username}")
+    report = import_apply(actor=world.one.actor(role), kind="sales", data=data, filename="s.csv")
+    assert [e.field for e in report.errors] == ["manager"]
+    assert not Sale.objects.filter(manager=me).exists()
+
+
+def test_the_new_owner_cannot_record_a_sale_before_the_transfer_to_cut_the_previous_owners_credit(world):
+    customer, _sale = transferred(world)
+    teammate = world.one.actor("teammate")
+    with pytest.raises(ValidationFailed) as refused:
+        services.sale_save(
+            actor=teammate, changes={"customer": customer.pk, "ordered_on": BEFORE, "amount": "-50000.00"}
+        )
+    assert "ordered_on" in refused.value.errors
+    report = import_apply(
+        actor=teammate, kind="sales", data=sales_file(f"NEG-1,{customer.external_id},{BEFORE},-50000,"), filename="s"
+    )
+    assert [e.field for e in report.errors] == ["customer"] and not report.applied
+    assert not Sale.objects.filter(external_id="NEG-1").exists()

@@ -506,3 +506,32 @@ def test_the_deploy_check_warns_when_payout_approvers_sign_in_without_a_second_f
     settings.TWO_FACTOR_REQUIRED_ROLES = ["admin", "director"]
     with pytest.raises(SystemCheckError, match="lead"):
         call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
+
+
+def test_runs_of_one_plan_may_not_overlap(world, calculated_run):
+    """Two runs sharing days would pay those days twice (a November run and a second half of
+    November were both approved once)."""
+    admin = world.one.actor("admin")
+    with pytest.raises(ValidationFailed) as refused:
+        services.payout_run_start(
+            actor=admin, plan_id=calculated_run.plan.pk, starts_on=dt.date(2026, 10, 16), ends_on=OCTOBER.end
+        )
+    assert "starts_on" in refused.value.errors
+    assert PayoutRun.objects.count() == 1
+
+
+def test_nobody_adjusts_or_approves_their_own_pay(world, calculated_run):
+    """Lines for a pay admin exist only in old data (nothing is credited to directors now), but
+    the rule holds whatever the organisation's second-approver setting."""
+    director = world.one.actor("director")
+    line = _line(calculated_run, "one_teammate")
+    PayoutLine.objects.filter(pk=line.pk).update(person=world.one.director)
+    line.refresh_from_db()
+    with pytest.raises(Forbidden):
+        services.payout_line_adjust(actor=director, line=line, amount_minor=888_888_00, reason="bonus for myself")
+    world.one.org.payout_second_approver = False
+    world.one.org.save()
+    with pytest.raises(Forbidden):
+        services.payout_run_approve(actor=director, run=calculated_run, reason="ok")
+    calculated_run.refresh_from_db()
+    assert calculated_run.status == PayoutRun.Status.CALCULATED

@@ -364,7 +364,6 @@ class References:
                 if key:
                     managers.setdefault(key, pk)
                     managers.setdefault(key.lower(), pk)
-        managers.setdefault(actor.user.username, actor.user_id)
         return cls(customers=customers, managers=managers, today=actor.today())
 
     def customer(self, column: str, value: object) -> tuple[int, int]:
@@ -784,6 +783,13 @@ def _credit(
     if values["manager"] not in (None, owner) and actor.role not in services.CREDIT_ROLES:
         reason = _("Only a director or an org admin may credit anyone but the customer's manager on that date.")
         return RowError(row.row, "manager", _label(User, values["manager"], "username"), reason)
+    if values["manager"] is None and actor.member_ids is not None and owner not in actor.member_ids:
+        # Dated before the customer came to the actor: the previous owner's credit (services._require_acting_for).
+        reason = _("On this date the customer was %(name)s's: ask your lead or a director to record it.")
+        name = User.objects.filter(pk=owner).first()
+        return RowError(
+            row.row, "customer", _label(Customer, values["customer"], "external_id"), reason % {"name": name}
+        )
     return values["manager"] or owner
 
 

@@ -40,12 +40,17 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(portfolio_q(actor, *self.owner_fields))
 
     def writable_by(self, actor):
-        """Rows the actor may change (tenancy.scopes.get_visible(for_write=True) uses it)."""
+        """Rows the actor may change (tenancy.scopes.get_visible(for_write=True) uses it). With
+        `write_owner_fields`, EVERY one of them must be in scope: a fact is changed only by
+        someone who may write its customer now AND acts for whoever it is credited to — so
+        neither the previous manager nor the new one rewrites the other's credited facts."""
         from pacekeeper.tenancy.scopes import portfolio_q
 
         if not actor.can_write:
             return self.none()
-        return self.filter(portfolio_q(actor, *(self.write_owner_fields or self.owner_fields)))
+        if not self.write_owner_fields:
+            return self.filter(portfolio_q(actor, *self.owner_fields))
+        return self.filter(*(portfolio_q(actor, field) for field in self.write_owner_fields))
 
 
 class CustomerQuerySet(ScopedQuerySet):
@@ -151,7 +156,7 @@ class FactQuerySet(ScopedQuerySet):
     manager it stays credited to."""
 
     owner_fields = ("customer__owner", "manager")
-    write_owner_fields = ("customer__owner",)
+    write_owner_fields = ("customer__owner", "manager")
 
 
 class Interaction(models.Model):

@@ -113,9 +113,13 @@ def follow_up_policies_set(*, actor: Actor, intervals: dict[str, int]) -> list[F
 def _assignable_manager(actor: Actor, user_id: int | None, *, field: str) -> User:
     """A portfolio holder the actor may hand work to: themselves, or anyone in their scope."""
     if user_id is None:
+        if actor.role not in PORTFOLIO_ROLES:
+            raise ValidationFailed({field: [_("Choose the account manager.")]})
         return actor.user
     user = User.objects.visible_to(actor).filter(pk=user_id, is_active=True).first()
-    if user is None or (user.pk != actor.user_id and user.role not in PORTFOLIO_ROLES):
+    # Directors, org admins and analysts carry no portfolio: nothing is credited to them, or
+    # they could credit sales — and so commission — to themselves.
+    if user is None or user.role not in PORTFOLIO_ROLES:
         raise ValidationFailed({field: [_("Choose an active account manager you are responsible for.")]})
     return user
 
@@ -426,6 +430,17 @@ def _require_credit_changer(actor: Actor, field: str, reason: str) -> str:
     return required_reason(reason, _("Say why the credit changes: the reason is kept in the audit trail."))
 
 
+def _require_acting_for(actor: Actor, fact: models.Model) -> None:
+    """A new fact dated before its customer came to the actor is credited to the owner of that
+    day: recording it is for someone who acts for that person (their lead, a director), so that
+    nobody adds to — or, with a negative amount, takes from — someone else's credit."""
+    if actor.member_ids is None or fact.manager_id in actor.member_ids:
+        return
+    owner = User.objects.filter(pk=fact.manager_id).first()
+    message = _("On this date the customer was %(name)s's: ask your lead or a director to record it.")
+    raise ValidationFailed({CREDIT_DAY_FIELD[type(fact)]: [message % {"name": owner}]})
+
+
 def _fact_save(actor: Actor, model: type[models.Model], fact, changes: dict, editable: set[str]):
     """Create or update a fact row credited to an account manager (DESIGN rule 4). A new fact
     is credited to its customer's owner on the fact's day; crediting anyone else, and later
@@ -445,6 +460,8 @@ def _fact_save(actor: Actor, model: type[models.Model], fact, changes: dict, edi
         _apply(fact, changes, editable, actor.org.currency)
         _check_dates(actor, fact)
         fact.manager_id = credited_manager(actor, fact)
+        if not manager_id:
+            _require_acting_for(actor, fact)
         if manager_id and manager_id != fact.manager_id:
             reason = _require_credit_changer(actor, "manager", reason)
             credit_changes.append(("manager", fact.manager_id, manager_id))

@@ -18,7 +18,7 @@ from pacekeeper.errors import Forbidden, PacekeeperError, ValidationFailed
 from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib import date_rules, request_context
-from pacekeeper.lib.formatting import format_amount
+from pacekeeper.lib.formatting import format_amount, format_date
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
 from pacekeeper.lib.money import from_minor
 from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
@@ -138,6 +138,15 @@ def payout_run_start(*, actor: Actor, plan_id: int, starts_on: dt.date, ends_on:
         errors["starts_on"] = [_("A payout run covers a year at most.")]
     if errors:
         raise ValidationFailed(errors)
+    if overlapping := _overlapping_run(plan, period):
+        # Two runs of one plan over overlapping days would pay the shared days twice.
+        message = _("This plan already has a run from %(start)s to %(end)s: a period may be paid once.")
+        language = get_language() or "zh-hans"
+        shown = {
+            "start": format_date(overlapping.starts_on, language),
+            "end": format_date(overlapping.ends_on, language),
+        }
+        raise ValidationFailed({"starts_on": [message % shown]})
     run = PayoutRun(
         org_id=actor.org_id,
         plan=plan,
@@ -154,6 +163,16 @@ def payout_run_start(*, actor: Actor, plan_id: int, starts_on: dt.date, ends_on:
         raise ValidationFailed({"": [_("This plan already has a run for this period.")]}) from None
     transaction.on_commit(lambda: payout_run_calculate.enqueue(run.pk))
     return run
+
+
+def _overlapping_run(plan: Plan, period: Period) -> PayoutRun | None:
+    """A run of the plan, not cancelled or failed, that shares a day with the period."""
+    return (
+        PayoutRun.objects.filter(plan=plan, starts_on__lte=period.end, ends_on__gte=period.start)
+        .exclude(status__in=(PayoutRun.Status.CANCELLED, PayoutRun.Status.FAILED))
+        .order_by("starts_on")
+        .first()
+    )
 
 
 INTERRUPTED = gettext_lazy("The calculation stopped unexpectedly and nothing of it was written. Run it again.")
@@ -257,6 +276,8 @@ def payout_line_adjust(*, actor: Actor, line: PayoutLine, amount_minor: int, rea
     """Change what one person is paid before approval; the run's total follows in the same
     transaction."""
     require_pay_admin(actor)
+    if line.person_id == actor.user_id:
+        raise Forbidden(_("Nobody adjusts their own pay: someone else who runs pay must."))
     reason = required_reason(reason)  # a correction that reduces pay (even below zero) says why
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=line.run_id)
@@ -294,6 +315,9 @@ def payout_run_approve(
     own_run = current.created_by_id == actor.user.pk
     if own_run and current.org.payout_second_approver:
         raise Forbidden(_("You started this run: someone else who approves pay must approve it."))
+    if PayoutLine.objects.filter(run_id=run.pk, person_id=actor.user.pk).exists():
+        # Whatever the organisation's setting: nobody approves their own pay.
+        raise Forbidden(_("You are paid in this run: someone else who approves pay must approve it."))
     with transaction.atomic():
         approved = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATED).update(
             status=PayoutRun.Status.APPROVED, approved_by=actor.user, approved_at=timezone.now()

@@ -180,7 +180,9 @@ def require_writable(actor: Actor, model, obj) -> None:
         raise Forbidden()
     rows = model.objects.all()
     if getattr(rows, "write_owner_fields", None) and not rows.writable_by(actor).filter(pk=obj.pk).exists():
-        raise Forbidden(_("This record's customer is not in your portfolio now: you may read it, not change it."))
+        raise Forbidden(
+            _("You may read this record, not change it: its customer, or whoever it is credited to, is not yours.")
+        )
 
 
 def require_writer(actor: Actor) -> None:
