@@ -6,8 +6,10 @@ from decimal import Decimal
 from pacekeeper.goals import services as goal_services
 from pacekeeper.goals.models import Goal
 from pacekeeper.incentives import services as pay_services
+from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
 from pacekeeper.tenancy.models import Role, User
+from tests.factories import SaleFactory
 from tests.incentives.test_incentives import OCTOBER, _october_sales, _plan
 
 
@@ -109,3 +111,17 @@ def test_the_director_who_started_a_run_is_not_asked_to_approve_it(world, settin
             actor=world.one.actor("director"), plan_id=_plan(world).pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
         )
     assert {n.recipient for n in Notification.objects.all()} == {world.one.admin}
+
+
+def test_nobody_is_asked_to_approve_a_run_that_pays_them(world, settings, django_capture_on_commit_callbacks):
+    settings.PAYOUT_APPROVER_ROLES = ["director", "lead"]
+    _october_sales(world)
+    SaleFactory(customer=world.one.customers["lead"], ordered_on=dt.date(2026, 10, 8), amount_minor=10_000_00)
+    rollups_rebuild(org=world.one.org)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = pay_services.payout_run_start(
+            actor=world.one.actor("admin"), plan_id=_plan(world).pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        )
+    assert run.lines.filter(person=world.one.lead).exists()
+    asked = {n.recipient for n in Notification.objects.all()}
+    assert asked == {world.one.director, world.one.other_lead}

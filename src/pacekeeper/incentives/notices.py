@@ -39,10 +39,11 @@ register(
 )
 
 
-def announce_run_waiting(run: PayoutRun, *, total_minor: int) -> None:
-    """Called by the calculation (a background job: no one acted), in its transaction. Whoever
-    started the run is not asked when a second approver is required (payout_run_approve)."""
-    approvers = payout_approvers(run.org)
+def announce_run_waiting(run: PayoutRun, *, total_minor: int, paid: set[int]) -> None:
+    """Called by the calculation (a background job: no one acted), in its transaction. Asked are
+    those who may approve this run (payout_run_approve): not anyone paid in it, nor whoever
+    started it when a second approver is required."""
+    approvers = payout_approvers(run.org).exclude(pk__in=paid)
     if run.org.payout_second_approver and run.created_by_id:
         approvers = approvers.exclude(pk=run.created_by_id)
     notify(

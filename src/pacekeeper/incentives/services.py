@@ -210,7 +210,8 @@ def calculate(run_id: int) -> None:
                 # The lines are the plan's arithmetic; the run's total is what the approver will see.
                 job = JobActor(org_id=run.org_id, user_id=run.created_by_id)
                 audit_record(actor=job, obj=run, field="total", before="", after=from_minor(total, run.org.currency))
-                notices.announce_run_waiting(run, total_minor=total)
+                paid = {line.person_id for line in lines}
+                notices.announce_run_waiting(run, total_minor=total, paid=paid)
     except PacekeeperError as error:
         _fail(run.pk, str(error))
     except Exception:
