@@ -101,6 +101,12 @@ class TestInboxPage:
         theirs.refresh_from_db()
         assert theirs.read_at is None
 
+    def test_it_escapes_what_people_typed_into_the_message(self, world, client):
+        _notification(world.one.manager, goal='<script>alert("x")</script>')
+        client.force_login(world.one.manager)
+        body = client.get("/notifications/").content.decode()
+        assert "<script>alert" not in body and "&lt;script&gt;alert" in body
+
     def test_it_speaks_chinese_to_a_chinese_reader(self, world, client):
         world.one.manager.language = "zh-hans"
         world.one.manager.save(update_fields=["language"])
