@@ -18,6 +18,7 @@ from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
+from pacekeeper.work.models import ChecklistItem, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -115,9 +116,20 @@ def _evaluation(customer):
     return evaluation
 
 
+<<<<<<< HEAD
 def _notification(customer):
     """A notification for the customer's account manager: theirs alone, whatever anyone's role."""
     return Notification.objects.create(org=customer.org, recipient=customer.owner, kind="goal_change_approved")
+=======
+def _task(customer):
+    """A task of the customer's account manager, about that customer."""
+    return Task.objects.create(org=customer.org, owner=customer.owner, customer=customer, title="Visit")
+
+
+def _checklist_item(customer):
+    task = _task(customer)
+    return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
+>>>>>>> main
 
 
 # Object makers by the collection an id belongs to: given the target's customer, the object.
@@ -143,7 +155,12 @@ MAKERS = {
     "payout-lines": lambda customer: _approved_run(customer).lines.get(),
     "review-cycles": _open_cycle,
     "evaluations": _evaluation,
+<<<<<<< HEAD
     "notifications": _notification,
+=======
+    "tasks": _task,
+    "checklist-items": _checklist_item,
+>>>>>>> main
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -256,6 +273,9 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if kind == "tasks" and method == "POST":
+        # Adding a checklist item needs its text (422 for an empty body, before the rights).
+        return {201, 422} if viewer in WRITERS else {403, 422}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -293,7 +313,12 @@ PAGE_MAKERS = {
     "interaction_id": MAKERS["interactions"],
     "opportunity_id": MAKERS["opportunities"],
     "membership_id": MAKERS["memberships"],
+<<<<<<< HEAD
     "notification_id": MAKERS["notifications"],
+=======
+    "task_id": MAKERS["tasks"],
+    "item_id": MAKERS["checklist-items"],
+>>>>>>> main
 }
 
 
@@ -388,7 +413,11 @@ LIST_ROUTES = {
     "/api/v1/payout-lines": "payout-lines",
     "/api/v1/review-cycles": "review-cycles",
     "/api/v1/evaluations": "evaluations",
+<<<<<<< HEAD
     "/api/v1/notifications": "notifications",
+=======
+    "/api/v1/tasks": "tasks",
+>>>>>>> main
 }
 
 

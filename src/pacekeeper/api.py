@@ -115,6 +115,7 @@ def _mount() -> None:
     from pacekeeper.notifications.api import router as notifications_router
     from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.tenancy.api import router as tenancy_router
+    from pacekeeper.work.api import router as work_router
 
     api.add_router("/", tenancy_router)
     api.add_router("/", crm_router)
@@ -123,7 +124,11 @@ def _mount() -> None:
     api.add_router("/", goals_router)
     api.add_router("/", incentives_router)
     api.add_router("/", reviews_router)
+<<<<<<< HEAD
     api.add_router("/", notifications_router)
+=======
+    api.add_router("/", work_router)
+>>>>>>> main
 
 
 _mount()

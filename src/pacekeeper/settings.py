@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pacekeeper.kpis",
     "pacekeeper.crm",
     "pacekeeper.goals",
+    "pacekeeper.work",
     "pacekeeper.incentives",
     "pacekeeper.reviews",
     "pacekeeper.notifications",

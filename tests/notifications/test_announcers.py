@@ -125,3 +125,41 @@ def test_nobody_is_asked_to_approve_a_run_that_pays_them(world, settings, django
     assert run.lines.filter(person=world.one.lead).exists()
     asked = {n.recipient for n in Notification.objects.all()}
     assert asked == {world.one.director, world.one.other_lead}
+
+
+def test_a_decided_change_leaves_no_other_director_asked(world, django_capture_on_commit_callbacks):
+    second_director = User.objects.create(org=world.one.org, username="one_director2", role=Role.DIRECTOR)
+    goal = _team_goal(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        change = goal_services.goal_set_target(
+            actor=world.one.actor("lead"), goal=goal, target=Decimal(500_000_00), reason="x"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        goal_services.goal_change_approve(actor=world.one.actor("director"), change=change, reason="ok")
+    asked = Notification.objects.filter(kind="goal_change_requested")
+    assert asked.count() == 2 and not asked.filter(read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=second_director).get().read_at is not None
+    # The lead's own news stays unread until they read it.
+    assert Notification.objects.get(recipient=world.one.lead).read_at is None
+
+
+def test_an_approved_or_cancelled_run_leaves_nobody_asked(world, django_capture_on_commit_callbacks):
+    _october_sales(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = pay_services.payout_run_start(
+            actor=world.one.actor("admin"), plan_id=_plan(world).pk, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        )
+    asked = Notification.objects.get(recipient=world.one.director)
+    assert asked.read_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_services.payout_run_cancel(actor=world.one.actor("admin"), run=run, reason="wrong data")
+    asked.refresh_from_db()
+    assert asked.read_at is not None
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = pay_services.payout_run_start(
+            actor=world.one.actor("admin"), plan_id=run.plan_id, starts_on=OCTOBER.start, ends_on=OCTOBER.end
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_services.payout_run_approve(actor=world.one.actor("director"), run=run, reason="Checked")
+    assert Notification.objects.get(recipient=world.one.director).read_at is not None

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.formatting import format_amount
 from pacekeeper.notifications.kinds import Kind, register
-from pacekeeper.notifications.services import notify
+from pacekeeper.notifications.services import notify, settle
 from pacekeeper.tenancy.scopes import Actor, target_change_deciders
 
 from .models import Goal, GoalChange
@@ -90,7 +90,9 @@ def announce_change_requested(*, actor: Actor, change: GoalChange) -> None:
 
 
 def announce_change_decided(*, actor: Actor, change: GoalChange) -> None:
-    """The lead who asked learns the director's answer."""
+    """The lead who asked learns the director's answer; the other directors' requests about it
+    are settled (marked read)."""
+    settle(org=actor.org, subject=change, kinds=[CHANGE_REQUESTED])
     if change.requested_by is None:
         return
     kind = CHANGE_APPROVED if change.status == GoalChange.Status.APPROVED else CHANGE_REFUSED

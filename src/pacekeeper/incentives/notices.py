@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.formatting import format_amount, format_period
 from pacekeeper.notifications.kinds import Kind, register
-from pacekeeper.notifications.services import notify
+from pacekeeper.notifications.services import notify, settle
 from pacekeeper.tenancy.scopes import payout_approvers
 
 from .models import PayoutRun
@@ -59,3 +59,8 @@ def announce_run_waiting(run: PayoutRun, *, total_minor: int, paid: set[int]) ->
             "currency": run.org.currency,
         },
     )
+
+
+def settle_run(run: PayoutRun) -> None:
+    """Approved or cancelled: nobody is left asked to approve it."""
+    settle(org=run.org, subject=run, kinds=[RUN_WAITING])

@@ -333,6 +333,7 @@ def payout_run_approve(
         audit_record(
             actor=actor, obj=run, field="status", before=PayoutRun.Status.CALCULATED, after="approved", reason=reason
         )
+        notices.settle_run(current)
         if own_run:
             audit_record(
                 actor=actor,
@@ -373,5 +374,6 @@ def payout_run_cancel(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun
             raise ValidationFailed({"": [_("An approved run cannot be cancelled.")]})
         PayoutRun.objects.filter(pk=run.pk).update(status=PayoutRun.Status.CANCELLED)
         audit_record(actor=actor, obj=run, field="status", before=current.status, after="cancelled", reason=reason)
+        notices.settle_run(current)
     run.refresh_from_db()
     return run

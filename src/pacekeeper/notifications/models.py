@@ -29,6 +29,10 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # What it is about ("goals.goalchange", 12), so that settling the matter (a change decided,
+    # a run approved) can mark the others' requests read: no unread "waits for you" left behind.
+    subject_type = models.CharField(max_length=100, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -45,6 +49,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["org", "recipient", "-created_at"], name="notification_inbox"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["org", "subject_type", "subject_id"], name="notification_subject"),
         ]
 
     def __str__(self) -> str:

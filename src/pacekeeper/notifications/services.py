@@ -47,11 +47,48 @@ def notify(
             people.append(person)
     if not people:
         return
+    subject_type, subject_id = _subject_key(subject)
     notifications = [
-        Notification(org=org, recipient=person, kind=kind, params=params or {}, link=link, actor=actor)
+        Notification(
+            org=org,
+            recipient=person,
+            kind=kind,
+            params=params or {},
+            link=link,
+            actor=actor,
+            subject_type=subject_type,
+            subject_id=subject_id,
+        )
         for person in people
     ]
     transaction.on_commit(lambda: _deliver(registered, notifications))
+
+
+def settle(*, org: Organization, subject: object, kinds: Iterable[str]) -> None:
+    """The matter is dealt with (a change decided, a run approved): the unread requests about it
+    are marked read for everyone, so nobody is left with a "waits for you" that no longer does.
+    After commit and never raising, like delivery."""
+    subject_type, subject_id = _subject_key(subject)
+    if subject_id is None:
+        return
+    rows = Notification.objects.filter(
+        org_id=org.pk, subject_type=subject_type, subject_id=subject_id, kind__in=list(kinds), read_at__isnull=True
+    )
+
+    def mark_read() -> None:
+        try:
+            rows.update(read_at=timezone.now())
+        except Exception:
+            logger.exception("notifications about %s %s: could not mark them read", subject_type, subject_id)
+
+    transaction.on_commit(mark_read)
+
+
+def _subject_key(subject: object) -> tuple[str, int | None]:
+    meta = getattr(subject, "_meta", None)
+    if meta is None or getattr(subject, "pk", None) is None:
+        return "", None
+    return meta.label_lower, subject.pk
 
 
 def _deliver(kind: kinds.Kind, notifications: list[Notification]) -> None:

@@ -322,6 +322,7 @@ def may_calibrate(actor: Actor, person_id: int) -> bool:
     return actor.role in REVIEW_ADMIN_ROLES and person_id != actor.user_id
 
 
+<<<<<<< HEAD
 # --- personal rows ----------------------------------------------------------------------------
 
 
@@ -339,3 +340,47 @@ def payout_approvers(org: Organization):
 def target_change_deciders(org: Organization):
     """The active directors of `org`: they alone approve or refuse a lowered target."""
     return User.objects.filter(org_id=org.pk, role=Role.DIRECTOR, is_active=True)
+=======
+# --- tasks ------------------------------------------------------------------------------------
+# Seen: the whole organisation for admins, directors and analysts; otherwise the tasks owned by
+# the actor's people (a lead's team, an account manager themselves), those they collaborate on,
+# and the tasks about customers they see. Written: by admins and directors, by the owner and
+# the owner's lead in full; a collaborator moves the status and ticks the checklist only.
+
+TASK_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
+TASK_FULL = "full"
+TASK_PROGRESS = "progress"
+
+
+def tasks_q(actor: Actor, *, collaborations: QuerySet) -> Q:
+    """`collaborations`: the task–collaborator link rows (work passes its own table in)."""
+    in_org = Q(org_id=actor.org_id)
+    if actor.member_ids is None:
+        return in_org
+    collaborating = collaborations.filter(user_id__in=actor.member_ids).values("task_id")
+    return in_org & (
+        Q(owner_id__in=actor.member_ids) | Q(customer__owner_id__in=actor.member_ids) | Q(pk__in=collaborating)
+    )
+
+
+def task_write_level(actor: Actor, task) -> str | None:
+    """TASK_FULL, TASK_PROGRESS (status and checklist) or None, for a task the actor sees."""
+    if not actor.can_write:
+        return None
+    if actor.role in TASK_ADMIN_ROLES or task.owner_id in (actor.member_ids or ()):
+        return TASK_FULL
+    if task.collaborators.filter(pk=actor.user_id).exists():
+        return TASK_PROGRESS
+    return None
+
+
+def task_assignees_q(actor: Actor) -> Q:
+    """Whom the actor may make a task's owner: their people (an account manager: themselves)."""
+    return users_q(actor) & Q(is_active=True)
+
+
+def task_collaborators_q(actor: Actor) -> Q:
+    """Whom the actor may add as collaborators: the people they may compare with (a manager's
+    team), active ones."""
+    return peers_q(actor) & Q(is_active=True)
+>>>>>>> main
