@@ -116,11 +116,11 @@ def _evaluation(customer):
     return evaluation
 
 
-<<<<<<< HEAD
 def _notification(customer):
     """A notification for the customer's account manager: theirs alone, whatever anyone's role."""
     return Notification.objects.create(org=customer.org, recipient=customer.owner, kind="goal_change_approved")
-=======
+
+
 def _task(customer):
     """A task of the customer's account manager, about that customer."""
     return Task.objects.create(org=customer.org, owner=customer.owner, customer=customer, title="Visit")
@@ -129,7 +129,6 @@ def _task(customer):
 def _checklist_item(customer):
     task = _task(customer)
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
->>>>>>> main
 
 
 # Object makers by the collection an id belongs to: given the target's customer, the object.
@@ -155,12 +154,9 @@ MAKERS = {
     "payout-lines": lambda customer: _approved_run(customer).lines.get(),
     "review-cycles": _open_cycle,
     "evaluations": _evaluation,
-<<<<<<< HEAD
     "notifications": _notification,
-=======
     "tasks": _task,
     "checklist-items": _checklist_item,
->>>>>>> main
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -313,12 +309,9 @@ PAGE_MAKERS = {
     "interaction_id": MAKERS["interactions"],
     "opportunity_id": MAKERS["opportunities"],
     "membership_id": MAKERS["memberships"],
-<<<<<<< HEAD
     "notification_id": MAKERS["notifications"],
-=======
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
->>>>>>> main
 }
 
 
@@ -413,11 +406,8 @@ LIST_ROUTES = {
     "/api/v1/payout-lines": "payout-lines",
     "/api/v1/review-cycles": "review-cycles",
     "/api/v1/evaluations": "evaluations",
-<<<<<<< HEAD
     "/api/v1/notifications": "notifications",
-=======
     "/api/v1/tasks": "tasks",
->>>>>>> main
 }
 
 

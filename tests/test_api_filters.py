@@ -111,10 +111,8 @@ def rows(world, django_capture_on_commit_callbacks):
         cycles.append(reviews.cycle_open(actor=director, cycle=cycle))
     evaluation = cycles[0].evaluations.get(person=one.manager)
     reviews.self_assessment_submit(actor=one.actor("manager"), evaluation=evaluation, comment="Done", ratings={})
-<<<<<<< HEAD
     for read_at in (None, dt.datetime(2026, 11, 1, tzinfo=dt.UTC)):
         Notification.objects.create(org=one.org, recipient=one.admin, kind="goal_change_approved", read_at=read_at)
-=======
     Task.objects.create(
         org=one.org,
         owner=one.manager,
@@ -126,7 +124,6 @@ def rows(world, django_capture_on_commit_callbacks):
         labels="renewal",
     )
     Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
->>>>>>> main
     return {"draft": draft, "active": active, "runs": runs, "cycles": cycles}
 
 

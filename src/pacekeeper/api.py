@@ -124,11 +124,8 @@ def _mount() -> None:
     api.add_router("/", goals_router)
     api.add_router("/", incentives_router)
     api.add_router("/", reviews_router)
-<<<<<<< HEAD
     api.add_router("/", notifications_router)
-=======
     api.add_router("/", work_router)
->>>>>>> main
 
 
 _mount()

@@ -322,7 +322,6 @@ def may_calibrate(actor: Actor, person_id: int) -> bool:
     return actor.role in REVIEW_ADMIN_ROLES and person_id != actor.user_id
 
 
-<<<<<<< HEAD
 # --- personal rows ----------------------------------------------------------------------------
 
 
@@ -340,7 +339,8 @@ def payout_approvers(org: Organization):
 def target_change_deciders(org: Organization):
     """The active directors of `org`: they alone approve or refuse a lowered target."""
     return User.objects.filter(org_id=org.pk, role=Role.DIRECTOR, is_active=True)
-=======
+
+
 # --- tasks ------------------------------------------------------------------------------------
 # Seen: the whole organisation for admins, directors and analysts; otherwise the tasks owned by
 # the actor's people (a lead's team, an account manager themselves), those they collaborate on,
@@ -383,4 +383,3 @@ def task_collaborators_q(actor: Actor) -> Q:
     """Whom the actor may add as collaborators: the people they may compare with (a manager's
     team), active ones."""
     return peers_q(actor) & Q(is_active=True)
->>>>>>> main
