@@ -22,6 +22,7 @@ from pacekeeper.tenancy.audit import audit_record, required_reason
 from pacekeeper.tenancy.models import Role, Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, may_set_goals
 
+from . import notices
 from .history import metric_history
 from .models import Goal, GoalChange
 from .smart import SmartReport, smart_check
@@ -198,6 +199,7 @@ def _change_request(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -
         requested_by=actor.user,
     )
     audit_record(actor=actor, obj=change, field="status", before=None, after=change.status, reason=reason)
+    notices.announce_change_requested(actor=actor, change=change)
     return change
 
 
@@ -240,6 +242,7 @@ def _decide(*, actor: Actor, change: GoalChange, status: str, reason: str) -> Go
     change.decision_reason = reason
     change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     audit_record(actor=actor, obj=change, field="status", before=GoalChange.Status.PENDING, after=status, reason=reason)
+    notices.announce_change_decided(actor=actor, change=change)
     return change
 
 

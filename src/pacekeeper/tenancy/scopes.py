@@ -332,6 +332,25 @@ def may_calibrate(actor: Actor, person_id: int) -> bool:
     return actor.role in REVIEW_ADMIN_ROLES and person_id != actor.user_id
 
 
+# --- personal rows ----------------------------------------------------------------------------
+
+
+def recipient_q(actor: Actor) -> Q:
+    """Notifications: a person sees their own, whatever their role (nobody reads another's)."""
+    return Q(org_id=actor.org_id, recipient_id=actor.user_id)
+
+
+def payout_approvers(org: Organization):
+    """The active people of `org` who may approve payout runs (PAYOUT_APPROVER_ROLES), the same
+    rule as `may_approve_payouts`."""
+    return User.objects.filter(org_id=org.pk, role__in=settings.PAYOUT_APPROVER_ROLES, is_active=True)
+
+
+def target_change_deciders(org: Organization):
+    """The active directors of `org`: they alone approve or refuse a lowered target."""
+    return User.objects.filter(org_id=org.pk, role=Role.DIRECTOR, is_active=True)
+
+
 # --- tasks ------------------------------------------------------------------------------------
 # Seen: the whole organisation for admins, directors and analysts; otherwise the tasks owned by
 # the actor's people (a lead's team, an account manager themselves), those they collaborate on,
