@@ -19,6 +19,7 @@ from pacekeeper.incentives import services as incentives
 from pacekeeper.incentives.commission import Tier as RateTier
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
+from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
 from pacekeeper.work.models import Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
@@ -110,6 +111,8 @@ def rows(world, django_capture_on_commit_callbacks):
         cycles.append(reviews.cycle_open(actor=director, cycle=cycle))
     evaluation = cycles[0].evaluations.get(person=one.manager)
     reviews.self_assessment_submit(actor=one.actor("manager"), evaluation=evaluation, comment="Done", ratings={})
+    for read_at in (None, dt.datetime(2026, 11, 1, tzinfo=dt.UTC)):
+        Notification.objects.create(org=one.org, recipient=one.admin, kind="goal_change_approved", read_at=read_at)
     Task.objects.create(
         org=one.org,
         owner=one.manager,
@@ -164,6 +167,7 @@ FILTERS = {
         lambda w, r: r["cycles"][1].pk,
         lambda item, w, r: item["cycle"] == r["cycles"][1].pk,
     ),
+    ("/api/v1/notifications", "unread"): (lambda w, r: "true", lambda item, w, r: item["read_at"] is None),
     ("/api/v1/evaluations", "step"): (lambda w, r: "review", lambda item, w, r: item["step"] == "review"),
 }
 for _name, _value, _field in (

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pacekeeper.work",
     "pacekeeper.incentives",
     "pacekeeper.reviews",
+    "pacekeeper.notifications",
     "pacekeeper.dashboards",
     "pacekeeper.demo",
     "pacekeeper.bench",

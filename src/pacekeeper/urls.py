@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("pacekeeper.incentives.urls")),
     path("", include("pacekeeper.reviews.urls")),
     path("", include("pacekeeper.dashboards.urls")),
+    path("", include("pacekeeper.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),

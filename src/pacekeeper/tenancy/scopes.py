@@ -226,12 +226,22 @@ def goals_q(actor: Actor) -> Q:
     )
 
 
+def goal_levels_for(actor: Actor) -> tuple[str, ...]:
+    """The goal levels someone may set at all (the goal form offers only these): directors and
+    admins every level, a lead their teams' and people's goals, nobody else any."""
+    if actor.role in (Role.ADMIN, Role.DIRECTOR):
+        return ("org", "team", "manager")
+    if actor.role == Role.LEAD:
+        return ("team", "manager")
+    return ()
+
+
 def may_set_goals(actor: Actor, *, level: str, team_id: int | None, person_id: int | None) -> bool:
     """Directors and admins set any goal; a lead sets goals for their teams and people."""
+    if level not in goal_levels_for(actor):
+        return False
     if actor.role in (Role.ADMIN, Role.DIRECTOR):
         return True
-    if actor.role != Role.LEAD:
-        return False
     if level == "team":
         return team_id in (actor.team_ids or ())
     if level == "manager":
@@ -320,6 +330,25 @@ def may_review(actor: Actor, person_id: int) -> bool:
 def may_calibrate(actor: Actor, person_id: int) -> bool:
     """Admins and directors calibrate, never their own evaluation."""
     return actor.role in REVIEW_ADMIN_ROLES and person_id != actor.user_id
+
+
+# --- personal rows ----------------------------------------------------------------------------
+
+
+def recipient_q(actor: Actor) -> Q:
+    """Notifications: a person sees their own, whatever their role (nobody reads another's)."""
+    return Q(org_id=actor.org_id, recipient_id=actor.user_id)
+
+
+def payout_approvers(org: Organization):
+    """The active people of `org` who may approve payout runs (PAYOUT_APPROVER_ROLES), the same
+    rule as `may_approve_payouts`."""
+    return User.objects.filter(org_id=org.pk, role__in=settings.PAYOUT_APPROVER_ROLES, is_active=True)
+
+
+def target_change_deciders(org: Organization):
+    """The active directors of `org`: they alone approve or refuse a lowered target."""
+    return User.objects.filter(org_id=org.pk, role=Role.DIRECTOR, is_active=True)
 
 
 # --- tasks ------------------------------------------------------------------------------------
