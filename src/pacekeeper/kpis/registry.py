@@ -26,6 +26,17 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("Lower is better")
 
 
+class ToDate:
+    """What a metric means for a period still running (dashboards show "to date")."""
+
+    CUT = "cut"  # a flow: what happened up to today
+    # Looks ahead: deals expected to close in the period count whether or not the day has come.
+    WHOLE = "whole"
+    # Compares whole periods (bought last period and not this one): to date it reads as losing
+    # customers who simply have not bought yet, so there is no figure until the period is over.
+    NONE = "none"
+
+
 # Component providers: name → (function, whether daily rollups can stand in for it).
 def _same(period):
     return period
@@ -78,6 +89,8 @@ class Metric:
     # The values a target can take at all (None: no limit). Amounts and counts cannot be
     # negative, shares are 0–100 %; growth rates have no natural limit.
     bounds: tuple[Decimal | None, Decimal | None] | None = None
+    # How a running period is shown (ToDate).
+    to_date: str = ToDate.CUT
 
     @property
     def target_bounds(self) -> tuple[Decimal | None, Decimal | None]:
@@ -197,6 +210,7 @@ register(
         ("buyers_prev", "retained"),
         lambda c: c["buyers_prev"] - c["retained"],
         _("Customers who bought in the previous period and not in this one."),
+        to_date=ToDate.NONE,
     )
 )
 register(
@@ -208,6 +222,7 @@ register(
         ("buyers_prev", "retained"),
         lambda c: percent(c["retained"], c["buyers_prev"]),
         _("Share of the previous period's buyers who bought again in this period."),
+        to_date=ToDate.NONE,
     )
 )
 register(
@@ -263,6 +278,7 @@ register(
         ("pipeline_minor",),
         lambda c: c["pipeline_minor"],
         _("Open opportunities expected to close in the period."),
+        to_date=ToDate.WHOLE,
     )
 )
 register(
@@ -274,6 +290,7 @@ register(
         ("pipeline_weighted_minor",),
         lambda c: c["pipeline_weighted_minor"],
         _("Open opportunities expected to close in the period, times their probability."),
+        to_date=ToDate.WHOLE,
     )
 )
 register(
