@@ -65,3 +65,16 @@ def test_a_negative_opportunity_amount_is_named_beside_its_field_and_keeps_the_f
     assert "greater than or equal to 0" in amount_field
     assert 'value="续贷方案"' in page
     assert not Opportunity.objects.filter(name="续贷方案").exists()
+
+
+def test_a_follow_up_note_longer_than_the_api_takes_is_refused_beside_its_field(world, client):
+    from pacekeeper.crm.models import Interaction
+
+    customer = world.one.customers["manager"]
+    client.force_login(world.one.manager)
+    response = client.post(f"/customers/{customer.pk}/log/", {"kind": "visit", "summary": "长" * 10001})
+    page = response.content.decode()
+    assert response.status_code in (200, 400) and "at most 10000 characters" in page
+    assert not Interaction.objects.filter(customer=customer).exists()
+    form = client.get(f"/customers/{customer.pk}/log/").content.decode()
+    assert 'maxlength="10000"' in form

@@ -1,6 +1,7 @@
 """Forms for the pages. They only type and shape input; rules live in services."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,8 +71,16 @@ class InteractionForm(CleanTextFormMixin, forms.ModelForm):
             "next_step_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    # The same limits as the API and imports (the model's text fields have none).
+    TEXT_LIMITS = {"summary": 10000, "outcome": 5000}
+
     def __init__(self, *args, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, limit in self.TEXT_LIMITS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         contacts = list(customer.contacts.all()) if customer else []
         self.fields["contacts"].choices = [(c.pk, str(c)) for c in contacts]
