@@ -111,6 +111,12 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def followed_up(self) -> bool:
+        """Lost customers are not followed up: the overdue filter, the counts and my day leave
+        them out, and their due date is not shown as overdue either."""
+        return self.status != self.Status.LOST
+
 
 class ContactQuerySet(ScopedQuerySet):
     owner_fields = ("customer__owner",)
