@@ -5,11 +5,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pacekeeper.crm.models import Interaction
+from pacekeeper.crm.purchases import history_of
 from pacekeeper.crm.services import sale_save
 from pacekeeper.kpis.engine import ORG_SUBJECT, compute
 from pacekeeper.kpis.models import NOT_SINCE
 from pacekeeper.kpis.periods import Period
-from pacekeeper.kpis.purchases import history_of
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.services import membership_start
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, OpportunityFactory, SaleFactory

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from pacekeeper.crm import services
 from pacekeeper.crm.imports import import_apply
 from pacekeeper.crm.models import Customer, Interaction, Opportunity, Sale
+from pacekeeper.crm.sales_rollups import sales_changing
 from pacekeeper.kpis.models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup, RepeatPurchaseRollup
-from pacekeeper.kpis.rollups import rollups_rebuild, sales_changing
+from pacekeeper.kpis.rollups import rollups_rebuild
 from tests.factories import build_org
 
 DAY0 = dt.date(2026, 3, 1)

@@ -17,10 +17,11 @@ import time
 from django.db import connection
 from django.test import Client
 
+from pacekeeper.crm.metrics import CORE_METRICS
 from pacekeeper.kpis import components
 from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
-from pacekeeper.kpis.registry import COMPONENT_PROVIDER, CORE_METRICS, METRICS, PROVIDERS
+from pacekeeper.kpis.registry import COMPONENT_PROVIDER, METRICS, PROVIDERS
 from pacekeeper.kpis.rollups import facts_changed, rollups_rebuild
 from pacekeeper.tenancy.models import Organization, Role, TeamMembership, User
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.kpis.models import DailyRollup, MonthlyRollup, RepeatPurchaseRollup
-from pacekeeper.kpis.rollups import facts_changed, sales_changing
+from pacekeeper.kpis.rollups import facts_changed
 from pacekeeper.lib import date_rules
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import insert_rows, update_rows
@@ -44,6 +44,7 @@ from pacekeeper.tenancy.scopes import Actor, require_writer
 
 from . import services
 from .models import EXTERNAL_ID_TAKEN, Contact, Customer, Interaction, Sale, Tier
+from .sales_rollups import sales_changing
 
 MODES = ("all_or_nothing", "good_rows_only")
 KEPT_ERRORS = 5000

@@ -506,3 +506,20 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+
+class PurchaseHistoryLock(models.Model):
+    """The row a sales writer locks for each customer whose sales it writes
+    (`sales_rollups.sales_changing`), so that two writers of one customer's sales take turns and
+    neither starts from a purchase history the other is changing. Not the customer's own row:
+    every visit logged updates that one (its last contact), and a visit must not wait for a
+    50,000-sale import to commit. Created the first time a customer's sales are written."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    class Meta:
+        # The table kpis created (its migration 0004) before the lock moved to the CRM it serves.
+        db_table = "kpis_purchasehistorylock"
+
+    def __str__(self) -> str:
+        return str(self.customer_id)

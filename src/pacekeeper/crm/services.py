@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
-from pacekeeper.kpis.components import interaction_cells
-from pacekeeper.kpis.rollups import add_to_rollups, facts_changed, sales_changing
+from pacekeeper.kpis.rollups import add_to_rollups, facts_changed
 from pacekeeper.lib import date_rules
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.money import to_minor
@@ -27,6 +26,7 @@ from pacekeeper.tenancy.audit import audit_record, audit_record_many, required_r
 from pacekeeper.tenancy.models import Organization, Role, User
 from pacekeeper.tenancy.scopes import Actor, require_writable, require_writer
 
+from .kpi_components import interaction_cells
 from .models import (
     DEFAULT_FOLLOW_UP_DAYS,
     EXTERNAL_ID_TAKEN,
@@ -40,6 +40,7 @@ from .models import (
     Sale,
     Tier,
 )
+from .sales_rollups import sales_changing
 
 MONEY_FIELDS = {"amount": "amount_minor", "margin": "margin_minor", "value": "value_minor"}
 PORTFOLIO_ROLES = (Role.MANAGER, Role.LEAD)
@@ -324,7 +325,7 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
     return interaction
 
 
-# The day a fact counts on in KPIs (DESIGN rule 4); kpis.components groups by the same fields.
+# The day a fact counts on in KPIs (DESIGN rule 4); crm.kpi_components groups by the same fields.
 CREDIT_DAY_FIELD = {
     Sale: "ordered_on",
     Contract: "ends_on",

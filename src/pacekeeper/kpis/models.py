@@ -93,16 +93,3 @@ class RepeatPurchaseRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager_id} {self.month:%Y-%m} → {self.next_month:%Y-%m}"
-
-
-class PurchaseHistoryLock(models.Model):
-    """The row a sales writer locks for each customer whose sales it writes
-    (`rollups.sales_changing`), so that two writers of one customer's sales take turns and
-    neither starts from a purchase history the other is changing. Not the customer's own row:
-    every visit logged updates that one (its last contact), and a visit must not wait for a
-    50,000-sale import to commit. Created the first time a customer's sales are written."""
-
-    customer = models.OneToOneField("crm.Customer", on_delete=models.CASCADE, primary_key=True, related_name="+")
-
-    def __str__(self) -> str:
-        return str(self.customer_id)

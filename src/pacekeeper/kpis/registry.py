@@ -1,5 +1,9 @@
 """The metric registry: what each KPI means, its unit and direction, and how it is made of
-components. Other apps add metrics with `register()` without touching the engine."""
+components.
+
+The engine knows no fact app by name (DESIGN, Layout). Each fact app registers, from its
+AppConfig.ready(), the providers of its components (`register_component`) and then its metrics
+(`register_metric`); `crm.metrics` is the example to follow (docs/kpis.md, Adding metrics)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import components
 from .models import ROLLUP_FIELDS
 
 
@@ -37,41 +40,80 @@ class ToDate:
     NONE = "none"
 
 
-# Component providers: name → (function, whether daily rollups can stand in for it).
 def _same(period):
     return period
 
 
 @dataclass(frozen=True)
 class Provider:
+    """Computes some components for every account manager of an organisation over a period, in
+    a fixed number of grouped queries: `compute(org, period, split, *, wanted, only)` → Credits
+    (`split`: managers to credit day by day; `wanted`: the components asked for; `only`: the
+    managers to limit the work to, or None)."""
+
     compute: Callable
     components: tuple[str, ...]
+    # The same from the provider's rollups, if it keeps any (same signature and figures).
     rollup: Callable | None = None
     # The days its credits can fall on, for a period asked: team changes inside that window
     # need crediting day by day.
     credit_window: Callable = _same
+    # For components kept in the shared daily and monthly rollups (`models.ROLLUP_FIELDS`):
+    # `cells(org, period, managers)` → {(manager, day): {component: value}} from the facts,
+    # what `rollups` stores and refreshes.
+    cells: Callable | None = None
+    # Recomputes the provider's own rollups of an organisation from its facts (`rebuild(org_id)`
+    # → rows written), for `rollups.rollups_rebuild`.
+    rebuild: Callable | None = None
 
 
-PROVIDERS: dict[str, Provider] = {
-    "additive": Provider(
-        components.additive_live,
-        ROLLUP_FIELDS,
-        rollup=components.additive_rollup,
-    ),
-    # Credited on the buyer's last sale of the previous period.
-    "retention": Provider(
-        components.retention,
-        ("buyers_prev", "retained"),
-        rollup=components.retention_rollup,
-        credit_window=lambda p: p.previous(),
-    ),
-    "compliance": Provider(
-        components.follow_up_compliance,
-        ("followups_due", "followups_on_time"),
-        rollup=components.follow_up_compliance_rollup,
-    ),
-}
-COMPONENT_PROVIDER = {name: key for key, provider in PROVIDERS.items() for name in provider.components}
+# Filled at start-up by the fact apps: provider key → provider, component → provider key.
+PROVIDERS: dict[str, Provider] = {}
+COMPONENT_PROVIDER: dict[str, str] = {}
+
+
+def register_component(
+    key: str,
+    *,
+    compute: Callable,
+    components: tuple[str, ...],
+    rollup: Callable | None = None,
+    credit_window: Callable = _same,
+    cells: Callable | None = None,
+    rebuild: Callable | None = None,
+) -> Provider:
+    """Register (or replace, under the same key) a provider of components. A component name
+    belongs to one provider; components in the shared rollups must be columns of them."""
+    for name in components:
+        owner = COMPONENT_PROVIDER.get(name, key)
+        if owner != key:
+            raise ValueError(f"{key}: component {name} is already provided by {owner}")
+        if "@" in name:
+            raise ValueError(f"{key}: component {name} cannot contain @")
+    if cells is not None and not set(components) <= set(ROLLUP_FIELDS):
+        raise ValueError(f"{key}: only components of the shared rollups can have cells")
+    provider = Provider(compute, tuple(components), rollup, credit_window, cells, rebuild)
+    for name in PROVIDERS[key].components if key in PROVIDERS else ():
+        del COMPONENT_PROVIDER[name]  # a replaced provider's components are its new ones only
+    PROVIDERS[key] = provider
+    COMPONENT_PROVIDER.update({name: key for name in provider.components})
+    return provider
+
+
+# Who carries a portfolio, for rankings: `carriers(org_id, user_ids)` → the ids among them who
+# do. A team lead who carries none is not ranked at zero (docs/dashboards.md). The fact app that
+# owns portfolios registers it (the CRM: owns a customer who is not lost); unset, everyone does.
+PORTFOLIO_CARRIERS: dict[str, Callable] = {}
+
+
+def register_portfolio_carriers(carriers: Callable) -> None:
+    PORTFOLIO_CARRIERS["carriers"] = carriers
+
+
+def portfolio_carriers(org_id: int, user_ids: list[int]) -> set[int]:
+    carriers = PORTFOLIO_CARRIERS.get("carriers")
+    return set(user_ids) if carriers is None else set(carriers(org_id, user_ids))
+
 
 # A component of another period than the one asked for: "sales_minor@previous".
 SHIFTS = ("previous", "last_year")
@@ -104,7 +146,8 @@ class Metric:
 METRICS: dict[str, Metric] = {}
 
 
-def register(metric: Metric) -> Metric:
+def register_metric(metric: Metric) -> Metric:
+    """Register (or replace, under the same key) a metric; its components must be registered."""
     for need in metric.needs:
         if need.split("@")[0] not in COMPONENT_PROVIDER:
             raise ValueError(f"{metric.key}: unknown component {need}")
@@ -136,185 +179,3 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 def growth(now: int, before: int) -> Decimal | None:
     return percent(now - before, before)
-
-
-def _average(total: int, count: int) -> int | None:
-    if not count:
-        return None
-    return int((Decimal(total) / count).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-register(
-    Metric(
-        "sales_amount",
-        _("Sales amount"),
-        Unit.CURRENCY,
-        Direction.HIGHER,
-        ("sales_minor",),
-        lambda c: c["sales_minor"],
-        _("Confirmed sales by order date."),
-    )
-)
-register(
-    Metric(
-        "gross_margin",
-        _("Gross margin"),
-        Unit.CURRENCY,
-        Direction.HIGHER,
-        ("margin_minor",),
-        lambda c: c["margin_minor"],
-        _("Gross margin of confirmed sales."),
-    )
-)
-register(
-    Metric(
-        "sales_growth",
-        _("Sales growth vs previous period"),
-        Unit.PERCENT,
-        Direction.HIGHER,
-        ("sales_minor", "sales_minor@previous"),
-        lambda c: growth(c["sales_minor"], c["sales_minor@previous"]),
-        _("Change of sales against the previous period of the same length."),
-        bounds=(None, None),
-    )
-)
-register(
-    Metric(
-        "sales_growth_yoy",
-        _("Sales growth vs last year"),
-        Unit.PERCENT,
-        Direction.HIGHER,
-        ("sales_minor", "sales_minor@last_year"),
-        lambda c: growth(c["sales_minor"], c["sales_minor@last_year"]),
-        _("Change of sales against the same period a year earlier."),
-        bounds=(None, None),
-    )
-)
-register(
-    Metric(
-        "new_customers",
-        _("New customers won"),
-        Unit.COUNT,
-        Direction.HIGHER,
-        ("new_customers",),
-        lambda c: c["new_customers"],
-        _("Customers whose first confirmed sale falls in the period."),
-    )
-)
-register(
-    Metric(
-        "customers_lost",
-        _("Customers lost"),
-        Unit.COUNT,
-        Direction.LOWER,
-        ("buyers_prev", "retained"),
-        lambda c: c["buyers_prev"] - c["retained"],
-        _("Customers who bought in the previous period and not in this one."),
-        to_date=ToDate.NONE,
-    )
-)
-register(
-    Metric(
-        "retention_rate",
-        _("Customer retention rate"),
-        Unit.PERCENT,
-        Direction.HIGHER,
-        ("buyers_prev", "retained"),
-        lambda c: percent(c["retained"], c["buyers_prev"]),
-        _("Share of the previous period's buyers who bought again in this period."),
-        to_date=ToDate.NONE,
-    )
-)
-register(
-    Metric(
-        "renewal_rate",
-        _("Contract renewal rate"),
-        Unit.PERCENT,
-        Direction.HIGHER,
-        ("renewals_renewed", "renewals_lost"),
-        lambda c: percent(c["renewals_renewed"], c["renewals_renewed"] + c["renewals_lost"]),
-        _("Renewed contracts among those ending in the period with a decision."),
-    )
-)
-register(
-    Metric(
-        "interactions",
-        _("Interactions"),
-        Unit.COUNT,
-        Direction.HIGHER,
-        ("interactions",),
-        lambda c: c["interactions"],
-        _("Visits, calls, emails, meetings and messages logged."),
-    )
-)
-register(
-    Metric(
-        "visits",
-        _("Visits"),
-        Unit.COUNT,
-        Direction.HIGHER,
-        ("visits",),
-        lambda c: c["visits"],
-        _("Customer visits logged."),
-    )
-)
-register(
-    Metric(
-        "follow_up_compliance",
-        _("Follow-up compliance"),
-        Unit.PERCENT,
-        Direction.HIGHER,
-        ("followups_due", "followups_on_time"),
-        lambda c: percent(c["followups_on_time"], c["followups_due"]),
-        _("Share of customers contacted within their tier's interval, at the period's end."),
-    )
-)
-register(
-    Metric(
-        "pipeline_value",
-        _("Pipeline value"),
-        Unit.CURRENCY,
-        Direction.HIGHER,
-        ("pipeline_minor",),
-        lambda c: c["pipeline_minor"],
-        _("Open opportunities expected to close in the period."),
-        to_date=ToDate.WHOLE,
-    )
-)
-register(
-    Metric(
-        "pipeline_weighted",
-        _("Weighted pipeline value"),
-        Unit.CURRENCY,
-        Direction.HIGHER,
-        ("pipeline_weighted_minor",),
-        lambda c: c["pipeline_weighted_minor"],
-        _("Open opportunities expected to close in the period, times their probability."),
-        to_date=ToDate.WHOLE,
-    )
-)
-register(
-    Metric(
-        "average_deal_size",
-        _("Average deal size"),
-        Unit.CURRENCY,
-        Direction.HIGHER,
-        ("sales_minor", "sales_count"),
-        lambda c: _average(c["sales_minor"], c["sales_count"]),
-        _("Confirmed sales amount per order."),
-    )
-)
-
-# The ten metrics the benchmark computes at every level.
-CORE_METRICS = (
-    "sales_amount",
-    "gross_margin",
-    "sales_growth",
-    "new_customers",
-    "customers_lost",
-    "renewal_rate",
-    "interactions",
-    "visits",
-    "pipeline_weighted",
-    "average_deal_size",
-)

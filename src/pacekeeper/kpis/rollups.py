@@ -1,10 +1,12 @@
 """Keeping rollups equal to the facts.
 
-Every write path that changes facts calls `facts_changed` with the (manager, day) cells it
-touched, inside its own transaction: those cells, and the months they lie in, are recomputed
-from the facts, so a rollup is never stale after a commit. Paths that write sales run inside
-`sales_changing` instead, which also follows new customers and repeat purchases (they depend on
-a customer's whole history). `rollups_rebuild` recomputes everything (`pacekeeper kpis rebuild`).
+The daily and monthly rollups hold the components of the providers registered with `cells`
+(`registry.register_component`). Every write path of a fact app that changes facts calls
+`facts_changed` with the (manager, day) cells it touched, inside its own transaction: those
+cells, and the months they lie in, are recomputed from the facts (the providers' `cells`), so a
+rollup is never stale after a commit; writers that know what they add call `add_to_rollups`
+(the CRM's sales writers, through `crm.sales_rollups.sales_changing`). `rollups_rebuild`
+recomputes everything, the providers' own rollups too (`pacekeeper kpis rebuild`).
 """
 
 from __future__ import annotations
@@ -12,23 +14,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
-from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import add_rows
 from pacekeeper.tenancy.models import Organization
 
-from . import purchases
-from .components import additive_cells, sale_components
-from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup, PurchaseHistoryLock
+from .models import ROLLUP_FIELDS, DailyRollup, MonthlyRollup
 from .periods import Period, month_span
+from .registry import PROVIDERS
 
 Cell = tuple[int, dt.date]  # (manager id, day)
-InsertedSale = tuple[int, dt.date, int, int | None, str]  # manager, day, amount, margin (minor units), status
 
 
 # A rectangle of all touched managers over all touched days is recomputed in one pass when it
@@ -68,58 +66,11 @@ def _refresh_scattered(org: Organization, cells: set[Cell]) -> None:
         _refresh_months(org, Period.month_of(month), touched)
 
 
-@contextmanager
-def sales_changing(*, org_id: int, customer_ids: Iterable[int], inserted: Iterable[InsertedSale] = ()):
-    """Wrap a write of these customers' sales; the block adds the (manager, day) cells of the
-    sales it updated, before and after, to the list it is given, and `inserted` describes the
-    sales it inserts. Afterwards the daily and monthly rollups, new customers
-    and repeat purchases all follow the facts: the inserted sales and any first sale that moved
-    are added to the cells they fall in, the cells listed are recomputed. The customers'
-    purchase histories stay locked for the rest of the transaction, so that two writers cannot
-    start from one history (their customer rows are not: visits update those meanwhile)."""
-    ids = sorted(set(customer_ids))
-    with transaction.atomic():
-        _lock_purchase_histories(ids)
-        before = dict(purchases.histories(org_id, ids))
-        touched: list[Cell | None] = []
-        yield touched
-        after = dict(purchases.histories(org_id, ids))
-        purchases.repeats_changed(org_id, before, after)
-        additions = _inserted_sales(inserted)
-        for customer in ids:
-            was, now = _first(before, customer), _first(after, customer)
-            if was != now:  # a new customer moves from one cell to another (or appears, or goes)
-                if was:
-                    additions[was]["new_customers"] -= 1
-                if now:
-                    additions[now]["new_customers"] += 1
-        add_to_rollups(org_id, additions)
-        facts_changed(org_id=org_id, cells=touched)  # after the additions: a recomputed cell is whole
-
-
-def _lock_purchase_histories(customer_ids: list[int]) -> None:
-    """Lock each customer's PurchaseHistoryLock row (created if need be) in id order: writers
-    that lock in one order cannot deadlock."""
-    for chunk in chunks(customer_ids):
-        PurchaseHistoryLock.objects.bulk_create(
-            [PurchaseHistoryLock(customer_id=pk) for pk in chunk], ignore_conflicts=True
-        )
-        list(PurchaseHistoryLock.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
-
-
 def _day_first(item) -> tuple[dt.date, int]:
     # In the order of the rollups' unique index (organisation, day, manager): every writer
     # locks the rows it adds to in one order, so two of them cannot deadlock.
     (manager, day), _values = item
     return day, manager
-
-
-def _inserted_sales(sales: Iterable[InsertedSale]) -> dict[Cell, dict[str, int]]:
-    additions: dict[Cell, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for manager, day, amount_minor, margin_minor, status in sales:
-        for name, value in sale_components(amount_minor, margin_minor, status).items():
-            additions[manager, day][name] += value
-    return additions
 
 
 def add_to_rollups(org_id: int, additions: dict[Cell, dict[str, int]]) -> None:
@@ -140,19 +91,18 @@ def add_to_rollups(org_id: int, additions: dict[Cell, dict[str, int]]) -> None:
         add_rows(model, ("org", period_field, "manager"), ROLLUP_FIELDS, rows)
 
 
-def _first(found: dict[int, purchases.History], customer_id: int) -> Cell | None:
-    """The customer's first-sale cell: where the daily rollups count it as a new customer."""
-    history = found.get(customer_id)
-    return history.first if history else None
-
-
 @transaction.atomic
 def rollups_rebuild(*, org: Organization, period: Period | None = None) -> int:
     """Recompute every rollup of the organisation (daily and monthly ones within `period` if
-    given; repeat purchases always whole). Returns rows written."""
+    given; the providers' own rollups, such as the CRM's repeat purchases, always whole).
+    Returns rows written."""
     if period is None:
         period = Period(dt.date(1900, 1, 1), dt.date(9999, 12, 30))
-    return _refresh(org, period, None) + purchases.repeat_purchases_rebuild(org.pk)
+    written = _refresh(org, period, None)
+    for provider in PROVIDERS.values():
+        if provider.rebuild is not None:
+            written += provider.rebuild(org.pk)
+    return written
 
 
 def _refresh(org: Organization, period: Period, managers: set[int] | None) -> int:
@@ -166,11 +116,22 @@ def _refresh_days(org: Organization, period: Period, managers: set[int] | None) 
     stale.delete()
     rows = [
         DailyRollup(org=org, manager_id=manager, day=day, **{name: values.get(name, 0) for name in ROLLUP_FIELDS})
-        for (manager, day), values in additive_cells(org, period, managers).items()
+        for (manager, day), values in _fact_cells(org, period, managers).items()
         if any(values.values())
     ]
     DailyRollup.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def _fact_cells(org: Organization, period: Period, managers: set[int] | None) -> dict[Cell, dict[str, int]]:
+    """Every (manager, day) cell's components of the shared rollups, from the facts of every
+    provider that keeps its components there."""
+    cells: dict[Cell, dict[str, int]] = defaultdict(dict)
+    for provider in PROVIDERS.values():
+        if provider.cells is not None:
+            for cell, values in provider.cells(org, period, managers).items():
+                cells[cell].update(values)
+    return cells
 
 
 def _refresh_months(org: Organization, months: Period, managers: set[int] | None) -> int:

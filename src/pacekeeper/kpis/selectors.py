@@ -12,7 +12,7 @@ from pacekeeper.tenancy.scopes import Actor
 
 from .engine import ORG_SUBJECT, Level, compute
 from .periods import Period
-from .registry import METRICS, Metric
+from .registry import METRICS, Metric, portfolio_carriers
 
 
 @dataclass
@@ -77,13 +77,11 @@ def leaderboard(*, actor: Actor, metric: str, period: Period, team: Team | None 
 
 
 def _selling(actor: Actor, people: list[User], values: dict[int, dict]) -> list[User]:
-    """People less the leads who own no customer (not lost) and have no figures."""
-    from pacekeeper.crm.selectors import portfolio_sizes  # crm reads kpis models
-
+    """People less the leads who carry no portfolio and have no figures."""
     leads = [p.pk for p in people if p.role == Role.LEAD and p.pk not in values]
     if not leads:
         return people
-    selling = set(portfolio_sizes(org_id=actor.org.pk, owner_ids=leads))
+    selling = portfolio_carriers(actor.org.pk, leads)
     return [p for p in people if p.pk not in leads or p.pk in selling]
 
 

@@ -7,7 +7,7 @@ and the next month with a purchase (`RepeatPurchaseRollup`, counted per manager 
 
 A new sale can change another manager's figures (it may come before the customer's old first
 sale, or fall between two purchases), so every path that writes sales runs inside
-`rollups.sales_changing`, which compares the histories of the customers concerned before
+`sales_rollups.sales_changing`, which compares the histories of the customers concerned before
 and after the write and brings both kinds of rollup up to date.
 """
 
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from pacekeeper.crm.models import Sale
+from pacekeeper.kpis.models import NOT_SINCE, RepeatPurchaseRollup
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import add_rows
 
-from .models import NOT_SINCE, RepeatPurchaseRollup
+from .models import Sale
 
 Repeat = tuple[int, dt.date, dt.date]  # (manager of the month's last sale, month, next month)
 
