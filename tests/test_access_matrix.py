@@ -15,8 +15,10 @@ from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
+from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
+from pacekeeper.work.models import ChecklistItem, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -114,6 +116,21 @@ def _evaluation(customer):
     return evaluation
 
 
+def _notification(customer):
+    """A notification for the customer's account manager: theirs alone, whatever anyone's role."""
+    return Notification.objects.create(org=customer.org, recipient=customer.owner, kind="goal_change_approved")
+
+
+def _task(customer):
+    """A task of the customer's account manager, about that customer."""
+    return Task.objects.create(org=customer.org, owner=customer.owner, customer=customer, title="Visit")
+
+
+def _checklist_item(customer):
+    task = _task(customer)
+    return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -137,6 +154,9 @@ MAKERS = {
     "payout-lines": lambda customer: _approved_run(customer).lines.get(),
     "review-cycles": _open_cycle,
     "evaluations": _evaluation,
+    "notifications": _notification,
+    "tasks": _task,
+    "checklist-items": _checklist_item,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -157,6 +177,8 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # Evaluations are personal like pay lines (no analyst); everyone else sees the cycles.
     "review-cycles": SEES_PLANS,
     "evaluations": SEES_LINES,
+    # A notification is its recipient's alone (here the target's account manager).
+    "notifications": SEES_OWN,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -237,6 +259,8 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         return {200, 400, 422} if viewer in CHANGE_DECIDERS else {403, 422}
     if kind == "evaluations":
         return {200, 400, 403, 422}
+    if kind == "notifications":
+        return {200}  # marking one's own read is no business write: every role may
     if kind == "memberships":
         # Ending one needs a date (422 for an empty body, before the role is looked at).
         return {200, 400, 422} if viewer == "admin" else {403, 422}
@@ -245,6 +269,9 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if kind == "tasks" and method == "POST":
+        # Adding a checklist item needs its text (422 for an empty body, before the rights).
+        return {201, 422} if viewer in WRITERS else {403, 422}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -282,6 +309,9 @@ PAGE_MAKERS = {
     "interaction_id": MAKERS["interactions"],
     "opportunity_id": MAKERS["opportunities"],
     "membership_id": MAKERS["memberships"],
+    "notification_id": MAKERS["notifications"],
+    "task_id": MAKERS["tasks"],
+    "item_id": MAKERS["checklist-items"],
 }
 
 
@@ -299,6 +329,7 @@ PAGE_WRITERS = {
     "plan_id": {"admin"},
     "line_id": {"admin", "director"},
     "cycle_id": {"admin", "director"},
+    "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -308,6 +339,7 @@ PAGE_SCOPE = {
     "cycle_id": SEES_PLANS,
     "evaluation_id": SEES_LINES,
     "membership_id": SEES_TEAM,
+    "notification_id": SEES_OWN,
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -374,6 +406,8 @@ LIST_ROUTES = {
     "/api/v1/payout-lines": "payout-lines",
     "/api/v1/review-cycles": "review-cycles",
     "/api/v1/evaluations": "evaluations",
+    "/api/v1/notifications": "notifications",
+    "/api/v1/tasks": "tasks",
 }
 
 

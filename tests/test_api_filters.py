@@ -14,12 +14,14 @@ import pytest
 from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, Customer, Tier
 from pacekeeper.goals import services as goals
-from pacekeeper.goals.models import GoalChange
+from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives import services as incentives
 from pacekeeper.incentives.commission import Tier as RateTier
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
+from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
+from pacekeeper.work.models import Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 OCTOBER = Period.month(2026, 10)
@@ -109,6 +111,19 @@ def rows(world, django_capture_on_commit_callbacks):
         cycles.append(reviews.cycle_open(actor=director, cycle=cycle))
     evaluation = cycles[0].evaluations.get(person=one.manager)
     reviews.self_assessment_submit(actor=one.actor("manager"), evaluation=evaluation, comment="Done", ratings={})
+    for read_at in (None, dt.datetime(2026, 11, 1, tzinfo=dt.UTC)):
+        Notification.objects.create(org=one.org, recipient=one.admin, kind="goal_change_approved", read_at=read_at)
+    Task.objects.create(
+        org=one.org,
+        owner=one.manager,
+        customer=mine,
+        goal=active,
+        title="Renew",
+        status="doing",
+        due_on=dt.date(2026, 10, 3),
+        labels="renewal",
+    )
+    Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
     return {"draft": draft, "active": active, "runs": runs, "cycles": cycles}
 
 
@@ -152,8 +167,22 @@ FILTERS = {
         lambda w, r: r["cycles"][1].pk,
         lambda item, w, r: item["cycle"] == r["cycles"][1].pk,
     ),
+    ("/api/v1/notifications", "unread"): (lambda w, r: "true", lambda item, w, r: item["read_at"] is None),
     ("/api/v1/evaluations", "step"): (lambda w, r: "review", lambda item, w, r: item["step"] == "review"),
 }
+for _name, _value, _field in (
+    ("status", "doing", "status"),
+    ("owner", lambda w: w.one.manager.pk, "owner"),
+    ("goal", lambda w: Goal.objects.get(title="Mine").pk, "goal"),
+    ("customer", lambda w: w.one.customers["manager"].pk, "customer"),
+):
+    FILTERS[("/api/v1/tasks", _name)] = (
+        lambda w, r, value=_value: value(w) if callable(value) else value,
+        lambda item, w, r, value=_value, field=_field: item[field] == (value(w) if callable(value) else value),
+    )
+FILTERS[("/api/v1/tasks", "due")] = (lambda w, r: "overdue", lambda item, w, r: item["due_on"] == "2026-10-03")
+FILTERS[("/api/v1/tasks", "q")] = (lambda w, r: "renew", lambda item, w, r: "renew" in item["title"].lower())
+FILTERS[("/api/v1/tasks", "label")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["labels"])
 _DATE_FIELDS = {
     "interactions": "occurred_at",
     "sales": "ordered_on",

@@ -140,6 +140,11 @@ def test_the_patch_schemas_offer_null_only_where_it_means_something():
         "GoalPatch.ends_on",
         "GoalPatch.target",
         "TeamPatch.parent",
+        # A task may be detached from its goal or customer and lose its dates.
+        "TaskPatch.goal",
+        "TaskPatch.customer",
+        "TaskPatch.start_on",
+        "TaskPatch.due_on",
     }
 
 

@@ -206,3 +206,47 @@ def test_a_visit_dated_years_ahead_does_not_count_as_the_latest_contact(world, c
     customer.refresh_from_db()
     assert customer.last_contacted_on == today
     assert customer.next_due_on == today + interval
+
+
+# --- moments at the edges of what a datetime holds (converting them overflowed: a 500) -------------
+
+EDGE_MOMENTS = ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]
+
+
+@pytest.mark.parametrize("moment", EDGE_MOMENTS)
+def test_the_api_refuses_a_visit_at_the_edge_of_time_by_field(world, client, moment):
+    client.force_login(world.one.manager)
+    customer = world.one.customers["manager"].pk
+    body = {"customer": customer, "summary": "x", "occurred_at": moment}
+    response = send(client, "POST", "/api/v1/interactions", body)
+    assert response.status_code == 400 and "2000" in _fields(response)["occurred_at"]
+    assert not Interaction.objects.exists()
+
+
+@pytest.mark.parametrize("moment", EDGE_MOMENTS)
+def test_a_visit_cannot_be_moved_to_the_edge_of_time(world, client, moment):
+    visit = InteractionFactory(customer=world.one.customers["manager"])
+    client.force_login(world.one.manager)
+    response = send(client, "PATCH", f"/api/v1/interactions/{visit.pk}", {"occurred_at": moment})
+    assert response.status_code == 400 and "2000" in _fields(response)["occurred_at"]
+    visit.refresh_from_db()
+    assert visit.occurred_at.year > 2000
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_the_visit_form_refuses_a_moment_at_the_edge_of_time_by_field(world, client, moment):
+    client.force_login(world.one.manager)
+    customer = world.one.customers["manager"]
+    response = client.post(f"/customers/{customer.pk}/log/", {"kind": "visit", "occurred_at": moment, "summary": "x"})
+    assert response.status_code == 200
+    assert "occurred_at" in response.context["form"].errors
+    assert not Interaction.objects.exists()
+
+
+@pytest.mark.parametrize("query", [{"since": "0001-01-01"}, {"until": "9999-12-31"}])
+@pytest.mark.parametrize("file_format", [None, "csv", "xlsx"])
+def test_the_audit_page_refuses_a_filter_date_outside_the_window_by_field(world, client, query, file_format):
+    client.force_login(world.one.admin)
+    response = client.get("/audit/", query | ({"format": file_format} if file_format else {}))
+    assert response.status_code == 200
+    assert "between 1 Jan 2000" in response.context["form"].errors[next(iter(query))][0]

@@ -112,8 +112,10 @@ def _mount() -> None:
     from pacekeeper.goals.api import router as goals_router
     from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
+    from pacekeeper.notifications.api import router as notifications_router
     from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.tenancy.api import router as tenancy_router
+    from pacekeeper.work.api import router as work_router
 
     api.add_router("/", tenancy_router)
     api.add_router("/", crm_router)
@@ -122,6 +124,8 @@ def _mount() -> None:
     api.add_router("/", goals_router)
     api.add_router("/", incentives_router)
     api.add_router("/", reviews_router)
+    api.add_router("/", notifications_router)
+    api.add_router("/", work_router)
 
 
 _mount()

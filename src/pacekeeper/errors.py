@@ -93,6 +93,9 @@ class ValidationFailed(PacekeeperError):
         "final_score_out_of_range": "final_score",
         "rating_out_of_range": "ratings",
         "email_taken": "email",
+        "estimate_negative": "estimate_hours",
+        "due_before_start": "due_on",
+        "blocked_without_reason": "blocked_reason",
     }
 
     @classmethod

@@ -257,3 +257,95 @@ def test_it_counts_every_bad_row_but_keeps_only_the_first_problems(world, monkey
     summary = report.as_dict()
     assert (summary["bad_rows"], summary["good_rows"], summary["error_count"]) == (5, 0, 15)
     assert len(summary["errors"]) == 3
+
+
+# --- an update changes only the columns the file has ---------------------------------------------
+
+FULL_CUSTOMER = (
+    "客户编号,客户名称,行业,客户等级,区域,状态,客户经理,客户来源,创建日期,需求\n"
+    "91310000CCCC,宁波港联物流有限公司,物流,战略客户,宁波,活跃,one_manager,展会,2024-03-01,冷链仓储\n"
+)
+
+
+def test_an_update_keeps_the_customer_fields_the_file_leaves_out(world):
+    actor = world.one.actor("lead")
+    import_apply(actor=actor, kind="customers", data=FULL_CUSTOMER.encode(), filename="c.csv")
+    only_names = "external_id,name\n91310000CCCC,宁波港联物流股份有限公司\n"
+    report = import_apply(actor=actor, kind="customers", data=only_names.encode(), filename="c.csv")
+    assert report.updated == 1
+    customer = Customer.objects.get(external_id="91310000CCCC")
+    assert customer.name == "宁波港联物流股份有限公司"
+    assert (customer.industry, customer.tier, customer.region, customer.source, customer.needs) == (
+        "物流",
+        "strategic",
+        "宁波",
+        "展会",
+        "冷链仓储",
+    )
+    assert customer.created_on == dt.date(2024, 3, 1)
+
+
+def test_a_blank_cell_clears_optional_text_and_keeps_what_cannot_be_blank(world):
+    actor = world.one.actor("lead")
+    import_apply(actor=actor, kind="customers", data=FULL_CUSTOMER.encode(), filename="c.csv")
+    blanks = "客户编号,客户名称,行业,客户等级,状态,创建日期\n91310000CCCC,宁波港联物流有限公司,,,,\n"
+    import_apply(actor=actor, kind="customers", data=blanks.encode(), filename="c.csv")
+    customer = Customer.objects.get(external_id="91310000CCCC")
+    assert customer.industry == ""  # optional text: a blank cell clears it
+    assert (customer.tier, customer.status, customer.created_on) == ("strategic", "active", dt.date(2024, 3, 1))
+
+
+def test_a_new_customer_takes_the_defaults_for_what_the_file_leaves_out(world):
+    actor = world.one.actor("lead")
+    import_apply(actor=actor, kind="customers", data=b"external_id,name\n91310000DDDD,New Co\n", filename="c.csv")
+    customer = Customer.objects.get(external_id="91310000DDDD")
+    assert (customer.tier, customer.status, customer.created_on) == ("standard", "active", actor.today())
+
+
+def test_an_update_keeps_the_sale_fields_the_file_leaves_out(world):
+    actor = world.one.actor("manager")
+    customer = world.one.customers["manager"].external_id
+    full = f"订单号,客户编号,下单日期,金额,毛利,产品线,状态\nSO-1,{customer},2026-05-20,1000,300,Valves,已取消\n"
+    import_apply(actor=actor, kind="sales", data=full.encode(), filename="s.csv")
+    lean = f"订单号,客户编号,下单日期,金额\nSO-1,{customer},2026-05-21,1200\n"
+    assert import_apply(actor=actor, kind="sales", data=lean.encode(), filename="s.csv").updated == 1
+    sale = Sale.objects.get(external_id="SO-1")
+    assert (sale.ordered_on, sale.amount_minor) == (dt.date(2026, 5, 21), 120000)
+    assert (sale.margin_minor, sale.product_line, sale.status) == (30000, "Valves", "cancelled")
+    cleared = f"订单号,客户编号,下单日期,金额,毛利\nSO-1,{customer},2026-05-21,1200,\n"
+    import_apply(actor=actor, kind="sales", data=cleared.encode(), filename="s.csv")
+    assert Sale.objects.get(external_id="SO-1").margin_minor is None  # a blank margin clears it
+
+
+def test_an_update_keeps_the_contact_and_interaction_fields_the_file_leaves_out(world):
+    actor = world.one.actor("manager")
+    customer = world.one.customers["manager"].external_id
+    contacts = "客户编号,联系人,联系人编号,职务,手机,邮箱,是否决策人\n" + (
+        f"{customer},李总,C-1,总经理,13800000000,li@example.cn,是\n"
+    )
+    import_apply(actor=actor, kind="contacts", data=contacts.encode(), filename="c.csv")
+    retitled = f"客户编号,联系人,职务\n{customer},李总,董事长\n"
+    import_apply(actor=actor, kind="contacts", data=retitled.encode(), filename="c.csv")
+    contact = Contact.objects.get(name="李总")
+    assert (contact.title, contact.external_id, contact.phone, contact.email) == (
+        "董事长",
+        "C-1",
+        "13800000000",
+        "li@example.cn",
+    )
+    assert contact.is_decision_maker
+    visits = (
+        "客户编号,日期,方式,内容,结果,下一步,下一步日期,记录编号\n"
+        f"{customer},2026/5/20,电话,年度回访,续约,寄送报价,2026-06-01,V-1\n"
+    )
+    import_apply(actor=actor, kind="interactions", data=visits.encode(), filename="v.csv")
+    lean = f"客户编号,日期,内容,记录编号\n{customer},2026/5/20,年度回访（补记）,V-1\n"
+    assert import_apply(actor=actor, kind="interactions", data=lean.encode(), filename="v.csv").updated == 1
+    visit = Interaction.objects.get(external_id="V-1")
+    assert visit.summary == "年度回访（补记）"
+    assert (visit.kind, visit.outcome, visit.next_step, visit.next_step_on) == (
+        "call",
+        "续约",
+        "寄送报价",
+        dt.date(2026, 6, 1),
+    )

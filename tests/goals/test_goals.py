@@ -191,6 +191,7 @@ def test_it_reports_progress_pace_status_and_forecast(world):
     # Forecast: 50,000 + 50,000/90 a day × 275 days + 10,000 weighted pipeline.
     assert progress.forecast == Decimal(50_000 + 10_000) + (Decimal(50_000) / 90 * 275).quantize(Decimal(1))
     assert "pipeline" in progress.basis
+    assert progress.basis.startswith("Actual ¥500.00 plus 275 days")  # money as everywhere (rule 11)
 
 
 def test_it_shows_goals_with_progress_and_smart_on_pages(world, client):
@@ -223,7 +224,7 @@ def test_it_shows_goals_with_progress_and_smart_on_pages(world, client):
     assert goal.status == "active"
     client.post(f"/goals/{goal.pk}/target/", {"target": "15000.00", "reason": "new branch"})
     history = client.get(f"/goals/{goal.pk}/").context["history"]
-    assert [(row["before"], row["after"]) for row in history] == [("12,000.00", "15,000.00"), ("Draft", "Active")]
+    assert [(row["before"], row["after"]) for row in history] == [("¥12,000.00", "¥15,000.00"), ("Draft", "Active")]
     listing = client.get("/goals/")
     assert [row["goal"].pk for row in listing.context["rows"]] == [goal.pk]
     client.force_login(world.one.manager)  # the manager sees the team's goal, read-only

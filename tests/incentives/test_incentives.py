@@ -410,7 +410,16 @@ def test_the_admin_starts_a_run_and_the_director_approves_it_below_its_lines(
     # The form asks once, saying how many people and what total, below the lines it approves.
     assert "Approve pay for 3 people, ¥17,300.00 in all" in page
     assert page.index("one sub_manager") < page.index('id="approval"')
-    assert client.post(f"/pay/runs/{run.pk}/approve/", {"reason": ""}).status_code == 302
+    # The run's history shows its total as money, like the rest of the page (DESIGN rule 11).
+    assert "— → ¥17,300.00" in page and "17300.00" not in page
+    # No note: said beside the note's field, on the run's page (not a banner above it).
+    response = client.post(f"/pay/runs/{run.pk}/approve/", {"reason": ""})
+    assert response.status_code == 400 and response.context["approve_form"].errors["reason"]
+    assert 'id="approve-reason-error"' in response.content.decode()
+    # A total that moved since the page was read: refused beside the form, the note kept.
+    response = client.post(f"/pay/runs/{run.pk}/approve/", {"reason": "Checked", "total": "1"})
+    assert response.status_code == 400 and 'value="Checked"' in response.content.decode()
+    assert response.context["approve_form"].errors
     run.refresh_from_db()
     assert run.status == PayoutRun.Status.CALCULATED  # no reason, no approval
     client.post(f"/pay/runs/{run.pk}/approve/", {"reason": "Checked", "total": "1730000"})

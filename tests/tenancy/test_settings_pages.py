@@ -92,6 +92,15 @@ class TestPeople:
         assert "密码太短，至少需要 8 个字符。" in response.context["form"].errors["password"]
         assert "too short" not in response.content.decode()
 
+    def test_it_refuses_a_username_with_an_at_sign_by_field(self, world, admin_client):
+        response = admin_client.post(
+            "/settings/people/new/",
+            {"username": "boss2@corp.cn", "role": Role.MANAGER, "password": "a-Long-pass-phrase-9"},
+        )
+        assert response.status_code == 200
+        assert "cannot contain @" in response.context["form"].errors["username"][0]
+        assert not User.objects.filter(username="boss2@corp.cn").exists()
+
     def test_it_changes_a_role_with_a_reason(self, world, admin_client):
         url = f"/settings/people/{world.one.teammate.pk}/role/"
         response = admin_client.post(url, {"role": Role.LEAD, "reason": "promoted"})

@@ -129,3 +129,30 @@ def test_the_org_admin_changes_someones_email_without_their_password(world, clie
         f"/api/v1/users/{world.one.manager.pk}", {"email": "am@example.cn"}, content_type="application/json"
     )
     assert response.status_code == 200 and response.json()["email"] == "am@example.cn"
+
+
+def test_it_refuses_a_username_with_an_at_sign_by_field_in_the_users_language(world, client):
+    """Sign-in reads a name with "@" as an email: such a username could never sign in."""
+    client.force_login(world.one.admin)
+    payload = {"username": "boss2@corp.cn", "password": "a-Long-pass-phrase-9", "role": "manager"}
+    response = client.post("/api/v1/users", payload, content_type="application/json")
+    assert response.status_code == 422
+    errors = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert "cannot contain @" in errors["username"]
+    world.one.admin.language = "zh-hans"
+    world.one.admin.save(update_fields=["language"])
+    response = client.post("/api/v1/users", payload, content_type="application/json")
+    assert "用户名不能包含 @" in response.json()["errors"][0]["message"]
+    assert not User.objects.filter(username__contains="@").exists()
+
+
+def test_the_user_services_refuse_a_username_with_an_at_sign(world):
+    from pacekeeper.errors import ValidationFailed
+    from pacekeeper.tenancy.services import user_add, user_create
+
+    with pytest.raises(ValidationFailed) as error:
+        user_create(org=world.one.org, username="x@y.cn", password=PASSWORD)
+    assert "username" in error.value.errors
+    with pytest.raises(ValidationFailed):
+        user_add(actor=world.one.actor("admin"), username="boss@corp.cn", password=PASSWORD)
+    assert not User.objects.filter(username__contains="@").exists()

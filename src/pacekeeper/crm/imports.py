@@ -390,6 +390,9 @@ class References:
 class ParsedRow:
     row: int
     values: dict
+    # The column keys the file has (one set shared by all its rows): an update changes only
+    # the fields of these columns (`_update_fields`).
+    columns: frozenset = frozenset()
 
 
 PROGRESS_EVERY = 5000
@@ -410,6 +413,7 @@ def _parse_all(
     titles.update({key: str(header[position]).strip() for key, position in positions.items()})
     report = ImportReport(kind=kind, titles=titles)
     parsed: list[ParsedRow] = []
+    columns = frozenset(positions)
     seen_ids: dict[str, int] = {}
     for number, cells in enumerate(rows, start=2):
         if not any(_text(cell) for cell in cells):
@@ -434,7 +438,7 @@ def _parse_all(
                 report.note([RowError(number, "external_id", external_id, repeats)])
                 continue
             seen_ids[external_id] = number
-        parsed.append(ParsedRow(number, values))
+        parsed.append(ParsedRow(number, values, columns))
     if progress:
         progress(report.total)  # every row read: writing starts
     return parsed, report
@@ -493,9 +497,9 @@ def _parse_customer(cell, actor: Actor, refs: References) -> dict:
         "external_id": take(_required_text, cell, "external_id", 64),
         "name": take(_required_text, cell, "name", 200),
         "industry": take(_optional_text, cell, "industry", 100),
-        "tier": take(_choice, "tier", cell("tier"), Tier, TIER_ALIASES) or Tier.STANDARD,
+        "tier": take(_choice, "tier", cell("tier"), Tier, TIER_ALIASES) or None,
         "region": take(_optional_text, cell, "region", 100),
-        "status": take(_choice, "status", cell("status"), Customer.Status, STATUS_ALIASES) or Customer.Status.ACTIVE,
+        "status": take(_choice, "status", cell("status"), Customer.Status, STATUS_ALIASES) or None,
         "owner": owner,
         "source": take(_optional_text, cell, "source", 100),
         "created_on": take(_fact_date, "created_on", cell("created_on"), refs.today),
@@ -534,7 +538,7 @@ def _parse_sale(cell, actor: Actor, refs: References) -> dict:
         "amount_minor": take(_amount, "amount", cell("amount"), currency, required=True),
         "margin_minor": take(_amount, "margin", cell("margin"), currency),
         "product_line": take(_optional_text, cell, "product_line", 100),
-        "status": take(_choice, "status", cell("status"), Sale.Status, SALE_STATUS_ALIASES) or Sale.Status.CONFIRMED,
+        "status": take(_choice, "status", cell("status"), Sale.Status, SALE_STATUS_ALIASES) or None,
     }
 
 
@@ -561,7 +565,7 @@ def _parse_interaction(cell, actor: Actor, refs: References) -> dict:
         "manager": take(refs.manager, "manager", cell("manager")),  # None: see _credit
         "owner": owner_id,
         "occurred_at": moment,
-        "kind": take(_choice, "kind", cell("kind"), Interaction.Kind, KIND_ALIASES) or Interaction.Kind.VISIT,
+        "kind": take(_choice, "kind", cell("kind"), Interaction.Kind, KIND_ALIASES) or None,
         "summary": take(_required_text, cell, "summary", 10000),
         "outcome": take(_optional_text, cell, "outcome", 5000),
         "next_step": take(_optional_text, cell, "next_step", 300),
@@ -715,6 +719,88 @@ CREDIT_DAY = {
 
 
 # --- writers -----------------------------------------------------------------------------------
+#
+# An update changes only what the file says (docs/imports.md): the fields of the columns it has.
+# A column the file leaves out keeps the stored value. A blank cell clears an optional field
+# (text, a margin, a next step's date) and keeps the stored value of a field that cannot be
+# blank (a tier, a status, a kind, a creation date, an external id). New rows take the defaults
+# below for what the file leaves out or blank.
+
+# Column key → the field an update writes, per kind (columns not listed are never updated: a
+# customer's owner changes by transfer; a fact's credit, `manager_id`, is always written as
+# `_credit` decides it, which keeps an existing row's credit).
+UPDATED_FIELDS = {
+    "customers": {
+        "name": "name",
+        "industry": "industry",
+        "tier": "tier",
+        "region": "region",
+        "status": "status",
+        "source": "source",
+        "created_on": "created_on",
+        "needs": "needs",
+    },
+    "contacts": {
+        "customer": "customer_id",
+        "name": "name",
+        "external_id": "external_id",
+        "title": "title",
+        "phone": "phone",
+        "email": "email",
+        "wechat_id": "wechat_id",
+        "is_decision_maker": "is_decision_maker",
+    },
+    "sales": {
+        "customer": "customer_id",
+        "ordered_on": "ordered_on",
+        "product_line": "product_line",
+        "amount": "amount_minor",
+        "margin": "margin_minor",
+        "status": "status",
+    },
+    "interactions": {
+        "occurred_at": "occurred_at",
+        "kind": "kind",
+        "summary": "summary",
+        "outcome": "outcome",
+        "next_step": "next_step",
+        "next_step_on": "next_step_on",
+        "external_id": "external_id",
+    },
+}
+# Fields that cannot be blank: a blank cell keeps the stored value (values as parsed, by key).
+KEPT_WHEN_BLANK = {"tier", "status", "kind", "created_on", "external_id"}
+DEFAULTS = {
+    "customers": {"tier": Tier.STANDARD, "status": Customer.Status.ACTIVE},
+    "contacts": {},
+    "sales": {"status": Sale.Status.CONFIRMED},
+    "interactions": {"kind": Interaction.Kind.VISIT},
+}
+
+
+def _with_defaults(kind: str, values: dict) -> dict:
+    """A new row's values: blank or missing fields that cannot be blank take their default."""
+    return values | {key: default for key, default in DEFAULTS[kind].items() if not values.get(key)}
+
+
+def _update_fields(kind: str, row: ParsedRow) -> tuple[str, ...]:
+    """The fields an update of this row writes: those of the file's columns, less the blank
+    cells of fields that cannot be blank."""
+    return tuple(
+        field
+        for column, field in UPDATED_FIELDS[kind].items()
+        if column in row.columns and not (column in KEPT_WHEN_BLANK and row.values.get(column) in (None, ""))
+    )
+
+
+def _update_by_fields(model, changed: list[tuple[object, tuple[str, ...]]]) -> None:
+    """Write each changed row's own fields: one UPDATE per set of fields (a file has one or two)."""
+    groups: dict[tuple[str, ...], list] = {}
+    for obj, fields in changed:
+        groups.setdefault(fields, []).append(obj)
+    for fields, objects in groups.items():
+        if fields:
+            update_rows(model, objects, list(fields))
 
 
 # What each kind of import writes (rollups follow sales and interactions).
@@ -814,26 +900,23 @@ def _write_customers(actor: Actor, parsed: list[ParsedRow], report: ImportReport
         if pk is not None and pk not in visible:
             report.errors.append(_outside_scope(row))
             continue
-        values["owner_id"] = values.pop("owner")
-        if values["created_on"] is None:
-            values["created_on"] = actor.today()
         if pk is None:
+            values = _with_defaults("customers", values)
+            values["owner_id"] = values.pop("owner")
+            values["created_on"] = values["created_on"] or actor.today()
             customer = Customer(org_id=actor.org_id, **values)
             customer.next_due_on = services.next_due(customer, intervals)
             new.append(customer)
         else:
+            # The owner is not updated: ownership changes go through transfers, with a reason.
             customer = existing[pk]
-            values.pop("owner_id")  # ownership changes go through transfers, with a reason
-            for name, value in values.items():
-                setattr(customer, name, value)
+            fields = _update_fields("customers", row)
+            for name in fields:
+                setattr(customer, name, values[name])
             customer.next_due_on = services.next_due(customer, intervals)
-            changed.append(customer)
+            changed.append((customer, (*fields, "next_due_on")))
     Customer.objects.bulk_create(new, batch_size=1000)
-    update_rows(
-        Customer,
-        changed,
-        ["name", "industry", "tier", "region", "status", "source", "created_on", "needs", "next_due_on"],
-    )
+    _update_by_fields(Customer, changed)
     report.created, report.updated = len(new), len(changed)
 
 
@@ -861,15 +944,12 @@ def _write_contacts(actor: Actor, parsed: list[ParsedRow], report: ImportReport)
         if contact is None:
             new.append(Contact(org_id=actor.org_id, **values))
             continue
-        for name, value in values.items():
-            setattr(contact, name, value)
-        changed.append(contact)
+        fields = _update_fields("contacts", row)
+        for name in fields:
+            setattr(contact, name, values[name])
+        changed.append((contact, fields))
     Contact.objects.bulk_create(new, batch_size=1000)
-    update_rows(
-        Contact,
-        changed,
-        ["customer_id", "name", "external_id", "title", "phone", "email", "wechat_id", "is_decision_maker"],
-    )
+    _update_by_fields(Contact, changed)
     report.created, report.updated = len(new), len(changed)
 
 
@@ -894,7 +974,7 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
     owners = services.OwnerHistory(actor.org, (row.values["customer"] for row in parsed))
     new_rows, changed = [], []
     for row in parsed:
-        values = row.values
+        values = _with_defaults("sales", row.values)
         pk = existing.get(values["external_id"])
         if pk is not None and pk not in writable:
             report.errors.append(_outside_scope(row))
@@ -917,22 +997,19 @@ def _write_sales(actor: Actor, parsed: list[ParsedRow], report: ImportReport) ->
         if pk is None:
             new_rows.append(record)
         else:
-            changed.append(Sale(pk=pk, **dict(zip(SALE_COLUMNS_DB, record, strict=True))))
+            sale = Sale(pk=pk, **dict(zip(SALE_COLUMNS_DB, record, strict=True)))
+            changed.append((sale, ("manager_id", *_update_fields("sales", row))))
     # New sales are added to the rollups; an updated one's cells, before and after, recomputed.
-    touched = [(sale.manager_id, sale.ordered_on) for sale in changed]
-    old = _old_values(Sale, [sale.pk for sale in changed], "manager_id", "ordered_on", "customer_id")
+    touched = [(sale.manager_id, sale.ordered_on) for sale, _fields in changed]
+    old = _old_values(Sale, [sale.pk for sale, _fields in changed], "manager_id", "ordered_on", "customer_id")
     touched += [(manager, day) for manager, day, _customer in old]
     # A sale's customer may change: both customers' purchase histories change.
-    customers = {record[1] for record in new_rows} | {sale.customer_id for sale in changed}
+    customers = {record[1] for record in new_rows} | {sale.customer_id for sale, _fields in changed}
     customers |= {customer for _manager, _day, customer in old}
     inserted = [(row[2], row[4], row[6], row[7], row[8]) for row in new_rows]  # manager, day, amount, margin, status
     with sales_changing(org_id=actor.org_id, customer_ids=customers, inserted=inserted) as rollup_cells:
         insert_rows(Sale, SALE_COLUMNS_DB, new_rows)
-        update_rows(
-            Sale,
-            changed,
-            ["customer_id", "manager_id", "ordered_on", "product_line", "amount_minor", "margin_minor", "status"],
-        )
+        _update_by_fields(Sale, changed)
         rollup_cells += touched
     report.created, report.updated = len(new_rows), len(changed)
 
@@ -973,27 +1050,29 @@ def _write_interactions(actor: Actor, parsed: list[ParsedRow], report: ImportRep
         if pk is not None and pk not in writable:
             report.errors.append(_outside_scope(row))
             continue
-        pk = pk or by_moment.get((values["customer"], _to_minute(values["occurred_at"]), values["kind"]))
+        kind = values["kind"] or Interaction.Kind.VISIT
+        pk = pk or by_moment.get((values["customer"], _to_minute(values["occurred_at"]), kind))
         manager = _credit(actor, row, CREDIT_DAY["interactions"](actor, values), writable.get(pk), owners)
         if isinstance(manager, RowError):
             report.errors.append(manager)
             continue
+        values = _with_defaults("interactions", values)
         values["customer_id"] = values.pop("customer")
         values["manager_id"] = manager
         del values["manager"], values["owner"]
         interaction = Interaction(org_id=actor.org_id, pk=pk, **values)
-        (changed if pk else new).append(interaction)
-    touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + changed]
+        if pk:
+            changed.append((interaction, ("manager_id", *_update_fields("interactions", row))))
+        else:
+            new.append(interaction)
+    updated = [item for item, _fields in changed]
+    touched = [(item.manager_id, item.occurred_at.astimezone(zone).date()) for item in new + updated]
     touched += [
         (manager, moment.astimezone(zone).date())
-        for manager, moment in _old_values(Interaction, [item.pk for item in changed], "manager_id", "occurred_at")
+        for manager, moment in _old_values(Interaction, [item.pk for item in updated], "manager_id", "occurred_at")
     ]
     Interaction.objects.bulk_create(new, batch_size=1000)
-    update_rows(
-        Interaction,
-        changed,
-        ["manager_id", "occurred_at", "kind", "summary", "outcome", "next_step", "next_step_on", "external_id"],
-    )
+    _update_by_fields(Interaction, changed)
     services.customers_contacts_changed(org=actor.org, customer_ids=customer_ids)
     facts_changed(org_id=actor.org_id, cells=touched)
     report.created, report.updated = len(new), len(changed)

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from pacekeeper.lib.api_types import (
     BodySchema,
+    BusinessMoment,
     Flag,
     IsoDate,
     MoneyIn,
@@ -110,7 +111,7 @@ class ContactOut(Schema):
 class InteractionIn(BodySchema):
     customer: ObjectId
     kind: Interaction.Kind = Interaction.Kind.VISIT
-    occurred_at: dt.datetime | None = None
+    occurred_at: BusinessMoment | None = None
     contacts: list[ObjectId] = []
     summary: str = Field(min_length=1, max_length=10000)
     outcome: str = Field("", max_length=5000)
@@ -121,7 +122,7 @@ class InteractionIn(BodySchema):
 
 class InteractionPatch(BodySchema):
     kind: Interaction.Kind = omittable()
-    occurred_at: dt.datetime = omittable()
+    occurred_at: BusinessMoment = omittable()
     contacts: list[ObjectId] = omittable()
     summary: str = omittable(min_length=1, max_length=10000)
     outcome: str = omittable(max_length=5000)

@@ -16,6 +16,7 @@ from pacekeeper.lib.formatting import is_chinese, month_label
 from pacekeeper.lib.pages import actor_required
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
+from pacekeeper.work import selectors as work_selectors
 
 from . import selectors
 
@@ -27,6 +28,7 @@ def my_day(request: HttpRequest):
     context["goals"] = selectors.my_goals(actor=request.actor)
     context["trend"] = selectors.own_trend(actor=request.actor)
     context["chart"] = _line_chart(context["trend"])
+    context["tasks_due"] = work_selectors.tasks_due(request.actor)
     return render(request, "dashboards/my_day.html", context)
 
 

@@ -83,7 +83,7 @@ def _additive(goal, metric, period: Period, actual: Decimal, target: Decimal, el
     run_rate = actual / elapsed if elapsed else Decimal(0)
     forecast = actual + run_rate * remaining
     basis = _("Actual %(actual)s plus %(days)d days at the run rate so far.") % {
-        "actual": _shown(metric, actual),
+        "actual": _shown(metric, actual, goal),
         "days": remaining,
     }
     if goal.metric == "sales_amount" and remaining > 0:
@@ -91,7 +91,7 @@ def _additive(goal, metric, period: Period, actual: Decimal, target: Decimal, el
         pipeline = figures.value(goal, "pipeline_weighted", remaining_period)
         forecast += pipeline
         basis += " " + _("Plus the weighted pipeline expected to close by the end: %(pipeline)s.") % {
-            "pipeline": _shown(metric, pipeline)
+            "pipeline": _shown(metric, pipeline, goal)
         }
     return Progress(
         actual=actual,
@@ -152,7 +152,7 @@ def _status(actual: Decimal, expected: Decimal, metric) -> str:
     return AT_RISK if ratio >= AT_RISK_FROM else OFF_TRACK
 
 
-def _shown(metric, value: Decimal) -> str:
+def _shown(metric, value: Decimal, goal) -> str:
     from .smart import shown_value
 
-    return shown_value(metric.key, value)
+    return shown_value(metric.key, value, goal.org.currency)

@@ -22,6 +22,7 @@ from pacekeeper.tenancy.audit import audit_record, required_reason
 from pacekeeper.tenancy.models import Role, Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, may_set_goals
 
+from . import notices
 from .history import metric_history
 from .models import Goal, GoalChange
 from .smart import SmartReport, smart_check
@@ -158,6 +159,8 @@ def goal_set_target(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -
     the target of an active goal of a team they lead only asks: the change waits for a director
     (returned as a pending GoalChange) and the goal keeps its target meanwhile."""
     require_goal_setter(actor, goal)
+    if target < 0:
+        raise ValidationFailed({"target": [_("A target cannot be negative.")]})
     reason = required_reason(reason, _("Say why the target changes."))
     if _needs_director(actor, goal, target):
         return _change_request(actor=actor, goal=goal, target=target, reason=reason)
@@ -196,6 +199,7 @@ def _change_request(*, actor: Actor, goal: Goal, target: Decimal, reason: str) -
         requested_by=actor.user,
     )
     audit_record(actor=actor, obj=change, field="status", before=None, after=change.status, reason=reason)
+    notices.announce_change_requested(actor=actor, change=change)
     return change
 
 
@@ -238,6 +242,7 @@ def _decide(*, actor: Actor, change: GoalChange, status: str, reason: str) -> Go
     change.decision_reason = reason
     change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     audit_record(actor=actor, obj=change, field="status", before=GoalChange.Status.PENDING, after=status, reason=reason)
+    notices.announce_change_decided(actor=actor, change=change)
     return change
 
 
@@ -253,8 +258,14 @@ def goal_set_status(*, actor: Actor, goal: Goal, status: str, reason: str = "") 
     return goal
 
 
+def may_set_goal(actor: Actor, goal: Goal) -> bool:
+    """Whether this person may change this goal (edit, activate, adjust, split, close): the one
+    check both the writes and the goal's page use, so the page offers only what will be allowed."""
+    return may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id)
+
+
 def require_goal_setter(actor: Actor, goal: Goal) -> None:
-    if not may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id):
+    if not may_set_goal(actor, goal):
         raise Forbidden()
 
 
@@ -336,6 +347,25 @@ class ResplitPlan:
         return sum((row.before or Decimal(0) for row in self.rows), Decimal(0))
 
 
+def split_parts(goal: Goal, *, today: dt.date) -> tuple[list[Goal], list[Goal]]:
+    """The live parts of a team goal (not cancelled, same metric), whoever may read them, as
+    (counted, moved). A person's part counts towards the team's target while that person is in
+    the team; once Settings moves them to another team, their part stays theirs (with its
+    history) but no longer counts here, is listed apart, and is not split again."""
+    live = (
+        Goal.objects.filter(org_id=goal.org_id, parent=goal, metric=goal.metric)
+        .exclude(status=Goal.Status.CANCELLED)
+        .select_related("person", "team", "org")
+        .order_by("person__username", "pk")
+    )
+    members = set(TeamMembership.objects.current(today).filter(team_id=goal.team_id).values_list("user_id", flat=True))
+    counted, moved = [], []
+    for part in live:
+        left = goal.level == Goal.Level.TEAM and part.level == Goal.Level.PERSON and part.person_id not in members
+        (moved if left else counted).append(part)
+    return counted, moved
+
+
 def goal_resplit_preview(*, actor: Actor, goal: Goal, method: str) -> ResplitPlan:
     """The parts of a split team goal recalculated for its present target: in proportion to the
     parts as they are ("current"), or by a cascade method (the goal's original one by default).
@@ -345,13 +375,8 @@ def goal_resplit_preview(*, actor: Actor, goal: Goal, method: str) -> ResplitPla
     method = method or goal.split_method or "current"
     if method not in RESPLIT_METHODS:
         raise ValidationFailed({"method": [_("Choose current, even, last_share or portfolio.")]})
-    parts = list(
-        Goal.objects.visible_to(actor)
-        .filter(parent=goal, metric=goal.metric, level=Goal.Level.PERSON)
-        .exclude(status=Goal.Status.CANCELLED)
-        .select_related("person", "org")
-        .order_by("person__username", "pk")
-    )
+    counted, _moved = split_parts(goal, today=actor.today())
+    parts = [part for part in counted if part.level == Goal.Level.PERSON]
     if not parts:
         raise ValidationFailed({"": [_("This goal is not split yet; split it among members first.")]})
     if method == "current":

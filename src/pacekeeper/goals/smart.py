@@ -13,22 +13,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pacekeeper.kpis.registry import METRICS, Direction
+from pacekeeper.lib.formatting import format_amount, format_date
 
 from .history import MIN_PEERS, History
 
 
-def shown_value(metric_key: str, value) -> str:
-    """A metric value for a sentence: amounts in major units, rates with a % sign."""
+def shown_value(metric_key: str, value, currency: str = "CNY") -> str:
+    """A metric value for a sentence, as everywhere else (lib/formatting.py, DESIGN rule 11):
+    amounts with their currency sign (¥61,147,897.45), rates with a % sign."""
     metric = METRICS.get(metric_key)
     if value is None or metric is None:
         return "—"
     if metric.unit == "currency":
-        return f"{(Decimal(value) / 100).quantize(Decimal('0.01')):,}"
+        minor = int(Decimal(value).to_integral_value(rounding=ROUND_HALF_UP))
+        return format_amount(minor, currency, get_language() or "zh-hans")
     if metric.unit == "percent":
         return f"{Decimal(value).normalize():f}%"
     return f"{Decimal(value).normalize():f}"
@@ -92,7 +96,7 @@ def smart_check(goal, *, history: History | None, today) -> SmartReport:
                 % {
                     "metric": metric.label if metric else goal.metric,
                     "subject": goal.subject_label,
-                    "target": shown_value(goal.metric, goal.target),
+                    "target": shown_value(goal.metric, goal.target, goal.org.currency),
                 },
             )
         )
@@ -161,7 +165,7 @@ def _out_of_bounds(goal, metric, target: Decimal, add) -> bool:
                 "achievable",
                 HARD,
                 _("A target below %(lowest)s cannot be reached or measured for this metric.")
-                % {"lowest": shown_value(goal.metric, lowest)},
+                % {"lowest": shown_value(goal.metric, lowest, goal.org.currency)},
             )
         )
         return True
@@ -171,7 +175,7 @@ def _out_of_bounds(goal, metric, target: Decimal, add) -> bool:
                 "achievable",
                 HARD,
                 _("A target above %(highest)s cannot be reached for this metric.")
-                % {"highest": shown_value(goal.metric, highest)},
+                % {"highest": shown_value(goal.metric, highest, goal.org.currency)},
             )
         )
         return True
@@ -185,14 +189,20 @@ def _implausible(goal, history: History, target: Decimal, baseline: Decimal, add
         message = _(
             "The target is %(points)s points away from last year's %(baseline)s: far beyond any "
             "plausible change. Check what was typed."
-        ) % {"points": abs(target - baseline).quantize(Decimal("0.1")), "baseline": shown_value(goal.metric, baseline)}
+        ) % {
+            "points": abs(target - baseline).quantize(Decimal("0.1")),
+            "baseline": shown_value(goal.metric, baseline, goal.org.currency),
+        }
     else:
         if target <= baseline * IMPLAUSIBLE_MULTIPLE:
             return False
         message = _(
             "The target is %(times)s times last year's %(baseline)s: far beyond any plausible growth. "
             "Check what was typed."
-        ) % {"times": (target / baseline).quantize(Decimal("0.1")), "baseline": shown_value(goal.metric, baseline)}
+        ) % {
+            "times": (target / baseline).quantize(Decimal("0.1")),
+            "baseline": shown_value(goal.metric, baseline, goal.org.currency),
+        }
     add(Finding("achievable", HARD, message))
     return True
 
@@ -223,7 +233,7 @@ def _judge_against_peers(goal, metric, target: Decimal, history: History, add) -
                 % {
                     "times": (target / best).quantize(Decimal("0.1")),
                     "count": len(peers),
-                    "best": shown_value(goal.metric, best),
+                    "best": shown_value(goal.metric, best, goal.org.currency),
                 },
             )
         )
@@ -238,7 +248,7 @@ def _judge_against_peers(goal, metric, target: Decimal, history: History, add) -
                 "No result of its own last year: judged against %(count)s peers, the target is beyond "
                 "what %(beaten)s of them reached (the best reached %(best)s)."
             )
-            % {"count": len(peers), "beaten": beaten, "best": shown_value(goal.metric, best)},
+            % {"count": len(peers), "beaten": beaten, "best": shown_value(goal.metric, best, goal.org.currency)},
         )
     )
 
@@ -302,4 +312,10 @@ def _time_bound(goal, today, add) -> None:
     elif goal.ends_on < today:
         add(Finding("time_bound", WARNING, _("This period is already over.")))
     else:
-        add(Finding("time_bound", PASSED, _("Runs until %(day)s.") % {"day": goal.ends_on.isoformat()}))
+        add(
+            Finding(
+                "time_bound",
+                PASSED,
+                _("Runs until %(day)s.") % {"day": format_date(goal.ends_on, get_language() or "zh-hans")},
+            )
+        )

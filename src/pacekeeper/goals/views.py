@@ -16,12 +16,13 @@ from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.models import Team, User
-from pacekeeper.tenancy.scopes import get_visible, may_set_goals
+from pacekeeper.tenancy.scopes import get_visible, goal_levels_for
 
 from . import services, units
 from .forms import ActivateForm, CascadeForm, GoalForm, ResplitForm, TargetForm
 from .models import Goal, GoalChange
 from .progress import goal_progress, goals_progress
+from .smart import shown_value
 
 
 def _goal(request: HttpRequest, goal_id: int, *, for_write: bool = False) -> Goal:
@@ -77,6 +78,7 @@ def _goal_form(request: HttpRequest, goal: Goal | None = None) -> GoalForm:
         teams=Team.objects.visible_to(actor).order_by("path"),
         people=User.objects.visible_to(actor).filter(is_active=True, role__in=("manager", "lead")),
         parents=Goal.objects.visible_to(actor).exclude(status=Goal.Status.CANCELLED),
+        levels=goal_levels_for(actor),
     )
 
 
@@ -94,6 +96,9 @@ def _save_from_form(request: HttpRequest, goal: Goal | None):
             saved = services.goal_save(actor=request.actor, goal=goal, changes=changes)
         except ValidationFailed as error:
             add_service_errors(form, error)
+        except Forbidden as error:
+            # A team or person out of reach: said beside the form, the typed goal kept.
+            form.add_error(None, str(error) or _("You may not set goals for this subject."))
         else:
             messages.success(request, _("Saved as a draft. Check it, then activate it."))
             return redirect("goals:detail", goal_id=saved.pk)
@@ -143,12 +148,28 @@ def goal_edit(request: HttpRequest, goal_id: int):
 
 @actor_required
 def goal_detail(request: HttpRequest, goal_id: int):
-    goal = _goal(request, goal_id)
+    return _detail_page(request, _goal(request, goal_id))
+
+
+def _detail_page(request: HttpRequest, goal: Goal, *, target_form: TargetForm | None = None, status: int = 200):
+    """The goal's page; after a refused target change, with that form's errors and input."""
     today = request.actor.today()
+    may_change = services.may_set_goal(request.actor, goal)
     children = list(Goal.objects.visible_to(request.actor).filter(parent=goal).select_related("team", "person"))
-    history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
+    visible_ids = {child.pk for child in children}
     # Cancelled parts no longer count towards the split.
     live = [child for child in children if child.status != Goal.Status.CANCELLED and child.metric == goal.metric]
+    moved = []
+    if may_change:
+        # Whoever splits the goal sees every part with its value, even one whose person is now
+        # out of their reach (linked only if they may open it); the parts of people who left
+        # the team are listed apart and no longer count (services.split_parts, docs/kpis.md).
+        live, moved = services.split_parts(goal, today=today)
+        counted_ids = {part.pk for part in [*live, *moved]}
+        children = [*live, *(child for child in children if child.pk not in counted_ids)]
+    for child in [*children, *moved]:
+        child.viewable = child.pk in visible_ids
+    history = [_history_row(goal, entry) for entry in audit_trail(actor=request.actor, obj=goal)]
     parts = sum((child.target or 0) for child in live)
     return render(
         request,
@@ -158,16 +179,22 @@ def goal_detail(request: HttpRequest, goal_id: int):
             "smart": services.goal_smart(goal, today=today),
             "progress": goal_progress(goal, today=today),
             "children": children,
+            "moved_parts": moved,
             "parts": parts,
             "resplit": _resplit_preview(request, goal, show=bool(live) and parts != goal.target),
             "pending": GoalChange.objects.visible_to(request.actor).pending().filter(goal=goal).first(),
+            # The latest decided request too, so a lead sees a refusal and why.
+            "last_change": GoalChange.objects.visible_to(request.actor).filter(goal=goal).first(),
             "history": history,
-            "target_form": TargetForm(),
+            # Forms are offered only to whoever the services will let use them.
+            "may_change": may_change,
+            "target_form": target_form or TargetForm(),
             "cascade_form": CascadeForm(),
             "activate_form": ActivateForm(),
             "target_shown": units.shown(goal.metric, goal.target),
             "baseline_shown": units.shown(goal.metric, goal.baseline),
         },
+        status=status,
     )
 
 
@@ -176,9 +203,7 @@ def _resplit_preview(request: HttpRequest, goal: Goal, *, show: bool) -> dict | 
     the target, or when the person asks for it (?resplit=method)."""
     actor = request.actor
     method = request.GET.get("resplit", "")
-    if goal.level != Goal.Level.TEAM or not (show or method) or not actor.can_write:
-        return None
-    if not may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id):
+    if goal.level != Goal.Level.TEAM or not (show or method) or not services.may_set_goal(actor, goal):
         return None
     try:
         plan = services.goal_resplit_preview(actor=actor, goal=goal, method=method)
@@ -196,8 +221,8 @@ def _history_row(goal: Goal, entry) -> dict:
             return "—"
         if entry.field == "status" and value in Goal.Status.values:
             return str(Goal.Status(value).label)
-        if entry.field == "target":
-            return f"{units.shown(goal.metric, Decimal(value)):,}"
+        if entry.field == "target":  # recorded as stored: fen for amounts
+            return shown_value(goal.metric, Decimal(value), goal.org.currency)
         if entry.field == "split_method":
             return str(dict(ResplitForm.base_fields["method"].choices).get(value, value))
         return value
@@ -234,8 +259,7 @@ def goal_target(request: HttpRequest, goal_id: int):
     goal = _goal(request, goal_id, for_write=True)
     form = TargetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the new target and a reason."))
-        return redirect("goals:detail", goal_id=goal.pk)
+        return _detail_page(request, goal, target_form=form, status=400)
     try:
         result = services.goal_set_target(
             actor=request.actor,
@@ -244,7 +268,8 @@ def goal_target(request: HttpRequest, goal_id: int):
             reason=form.cleaned_data["reason"],
         )
     except ValidationFailed as error:
-        messages.error(request, error.text)
+        add_service_errors(form, error)
+        return _detail_page(request, goal, target_form=form, status=400)
     else:
         if isinstance(result, GoalChange):
             message = _("Lowering your own team's target needs a director: the change waits for approval.")

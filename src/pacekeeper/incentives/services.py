@@ -24,6 +24,7 @@ from pacekeeper.lib.money import from_minor
 from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
 from pacekeeper.tenancy.scopes import Actor, may_approve_payouts, require_admin, require_pay_admin
 
+from . import notices
 from .commission import Tier, commission_minor, rules_of, tiers_from_rules
 from .models import PayoutLine, PayoutRun, Plan, PlanTier
 
@@ -209,6 +210,8 @@ def calculate(run_id: int) -> None:
                 # The lines are the plan's arithmetic; the run's total is what the approver will see.
                 job = JobActor(org_id=run.org_id, user_id=run.created_by_id)
                 audit_record(actor=job, obj=run, field="total", before="", after=from_minor(total, run.org.currency))
+                paid = {line.person_id for line in lines}
+                notices.announce_run_waiting(run, total_minor=total, paid=paid)
     except PacekeeperError as error:
         _fail(run.pk, str(error))
     except Exception:
@@ -330,6 +333,7 @@ def payout_run_approve(
         audit_record(
             actor=actor, obj=run, field="status", before=PayoutRun.Status.CALCULATED, after="approved", reason=reason
         )
+        notices.settle_run(current)
         if own_run:
             audit_record(
                 actor=actor,
@@ -370,5 +374,6 @@ def payout_run_cancel(*, actor: Actor, run: PayoutRun, reason: str) -> PayoutRun
             raise ValidationFailed({"": [_("An approved run cannot be cancelled.")]})
         PayoutRun.objects.filter(pk=run.pk).update(status=PayoutRun.Status.CANCELLED)
         audit_record(actor=actor, obj=run, field="status", before=current.status, after="cancelled", reason=reason)
+        notices.settle_run(current)
     run.refresh_from_db()
     return run

@@ -115,7 +115,13 @@ def run_start(request: HttpRequest):
 
 @actor_required
 def run_detail(request: HttpRequest, run_id: int):
-    run = _run(request, run_id)
+    return _run_page(request, _run(request, run_id))
+
+
+def _run_page(request: HttpRequest, run, *, forms: dict | None = None, status: int = 200):
+    """The run's page; after a refused approval or cancellation, with that form's errors beside
+    its field and the typed note kept."""
+    forms = forms or {}
     if run.status == PayoutRun.Status.CALCULATING:
         services.recover_stalled_payout_runs(run_ids=[run.pk])
         run.refresh_from_db()
@@ -136,8 +142,10 @@ def run_detail(request: HttpRequest, run_id: int):
             "may_approve": may_approve_payouts(request.actor) and run.status == PayoutRun.Status.CALCULATED,
             "own_run": run.created_by_id == request.actor.user.pk and request.actor.org.payout_second_approver,
             "people_paid": run.lines.count(),
-            "reason_form": ReasonForm(),
+            "approve_form": forms.get("approve") or ReasonForm(),
+            "cancel_form": forms.get("cancel") or ReasonForm(),
         },
+        status=status,
     )
 
 
@@ -170,18 +178,18 @@ def run_export(request: HttpRequest, run_id: int):
     return download_response(name, header, rows(), request.GET.get("format", "csv"), sheet="payout")
 
 
-def _run_action(request: HttpRequest, run_id: int, action, done: str, **extra):
+def _run_action(request: HttpRequest, run_id: int, action, done: str, *, name: str, **extra):
     run = _run(request, run_id)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why: the reason is kept in the audit trail."))
-        return redirect("incentives:run", run_id=run.pk)
+        return _run_page(request, run, forms={name: form}, status=400)
     try:
         action(actor=request.actor, run=run, reason=form.cleaned_data["reason"], **extra)
     except Forbidden as error:
         messages.error(request, str(error))
     except ValidationFailed as error:
-        message_service_errors(request, error)
+        add_service_errors(form, error)
+        return _run_page(request, run, forms={name: form}, status=400)
     else:
         messages.success(request, done)
     return redirect("incentives:run", run_id=run.pk)
@@ -193,13 +201,14 @@ def run_approve(request: HttpRequest, run_id: int):
     # The total the approver saw on the page: if a line changed since, nothing is approved.
     seen = request.POST.get("total", "")
     expected = int(seen) if seen.isascii() and seen.lstrip("-").isdigit() and len(seen) < 19 else None
-    return _run_action(request, run_id, services.payout_run_approve, _("Approved."), expected_total_minor=expected)
+    approve = services.payout_run_approve
+    return _run_action(request, run_id, approve, _("Approved."), name="approve", expected_total_minor=expected)
 
 
 @actor_required
 @require_POST
 def run_cancel(request: HttpRequest, run_id: int):
-    return _run_action(request, run_id, services.payout_run_cancel, _("Cancelled."))
+    return _run_action(request, run_id, services.payout_run_cancel, _("Cancelled."), name="cancel")
 
 
 @actor_required

@@ -9,11 +9,23 @@ import re
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
+from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.ids import MAX_ID, parse_id
 from pacekeeper.lib.text import clean_strings
 
@@ -27,6 +39,24 @@ def _date_as_written(value: object) -> object:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
+
+
+def _moment_in_window(value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+    """A moment inside the window of business dates (lib.date_rules), judged on its date as
+    written and before any conversion: year 1 or 9999 overflows when moved to another time zone
+    (a 500). The organisation's own today is the service's to apply; today in UTC is at most a
+    day apart, far from the edges of what a datetime can hold.
+
+    Refused as the services refuse any date outside the window (a 400 on the field, like an
+    `IsoDate` of 1900): the schema's `date-time` cannot state the window, so a 422 would call
+    input the schema allows malformed."""
+    if problem := date_rules.window_problem(value.date(), timezone.now().date()):
+        raise ValidationFailed({info.field_name or "": [problem]})
+    return value
+
+
+# Every date and time a client sends us (an interaction's `occurred_at`).
+BusinessMoment = Annotated[dt.datetime, AfterValidator(_moment_in_window)]
 
 
 class BodySchema(Schema):

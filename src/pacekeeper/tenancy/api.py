@@ -4,6 +4,7 @@ Settings pages."""
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, omittable
 
@@ -25,7 +26,7 @@ class UserOut(Schema):
 
 
 class UserIn(BodySchema):
-    username: str = Field(min_length=2, max_length=150, pattern=r"^[\w.@+-]+$")
+    username: str = Field(min_length=2, max_length=150, pattern=r"^[\w.+-]+$")
     password: str = Field(min_length=8, max_length=128)
     role: Role = Role.MANAGER
     display_name: str = Field("", max_length=100)
@@ -33,6 +34,14 @@ class UserIn(BodySchema):
     language: str = Field("", pattern=r"^(|zh-hans|en)$")
     team: ObjectId | None = Field(None, description="Put the person in this team …")
     started_on: IsoDate | None = Field(None, description="… from this date (default: today)")
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _no_at_sign(cls, value: object) -> object:
+        """Said in the user's language, before the pattern's own (English) message."""
+        if isinstance(value, str) and (problem := services.username_problem(value)):
+            raise ValueError(problem)
+        return value
 
 
 class UserPatch(BodySchema):

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from pacekeeper.lib import request_context
+from pacekeeper.lib.formatting import format_amount
+from pacekeeper.lib.money import AmountError, parse_amount, to_minor
 
 from .models import AuditEntry
 
@@ -78,7 +80,7 @@ def audit_trail(*, actor, obj: models.Model):
     """The recorded changes of one object the actor can already see, newest first."""
     return (
         AuditEntry.objects.filter(org_id=actor.org_id, object_type=obj._meta.label_lower, object_id=str(obj.pk))
-        .select_related("actor")
+        .select_related("actor", "org")
         .order_by("-at", "-pk")
     )
 
@@ -123,5 +125,17 @@ def value_label(entry: AuditEntry, value: str) -> str:
     if value in EXTRA_VALUE_LABELS.get(entry.field, {}):
         return str(EXTRA_VALUE_LABELS[entry.field][value])
     model_field = _model_field(entry.object_type, entry.field)
+    if model_field is not None and model_field.name.endswith("_minor"):
+        return _money_label(entry, value)
     choices = dict(getattr(model_field, "flatchoices", None) or ())
     return str(choices.get(value, value))
+
+
+def _money_label(entry: AuditEntry, value: str) -> str:
+    """Money is recorded in major units ("265671.74"); shown as everywhere else (¥265,671.74)."""
+    currency = entry.org.currency
+    try:
+        minor = to_minor(parse_amount(value), currency)
+    except (AmountError, ArithmeticError):
+        return value
+    return format_amount(minor, currency, get_language() or "zh-hans")

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.lib.text import CleanTextFormMixin
@@ -38,10 +39,25 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
 
     def __init__(self, data, *, actor: Actor, entries):
         super().__init__(data)
+        self.today = actor.today()
         self.fields["person"].queryset = User.objects.visible_to(actor).order_by("username")
         self.fields["person"].empty_label = _("Everyone")
         kinds = entries.order_by("object_type").values_list("object_type", flat=True).distinct()
         self.fields["object_type"].choices = [("", _("Every kind")), *[(kind, object_label(kind)) for kind in kinds]]
+
+    def clean_since(self):
+        return self._in_window("since")
+
+    def clean_until(self):
+        return self._in_window("until")
+
+    def _in_window(self, name: str):
+        """A day outside the window of business dates (0001-01-01, 9999-12-31) is a typing slip,
+        and turning it into the start of a day in the organisation's zone overflows."""
+        day = self.cleaned_data[name]
+        if problem := date_rules.window_problem(day, self.today):
+            raise forms.ValidationError(problem)
+        return day
 
     def clean(self):
         data = super().clean()
@@ -75,7 +91,8 @@ def audit_log(request: HttpRequest):
     form = AuditFilterForm(request.GET or None, actor=actor, entries=AuditEntry.objects.visible_to(actor))
     if request.GET:
         entries = filtered_entries(actor, form, entries)
-    if request.GET.get("format") in ("csv", "xlsx"):
+    # An export follows the filters shown; with a filter refused the page says why instead.
+    if request.GET.get("format") in ("csv", "xlsx") and form.is_valid():
         return export(actor, entries, request.GET["format"])
     page = paginate(request, entries, per_page=50)
     for entry in page:

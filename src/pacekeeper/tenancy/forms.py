@@ -6,7 +6,7 @@ from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import Organization, Role, Team, User
-from .services import check_email_free
+from .services import check_email_free, username_problem
 
 
 class ProfileForm(CleanTextFormMixin, forms.ModelForm):
@@ -80,6 +80,12 @@ class PersonAddForm(CleanTextFormMixin, forms.Form):
         self.fields["team"].queryset = Team.objects.visible_to(actor).order_by("path")
         self.fields["team"].empty_label = _("No team yet")
         self.fields["started_on"].initial = actor.today()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if problem := username_problem(username):
+            raise forms.ValidationError(problem)
+        return username
 
 
 class PersonRoleForm(CleanTextFormMixin, forms.Form):

@@ -226,12 +226,22 @@ def goals_q(actor: Actor) -> Q:
     )
 
 
+def goal_levels_for(actor: Actor) -> tuple[str, ...]:
+    """The goal levels someone may set at all (the goal form offers only these): directors and
+    admins every level, a lead their teams' and people's goals, nobody else any."""
+    if actor.role in (Role.ADMIN, Role.DIRECTOR):
+        return ("org", "team", "manager")
+    if actor.role == Role.LEAD:
+        return ("team", "manager")
+    return ()
+
+
 def may_set_goals(actor: Actor, *, level: str, team_id: int | None, person_id: int | None) -> bool:
     """Directors and admins set any goal; a lead sets goals for their teams and people."""
+    if level not in goal_levels_for(actor):
+        return False
     if actor.role in (Role.ADMIN, Role.DIRECTOR):
         return True
-    if actor.role != Role.LEAD:
-        return False
     if level == "team":
         return team_id in (actor.team_ids or ())
     if level == "manager":
@@ -320,3 +330,66 @@ def may_review(actor: Actor, person_id: int) -> bool:
 def may_calibrate(actor: Actor, person_id: int) -> bool:
     """Admins and directors calibrate, never their own evaluation."""
     return actor.role in REVIEW_ADMIN_ROLES and person_id != actor.user_id
+
+
+# --- personal rows ----------------------------------------------------------------------------
+
+
+def recipient_q(actor: Actor) -> Q:
+    """Notifications: a person sees their own, whatever their role (nobody reads another's)."""
+    return Q(org_id=actor.org_id, recipient_id=actor.user_id)
+
+
+def payout_approvers(org: Organization):
+    """The active people of `org` who may approve payout runs (PAYOUT_APPROVER_ROLES), the same
+    rule as `may_approve_payouts`."""
+    return User.objects.filter(org_id=org.pk, role__in=settings.PAYOUT_APPROVER_ROLES, is_active=True)
+
+
+def target_change_deciders(org: Organization):
+    """The active directors of `org`: they alone approve or refuse a lowered target."""
+    return User.objects.filter(org_id=org.pk, role=Role.DIRECTOR, is_active=True)
+
+
+# --- tasks ------------------------------------------------------------------------------------
+# Seen: the whole organisation for admins, directors and analysts; otherwise the tasks owned by
+# the actor's people (a lead's team, an account manager themselves), those they collaborate on,
+# and the tasks about customers they see. Written: by admins and directors, by the owner and
+# the owner's lead in full; a collaborator moves the status and ticks the checklist only.
+
+TASK_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
+TASK_FULL = "full"
+TASK_PROGRESS = "progress"
+
+
+def tasks_q(actor: Actor, *, collaborations: QuerySet) -> Q:
+    """`collaborations`: the task–collaborator link rows (work passes its own table in)."""
+    in_org = Q(org_id=actor.org_id)
+    if actor.member_ids is None:
+        return in_org
+    collaborating = collaborations.filter(user_id__in=actor.member_ids).values("task_id")
+    return in_org & (
+        Q(owner_id__in=actor.member_ids) | Q(customer__owner_id__in=actor.member_ids) | Q(pk__in=collaborating)
+    )
+
+
+def task_write_level(actor: Actor, task) -> str | None:
+    """TASK_FULL, TASK_PROGRESS (status and checklist) or None, for a task the actor sees."""
+    if not actor.can_write:
+        return None
+    if actor.role in TASK_ADMIN_ROLES or task.owner_id in (actor.member_ids or ()):
+        return TASK_FULL
+    if task.collaborators.filter(pk=actor.user_id).exists():
+        return TASK_PROGRESS
+    return None
+
+
+def task_assignees_q(actor: Actor) -> Q:
+    """Whom the actor may make a task's owner: their people (an account manager: themselves)."""
+    return users_q(actor) & Q(is_active=True)
+
+
+def task_collaborators_q(actor: Actor) -> Q:
+    """Whom the actor may add as collaborators: the people they may compare with (a manager's
+    team), active ones."""
+    return peers_q(actor) & Q(is_active=True)

@@ -23,6 +23,14 @@ from .sign_in import end_all_sessions
 logger = logging.getLogger(__name__)
 
 
+def username_problem(username: str) -> str | None:
+    """Sign-in reads a name with "@" as an email address (tenancy.auth), so a username holding
+    one could never sign in, and someone else could take it as their email."""
+    if "@" in username:
+        return _("A username cannot contain @: people sign in with an email address or a username.")
+    return None
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -38,6 +46,8 @@ def user_create(
     """Create a login. `check_password=False` is for generated demo data only."""
     if role not in Role.values:
         raise ValidationFailed({"role": [_("Unknown role.")]})
+    if problem := username_problem(username):
+        raise ValidationFailed({"username": [problem]})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed({"username": [_("This username is taken.")]})
     email = email.strip()

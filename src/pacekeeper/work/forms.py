@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pacekeeper.lib.text import CleanTextFormMixin
+
+from .models import DueWindow, Task
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class TaskForm(CleanTextFormMixin, forms.Form):
+    """The fields as typed; the service checks people, goal, customer, dates and estimate."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    is_important = forms.BooleanField(label=_("Important"), required=False)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=_date_input())
+    start_on = forms.DateField(label=_("Start"), required=False, widget=_date_input())
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Task.Urgency.choices, initial=Task.Urgency.AUTO)
+    status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices, initial=Task.Status.TODO)
+    blocked_reason = forms.CharField(label=_("Why blocked"), max_length=500, required=False)
+    estimate_hours = forms.DecimalField(label=_("Estimate"), required=False, max_digits=7, decimal_places=2)
+    estimate_hours.unit = _("hours")
+    goal = forms.TypedChoiceField(label=_("Goal"), coerce=int, required=False, empty_value=None)
+    customer = forms.TypedChoiceField(label=_("Customer"), coerce=int, required=False, empty_value=None)
+    collaborators = forms.TypedMultipleChoiceField(
+        label=_("Collaborators"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    labels = forms.CharField(
+        label=_("Labels"), max_length=300, required=False, help_text=_("Separate labels with commas.")
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, people=(), collaborators=(), goals=(), customers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [(p.pk, str(p)) for p in people]
+        self.fields["collaborators"].choices = [(p.pk, str(p)) for p in collaborators]
+        self.fields["goal"].choices = [("", "—")] + [(g.pk, g.title) for g in goals]
+        self.fields["customer"].choices = [("", "—")] + [(c.pk, c.name) for c in customers]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Task.Status.choices)
+    blocked_reason = forms.CharField(max_length=500, required=False)
+
+
+class ChecklistItemForm(CleanTextFormMixin, forms.Form):
+    text = forms.CharField(label=_("New item"), max_length=300)
+
+
+class BoardFilterForm(forms.Form):
+    owner = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
+    goal = forms.TypedChoiceField(label=_("Goal"), coerce=int, required=False, empty_value=None)
+    due = forms.ChoiceField(label=_("Due"), choices=[("", _("Any time")), *DueWindow.choices], required=False)
+    label = forms.CharField(label=_("Label"), max_length=50, required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+
+    def __init__(self, *args, people=(), goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("Everyone"))] + [(p.pk, str(p)) for p in list(people)]
+        self.fields["goal"].choices = [("", _("Any goal"))] + [(g.pk, g.title) for g in goals]
+        for name in ("owner", "goal", "due"):
+            self.fields[name].widget.attrs["data-autosubmit"] = ""
+        if len(self.fields["owner"].choices) <= 2:  # an account manager: only themselves
+            del self.fields["owner"]

@@ -1,0 +1,195 @@
+"""Tasks: the work a goal breaks into, with an owner, dates, an estimate, a checklist and the
+four quadrants of importance and urgency (docs/work.md).
+
+Urgency is derived from the due date unless someone sets it by hand: an open task due within
+`URGENT_WITHIN_DAYS` days of today, or overdue, is urgent. The quadrant follows from
+importance and urgency; "My tasks" orders by it, then by the due date.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pacekeeper.tenancy.models import Organization
+
+# Due today or within the next three days (or overdue): urgent. Three days is the horizon an
+# account manager plans visits over; a week would make every task of the week urgent.
+URGENT_WITHIN_DAYS = 3
+
+
+class Quadrant(models.IntegerChoices):
+    """The order of "My tasks": do now first, drop last."""
+
+    DO_NOW = 1, _("Important and urgent: do now")
+    SCHEDULE = 2, _("Important, not urgent: schedule")
+    DELEGATE = 3, _("Urgent, not important: delegate")
+    DROP = 4, _("Neither important nor urgent: drop")
+
+
+def quadrant_of(*, is_important: bool, is_urgent: bool) -> int:
+    if is_important:
+        return Quadrant.DO_NOW if is_urgent else Quadrant.SCHEDULE
+    return Quadrant.DELEGATE if is_urgent else Quadrant.DROP
+
+
+class DueWindow(models.TextChoices):
+    """The due-date filter of the list, the board and the API."""
+
+    OVERDUE = "overdue", _("Overdue")
+    TODAY = "today", _("Due today")
+    WEEK = "week", _("Due in the next 7 days")
+    NONE = "none", _("No due date")
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import tasks_q
+
+        return self.filter(tasks_q(actor, collaborations=Task.collaborators.through.objects))
+
+    def open(self):
+        return self.exclude(status__in=Task.CLOSED)
+
+    def with_quadrant(self, today: dt.date):
+        """Annotate `quadrant_rank` (1–4) by the same rule as `Task.quadrant`, for ordering."""
+        soon = today + dt.timedelta(days=URGENT_WITHIN_DAYS)
+        derived_urgent = Q(urgency=Task.Urgency.AUTO, due_on__lte=soon) & ~Q(status__in=Task.CLOSED)
+        urgent = Q(urgency=Task.Urgency.URGENT) | derived_urgent
+        return self.annotate(
+            quadrant_rank=models.Case(
+                models.When(urgent & Q(is_important=True), then=models.Value(Quadrant.DO_NOW)),
+                models.When(Q(is_important=True), then=models.Value(Quadrant.SCHEDULE)),
+                models.When(urgent, then=models.Value(Quadrant.DELEGATE)),
+                default=models.Value(Quadrant.DROP),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def by_quadrant(self, today: dt.date):
+        """Quadrant first, then the due date (undated last), then the oldest first."""
+        return self.with_quadrant(today).order_by("quadrant_rank", models.F("due_on").asc(nulls_last=True), "pk")
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DOING = "doing", _("Doing")
+        BLOCKED = "blocked", _("Blocked")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Urgency(models.TextChoices):
+        AUTO = "auto", _("From the due date")
+        URGENT = "urgent", _("Urgent")
+        NOT_URGENT = "not_urgent", _("Not urgent")
+
+    CLOSED = ("done", "cancelled")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    goal = models.ForeignKey(
+        "goals.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("goal")
+    )
+    customer = models.ForeignKey(
+        "crm.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("customer"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("owner")
+    )
+    collaborators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="collaborations", verbose_name=_("collaborators")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    start_on = models.DateField(_("start"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    estimate_hours = models.DecimalField(_("estimate (hours)"), max_digits=7, decimal_places=2, default=0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.TODO)
+    blocked_reason = models.CharField(_("why blocked"), max_length=500, blank=True)
+    is_important = models.BooleanField(_("important"), default=False)
+    urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.AUTO)
+    labels = models.CharField(_("labels"), max_length=300, blank=True, help_text=_("Separate labels with commas."))
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["org", "owner", "status", "due_on"]), models.Index(fields=["org", "goal"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimate_hours__gte=0),
+                name="task_estimate_not_negative",
+                violation_error_code="estimate_negative",
+                violation_error_message=_("The estimate cannot be below zero hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True) | Q(due_on__isnull=True) | Q(due_on__gte=models.F("start_on")),
+                name="task_due_not_before_start",
+                violation_error_code="due_before_start",
+                violation_error_message=_("The due date cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="blocked") | ~Q(blocked_reason=""),
+                name="task_blocked_has_reason",
+                violation_error_code="blocked_without_reason",
+                violation_error_message=_("Say why the task is blocked."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED
+
+    def is_urgent(self, today: dt.date) -> bool:
+        if self.urgency != self.Urgency.AUTO:
+            return self.urgency == self.Urgency.URGENT
+        return self.is_open and self.due_on is not None and self.due_on <= today + dt.timedelta(days=URGENT_WITHIN_DAYS)
+
+    def quadrant(self, today: dt.date) -> Quadrant:
+        return Quadrant(quadrant_of(is_important=self.is_important, is_urgent=self.is_urgent(today)))
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    @property
+    def label_list(self) -> list[str]:
+        return [label.strip() for label in self.labels.split(",") if label.strip()]
+
+
+class ChecklistItemQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """An item is seen with its task."""
+        return self.filter(task__in=Task.objects.visible_to(actor))
+
+
+class ChecklistItem(models.Model):
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("task"))
+    text = models.CharField(_("item"), max_length=300)
+    is_done = models.BooleanField(_("done"), default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    objects = ChecklistItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,129 @@
+"""Reads for tasks, always through the one scope (tenancy.scopes.tasks_q)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, QuerySet
+
+from pacekeeper.crm.models import Customer
+from pacekeeper.goals.models import Goal
+from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q
+
+from .models import ChecklistItem, Task
+
+
+def task_list(actor: Actor) -> QuerySet[Task]:
+    return Task.objects.visible_to(actor).select_related("owner", "goal", "customer")
+
+
+def access_task(actor: Actor, task_id: object) -> Task:
+    """A task the actor sees, or NotFound. Whether they may change it is the service's question
+    (an owner edits it, a collaborator only moves it)."""
+    return get_visible(task_list(actor), task_id, actor=actor)
+
+
+def access_checklist_item(actor: Actor, item_id: object) -> ChecklistItem:
+    return get_visible(ChecklistItem.objects.visible_to(actor).select_related("task"), item_id, actor=actor)
+
+
+def task_filter(
+    tasks: QuerySet[Task],
+    *,
+    today: dt.date,
+    status: str | None = None,
+    owner: int | None = None,
+    goal: int | None = None,
+    customer: int | None = None,
+    due: str | None = None,
+    label: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Task]:
+    """The filters the list, the board and the API share (`q` searches titles). `due`: overdue, today, week (the
+    next seven days), none (undated)."""
+    if status:
+        tasks = tasks.filter(status=status)
+    if owner:
+        tasks = tasks.filter(owner_id=owner)
+    if goal:
+        tasks = tasks.filter(goal_id=goal)
+    if customer:
+        tasks = tasks.filter(customer_id=customer)
+    if label:
+        tasks = tasks.filter(labels__icontains=label.strip()[:50])
+    if q and q.strip():
+        tasks = tasks.filter(title__icontains=q.strip()[:100])
+    if due == "overdue":
+        tasks = tasks.open().filter(due_on__lt=today)
+    elif due == "today":
+        tasks = tasks.filter(due_on=today)
+    elif due == "week":
+        tasks = tasks.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=6))
+    elif due == "none":
+        tasks = tasks.filter(due_on__isnull=True)
+    return tasks
+
+
+def my_tasks(actor: Actor) -> QuerySet[Task]:
+    """The actor's open tasks (owned or collaborating), by quadrant then due date."""
+    mine = task_list(actor).open().filter(owner_id=actor.user_id) | task_list(actor).open().filter(
+        collaborators__id=actor.user_id
+    )
+    return mine.distinct().by_quadrant(actor.today())
+
+
+def tasks_due(actor: Actor) -> dict[str, list[Task]]:
+    """My day's section: the actor's own open tasks due today and overdue."""
+    today = actor.today()
+    own = task_list(actor).open().filter(owner_id=actor.user_id, due_on__lte=today).order_by("due_on", "pk")[:20]
+    rows = list(own)
+    return {"overdue": [t for t in rows if t.due_on < today], "today": [t for t in rows if t.due_on == today]}
+
+
+# --- choices for the forms --------------------------------------------------------------------
+
+
+def assignable_people(actor: Actor) -> QuerySet[User]:
+    return User.objects.filter(task_assignees_q(actor)).order_by("display_name", "username")
+
+
+def collaborator_choices(actor: Actor) -> QuerySet[User]:
+    return User.objects.filter(task_collaborators_q(actor)).order_by("display_name", "username")
+
+
+def goal_choices(actor: Actor) -> QuerySet[Goal]:
+    return Goal.objects.visible_to(actor).exclude(status__in=("closed", "cancelled")).order_by("title")[:200]
+
+
+def customer_choices(actor: Actor, current: int | None = None) -> list[Customer]:
+    """At most 300 customers by name (a form's select), with the task's own one."""
+    customers = list(Customer.objects.visible_to(actor).exclude(status="lost").order_by("name")[:300])
+    if current and current not in {c.pk for c in customers}:
+        customers += list(Customer.objects.visible_to(actor).filter(pk=current))
+    return customers
+
+
+# Columns of the board, in order. Cancelled tasks leave the board; done ones stay two weeks.
+BOARD_STATUSES = ("todo", "doing", "blocked", "done")
+DONE_SHOWN_DAYS = 14
+CARDS_PER_COLUMN = 100
+
+
+def board_columns(actor: Actor, **filters) -> list[dict]:
+    """The board's columns, each with its count (WIP) and its first cards in quadrant order:
+    two queries whatever the team's size."""
+    today = actor.today()
+    tasks = task_filter(task_list(actor), today=today, **filters).filter(status__in=BOARD_STATUSES)
+    recent = dt.datetime.combine(today - dt.timedelta(days=DONE_SHOWN_DAYS), dt.time.min, tzinfo=dt.UTC)
+    tasks = tasks.exclude(status="done", completed_at__lt=recent)
+    counts = dict(tasks.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    cards: dict[str, list[Task]] = {status: [] for status in BOARD_STATUSES}
+    for task in tasks.by_quadrant(today)[: CARDS_PER_COLUMN * len(BOARD_STATUSES)]:
+        if len(cards[task.status]) < CARDS_PER_COLUMN:
+            cards[task.status].append(task)
+    labels = dict(Task.Status.choices)
+    return [
+        {"status": status, "label": labels[status], "count": counts.get(status, 0), "cards": cards[status]}
+        for status in BOARD_STATUSES
+    ]

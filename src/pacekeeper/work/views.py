@@ -1,0 +1,154 @@
+"""Task pages: My tasks, a task's page with its checklist, the form, and the board. Each view
+parses, fetches through the scope, calls the service that the API calls too, and renders."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, message_service_errors
+from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.scopes import TASK_FULL, require_writer, task_write_level
+
+from . import selectors, services
+from .forms import BoardFilterForm, ChecklistItemForm, StatusForm, TaskForm
+from .models import Quadrant, Task
+
+
+@actor_required
+def my_tasks(request: HttpRequest):
+    """The actor's open tasks grouped by quadrant (do now first), each group by due date."""
+    actor = request.actor
+    tasks = list(selectors.my_tasks(actor)[:300])
+    groups = [{"quadrant": q, "label": q.label, "tasks": [t for t in tasks if t.quadrant_rank == q]} for q in Quadrant]
+    return render(request, "work/my_tasks.html", {"groups": groups, "today": actor.today(), "count": len(tasks)})
+
+
+def _form(request: HttpRequest, task: Task | None) -> TaskForm:
+    actor = request.actor
+    initial = {"owner": actor.user_id}
+    if task is not None:
+        initial = {name: getattr(task, name) for name in services.FIELDS - {"goal", "customer", "owner"}}
+        initial |= {"goal": task.goal_id, "customer": task.customer_id, "owner": task.owner_id}
+        initial["collaborators"] = [user.pk for user in task.collaborators.all()]
+    people = list(selectors.assignable_people(actor))
+    if task is not None and task.owner not in people:
+        people.append(task.owner)  # shown as it is; choosing someone else is checked by the service
+    return TaskForm(
+        request.POST or None,
+        initial=initial,
+        people=people,
+        collaborators=selectors.collaborator_choices(actor),
+        goals=selectors.goal_choices(actor),
+        customers=selectors.customer_choices(actor, task.customer_id if task else None),
+    )
+
+
+def _save_from_form(request: HttpRequest, task: Task | None):
+    form = _form(request, task)
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        if changes["estimate_hours"] is None:
+            changes["estimate_hours"] = 0
+        try:
+            if task is None:
+                task = services.task_create(actor=request.actor, changes=changes)
+            else:
+                task = services.task_update(actor=request.actor, task=task, changes=changes)
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect("work:detail", task_id=task.pk)
+    status = 400 if form.errors else 200
+    return render(request, "work/task_form.html", {"form": form, "task": task}, status=status)
+
+
+@actor_required
+def task_create(request: HttpRequest):
+    require_writer(request.actor)
+    return _save_from_form(request, None)
+
+
+@actor_required
+def task_edit(request: HttpRequest, task_id: int):
+    task = selectors.access_task(request.actor, task_id)
+    if task_write_level(request.actor, task) != TASK_FULL:
+        raise Forbidden()
+    return _save_from_form(request, task)
+
+
+@actor_required
+def task_detail(request: HttpRequest, task_id: int):
+    actor = request.actor
+    task = selectors.access_task(actor, task_id)
+    context = {
+        "task": task,
+        "today": actor.today(),
+        "quadrant": task.quadrant(actor.today()),
+        "level": task_write_level(actor, task),
+        "statuses": Task.Status.choices,
+        "item_form": ChecklistItemForm(),
+        "history": audit_trail(actor=actor, obj=task)[:20],
+    }
+    return render(request, "work/task_detail.html", context)
+
+
+@actor_required
+@require_POST
+def task_status(request: HttpRequest, task_id: int):
+    """The board's drop and the card's status menu: 204 to htmx, else back where it came from."""
+    task = selectors.access_task(request.actor, task_id)
+    if task_write_level(request.actor, task) is None:
+        raise Forbidden()
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a status from the list."), status=400)
+    try:
+        services.task_move(actor=request.actor, task=task, **form.cleaned_data)
+    except ValidationFailed as error:
+        if is_htmx(request):
+            return HttpResponse(error.text, status=400)
+        message_service_errors(request, error)
+        return redirect("work:detail", task_id=task.pk)
+    if is_htmx(request):
+        return HttpResponse(status=204)
+    if request.POST.get("next") == "board":
+        return redirect("work:board")
+    return redirect("work:detail", task_id=task.pk)
+
+
+@actor_required
+@require_POST
+def checklist_add(request: HttpRequest, task_id: int):
+    task = selectors.access_task(request.actor, task_id)
+    try:
+        services.checklist_item_add(actor=request.actor, task=task, text=request.POST.get("text", ""))
+    except ValidationFailed as error:
+        message_service_errors(request, error)
+    return redirect("work:detail", task_id=task.pk)
+
+
+@actor_required
+@require_POST
+def checklist_toggle(request: HttpRequest, item_id: int):
+    """Tick or untick an item; htmx swaps the item's row in place."""
+    item = selectors.access_checklist_item(request.actor, item_id)
+    item = services.checklist_item_toggle(actor=request.actor, item=item)
+    if is_htmx(request):
+        return render(request, "work/_checklist_item.html", {"item": item, "may_tick": True})
+    return redirect("work:detail", task_id=item.task_id)
+
+
+@actor_required
+def board(request: HttpRequest):
+    actor = request.actor
+    form = BoardFilterForm(
+        request.GET or None, people=selectors.assignable_people(actor), goals=selectors.goal_choices(actor)
+    )
+    filters = {key: value for key, value in form.cleaned_data.items() if value} if form.is_valid() else {}
+    columns = selectors.board_columns(actor, **filters)
+    context = {"form": form, "columns": columns, "statuses": Task.Status.choices, "today": actor.today()}
+    return render(request, "work/board.html", context)
