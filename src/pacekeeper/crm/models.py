@@ -483,6 +483,8 @@ class ImportJob(models.Model):
     # is imported twice), and whether to import straight after a clean check.
     idempotency_key = models.CharField(max_length=100, blank=True)
     apply_when_checked = models.BooleanField(default=False)
+    # The page language of whoever started it: the worker writes the report in it.
+    language = models.CharField(max_length=10, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
