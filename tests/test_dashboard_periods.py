@@ -9,7 +9,7 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.kpis.periods import Period, like_for_like
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.scopes import Actor
-from tests.factories import SaleFactory
+from tests.factories import OpportunityFactory, SaleFactory
 
 TODAY = dt.date(2026, 11, 3)
 
@@ -80,3 +80,32 @@ def test_a_lead_without_a_portfolio_is_no_member_row(world, client):
     page = client.get("/team/")
     assert "one_lead" not in {r["person"].username for r in page.context["rows"]}
     assert "one lead:" not in page.content.decode()  # nor flagged as quiet
+
+
+def test_the_overview_takes_the_pipeline_over_the_whole_month_and_has_no_retention_to_date(world, client, on_the_third):
+    """On 3 November, "this month": deals closing on 2 and 20 November are this month's pipeline
+    (weighted 500,000 × 20 % + 1,000,000 × 40 % = 500,000); a deal closing in December is not.
+    Retention compares whole months: a customer who bought in October and not yet in November
+    has not been lost, so there is no figure until November is over (was 0.0 %)."""
+    one = world.one
+    customer = one.customers["manager"]
+    for amount, probability, closes in ((500_000, 20, (11, 2)), (1_000_000, 40, (11, 20)), (9_000_000, 90, (12, 5))):
+        OpportunityFactory(
+            customer=customer, amount_minor=amount, probability=probability, expected_close_on=dt.date(2026, *closes)
+        )
+    SaleFactory(customer=customer, ordered_on=dt.date(2026, 9, 10), amount_minor=80_000)
+    SaleFactory(customer=customer, ordered_on=dt.date(2026, 10, 20), amount_minor=80_000)
+    rollups_rebuild(org=one.org)
+    client.force_login(one.director)
+    page = client.get("/overview/")
+    team_a = {row["team"].name: row for row in page.context["teams"]}["one team A"]
+    assert team_a["figures"]["pipeline_weighted"] == 500_000
+    assert page.context["org"]["pipeline_weighted"] == 500_000
+    assert team_a["figures"]["retention_rate"] is None
+    assert page.context["org"]["retention_rate"] is None
+    html = page.content.decode()
+    assert "Known when the period ends" in html and "0.0%" not in html.split("Customer retention rate")[1][:200]
+    # October is over: its retention is a figure again (bought in September and October).
+    october = client.get("/overview/?period=2026-10")
+    assert october.context["org"]["retention_rate"] == 100
+    assert "Known when the period ends" not in october.content.decode()

@@ -241,7 +241,11 @@ def test_it_shows_the_page_in_chinese_when_the_user_chose_it(world, client):
     world.one.manager.language = "zh-hans"
     world.one.manager.save()
     client.force_login(world.one.manager)
-    assert "我的一天" in client.get("/my-day/").content.decode()
+    page = client.get("/my-day/").content.decode()
+    assert "我的一天" in page
+    # The language switch names each language in its own language, never "英语".
+    assert '<option value="en" lang="en">English</option>' in page and "英语" not in page
+    assert ">简体中文</option>" in page
 
 
 def test_it_counts_follow_ups_per_team_and_person(world, client):

@@ -172,3 +172,55 @@ def test_the_checks_catch_what_they_are_for():
     ]
     assert _overlaps(boxes) == [("1. 自评", "2. 主管评估")]
     assert _overlaps([boxes[0], {**boxes[1], "x": 64}]) == []
+
+
+# Every box of a card's facts inside the card: a long amount or label is not cut at its edge.
+OUTSIDE_CARDS_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll(".card .facts > *, .card.stat > *")) {
+    const card = el.closest(".card").getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    if (box.right > card.right + 1 || el.scrollWidth > el.clientWidth + 1) out.push(el.textContent.trim().slice(0, 40));
+  }
+  return out;
+}"""
+
+
+def test_a_goal_and_a_customer_fit_a_phone_in_both_languages(live_server, world, browser, settings):
+    """390 px, long figures and words (the demo's ¥82,338,794.56 forecasts, a 18-character
+    external id, "Expected by today (last year's shape)"): no sideways scrolling, and nothing
+    sticks out of its card."""
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
+    one = world.one
+    customer = one.customers["manager"]
+    customer.external_id = "9131001QHY8M000001"
+    customer.needs = "Lower financing costs; cross-border settlement for the new export business"
+    customer.save()
+    today = one.actor("manager").today()
+    for months_ago in (0, 1, 12):
+        SaleFactory(
+            customer=customer, ordered_on=today - dt.timedelta(days=30 * months_ago), amount_minor=6_114_789_745
+        )
+    rollups_rebuild(org=one.org)
+    goal = Goal.objects.create(
+        org=one.org, title="客户经理001组 2026年销售额 · 范帆", metric="sales_amount", level="manager",
+        person=one.manager, starts_on=dt.date(today.year, 1, 1), ends_on=dt.date(today.year, 12, 31),
+        target=8_999_999_999, baseline=6_788_151_989, status="active",
+    )  # fmt: skip
+    problems = []
+    for language, locale in LANGUAGES.items():
+        context = browser.new_context(locale=locale, viewport={"width": 390, "height": 844})
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page = context.new_page()
+        _sign_in(page, live_server.url, one.manager.username)
+        for path in (f"/goals/{goal.pk}/", f"/customers/{customer.pk}/"):
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                problems.append(f"{language} {path}: {width - 390}px wider than the screen")
+            problems += [
+                f"{language} {path}: {text!r} sticks out of its card" for text in page.evaluate(OUTSIDE_CARDS_JS)
+            ]
+        context.close()
+    assert not problems, "\n".join(problems)

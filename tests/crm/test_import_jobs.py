@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import OperationalError
 from django.db.models import QuerySet
+from django.utils import translation
 
 from pacekeeper.crm import imports
 from pacekeeper.crm.import_jobs import MAX_ATTEMPTS, import_job_start, recover_stalled_imports
@@ -115,3 +116,21 @@ def test_the_heartbeat_goes_on_beating_after_a_database_error(world, settings, m
     monkeypatch.setattr(QuerySet, "update", update)
     with jobs.heartbeat(ImportJob, job.pk):
         assert beaten.wait(60), "the heartbeat stopped after one database error"
+
+
+@pytest.mark.django_db
+def test_the_report_is_in_the_language_of_whoever_started_the_import(world, django_capture_on_commit_callbacks):
+    """Started from an English page, checked by a worker whose language is Chinese: the problems
+    read in English, and the suggestion lists the labels the export writes ("SME"), not codes."""
+    data = b"External id,Name,Account manager,Tier\n9131P1,Acme,one_manager,Gold\n"
+    with django_capture_on_commit_callbacks() as queued, translation.override("en"):
+        job, _created = import_job_start(
+            actor=world.one.actor("manager"), kind="customers", filename="c.csv", chunks=[data]
+        )
+    with translation.override("zh-hans"):
+        for callback in queued:
+            callback()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
+    (error,) = job.report["errors"]
+    assert error["reason"] == "Unknown value; use one of: Strategic, Key, Standard, SME"

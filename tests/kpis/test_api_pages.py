@@ -67,6 +67,20 @@ def test_it_ranks_an_account_managers_own_team_only(world, client):
     assert other_team.status_code == 404
 
 
+def test_it_ranks_no_lead_without_a_portfolio(world, client):
+    """As on the team page: a lead who owns no customer is not an account manager at ¥0.00."""
+    _sales(world)
+    client.force_login(world.one.director)
+    page = client.get("/leaderboard/", {"metric": "sales_amount", "period": "2026-03"})
+    names = [row["person"].username for row in page.context["rows"]]
+    assert "one_lead" in names  # owns a customer: sells, so ranked
+    assert "one_other_lead" not in names  # owns none
+    world.one.customers["lead"].status = "lost"
+    world.one.customers["lead"].save()
+    page = client.get("/leaderboard/", {"metric": "sales_amount", "period": "2026-03"})
+    assert "one_lead" not in [row["person"].username for row in page.context["rows"]]
+
+
 def test_it_ranks_the_whole_organisation_for_the_director(world, client):
     _sales(world)
     client.force_login(world.one.director)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -65,6 +65,7 @@ def import_job_start(
         idempotency_key=idempotency_key[:100],
         apply_when_checked=apply_mode is not None,
         mode=apply_mode or "all_or_nothing",
+        language=translation.get_language() or "",
     )
     path = upload_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +110,15 @@ def import_job_apply(job_id: int) -> None:
 
 
 def _run(job_id: int, *, apply: bool) -> None:
+    """The check or the import, with its report and failures in the language of the person who
+    started it (the page they started it from), not the worker's."""
     job = ImportJob.objects.select_related("created_by", "created_by__org").get(pk=job_id)
+    author = job.created_by
+    with translation.override(job.language or author.language or (author.org.language if author.org else None)):
+        _run_job(job, apply=apply)
+
+
+def _run_job(job: ImportJob, *, apply: bool) -> None:
     actor = actor_for(job.created_by, channel="import")
 
     def progress(rows: int) -> None:

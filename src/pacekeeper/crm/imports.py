@@ -247,7 +247,7 @@ def _choice(column: str, value: object, choices: type[models.TextChoices], alias
         return ""
     found = _choice_lookup(choices, tuple(aliases.items())).get(text.lower())
     if found is None:
-        allowed = ", ".join(choices.values)
+        allowed = ", ".join(str(label) for label in choices.labels)  # as the export writes them
         raise CellError(column, value, _("Unknown value; use one of: %(values)s") % {"values": allowed})
     return found
 

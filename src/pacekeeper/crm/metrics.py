@@ -11,9 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.kpis.components import additive_rollup
 from pacekeeper.kpis.models import ROLLUP_FIELDS
-from pacekeeper.kpis.registry import Direction, Metric, Unit, growth, percent, register_component, register_metric
+from pacekeeper.kpis.registry import (
+    Direction,
+    Metric,
+    ToDate,
+    Unit,
+    growth,
+    percent,
+    register_component,
+    register_metric,
+    register_portfolio_carriers,
+)
 
 from . import kpi_components, purchases
+from .selectors import portfolio_sizes
 
 
 def _average(total: int, count: int) -> int | None:
@@ -79,6 +90,7 @@ METRICS = (
         ("buyers_prev", "retained"),
         lambda c: c["buyers_prev"] - c["retained"],
         _("Customers who bought in the previous period and not in this one."),
+        to_date=ToDate.NONE,
     ),
     Metric(
         "retention_rate",
@@ -88,6 +100,7 @@ METRICS = (
         ("buyers_prev", "retained"),
         lambda c: percent(c["retained"], c["buyers_prev"]),
         _("Share of the previous period's buyers who bought again in this period."),
+        to_date=ToDate.NONE,
     ),
     Metric(
         "renewal_rate",
@@ -133,6 +146,7 @@ METRICS = (
         ("pipeline_minor",),
         lambda c: c["pipeline_minor"],
         _("Open opportunities expected to close in the period."),
+        to_date=ToDate.WHOLE,
     ),
     Metric(
         "pipeline_weighted",
@@ -142,6 +156,7 @@ METRICS = (
         ("pipeline_weighted_minor",),
         lambda c: c["pipeline_weighted_minor"],
         _("Open opportunities expected to close in the period, times their probability."),
+        to_date=ToDate.WHOLE,
     ),
     Metric(
         "average_deal_size",
@@ -195,3 +210,9 @@ def register() -> None:
     )
     for metric in METRICS:
         register_metric(metric)
+    register_portfolio_carriers(_carriers)
+
+
+def _carriers(org_id: int, user_ids: list[int]) -> set[int]:
+    """A portfolio is the customers someone owns who are not lost."""
+    return set(portfolio_sizes(org_id=org_id, owner_ids=user_ids))

@@ -111,6 +111,12 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def followed_up(self) -> bool:
+        """Lost customers are not followed up: the overdue filter, the counts and my day leave
+        them out, and their due date is not shown as overdue either."""
+        return self.status != self.Status.LOST
+
 
 class ContactQuerySet(ScopedQuerySet):
     owner_fields = ("customer__owner",)
@@ -477,6 +483,8 @@ class ImportJob(models.Model):
     # is imported twice), and whether to import straight after a clean check.
     idempotency_key = models.CharField(max_length=100, blank=True)
     apply_when_checked = models.BooleanField(default=False)
+    # The page language of whoever started it: the worker writes the report in it.
+    language = models.CharField(max_length=10, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

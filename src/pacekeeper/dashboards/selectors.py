@@ -15,6 +15,7 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.goals.progress import goals_progress
 from pacekeeper.kpis.engine import ORG_SUBJECT, Level, by_monthly_rollups, compute, compute_levels, monthly_series
 from pacekeeper.kpis.periods import Period, like_for_like
+from pacekeeper.kpis.registry import METRICS, ToDate
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import Actor
 
@@ -143,6 +144,32 @@ def team_members(*, actor: Actor, team: Team, today) -> tuple[list[User], set[in
     return members, leads & selling
 
 
+def running_figures(
+    *, actor: Actor, metrics: list[str], levels: tuple[str, ...], period: Period, shown: Period
+) -> tuple[dict[Level, dict[int, dict[str, object]]], set[str]]:
+    """`compute_levels` for a page showing `shown` of `period` (the period to date while it runs),
+    each metric as its registry says (`Metric.to_date`): flows up to today, the pipeline over the
+    whole period (deals expected to close later this month are this month's pipeline), and
+    metrics comparing whole periods (retention) with no figure yet. Returns the figures and the
+    keys that have no figure yet, for the page to say why."""
+    if shown == period:
+        return compute_levels(org=actor.org, metrics=metrics, levels=levels, period=period), set()
+    rule = {key: METRICS[key].to_date for key in metrics}
+    cut = [key for key in metrics if rule[key] == ToDate.CUT]
+    whole = [key for key in metrics if rule[key] == ToDate.WHOLE]
+    not_yet = {key for key in metrics if rule[key] == ToDate.NONE}
+    results = compute_levels(org=actor.org, metrics=cut, levels=levels, period=shown)
+    if whole:
+        ahead = compute_levels(org=actor.org, metrics=whole, levels=levels, period=period)
+        for level, by_subject in ahead.items():
+            for subject, figures in by_subject.items():
+                results[level].setdefault(subject, {}).update(figures)
+    for by_subject in results.values():
+        for figures in by_subject.values():
+            figures.update(dict.fromkeys(not_yet))
+    return results, not_yet
+
+
 def overview(*, actor: Actor, period: Period) -> dict:
     """A director's overview: teams side by side, the organisation's goals and their trend.
 
@@ -150,7 +177,9 @@ def overview(*, actor: Actor, period: Period) -> dict:
     days of the previous one (`like_for_like`); goals show their own period's progress."""
     teams = list(Team.objects.visible_to(actor).order_by("path"))
     shown, compared, to_date = like_for_like(period, actor.today())
-    both = compute_levels(org=actor.org, metrics=TEAM_METRICS, levels=(Level.TEAM, Level.ORG), period=shown)
+    both, not_yet = running_figures(
+        actor=actor, metrics=TEAM_METRICS, levels=(Level.TEAM, Level.ORG), period=period, shown=shown
+    )
     by_team, org = both[Level.TEAM], both[Level.ORG][ORG_SUBJECT]
     # The cards compare these two with the previous period; retention and compliance there would
     # cost more than the whole rest of the page.
@@ -194,6 +223,7 @@ def overview(*, actor: Actor, period: Period) -> dict:
         "shown": shown,
         "compared": compared,
         "to_date": to_date,
+        "not_yet": not_yet,
         "goals": goal_rows,
         "off_track": [g for g in goals if progress[g.pk] and progress[g.pk].status == "off_track"],
         "trend_labels": trend.labels,

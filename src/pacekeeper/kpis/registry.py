@@ -29,6 +29,17 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("Lower is better")
 
 
+class ToDate:
+    """What a metric means for a period still running (dashboards show "to date")."""
+
+    CUT = "cut"  # a flow: what happened up to today
+    # Looks ahead: deals expected to close in the period count whether or not the day has come.
+    WHOLE = "whole"
+    # Compares whole periods (bought last period and not this one): to date it reads as losing
+    # customers who simply have not bought yet, so there is no figure until the period is over.
+    NONE = "none"
+
+
 def _same(period):
     return period
 
@@ -89,6 +100,21 @@ def register_component(
     return provider
 
 
+# Who carries a portfolio, for rankings: `carriers(org_id, user_ids)` → the ids among them who
+# do. A team lead who carries none is not ranked at zero (docs/dashboards.md). The fact app that
+# owns portfolios registers it (the CRM: owns a customer who is not lost); unset, everyone does.
+PORTFOLIO_CARRIERS: dict[str, Callable] = {}
+
+
+def register_portfolio_carriers(carriers: Callable) -> None:
+    PORTFOLIO_CARRIERS["carriers"] = carriers
+
+
+def portfolio_carriers(org_id: int, user_ids: list[int]) -> set[int]:
+    carriers = PORTFOLIO_CARRIERS.get("carriers")
+    return set(user_ids) if carriers is None else set(carriers(org_id, user_ids))
+
+
 # A component of another period than the one asked for: "sales_minor@previous".
 SHIFTS = ("previous", "last_year")
 
@@ -105,6 +131,8 @@ class Metric:
     # The values a target can take at all (None: no limit). Amounts and counts cannot be
     # negative, shares are 0–100 %; growth rates have no natural limit.
     bounds: tuple[Decimal | None, Decimal | None] | None = None
+    # How a running period is shown (ToDate).
+    to_date: str = ToDate.CUT
 
     @property
     def target_bounds(self) -> tuple[Decimal | None, Decimal | None]:

@@ -12,7 +12,7 @@ from pacekeeper.tenancy.scopes import Actor
 
 from .engine import ORG_SUBJECT, Level, compute
 from .periods import Period
-from .registry import METRICS, Metric
+from .registry import METRICS, Metric, portfolio_carriers
 
 
 @dataclass
@@ -54,10 +54,14 @@ def kpi_values(*, actor: Actor, metrics: list[str], level: str, period: Period) 
 
 def leaderboard(*, actor: Actor, metric: str, period: Period, team: Team | None = None) -> list[dict]:
     """Account managers ranked by one metric (best first by the metric's direction); ties share
-    a rank. Limited to the actor's peers, and to one team's current members if given."""
+    a rank. Limited to the actor's peers, and to one team's current members if given.
+
+    A team lead who carries no portfolio is not ranked, as on the team page
+    (docs/dashboards.md): their ¥0 would read as an account manager falling behind. A lead with
+    figures in the period (credited before handing over their customers) is still ranked."""
     check_metrics([metric])
     values = compute(org=actor.org, metrics=[metric], level=Level.MANAGER, period=period)
-    people = _people(actor, peers=True)
+    people = _selling(actor, _people(actor, peers=True), values)
     if team is not None:
         members = set(team.memberships.current(actor.today()).values_list("user_id", flat=True))
         people = [person for person in people if person.pk in members]
@@ -70,6 +74,15 @@ def leaderboard(*, actor: Actor, metric: str, period: Period, team: Team | None 
             rank, previous = position, row["value"]
         row["rank"] = rank
     return ranked + [{**row, "rank": None} for row in rows if row["value"] is None]
+
+
+def _selling(actor: Actor, people: list[User], values: dict[int, dict]) -> list[User]:
+    """People less the leads who carry no portfolio and have no figures."""
+    leads = [p.pk for p in people if p.role == Role.LEAD and p.pk not in values]
+    if not leads:
+        return people
+    selling = portfolio_carriers(actor.org.pk, leads)
+    return [p for p in people if p.pk not in leads or p.pk in selling]
 
 
 def _people(actor: Actor, *, peers: bool) -> list[User]:

@@ -122,10 +122,33 @@ class TeamAddForm(CleanTextFormMixin, forms.Form):
         self.fields["parent"].empty_label = _("None (top level)")
 
 
+# The zones a Chinese bank's organisation most likely uses, named as people say them
+# ("北京时间 (Asia/Shanghai)"), first in the list; the others keep their tz names.
+COMMON_TIME_ZONES = {
+    "Asia/Shanghai": _("Beijing time"),
+    "Asia/Hong_Kong": _("Hong Kong time"),
+    "Asia/Macau": _("Macao time"),
+    "Asia/Taipei": _("Taipei time"),
+    "Asia/Singapore": _("Singapore time"),
+    "Asia/Tokyo": _("Tokyo time"),
+    "Asia/Seoul": _("Seoul time"),
+    "Europe/London": _("London time"),
+    "Europe/Paris": _("Paris time"),
+    "America/New_York": _("New York time"),
+}
+
+
 def _time_zone_choices() -> list[tuple[str, str]]:
+    """Called each time the form shows (a callable), so the labels are in the reader's language."""
     from zoneinfo import available_timezones
 
-    return [(zone, zone) for zone in sorted(available_timezones()) if "/" in zone and not zone.startswith("Etc/")]
+    common = [(zone, f"{label} ({zone})") for zone, label in COMMON_TIME_ZONES.items()]
+    others = sorted(
+        zone
+        for zone in available_timezones()
+        if "/" in zone and not zone.startswith("Etc/") and zone not in COMMON_TIME_ZONES
+    )
+    return common + [(zone, zone) for zone in others]
 
 
 class OrganizationForm(CleanTextFormMixin, forms.ModelForm):

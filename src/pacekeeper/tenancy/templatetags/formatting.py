@@ -112,9 +112,12 @@ def change(now, before):
 
 
 @register.simple_tag(takes_context=True)
-def due(context, day):
+def due(context, day, followed_up=True):
     """A follow-up or promise date as its status (never colour alone: a sign and words go with
-    it). A tag, not an included template: lists show it on every row."""
+    it). A tag, not an included template: lists show it on every row. A customer who is not
+    followed up (lost) has no status: a red "overdue" there contradicts the overdue filter."""
+    if not followed_up:
+        return format_html('<span class="muted">{}</span>', _("Not followed up"))
     if not day:
         return "—"
     delta = (day - context["actor"].today()).days
