@@ -42,7 +42,10 @@ class Scratch:
         return json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
 
     def drain_queue(self, **extra_env: str) -> None:
-        """A worker that runs whatever is queued, then exits."""
+        """A worker that runs whatever is queued, then exits. It looks for stalled jobs once, on
+        start-up: with a staleness of 0 s (the tests' way to say "the killed worker is gone"),
+        its periodic look would find its own running job stalled on a slow machine."""
+        extra_env = {"PACEKEEPER_JOB_RECOVERY_SECONDS": "3600"} | extra_env
         command = [PACEKEEPER, "worker", "--batch", "--no-startup-delay", "--interval", "0.1"]
         done = subprocess.run(command, env=self.env | extra_env, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
