@@ -104,6 +104,16 @@ def test_a_failing_channel_neither_breaks_the_write_nor_stops_the_others(recordi
     assert "channel broken failed" in caplog.text
 
 
+def test_a_link_that_cannot_be_made_does_not_break_the_write(world, monkeypatch, django_capture_on_commit_callbacks):
+    def broken(obj):
+        raise LookupError("no such page")
+
+    monkeypatch.setitem(kinds.KINDS, TEST_KIND, kinds.Kind(name=TEST_KIND, message="{who} did it", link=broken))
+    with django_capture_on_commit_callbacks(execute=True):
+        _announce(world)
+    assert [n.link for n in Notification.objects.all()] == ["", ""]
+
+
 def test_it_does_not_tell_the_actor_about_their_own_act_nor_people_of_another_org(
     world, recording, django_capture_on_commit_callbacks
 ):

@@ -38,7 +38,7 @@ def notify(
     is written out in each reader's language when read). The actor, if any, is not told about
     their own act. People outside `org` are never told (logged: it is a caller's bug)."""
     registered = kinds.get(kind)  # an unknown kind is a programming error: fail loudly, now
-    link = subject if isinstance(subject, str) else registered.link(subject)
+    link = subject if isinstance(subject, str) else _link(registered, subject)
     people = []
     for person in {person.pk: person for person in recipients}.values():
         if person.org_id != org.pk:
@@ -62,6 +62,16 @@ def notify(
         for person in people
     ]
     transaction.on_commit(lambda: _deliver(registered, notifications))
+
+
+def _link(kind: kinds.Kind, subject: object) -> str:
+    """The kind's page for the subject; a link that cannot be made is logged, not raised into
+    the write (the notification still says what happened, and opens the inbox)."""
+    try:
+        return kind.link(subject)
+    except Exception:
+        logger.exception("notification %s: no link for %r", kind.name, subject)
+        return ""
 
 
 def settle(*, org: Organization, subject: object, kinds: Iterable[str]) -> None:
