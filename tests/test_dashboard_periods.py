@@ -109,3 +109,16 @@ def test_the_overview_takes_the_pipeline_over_the_whole_month_and_has_no_retenti
     october = client.get("/overview/?period=2026-10")
     assert october.context["org"]["retention_rate"] == 100
     assert "Known when the period ends" not in october.content.decode()
+
+
+def test_a_persons_page_has_no_customers_lost_before_the_month_ends(world, client, on_the_third):
+    """A customer who bought in October and not yet by 3 November is not lost (was 1 lost)."""
+    one = world.one
+    SaleFactory(customer=one.customers["manager"], ordered_on=dt.date(2026, 10, 20), amount_minor=80_000)
+    rollups_rebuild(org=one.org)
+    client.force_login(one.lead)
+    page = client.get(f"/people/{one.manager.pk}/")
+    assert page.context["figures"]["customers_lost"] is None
+    assert "Known when the period ends" in page.content.decode()
+    october = client.get(f"/people/{one.manager.pk}/?period=2026-10")
+    assert october.context["figures"]["customers_lost"] == 0

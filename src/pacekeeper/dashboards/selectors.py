@@ -145,7 +145,13 @@ def team_members(*, actor: Actor, team: Team, today) -> tuple[list[User], set[in
 
 
 def running_figures(
-    *, actor: Actor, metrics: list[str], levels: tuple[str, ...], period: Period, shown: Period
+    *,
+    actor: Actor,
+    metrics: list[str],
+    levels: tuple[str, ...],
+    period: Period,
+    shown: Period,
+    managers: set[int] | None = None,
 ) -> tuple[dict[Level, dict[int, dict[str, object]]], set[str]]:
     """`compute_levels` for a page showing `shown` of `period` (the period to date while it runs),
     each metric as its registry says (`Metric.to_date`): flows up to today, the pipeline over the
@@ -153,14 +159,14 @@ def running_figures(
     metrics comparing whole periods (retention) with no figure yet. Returns the figures and the
     keys that have no figure yet, for the page to say why."""
     if shown == period:
-        return compute_levels(org=actor.org, metrics=metrics, levels=levels, period=period), set()
+        return compute_levels(org=actor.org, metrics=metrics, levels=levels, period=period, managers=managers), set()
     rule = {key: METRICS[key].to_date for key in metrics}
     cut = [key for key in metrics if rule[key] == ToDate.CUT]
     whole = [key for key in metrics if rule[key] == ToDate.WHOLE]
     not_yet = {key for key in metrics if rule[key] == ToDate.NONE}
-    results = compute_levels(org=actor.org, metrics=cut, levels=levels, period=shown)
+    results = compute_levels(org=actor.org, metrics=cut, levels=levels, period=shown, managers=managers)
     if whole:
-        ahead = compute_levels(org=actor.org, metrics=whole, levels=levels, period=period)
+        ahead = compute_levels(org=actor.org, metrics=whole, levels=levels, period=period, managers=managers)
         for level, by_subject in ahead.items():
             for subject, figures in by_subject.items():
                 results[level].setdefault(subject, {}).update(figures)
@@ -267,8 +273,13 @@ PERSON_METRICS = [
 
 
 def person_dashboard(*, actor: Actor, person: User, period: Period) -> dict:
-    """One account manager: the figures of the period, their goals with pace, a monthly trend."""
-    figures = compute(org=actor.org, metrics=PERSON_METRICS, level=Level.MANAGER, period=period, managers={person.pk})
+    """One account manager: the figures of the period (a running one as `running_figures` says),
+    their goals with pace, a monthly trend."""
+    shown, _compared, _to_date = like_for_like(period, actor.today())
+    results, not_yet = running_figures(
+        actor=actor, metrics=PERSON_METRICS, levels=(Level.MANAGER,), period=period, shown=shown, managers={person.pk}
+    )
+    figures = results[Level.MANAGER]
     goals = list(
         Goal.objects.visible_to(actor)
         .active()
@@ -280,6 +291,7 @@ def person_dashboard(*, actor: Actor, person: User, period: Period) -> dict:
     return {
         "figures": figures.get(person.pk, {}),
         "metrics": PERSON_METRICS,
+        "not_yet": not_yet,
         "goals": [(goal, progress[goal.pk]) for goal in goals],
         "trend": list(zip(trend.labels, trend.values.get(person.pk, [0] * len(trend.labels)), strict=True)),
     }
