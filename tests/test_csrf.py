@@ -11,7 +11,7 @@ from django.test import Client
 from pacekeeper.api import api
 from tests.routes import page_routes
 
-OUR_APPS = ("tenancy", "crm", "goals", "kpis", "incentives", "reviews", "notifications")
+OUR_APPS = ("tenancy", "crm", "goals", "kpis", "incentives", "reviews", "notifications", "work")
 # Operations that take no session (they are how one gets a credential).
 SESSIONLESS = {("POST", "/api/v1/auth/token")}
 # Pages where signing in starts: refused too without a token, but with the sign-in's own wording.

@@ -15,7 +15,7 @@ from tests.routes import page_routes
 
 PAYLOAD = "<script>x</script>"
 ESCAPED = "&lt;script&gt;x&lt;/script&gt;"
-OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "reviews")
+OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "reviews", "work", "notifications")
 # Not free text: keys the code looks things up by, secrets, and the team tree's path.
 NOT_FREE_TEXT = {
     "password", "path", "digest", "hint", "metric", "object_type", "object_id", "field", "unit",
@@ -34,7 +34,16 @@ def free_text_fields(model) -> list[str]:
     ]
 
 
+def _a_task_with_a_checklist(org) -> None:
+    """The seed makes no tasks: one of a manager's, blocked (its reason is free text too)."""
+    Task, ChecklistItem = apps.get_model("work", "Task"), apps.get_model("work", "ChecklistItem")
+    owner = User.objects.filter(org=org, role=Role.MANAGER).order_by("pk").first()
+    task = Task.objects.create(org=org, title="t", owner=owner, status="blocked", blocked_reason="r", labels="l")
+    ChecklistItem.objects.create(org=org, task=task, text="c")
+
+
 def plant_payloads(org) -> list[str]:
+    _a_task_with_a_checklist(org)
     planted = []
     for model in apps.get_models():
         if model._meta.app_label not in OUR_APPS or model is AuditEntry:
@@ -66,6 +75,7 @@ def page_urls(org) -> list[str]:
         "line_id": apps.get_model("incentives", "PayoutLine").objects.filter(org=org).order_by("pk").first().pk,
         "cycle_id": apps.get_model("reviews", "ReviewCycle").objects.filter(org=org).order_by("pk").first().pk,
         "evaluation_id": apps.get_model("reviews", "Evaluation").objects.filter(org=org, step="done").first().pk,
+        "task_id": apps.get_model("work", "Task").objects.filter(org=org).order_by("pk").first().pk,
     }
     urls = [
         "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(ids[match.group(1)]), route)
@@ -83,6 +93,7 @@ def test_planted_scripts_render_escaped_on_every_page(client):
     expected = {"crm.Customer.name", "crm.Interaction.summary", "goals.Goal.title", "tenancy.User.display_name"}
     expected |= {"incentives.Plan.name", "incentives.Plan.description", "incentives.PayoutLine.adjustment_reason"}
     expected |= {"reviews.ReviewCycle.name", "reviews.Criterion.name", "reviews.Evaluation.review_comment"}
+    expected |= {"work.Task.title", "work.Task.description", "work.ChecklistItem.text"}
     assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0
