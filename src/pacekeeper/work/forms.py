@@ -41,7 +41,7 @@ class TaskForm(CleanTextFormMixin, forms.Form):
         self.fields["customer"].choices = [("", "—")] + [(c.pk, c.name) for c in customers]
 
 
-class StatusForm(forms.Form):
+class StatusForm(CleanTextFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Task.Status.choices)
     blocked_reason = forms.CharField(max_length=500, required=False)
 
@@ -50,7 +50,7 @@ class ChecklistItemForm(CleanTextFormMixin, forms.Form):
     text = forms.CharField(label=_("New item"), max_length=300)
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(CleanTextFormMixin, forms.Form):
     owner = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
     goal = forms.TypedChoiceField(label=_("Goal"), coerce=int, required=False, empty_value=None)
     due = forms.ChoiceField(label=_("Due"), choices=[("", _("Any time")), *DueWindow.choices], required=False)
