@@ -41,3 +41,9 @@ def test_the_goal_list_has_compact_phone_rows():
     template = goal_list.read_text()
     assert 'class="table responsive compact"' in template and 'class="c-meta"' in template
     assert ".table.compact .c-meta {" in CSS
+
+
+def test_the_task_boards_filters_share_lines_instead_of_one_full_width_box_each():
+    board = (Path(pacekeeper.__file__).parent / "work/templates/work/board.html").read_text()
+    assert 'class="filters board-filters"' in board
+    assert ".filters.board-filters { grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); }" in CSS
