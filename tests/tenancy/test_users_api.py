@@ -156,3 +156,14 @@ def test_the_user_services_refuse_a_username_with_an_at_sign(world):
     with pytest.raises(ValidationFailed):
         user_add(actor=world.one.actor("admin"), username="boss@corp.cn", password=PASSWORD)
     assert not User.objects.filter(username__contains="@").exists()
+
+
+@pytest.mark.parametrize("username", ["测试 用户", "a<b>", "tab\tname"])
+def test_a_username_with_spaces_or_markup_is_refused_everywhere(world, username):
+    from pacekeeper.errors import ValidationFailed
+    from pacekeeper.tenancy.services import user_create
+
+    with pytest.raises(ValidationFailed) as refused:
+        user_create(org=world.one.org, username=username, password="a-Long-pass-phrase-9")
+    assert "username" in refused.value.errors
+    assert not User.objects.filter(username=username).exists()

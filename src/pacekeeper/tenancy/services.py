@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -23,11 +24,17 @@ from .sign_in import end_all_sessions
 logger = logging.getLogger(__name__)
 
 
+# What the API's schema accepts too: letters of any script, digits and . + - _ (no spaces or <>).
+USERNAME_CHARACTERS = re.compile(r"[\w.+-]+")
+
+
 def username_problem(username: str) -> str | None:
     """Sign-in reads a name with "@" as an email address (tenancy.auth), so a username holding
     one could never sign in, and someone else could take it as their email."""
     if "@" in username:
         return _("A username cannot contain @: people sign in with an email address or a username.")
+    if not USERNAME_CHARACTERS.fullmatch(username):
+        return _("A username is letters, digits and . + - _ only, without spaces.")
     return None
 
 
