@@ -2,6 +2,10 @@
 
 from django.db import migrations, models
 
+from pacekeeper.lib import same_org
+
+IMPORT_JOB_LINKS = [("crm_importjob", "created_by_id", "tenancy_user")]
+
 
 class Migration(migrations.Migration):
 
@@ -14,5 +18,9 @@ class Migration(migrations.Migration):
             model_name='importjob',
             name='language',
             field=models.CharField(blank=True, max_length=10),
+        ),
+        # SQLite rebuilt crm_importjob above, dropping its same-organisation trigger.
+        migrations.RunPython(
+            same_org.restore_on_sqlite(IMPORT_JOB_LINKS), same_org.restore_on_sqlite(IMPORT_JOB_LINKS)
         ),
     ]
