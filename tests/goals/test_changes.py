@@ -239,3 +239,15 @@ def test_it_answers_a_leads_lowering_in_the_api_with_a_pending_change(world, cli
     change_id = response.json()["id"]
     refused = client.post(f"/api/v1/goal-changes/{change_id}/refuse", {"reason": "no"}, "application/json")
     assert refused.json()["status"] == "refused"
+
+
+def test_of_two_directors_deciding_at_once_the_second_finds_it_decided(world):
+    """Both loaded the pending change; one approves, the other refuses from their stale copy."""
+    goal = _team_goal(world, 1_000_000, active=True)
+    change = services.goal_set_target(actor=world.one.actor("lead"), goal=goal, target=Decimal(500_000), reason="x")
+    stale = GoalChange.objects.get(pk=change.pk)
+    services.goal_change_approve(actor=world.one.actor("director"), change=change, reason="ok")
+    with pytest.raises(ValidationFailed):
+        services.goal_change_refuse(actor=world.one.actor("director"), change=stale, reason="no")
+    goal.refresh_from_db()
+    assert (goal.target, GoalChange.objects.get(pk=change.pk).status) == (Decimal(500_000), "approved")

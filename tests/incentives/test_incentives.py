@@ -544,3 +544,13 @@ def test_nobody_adjusts_or_approves_their_own_pay(world, calculated_run):
         services.payout_run_approve(actor=director, run=calculated_run, reason="ok")
     calculated_run.refresh_from_db()
     assert calculated_run.status == PayoutRun.Status.CALCULATED
+
+
+def test_the_run_page_tells_someone_paid_in_it_why_they_cannot_approve_instead_of_offering_the_form(
+    world, calculated_run, client
+):
+    PayoutLine.objects.filter(pk=_line(calculated_run, "one_teammate").pk).update(person=world.one.director)
+    client.force_login(world.one.director)
+    page = client.get(f"/pay/runs/{calculated_run.pk}/").content.decode()
+    assert "You are paid in this run" in page
+    assert f'action="/pay/runs/{calculated_run.pk}/approve/' not in page

@@ -94,3 +94,8 @@ def test_the_first_periods_of_the_calendar_have_no_previous_one():
             period.previous()
         with pytest.raises(PeriodOutOfRange):
             period.same_last_year()
+
+
+def test_a_malformed_quarter_too_large_for_an_integer_gives_the_default_not_an_error():
+    default = Period.month_of(TODAY)
+    assert requested_period("2026-Q99999999999999999999", today=TODAY, default=default) == (default, None)

@@ -213,7 +213,7 @@ def goal_change_approve(*, actor: Actor, change: GoalChange, reason: str = "") -
     """Apply a pending lowering. Refused if the target moved since it was asked for, so a
     director never approves a change from a figure that is no longer the goal's."""
     require_change_decider(actor)
-    _require_pending(change)
+    change = _pending_locked(change)
     goal = Goal.objects.select_for_update().get(pk=change.goal_id)
     if goal.target != change.target_before:
         message = _("The target has changed since this was asked for; refuse it and ask again.")
@@ -225,14 +225,18 @@ def goal_change_approve(*, actor: Actor, change: GoalChange, reason: str = "") -
 @transaction.atomic
 def goal_change_refuse(*, actor: Actor, change: GoalChange, reason: str) -> GoalChange:
     require_change_decider(actor)
-    _require_pending(change)
+    change = _pending_locked(change)
     reason = required_reason(reason, _("Say why the change is refused."))
     return _decide(actor=actor, change=change, status=GoalChange.Status.REFUSED, reason=reason)
 
 
-def _require_pending(change: GoalChange) -> None:
+def _pending_locked(change: GoalChange) -> GoalChange:
+    """The change as it is now, locked for this transaction: of two directors deciding at once,
+    the second finds it decided (the row the view loaded may be stale)."""
+    change = GoalChange.objects.select_for_update().get(pk=change.pk)
     if change.status != GoalChange.Status.PENDING:
         raise ValidationFailed({"": [_("This change has already been decided.")]})
+    return change
 
 
 def _decide(*, actor: Actor, change: GoalChange, status: str, reason: str) -> GoalChange:

@@ -41,8 +41,8 @@ register(
 
 def announce_run_waiting(run: PayoutRun, *, total_minor: int, paid: set[int]) -> None:
     """Called by the calculation (a background job: no one acted), in its transaction. Asked are
-    those who may approve this run (payout_run_approve): not anyone paid in it, nor whoever
-    started it when a second approver is required."""
+    those who may approve this run — services.approval_refusal's rule, for all at once: not
+    anyone paid in it, nor whoever started it when a second approver is required."""
     approvers = payout_approvers(run.org).exclude(pk__in=paid)
     if run.org.payout_second_approver and run.created_by_id:
         approvers = approvers.exclude(pk=run.created_by_id)

@@ -302,6 +302,18 @@ def payout_line_adjust(*, actor: Actor, line: PayoutLine, amount_minor: int, rea
     return line
 
 
+def approval_refusal(run: PayoutRun, user_id: int) -> str | None:
+    """Why this person may not approve this run, or None: the one rule the service, the run
+    page (which shows it instead of the form) and the approval request follow. Whoever started
+    the run does not approve it unless the organisation turned the second approver off; nobody
+    approves a run that pays them, whatever the setting."""
+    if run.created_by_id == user_id and run.org.payout_second_approver:
+        return _("You started this run: someone else who approves pay approves it (a second pair of eyes on pay).")
+    if PayoutLine.objects.filter(run_id=run.pk, person_id=user_id).exists():
+        return _("You are paid in this run: someone else who approves pay must approve it.")
+    return None
+
+
 def payout_run_approve(
     *, actor: Actor, run: PayoutRun, reason: str, expected_total_minor: int | None = None
 ) -> PayoutRun:
@@ -314,11 +326,8 @@ def payout_run_approve(
     reason = required_reason(reason)
     current = PayoutRun.objects.select_related("org").get(pk=run.pk)  # the setting as it is now
     own_run = current.created_by_id == actor.user.pk
-    if own_run and current.org.payout_second_approver:
-        raise Forbidden(_("You started this run: someone else who approves pay must approve it."))
-    if PayoutLine.objects.filter(run_id=run.pk, person_id=actor.user.pk).exists():
-        # Whatever the organisation's setting: nobody approves their own pay.
-        raise Forbidden(_("You are paid in this run: someone else who approves pay must approve it."))
+    if refusal := approval_refusal(current, actor.user.pk):
+        raise Forbidden(refusal)
     with transaction.atomic():
         approved = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATED).update(
             status=PayoutRun.Status.APPROVED, approved_by=actor.user, approved_at=timezone.now()

@@ -140,7 +140,7 @@ def _run_page(request: HttpRequest, run, *, forms: dict | None = None, status: i
             "query": query_without(request, "page"),
             "history": audit_trail(actor=request.actor, obj=run),
             "may_approve": may_approve_payouts(request.actor) and run.status == PayoutRun.Status.CALCULATED,
-            "own_run": run.created_by_id == request.actor.user.pk and request.actor.org.payout_second_approver,
+            "approval_refusal": services.approval_refusal(run, request.actor.user.pk),
             "people_paid": run.lines.count(),
             "approve_form": forms.get("approve") or ReasonForm(),
             "cancel_form": forms.get("cancel") or ReasonForm(),

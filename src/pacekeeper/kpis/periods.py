@@ -77,6 +77,8 @@ class Period:
             return cls(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
         if "-Q" in text.upper():
             year, quarter = text.upper().split("-Q")
+            if quarter not in ("1", "2", "3", "4"):  # "Q99999999999999999999" would overflow, not fail
+                raise ValueError(f"not a quarter: {text!r}")
             return cls.quarter(int(year), int(quarter))
         if len(text) == 7:
             return cls.month(int(text[:4]), int(text[5:]))
