@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pacekeeper.lib.request_context.RequestContextMiddleware",
+    "pacekeeper.lib.text.CleanQueryStringMiddleware",
     # Before anything reads the body (the CSRF check parses every POST form).
     "pacekeeper.lib.request_size.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -4,6 +4,7 @@ way in — API, pages and imports alike — so what is stored displays and expor
 import json
 
 import pytest
+from django.utils.html import escape
 
 from pacekeeper.crm.imports import import_apply
 from pacekeeper.crm.models import Customer
@@ -71,3 +72,14 @@ def test_every_form_of_the_project_cleans_its_text():
     ours = {c for c in subclasses(forms.BaseForm) if c.__module__.startswith("pacekeeper.")}
     assert len(ours) > 20
     assert sorted(f"{c.__module__}.{c.__name__}" for c in ours if not issubclass(c, CleanTextFormMixin)) == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/customers", "/customers/"])
+def test_a_search_typed_with_control_characters_finds_what_it_would_without_them(world, client, path):
+    """On PostgreSQL a NUL in a query string was a 500; now it is cleaned like any typed text."""
+    customer = world.one.customers["manager"]
+    client.force_login(world.one.manager)
+    word = customer.name.split()[0]
+    response = client.get(path, {"q": word[:1] + "\x00" + word[1:]})
+    shown = customer.name if path.startswith("/api/") else escape(customer.name)
+    assert response.status_code == 200 and shown in response.content.decode()

@@ -36,3 +36,20 @@ class CleanTextFormMixin:
             if isinstance(value, str):
                 cleaned[name] = clean_text(value)
         return cleaned
+
+
+class CleanQueryStringMiddleware:
+    """Query strings are text people typed too: their values pass through `clean_text` before any
+    page or API filter reads them (PostgreSQL refuses a NUL in a query: `?q=a%00b` was a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(_CONTROLS.search(value) or _LINE_BREAKS.search(value) for value in request.GET.values()):
+            cleaned = request.GET.copy()
+            for key, values in request.GET.lists():
+                cleaned.setlist(key, [clean_text(value) for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
