@@ -6,6 +6,7 @@ visibility is written out by hand from the rules in DESIGN.md, not computed by t
 """
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -18,7 +19,7 @@ from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, Task
+from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -131,6 +132,21 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _work_plan(customer):
+    """A plan of the customer's account manager's personal goal: seen with the goal."""
+    return WorkPlan.objects.create(org=customer.org, goal=_personal_goal(customer), title="Plan")
+
+
+_template_numbers = itertools.count(1)
+
+
+def _plan_template(customer):
+    """A template of the customer's organisation, with one step (titles are unique per org)."""
+    template = PlanTemplate.objects.create(org=customer.org, title=f"Template {next(_template_numbers)}")
+    PlanTemplateStep.objects.create(org=customer.org, template=template, title="Call", duration_days=2)
+    return template
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -157,6 +173,8 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
+    "work-plans": _work_plan,
+    "plan-templates": _plan_template,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -166,6 +184,8 @@ ORG_ONE = {"manager", "teammate", "sub_manager", "other_manager"}
 SEES_PLANS = {"admin": ORG_ONE, "director": ORG_ONE, "analyst": set(), "lead": ORG_ONE, "manager": ORG_ONE}
 SEES_RUNS = {"admin": ORG_ONE, "director": ORG_ONE, "analyst": set(), "lead": set(), "manager": set()}
 SEES_LINES = {**SEES_PORTFOLIO, "analyst": set()}
+# Plan templates are the organisation's know-how: everyone in it reads them.
+SEES_ORG = dict.fromkeys(VIEWERS, ORG_ONE)
 EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "teams": SEES_TEAM,
     # A membership is seen with its team.
@@ -179,6 +199,7 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "evaluations": SEES_LINES,
     # A notification is its recipient's alone (here the target's account manager).
     "notifications": SEES_OWN,
+    "plan-templates": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -192,6 +213,8 @@ PAY_AND_REVIEW_WRITERS = {
     "review-cycles": {"admin", "director"},
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
+# A work plan is changed by whoever sets its goal; plan templates by the org admin and directors.
+TEMPLATE_WRITERS = {"admin", "director"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 
@@ -227,6 +250,8 @@ def test_it_answers_api_object_routes_by_scope(method, path, world, client):
     kind = _collection(path)
     objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
+        if method == "DELETE":  # a permitted delete removes the object: each viewer gets their own
+            objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
         person = getattr(world.one, viewer)
         person.refresh_from_db()  # an earlier viewer's action may have ended their sessions
         client.force_login(person)
@@ -255,6 +280,10 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         return {200} if viewer == "admin" else {403}
     if kind == "goals":
         return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
+    if kind == "work-plans":
+        return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
+    if kind == "plan-templates":
+        return {200, 204, 400, 422} if viewer in TEMPLATE_WRITERS else {403, 422}
     if kind == "goal-changes":
         return {200, 400, 422} if viewer in CHANGE_DECIDERS else {403, 422}
     if kind == "evaluations":
@@ -312,6 +341,8 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "work_plan_id": MAKERS["work-plans"],
+    "template_id": MAKERS["plan-templates"],
 }
 
 
@@ -330,6 +361,8 @@ PAGE_WRITERS = {
     "line_id": {"admin", "director"},
     "cycle_id": {"admin", "director"},
     "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
+    "work_plan_id": GOAL_SETTERS,
+    "template_id": TEMPLATE_WRITERS,
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -340,6 +373,7 @@ PAGE_SCOPE = {
     "evaluation_id": SEES_LINES,
     "membership_id": SEES_TEAM,
     "notification_id": SEES_OWN,
+    "template_id": SEES_ORG,
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -408,6 +442,8 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
+    "/api/v1/work-plans": "work-plans",
+    "/api/v1/plan-templates": "plan-templates",
 }
 
 
