@@ -181,7 +181,10 @@ for _name, _value, _field in (
         lambda item, w, r, value=_value, field=_field: item[field] == (value(w) if callable(value) else value),
     )
 FILTERS[("/api/v1/tasks", "due")] = (lambda w, r: "overdue", lambda item, w, r: item["due_on"] == "2026-10-03")
-FILTERS[("/api/v1/tasks", "q")] = (lambda w, r: "renew", lambda item, w, r: "renew" in item["title"].lower())
+FILTERS[("/api/v1/tasks", "q")] = (
+    lambda w, r: "renew",
+    lambda item, w, r: "renew" in (item["title"] + item["description"]).lower(),
+)
 FILTERS[("/api/v1/tasks", "label")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["labels"])
 _DATE_FIELDS = {
     "interactions": "occurred_at",

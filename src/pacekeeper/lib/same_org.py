@@ -92,6 +92,35 @@ def restore_on_sqlite(links):
     return run
 
 
+def rebuild_keeping_guards(table: str, alter):
+    """RunPython code running `alter(apps, schema_editor)`, an alteration that makes SQLite
+    rebuild `table`, when OTHER tables' guards name `table` (a checklist item's guard reads its
+    task's organisation). SQLite refuses to rename the rebuilt table while such a trigger
+    refers to it ("error in trigger …: no such table"), so they are set aside for the rebuild
+    and put back as they were. Put the table's own guards back afterwards (restore_on_sqlite):
+    the rebuild drops them. PostgreSQL alters in place: `alter` alone."""
+    _checked(table)
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            alter(apps, schema_editor)
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'same_org_%%' "
+                "AND tbl_name != %s AND sql LIKE %s",
+                [table, f"% {table} %"],
+            )
+            others = cursor.fetchall()
+        for name, _sql in others:
+            schema_editor.execute(f"DROP TRIGGER {name}")
+        alter(apps, schema_editor)
+        for _trigger, sql in others:
+            schema_editor.execute(sql)
+
+    return run
+
+
 def trigger_names(connection) -> set[str]:
     """The same-organisation checks present in the database (for the test that every link has one)."""
     with connection.cursor() as cursor:

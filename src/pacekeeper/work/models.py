@@ -119,6 +119,8 @@ class Task(models.Model):
     labels = models.CharField(_("labels"), max_length=300, blank=True, help_text=_("Separate labels with commas."))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # --- views: the list's "recently updated" sort (every service write saves the whole row) ---
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import list_views, views
 
 app_name = "work"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/status/", views.task_status, name="status"),
     path("tasks/<int:task_id>/checklist/", views.checklist_add, name="checklist_add"),
     path("tasks/checklist/<int:item_id>/toggle/", views.checklist_toggle, name="checklist_toggle"),
+    # --- views: the list (with its export) and the calendar ---
+    path("tasks/list/", list_views.task_list, name="list"),
+    path("tasks/calendar/", list_views.task_calendar, name="calendar"),
 ]
