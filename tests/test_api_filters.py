@@ -29,6 +29,7 @@ PAGING = {"page", "page_size"}
 # Parameters that shape a list without leaving rows out, or that every call must send.
 NOT_FILTERS = {
     ("/api/v1/customers", "sort"),
+    ("/api/v1/tasks", "sort"),
     ("/api/v1/kpis/leaderboard", "metric"),
     ("/api/v1/kpis/leaderboard", "period"),
 }

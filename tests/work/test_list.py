@@ -111,6 +111,18 @@ class TestSortAndPages:
         Task.objects.filter(pk=tasks["blocked"].pk).update(updated_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
         assert get("-updated")[0] == "Fix invoice"
 
+    def test_the_api_sorts_and_searches_as_the_list_does(self, world, client, tasks):
+        client.force_login(world.one.lead)
+        for sort in ("due", "-due", "quadrant", "status", "owner"):
+            page = _titles(client.get("/tasks/list/", {"sort": sort}))
+            api = [item["title"] for item in client.get("/api/v1/tasks", {"sort": sort}).json()["items"]]
+            assert api == page, sort
+        assert client.get("/api/v1/tasks", {"sort": "size"}).status_code == 422
+        assert {item["title"] for item in client.get("/api/v1/tasks", {"q": "renew"}).json()["items"]} == {
+            "Call back",
+            "Renew Acme",
+        }
+
     def test_it_pages_and_keeps_filters_and_sort_in_the_links(self, world, client, tasks, monkeypatch):
         monkeypatch.setattr(list_views, "TASKS_PER_PAGE", 2)
         client.force_login(world.one.lead)

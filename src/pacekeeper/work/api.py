@@ -20,6 +20,7 @@ from pacekeeper.lib.api_types import (
 )
 
 from . import selectors, services
+from .listing import TaskSort, task_sorted
 from .models import ChecklistItem, DueWindow, Task
 
 router = Router(tags=["tasks"])
@@ -127,7 +128,7 @@ class ChecklistItemPatch(BodySchema):
     is_done: Flag = omittable()
 
 
-@router.get("/tasks", response=list[TaskOut], summary="List tasks (by quadrant, then due date)")
+@router.get("/tasks", response=list[TaskOut], summary="List tasks (by quadrant, then due date, or `sort`)")
 @paginate(Page)
 def tasks_list(
     request,
@@ -138,6 +139,7 @@ def tasks_list(
     due: DueWindow | None = None,
     label: str | None = None,
     q: str | None = None,
+    sort: TaskSort = TaskSort.QUADRANT,
 ):
     actor = request.actor
     tasks = selectors.task_filter(
@@ -151,7 +153,7 @@ def tasks_list(
         label=label,
         q=q,
     )
-    return tasks.by_quadrant(actor.today())
+    return task_sorted(tasks, sort, today=actor.today())
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Create a task")

@@ -32,8 +32,6 @@ class TaskListForm(CleanTextFormMixin, forms.Form):
         self.fields["owner"].choices = [("", _("Everyone"))] + [(p.pk, str(p)) for p in people]
         self.fields["goal"].choices = [("", _("Any goal"))] + [(g.pk, g.title) for g in goals]
         self.fields["customer"].choices = [("", _("Any customer"))] + [(c.pk, c.name) for c in customers]
-        for name in ("status", "owner", "goal", "customer", "due", "sort"):
-            self.fields[name].widget.attrs["data-autosubmit"] = ""
         if len(self.fields["owner"].choices) <= 2:  # an account manager: only themselves
             del self.fields["owner"]
 
