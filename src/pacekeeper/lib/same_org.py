@@ -94,11 +94,12 @@ def restore_on_sqlite(links):
 
 def rebuild_keeping_guards(table: str, alter):
     """RunPython code running `alter(apps, schema_editor)`, an alteration that makes SQLite
-    rebuild `table`, when OTHER tables' guards name `table` (a checklist item's guard reads its
-    task's organisation). SQLite refuses to rename the rebuilt table while such a trigger
-    refers to it ("error in trigger …: no such table"), so they are set aside for the rebuild
-    and put back as they were. Put the table's own guards back afterwards (restore_on_sqlite):
-    the rebuild drops them. PostgreSQL alters in place: `alter` alone."""
+    rebuild `table`, with every guard kept. SQLite refuses to rename the rebuilt table while
+    another table's guard refers to it ("error in trigger …: no such table" — a checklist
+    item's guard reads its task's organisation), and the rebuild drops the table's own guards,
+    whichever migrations added them (other parts' links included). So every guard on or naming
+    `table` is set aside for the rebuild and put back as it was. PostgreSQL alters in place:
+    `alter` alone."""
     _checked(table)
 
     def run(apps, schema_editor):
@@ -108,14 +109,14 @@ def rebuild_keeping_guards(table: str, alter):
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'same_org_%%' "
-                "AND tbl_name != %s AND sql LIKE %s",
+                "AND (tbl_name = %s OR sql LIKE %s)",
                 [table, f"% {table} %"],
             )
-            others = cursor.fetchall()
-        for name, _sql in others:
-            schema_editor.execute(f"DROP TRIGGER {name}")
+            guards = cursor.fetchall()
+        for name, _sql in guards:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
         alter(apps, schema_editor)
-        for _trigger, sql in others:
+        for _guard, sql in guards:
             schema_editor.execute(sql)
 
     return run

@@ -3,7 +3,9 @@ from django.db.models import F
 
 from pacekeeper.lib import same_org
 
-# SQLite rebuilds work_task to add the column, dropping its same-organisation triggers.
+# SQLite rebuilds work_task to add the column; its same-organisation guards, and those of other
+# tables naming it, are set aside and put back (lib/same_org.rebuild_keeping_guards). These are
+# the ones this migration knows of, restored once more for certain.
 TASK_LINKS = [
     ("work_task", "goal_id", "goals_goal"),
     ("work_task", "customer_id", "crm_customer"),
@@ -40,7 +42,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[migrations.AddField(model_name="task", name="updated_at", field=_updated_at())],
-            # Other tables' guards name work_task (checklist items): set aside while SQLite rebuilds it.
+            # Guards on work_task, or naming it (checklist items): set aside while SQLite rebuilds it.
             database_operations=[
                 migrations.RunPython(
                     same_org.rebuild_keeping_guards("work_task", add_column),
