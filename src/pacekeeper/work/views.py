@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import Forbidden, ValidationFailed
-<<<<<<< HEAD
 from pacekeeper.lib.pages import (
     actor_required,
     add_service_errors,
@@ -17,10 +16,7 @@ from pacekeeper.lib.pages import (
     paginate,
     query_without,
 )
-=======
-from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, message_service_errors
 from pacekeeper.skills.selectors import skill_choices
->>>>>>> main
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.scopes import TASK_FULL, require_writer, task_write_level
 

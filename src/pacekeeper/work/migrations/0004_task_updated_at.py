@@ -37,7 +37,7 @@ def updated_when_created(apps, schema_editor):
 class Migration(migrations.Migration):
     """The task list sorts by when a task last changed."""
 
-    dependencies = [("work", "0002_same_org_links")]
+    dependencies = [("work", "0003_task_required_skills")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
