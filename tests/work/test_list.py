@@ -193,7 +193,7 @@ class TestExport:
         values = dict(zip(header, row, strict=True))
         assert values["标题"] == "Renew Acme" and values["状态"] == "待办"
         assert values["截止日期"].date() == tasks["renew"].due_on  # a real date cell
-        assert values["预估（小时）"] == 4.5
+        assert values["预计工时（小时）"] == 4.5
 
     def test_nobody_exports_what_they_cannot_see(self, world, client, tasks):
         client.force_login(world.two.director)
