@@ -118,6 +118,9 @@ class TestSortAndPages:
             api = [item["title"] for item in client.get("/api/v1/tasks", {"sort": sort}).json()["items"]]
             assert api == page, sort
         assert client.get("/api/v1/tasks", {"sort": "size"}).status_code == 422
+        Task.objects.filter(pk=tasks["done"].pk).update(updated_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+        newest = client.get("/api/v1/tasks", {"sort": "-updated"}).json()["items"][0]
+        assert (newest["title"], newest["updated_at"]) == ("Send report", "2030-01-01T00:00:00+00:00")
         assert {item["title"] for item in client.get("/api/v1/tasks", {"q": "renew"}).json()["items"]} == {
             "Call back",
             "Renew Acme",

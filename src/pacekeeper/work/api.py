@@ -102,6 +102,7 @@ class TaskOut(Schema):
     quadrant: int = Field(description="1 do now, 2 schedule, 3 delegate, 4 drop")
     labels: list[str]
     completed_at: str | None
+    updated_at: str = Field(description="when the task last changed (the `-updated` order)")
     checklist: list[ChecklistItemOut]
     required_skills: list[RequiredSkillOut]
 
@@ -132,6 +133,10 @@ class TaskOut(Schema):
     @staticmethod
     def resolve_completed_at(task: Task):
         return task.completed_at.isoformat() if task.completed_at else None
+
+    @staticmethod
+    def resolve_updated_at(task: Task):
+        return task.updated_at.isoformat()
 
     @staticmethod
     def resolve_checklist(task: Task):
