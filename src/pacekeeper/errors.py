@@ -96,6 +96,9 @@ class ValidationFailed(PacekeeperError):
         "estimate_negative": "estimate_hours",
         "due_before_start": "due_on",
         "blocked_without_reason": "blocked_reason",
+        "interval_range": "interval",
+        "lead_days_range": "lead_days",
+        "day_missing": "weekday",
     }
 
     @classmethod

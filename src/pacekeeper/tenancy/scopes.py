@@ -393,3 +393,18 @@ def task_collaborators_q(actor: Actor) -> Q:
     """Whom the actor may add as collaborators: the people they may compare with (a manager's
     team), active ones."""
     return peers_q(actor) & Q(is_active=True)
+
+
+# --- recurring tasks -------------------------------------------------------------------------------
+# A rule is seen with its owner (a lead: their people's; an account manager: their own; the
+# org-wide roles: all) and changed by whoever may change that owner's tasks in full.
+
+
+def recurring_tasks_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "owner")
+
+
+def may_change_recurring_task(actor: Actor, rule) -> bool:
+    if not actor.can_write:
+        return False
+    return actor.role in TASK_ADMIN_ROLES or rule.owner_id in (actor.member_ids or ())

@@ -193,3 +193,7 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- recurring tasks and task notices (work/recurring_models.py) ----------------------------------
+from .recurring_models import Occurrence, RecurringTask, TaskNotice, Weekday  # noqa: E402, F401

@@ -28,6 +28,7 @@ from pacekeeper.tenancy.scopes import (
 )
 
 from .models import ChecklistItem, Task
+from .notices import announce_task_assigned
 
 FIELDS = {
     "title",
@@ -58,6 +59,7 @@ def task_create(*, actor: Actor, changes: dict) -> Task:
     task.save()
     if collaborators is not None:
         task.collaborators.set(collaborators)
+    announce_task_assigned(actor=actor, task=task)  # told only when it is someone else's task
     return task
 
 
@@ -74,6 +76,7 @@ def task_update(*, actor: Actor, task: Task, changes: dict, reason: str = "") ->
         task.collaborators.set(collaborators)
     if task.owner_id != before["owner"]:
         audit_record(actor=actor, obj=task, field="owner", before=before["owner"], after=task.owner_id, reason=reason)
+        announce_task_assigned(actor=actor, task=task)
     if task.status == Task.Status.CANCELLED and before["status"] != Task.Status.CANCELLED:
         audit_record(actor=actor, obj=task, field="status", before=before["status"], after=task.status, reason=reason)
     return task
