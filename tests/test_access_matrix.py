@@ -18,7 +18,7 @@ from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, Task
+from pacekeeper.work.models import ChecklistItem, RecurringTask, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -131,6 +131,19 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _recurring_task(customer):
+    """A weekly rule of the customer's account manager (seen and changed like their tasks)."""
+    return RecurringTask.objects.create(
+        org=customer.org,
+        owner=customer.owner,
+        title="Weekly report",
+        frequency="weekly",
+        weekday=0,
+        starts_on=dt.date(2026, 1, 1),
+        active_since=dt.date(2026, 1, 1),
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -157,6 +170,7 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
+    "recurring-tasks": _recurring_task,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -312,6 +326,7 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "recurrence_id": MAKERS["recurring-tasks"],
 }
 
 
@@ -408,6 +423,7 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
+    "/api/v1/recurring-tasks": "recurring-tasks",
 }
 
 

@@ -21,7 +21,7 @@ from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
-from pacekeeper.work.models import Task
+from pacekeeper.work.models import RecurringTask, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 OCTOBER = Period.month(2026, 10)
@@ -124,6 +124,17 @@ def rows(world, django_capture_on_commit_callbacks):
         labels="renewal",
     )
     Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
+    for owner, status in ((one.manager, "active"), (one.admin, "paused")):
+        RecurringTask.objects.create(
+            org=one.org,
+            owner=owner,
+            title="Weekly report",
+            frequency="weekly",
+            weekday=0,
+            starts_on=OCTOBER.start,
+            active_since=OCTOBER.start,
+            status=status,
+        )
     return {"draft": draft, "active": active, "runs": runs, "cycles": cycles}
 
 
@@ -183,6 +194,12 @@ for _name, _value, _field in (
 FILTERS[("/api/v1/tasks", "due")] = (lambda w, r: "overdue", lambda item, w, r: item["due_on"] == "2026-10-03")
 FILTERS[("/api/v1/tasks", "q")] = (lambda w, r: "renew", lambda item, w, r: "renew" in item["title"].lower())
 FILTERS[("/api/v1/tasks", "label")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["labels"])
+FILTERS[("/api/v1/recurring-tasks", "owner")] = (
+    lambda w, r: w.one.manager.pk,
+    lambda item, w, r: item["owner"] == w.one.manager.pk,
+)
+FILTERS[("/api/v1/recurring-tasks", "status")] = (lambda w, r: "paused", lambda item, w, r: item["status"] == "paused")
+FILTERS[("/api/v1/recurring-tasks", "mine")] = (lambda w, r: "true", lambda item, w, r: item["owner"] == w.one.admin.pk)
 _DATE_FIELDS = {
     "interactions": "occurred_at",
     "sales": "ordered_on",

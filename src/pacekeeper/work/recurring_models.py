@@ -10,6 +10,7 @@ A `TaskNotice` marks a due-tomorrow or overdue notice sent, once per task, kind 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.tenancy.models import Organization
@@ -131,6 +132,31 @@ class RecurringTask(models.Model):
             weekday=self.weekday,
             day_of_month=self.day_of_month,
         )
+
+    def describe(self) -> str:
+        """The schedule in words, in the active language ("Every 2 weeks on Friday")."""
+        if self.frequency == self.Frequency.WEEKLY:
+            weekday = Weekday(self.weekday).label if self.weekday is not None else "—"
+            if self.interval == 1:
+                return gettext("Every week on %(weekday)s") % {"weekday": weekday}
+            return gettext("Every %(n)s weeks on %(weekday)s") % {"n": self.interval, "weekday": weekday}
+        values = {"n": self.interval, "day": self.day_of_month}
+        if self.frequency == self.Frequency.QUARTERLY:
+            text = (
+                gettext("Every quarter on day %(day)s")
+                if self.interval == 1
+                else gettext("Every %(n)s quarters on day %(day)s")
+            )
+        else:
+            text = (
+                gettext("Every month on day %(day)s")
+                if self.interval == 1
+                else gettext("Every %(n)s months on day %(day)s")
+            )
+        text = text % values
+        if (self.day_of_month or 0) >= 29:
+            text += gettext(" (the last day of shorter months)")
+        return text
 
     @property
     def is_paused(self) -> bool:
