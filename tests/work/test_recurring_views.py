@@ -111,6 +111,10 @@ class TestApi:
             assert day.day == 31 or (day + dt.timedelta(days=1)).day == 1
         paused = _patch(client, f"/api/v1/recurring-tasks/{data['id']}", {"status": "paused"})
         assert paused.json()["status"] == "paused" and paused.json()["next_occurrences"] == []
+        made = Task.objects.filter(owner=world.one.manager).count()
+        assert client.delete(f"/api/v1/recurring-tasks/{data['id']}").status_code == 204
+        assert not RecurringTask.objects.exists()
+        assert Task.objects.filter(owner=world.one.manager).count() == made  # the tasks stay
 
     def test_bad_input_answers_field_errors_and_changes_nothing(self, world, client):
         client.force_login(world.one.manager)

@@ -1,5 +1,6 @@
 """/api/v1/recurring-tasks: the rules that create a task on each date (docs/work.md, "Recurring
-tasks"). Pausing and resuming are a PATCH of `status`; each rule shows its next dates."""
+tasks"). Pausing and resuming are a PATCH of `status`; each rule shows its next dates; deleting
+a rule keeps the tasks it created."""
 
 from decimal import Decimal
 
@@ -144,3 +145,15 @@ def recurring_tasks_read(request, recurrence_id: int):
 def recurring_tasks_update(request, recurrence_id: int, payload: RecurringTaskPatch):
     rule = selectors.access_recurring_task(request.actor, recurrence_id)
     return services.recurring_task_update(actor=request.actor, rule=rule, changes=payload.dict(exclude_unset=True))
+
+
+@router.delete(
+    "/recurring-tasks/{recurrence_id}",
+    response={204: None},
+    summary="Delete a recurring task",
+    description="No more tasks are created; the tasks it created stay.",
+)
+def recurring_tasks_delete(request, recurrence_id: int):
+    rule = selectors.access_recurring_task(request.actor, recurrence_id)
+    services.recurring_task_delete(actor=request.actor, rule=rule)
+    return 204, None
