@@ -99,6 +99,12 @@ class ValidationFailed(PacekeeperError):
         "interval_range": "interval",
         "lead_days_range": "lead_days",
         "day_missing": "weekday",
+        # skills
+        "skill_name_taken": "name",
+        "skill_level_exists": "skill",
+        "level_out_of_range": "level",
+        "level_not_current": "level",
+        "skill_required_twice": "required_skills",
     }
 
     @classmethod
