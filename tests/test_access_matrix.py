@@ -20,7 +20,7 @@ from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, Task, WorkPlan
+from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, RecurringTask, Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -133,6 +133,19 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _recurring_task(customer):
+    """A weekly rule of the customer's account manager (seen and changed like their tasks)."""
+    return RecurringTask.objects.create(
+        org=customer.org,
+        owner=customer.owner,
+        title="Weekly report",
+        frequency="weekly",
+        weekday=0,
+        starts_on=dt.date(2026, 1, 1),
+        active_since=dt.date(2026, 1, 1),
+    )
+
+
 def _skill(customer):
     """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
     return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
@@ -186,6 +199,7 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
+    "recurring-tasks": _recurring_task,
     "skills": _skill,
     "skill-levels": _skill_level,
     "work-plans": _work_plan,
@@ -316,6 +330,8 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if method == "DELETE":
+        return {204} if viewer in WRITERS else {403}
     if kind == "tasks" and method == "POST":
         # Adding a checklist item needs its text (422 for an empty body, before the rights).
         return {201, 422} if viewer in WRITERS else {403, 422}
@@ -365,6 +381,7 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "recurrence_id": MAKERS["recurring-tasks"],
     "skill_id": MAKERS["skills"],
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
@@ -469,6 +486,7 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
+    "/api/v1/recurring-tasks": "recurring-tasks",
     "/api/v1/skills": "skills",
     "/api/v1/skill-levels": "skill-levels",
     "/api/v1/work-plans": "work-plans",

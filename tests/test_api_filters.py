@@ -22,7 +22,7 @@ from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
 from pacekeeper.skills import services as skills_services
-from pacekeeper.work.models import Task, WorkPlan
+from pacekeeper.work.models import RecurringTask, Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 OCTOBER = Period.month(2026, 10)
@@ -128,6 +128,17 @@ def rows(world, django_capture_on_commit_callbacks):
     Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
     WorkPlan.objects.create(org=one.org, goal=active, title="Renewal push")
     WorkPlan.objects.create(org=one.org, goal=draft, title="Branch kick-off")
+    for owner, status in ((one.manager, "active"), (one.admin, "paused")):
+        RecurringTask.objects.create(
+            org=one.org,
+            owner=owner,
+            title="Weekly report",
+            frequency="weekly",
+            weekday=0,
+            starts_on=OCTOBER.start,
+            active_since=OCTOBER.start,
+            status=status,
+        )
     skills = _skill_rows(one)
     return {"skills": skills, "draft": draft, "active": active, "runs": runs, "cycles": cycles}
 
@@ -223,6 +234,12 @@ FILTERS[("/api/v1/work-plans", "goal")] = (
     lambda item, w, r: item["goal"] == r["active"].pk,
 )
 FILTERS[("/api/v1/work-plans", "q")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["title"].lower())
+FILTERS[("/api/v1/recurring-tasks", "owner")] = (
+    lambda w, r: w.one.manager.pk,
+    lambda item, w, r: item["owner"] == w.one.manager.pk,
+)
+FILTERS[("/api/v1/recurring-tasks", "status")] = (lambda w, r: "paused", lambda item, w, r: item["status"] == "paused")
+FILTERS[("/api/v1/recurring-tasks", "mine")] = (lambda w, r: "true", lambda item, w, r: item["owner"] == w.one.admin.pk)
 _DATE_FIELDS = {
     "interactions": "occurred_at",
     "sales": "ordered_on",

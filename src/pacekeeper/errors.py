@@ -99,6 +99,9 @@ class ValidationFailed(PacekeeperError):
         "plan_template_title_taken": "title",
         "step_without_duration": "steps",
         "step_estimate_negative": "steps",
+        "interval_range": "interval",
+        "lead_days_range": "lead_days",
+        "day_missing": "weekday",
         # skills
         "skill_name_taken": "name",
         "skill_level_exists": "skill",

@@ -426,6 +426,21 @@ def may_write_plan_templates(actor: Actor) -> bool:
     return actor.role in PLAN_TEMPLATE_WRITER_ROLES
 
 
+# --- recurring tasks -------------------------------------------------------------------------------
+# A rule is seen with its owner (a lead: their people's; an account manager: their own; the
+# org-wide roles: all) and changed by whoever may change that owner's tasks in full.
+
+
+def recurring_tasks_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "owner")
+
+
+def may_change_recurring_task(actor: Actor, rule) -> bool:
+    if not actor.can_write:
+        return False
+    return actor.role in TASK_ADMIN_ROLES or rule.owner_id in (actor.member_ids or ())
+
+
 # --- skills (docs/skills.md) ------------------------------------------------------------------
 # The catalogue is the organisation's: everyone in it sees it, the org admin manages it. Levels
 # are personal: a person sees their own, a lead their people's, admins, directors and analysts

@@ -219,3 +219,9 @@ def checklist_items_update(request, item_id: int, payload: ChecklistItemPatch):
     return services.checklist_item_update(
         actor=request.actor, item=item, is_done=changes.get("is_done"), text=changes.get("text")
     )
+
+
+# --- recurring tasks (work/recurring_api.py) ------------------------------------------------------
+from .recurring_api import router as recurring_router  # noqa: E402
+
+router.add_router("/", recurring_router)

@@ -34,3 +34,16 @@ urlpatterns = [
     path("tasks/list/", list_views.task_list, name="list"),
     path("tasks/calendar/", list_views.task_calendar, name="calendar"),
 ]
+
+# --- recurring tasks (work/recurring_views.py) ---------------------------------------------------
+from . import recurring_views  # noqa: E402
+
+urlpatterns += [
+    path("tasks/recurring/", recurring_views.recurring_list, name="recurring"),
+    path("tasks/recurring/new/", recurring_views.recurring_create, name="recurring_create"),
+    path("tasks/recurring/<int:recurrence_id>/", recurring_views.recurring_detail, name="recurring_detail"),
+    path("tasks/recurring/<int:recurrence_id>/edit/", recurring_views.recurring_edit, name="recurring_edit"),
+    path("tasks/recurring/<int:recurrence_id>/pause/", recurring_views.recurring_pause, name="recurring_pause"),
+    path("tasks/recurring/<int:recurrence_id>/resume/", recurring_views.recurring_resume, name="recurring_resume"),
+    path("tasks/recurring/<int:recurrence_id>/delete/", recurring_views.recurring_delete, name="recurring_delete"),
+]
