@@ -15,7 +15,7 @@ from tests.routes import page_routes
 
 PAYLOAD = "<script>x</script>"
 ESCAPED = "&lt;script&gt;x&lt;/script&gt;"
-OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "reviews", "work", "notifications")
+OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "reviews", "work", "notifications", "skills")
 # Not free text: keys the code looks things up by, secrets, and the team tree's path.
 NOT_FREE_TEXT = {
     "password", "path", "digest", "hint", "metric", "object_type", "object_id", "field", "unit",
@@ -84,6 +84,7 @@ def page_urls(org) -> list[str]:
         "task_id": apps.get_model("work", "Task").objects.filter(org=org).order_by("pk").first().pk,
         "work_plan_id": apps.get_model("work", "WorkPlan").objects.filter(org=org).order_by("pk").first().pk,
         "template_id": apps.get_model("work", "PlanTemplate").objects.filter(org=org).order_by("pk").first().pk,
+        "skill_id": apps.get_model("skills", "Skill").objects.filter(org=org).order_by("pk").first().pk,
         "key": "satisfaction",
     }
     urls = [
@@ -104,6 +105,7 @@ def test_planted_scripts_render_escaped_on_every_page(client):
     expected |= {"reviews.ReviewCycle.name", "reviews.Criterion.name", "reviews.Evaluation.review_comment"}
     expected |= {"work.Task.title", "work.Task.description", "work.ChecklistItem.text"}
     expected |= {"work.WorkPlan.title", "work.PlanTemplate.title", "work.PlanTemplateStep.description"}
+    expected |= {"skills.Skill.name", "skills.Skill.description", "skills.SkillLevelChange.note"}
     assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0
