@@ -18,6 +18,7 @@ from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
+from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
 from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
@@ -147,6 +148,18 @@ def _plan_template(customer):
     return template
 
 
+def _skill(customer):
+    """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
+    return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
+
+
+def _skill_level(customer):
+    """The customer's account manager's self-assessed level in a skill, awaiting confirmation."""
+    return SkillLevel.objects.create(
+        org=customer.org, person=customer.owner, skill=_skill(customer), self_level=3, level=3
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -175,6 +188,8 @@ MAKERS = {
     "checklist-items": _checklist_item,
     "work-plans": _work_plan,
     "plan-templates": _plan_template,
+    "skills": _skill,
+    "skill-levels": _skill_level,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -200,6 +215,8 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # A notification is its recipient's alone (here the target's account manager).
     "notifications": SEES_OWN,
     "plan-templates": SEES_ORG,
+    # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
+    "skills": {viewer: ORG_ONE for viewer in VIEWERS},
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -215,6 +232,7 @@ PAY_AND_REVIEW_WRITERS = {
 GOAL_SETTERS = {"admin", "director", "lead"}
 # A work plan is changed by whoever sets its goal; plan templates by the org admin and directors.
 TEMPLATE_WRITERS = {"admin", "director"}
+SKILL_CONFIRMERS = {"admin", "director", "lead"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 
@@ -301,6 +319,12 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "tasks" and method == "POST":
         # Adding a checklist item needs its text (422 for an empty body, before the rights).
         return {201, 422} if viewer in WRITERS else {403, 422}
+    if kind == "skills":
+        return {200} if viewer == "admin" else {403}  # the org admin keeps the catalogue
+    if kind == "skill-levels":
+        # Confirmed by a lead for their people, a director or admin: never by oneself (the
+        # manager viewer's target here is their own level).
+        return {200} if viewer in SKILL_CONFIRMERS else {403}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -343,6 +367,7 @@ PAGE_MAKERS = {
     "item_id": MAKERS["checklist-items"],
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
+    "skill_id": MAKERS["skills"],
 }
 
 
@@ -363,6 +388,7 @@ PAGE_WRITERS = {
     "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
     "work_plan_id": GOAL_SETTERS,
     "template_id": TEMPLATE_WRITERS,
+    "skill_id": {"admin"},  # the catalogue is the org admin's
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -374,6 +400,7 @@ PAGE_SCOPE = {
     "membership_id": SEES_TEAM,
     "notification_id": SEES_OWN,
     "template_id": SEES_ORG,
+    "skill_id": EXPECTED_SCOPE["skills"],
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -444,6 +471,8 @@ LIST_ROUTES = {
     "/api/v1/tasks": "tasks",
     "/api/v1/work-plans": "work-plans",
     "/api/v1/plan-templates": "plan-templates",
+    "/api/v1/skills": "skills",
+    "/api/v1/skill-levels": "skill-levels",
 }
 
 

@@ -99,6 +99,12 @@ class ValidationFailed(PacekeeperError):
         "plan_template_title_taken": "title",
         "step_without_duration": "steps",
         "step_estimate_negative": "steps",
+        # skills
+        "skill_name_taken": "name",
+        "skill_level_exists": "skill",
+        "level_out_of_range": "level",
+        "level_not_current": "level",
+        "skill_required_twice": "required_skills",
     }
 
     @classmethod

@@ -16,8 +16,12 @@ PLAN_LINKS = [
 ]
 # work_task gains a column. SQLite adds it in place; taking it away again (migrating back) rebuilds
 # work_task, which drops its own guards and fails while another table's guard reads work_task: the
-# checklist's guard is set aside during the rebuild, and every guard comes back after it.
-CHECKLIST_LINKS = [("work_checklistitem", "task_id", "work_task")]
+# guards of the tables linked to tasks (checklist items, required skills) are set aside during the
+# rebuild, and every guard comes back after it.
+LINKS_TO_TASKS = [
+    ("work_checklistitem", "task_id", "work_task"),
+    ("work_taskrequiredskill", "task_id", "work_task"),
+]
 TASK_LINKS = [
     ("work_task", "goal_id", "goals_goal"),
     ("work_task", "customer_id", "crm_customer"),
@@ -38,7 +42,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("goals", "0004_merge_20261203_1701"),
         ("tenancy", "0007_constraint_messages"),
-        ("work", "0002_same_org_links"),
+        ("work", "0003_task_required_skills"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -127,7 +131,7 @@ class Migration(migrations.Migration):
                 "ordering": ["-created_at", "-pk"],
             },
         ),
-        migrations.RunPython(migrations.RunPython.noop, same_org.restore_on_sqlite(TASK_LINKS + CHECKLIST_LINKS)),
+        migrations.RunPython(migrations.RunPython.noop, same_org.restore_on_sqlite(TASK_LINKS + LINKS_TO_TASKS)),
         migrations.AddField(
             model_name="task",
             name="plan",
@@ -171,6 +175,6 @@ class Migration(migrations.Migration):
             model_name="workplan",
             index=models.Index(fields=["org", "goal"], name="work_workpl_org_id_06c630_idx"),
         ),
-        migrations.RunPython(same_org.restore_on_sqlite(TASK_LINKS), _set_aside_on_sqlite(CHECKLIST_LINKS)),
+        migrations.RunPython(same_org.restore_on_sqlite(TASK_LINKS), _set_aside_on_sqlite(LINKS_TO_TASKS)),
         migrations.RunPython(same_org.forward(PLAN_LINKS), same_org.backward(PLAN_LINKS)),
     ]
