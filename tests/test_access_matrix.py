@@ -133,6 +133,18 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _skill(customer):
+    """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
+    return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
+
+
+def _skill_level(customer):
+    """The customer's account manager's self-assessed level in a skill, awaiting confirmation."""
+    return SkillLevel.objects.create(
+        org=customer.org, person=customer.owner, skill=_skill(customer), self_level=3, level=3
+    )
+
+
 def _work_plan(customer):
     """A plan of the customer's account manager's personal goal: seen with the goal."""
     return WorkPlan.objects.create(org=customer.org, goal=_personal_goal(customer), title="Plan")
@@ -146,18 +158,6 @@ def _plan_template(customer):
     template = PlanTemplate.objects.create(org=customer.org, title=f"Template {next(_template_numbers)}")
     PlanTemplateStep.objects.create(org=customer.org, template=template, title="Call", duration_days=2)
     return template
-
-
-def _skill(customer):
-    """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
-    return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
-
-
-def _skill_level(customer):
-    """The customer's account manager's self-assessed level in a skill, awaiting confirmation."""
-    return SkillLevel.objects.create(
-        org=customer.org, person=customer.owner, skill=_skill(customer), self_level=3, level=3
-    )
 
 
 # Object makers by the collection an id belongs to: given the target's customer, the object.
@@ -186,10 +186,10 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
-    "work-plans": _work_plan,
-    "plan-templates": _plan_template,
     "skills": _skill,
     "skill-levels": _skill_level,
+    "work-plans": _work_plan,
+    "plan-templates": _plan_template,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -214,9 +214,9 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "evaluations": SEES_LINES,
     # A notification is its recipient's alone (here the target's account manager).
     "notifications": SEES_OWN,
-    "plan-templates": SEES_ORG,
     # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
     "skills": {viewer: ORG_ONE for viewer in VIEWERS},
+    "plan-templates": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -230,9 +230,9 @@ PAY_AND_REVIEW_WRITERS = {
     "review-cycles": {"admin", "director"},
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
+SKILL_CONFIRMERS = {"admin", "director", "lead"}
 # A work plan is changed by whoever sets its goal; plan templates by the org admin and directors.
 TEMPLATE_WRITERS = {"admin", "director"}
-SKILL_CONFIRMERS = {"admin", "director", "lead"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 
@@ -365,9 +365,9 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "skill_id": MAKERS["skills"],
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
-    "skill_id": MAKERS["skills"],
 }
 
 
@@ -386,9 +386,9 @@ PAGE_WRITERS = {
     "line_id": {"admin", "director"},
     "cycle_id": {"admin", "director"},
     "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
+    "skill_id": {"admin"},  # the catalogue is the org admin's
     "work_plan_id": GOAL_SETTERS,
     "template_id": TEMPLATE_WRITERS,
-    "skill_id": {"admin"},  # the catalogue is the org admin's
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -399,8 +399,8 @@ PAGE_SCOPE = {
     "evaluation_id": SEES_LINES,
     "membership_id": SEES_TEAM,
     "notification_id": SEES_OWN,
-    "template_id": SEES_ORG,
     "skill_id": EXPECTED_SCOPE["skills"],
+    "template_id": SEES_ORG,
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -469,10 +469,10 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
-    "/api/v1/work-plans": "work-plans",
-    "/api/v1/plan-templates": "plan-templates",
     "/api/v1/skills": "skills",
     "/api/v1/skill-levels": "skill-levels",
+    "/api/v1/work-plans": "work-plans",
+    "/api/v1/plan-templates": "plan-templates",
 }
 
 

@@ -120,7 +120,6 @@ class Task(models.Model):
     labels = models.CharField(_("labels"), max_length=300, blank=True, help_text=_("Separate labels with commas."))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
     # The work plan the task belongs to (plans from goals, docs/work.md "Plans"), if any.
     plan = models.ForeignKey(
         "work.WorkPlan",
@@ -130,6 +129,8 @@ class Task(models.Model):
         related_name="tasks",
         verbose_name=pgettext_lazy("work plan", "plan"),
     )
+    # --- views: the list's "recently updated" sort (every service write saves the whole row) ---
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -204,50 +205,6 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-# --- required skills (skills slice; docs/skills.md) -------------------------------------------
-
-
-class TaskRequiredSkillQuerySet(models.QuerySet):
-    def visible_to(self, actor):
-        """A required skill is seen with its task."""
-        return self.filter(task__in=Task.objects.visible_to(actor))
-
-
-class TaskRequiredSkill(models.Model):
-    """A skill a task needs, at least at `min_level` (1–5); assignment ranks candidates by it."""
-
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="required_skills", verbose_name=_("task"))
-    skill = models.ForeignKey(
-        "skills.Skill", on_delete=models.PROTECT, related_name="required_by", verbose_name=_("skill")
-    )
-    min_level = models.PositiveSmallIntegerField(_("minimum level"))
-
-    objects = TaskRequiredSkillQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("required skill")
-        verbose_name_plural = _("required skills")
-        ordering = ["skill__name", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["org", "task", "skill"],
-                name="task_required_skill_once",
-                violation_error_code="skill_required_twice",
-                violation_error_message=_("The task already requires this skill."),
-            ),
-            models.CheckConstraint(
-                condition=Q(min_level__gte=1, min_level__lte=5),
-                name="task_required_skill_level_1_to_5",
-                violation_error_code="level_out_of_range",
-                violation_error_message=_("A level is a whole number from 1 to 5."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.skill} ≥ {self.min_level}"
 
 
 # --- plans from goals (docs/work.md "Plans") ------------------------------------------------------
@@ -351,3 +308,47 @@ class PlanTemplateStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- required skills (skills slice; docs/skills.md) -------------------------------------------
+
+
+class TaskRequiredSkillQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """A required skill is seen with its task."""
+        return self.filter(task__in=Task.objects.visible_to(actor))
+
+
+class TaskRequiredSkill(models.Model):
+    """A skill a task needs, at least at `min_level` (1–5); assignment ranks candidates by it."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="required_skills", verbose_name=_("task"))
+    skill = models.ForeignKey(
+        "skills.Skill", on_delete=models.PROTECT, related_name="required_by", verbose_name=_("skill")
+    )
+    min_level = models.PositiveSmallIntegerField(_("minimum level"))
+
+    objects = TaskRequiredSkillQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("required skill")
+        verbose_name_plural = _("required skills")
+        ordering = ["skill__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "task", "skill"],
+                name="task_required_skill_once",
+                violation_error_code="skill_required_twice",
+                violation_error_message=_("The task already requires this skill."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_level__gte=1, min_level__lte=5),
+                name="task_required_skill_level_1_to_5",
+                violation_error_code="level_out_of_range",
+                violation_error_message=_("A level is a whole number from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ≥ {self.min_level}"

@@ -15,27 +15,8 @@ PLAN_LINKS = [
     ("work_task", "plan_id", "work_workplan"),
 ]
 # work_task gains a column. SQLite adds it in place; taking it away again (migrating back) rebuilds
-# work_task, which drops its own guards and fails while another table's guard reads work_task: the
-# guards of the tables linked to tasks (checklist items, required skills) are set aside during the
-# rebuild, and every guard comes back after it.
-LINKS_TO_TASKS = [
-    ("work_checklistitem", "task_id", "work_task"),
-    ("work_taskrequiredskill", "task_id", "work_task"),
-]
-TASK_LINKS = [
-    ("work_task", "goal_id", "goals_goal"),
-    ("work_task", "customer_id", "crm_customer"),
-    ("work_task", "owner_id", "tenancy_user"),
-    ("work_task", "created_by_id", "tenancy_user"),
-]
-
-
-def _set_aside_on_sqlite(links):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            same_org.backward(links)(apps, schema_editor)
-
-    return run
+# work_task: the guards reading it are set aside meanwhile (lib/same_org.around_sqlite_rebuild).
+BEFORE_TASK_REBUILD, AFTER_TASK_REBUILD = same_org.around_sqlite_rebuild("work_task")
 
 
 class Migration(migrations.Migration):
@@ -131,7 +112,7 @@ class Migration(migrations.Migration):
                 "ordering": ["-created_at", "-pk"],
             },
         ),
-        migrations.RunPython(migrations.RunPython.noop, same_org.restore_on_sqlite(TASK_LINKS + LINKS_TO_TASKS)),
+        BEFORE_TASK_REBUILD,
         migrations.AddField(
             model_name="task",
             name="plan",
@@ -175,6 +156,6 @@ class Migration(migrations.Migration):
             model_name="workplan",
             index=models.Index(fields=["org", "goal"], name="work_workpl_org_id_06c630_idx"),
         ),
-        migrations.RunPython(same_org.restore_on_sqlite(TASK_LINKS), _set_aside_on_sqlite(LINKS_TO_TASKS)),
+        AFTER_TASK_REBUILD,
         migrations.RunPython(same_org.forward(PLAN_LINKS), same_org.backward(PLAN_LINKS)),
     ]
