@@ -18,7 +18,7 @@ from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, Task
+from pacekeeper.work.models import ChecklistItem, ResourceRequest, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -131,6 +131,14 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _resource_request(customer):
+    """A budget request on a task of the customer's account manager, asked by them (seen with the task)."""
+    task = _task(customer)
+    return ResourceRequest.objects.create(
+        org=customer.org, task=task, kind="budget", description="Gifts", amount_minor=100_00, requested_by=task.owner
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -157,6 +165,7 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
+    "resource-requests": _resource_request,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -272,6 +281,10 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "tasks" and method == "POST":
         # Adding a checklist item needs its text (422 for an empty body, before the rights).
         return {201, 422} if viewer in WRITERS else {403, 422}
+    if kind == "resource-requests":
+        # An empty PATCH says nothing to do (400) to every writer; deciding and spending rights
+        # are the service's, tested in tests/work/test_resources.py.
+        return {400} if viewer in WRITERS else {403}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -312,6 +325,7 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "resource_request_id": MAKERS["resource-requests"],
 }
 
 
@@ -408,6 +422,7 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
+    "/api/v1/resource-requests": "resource-requests",
 }
 
 

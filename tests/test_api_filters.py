@@ -21,7 +21,7 @@ from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
-from pacekeeper.work.models import Task
+from pacekeeper.work.models import ResourceRequest, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 OCTOBER = Period.month(2026, 10)
@@ -124,7 +124,21 @@ def rows(world, django_capture_on_commit_callbacks):
         labels="renewal",
     )
     Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
+    _resource_requests(one, active)
     return {"draft": draft, "active": active, "runs": runs, "cycles": cycles}
+
+
+def _resource_requests(one, goal) -> None:
+    """Waiting on a task under way (flagged started-without), spent over its approval, and the
+    admin's own request on a goal (never theirs to decide)."""
+    renew, call = Task.objects.get(title="Renew"), Task.objects.get(title="Call")
+    common = {"org": one.org, "description": "x", "amount_minor": 100_00}
+    ResourceRequest.objects.create(**common, task=renew, kind="budget", requested_by=one.manager)
+    ResourceRequest.objects.create(
+        **common, task=call, kind="tools", requested_by=one.teammate, status="spent", decision="approved",
+        decided_by=one.lead, spent_minor=150_00,
+    )  # fmt: skip
+    ResourceRequest.objects.create(**common, goal=goal, kind="training", requested_by=one.admin)
 
 
 def _ids(*objects) -> set[int]:
@@ -183,6 +197,29 @@ for _name, _value, _field in (
 FILTERS[("/api/v1/tasks", "due")] = (lambda w, r: "overdue", lambda item, w, r: item["due_on"] == "2026-10-03")
 FILTERS[("/api/v1/tasks", "q")] = (lambda w, r: "renew", lambda item, w, r: "renew" in item["title"].lower())
 FILTERS[("/api/v1/tasks", "label")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["labels"])
+# Resource requests (rows: _resource_requests).
+FILTERS[("/api/v1/resource-requests", "status")] = (lambda w, r: "spent", lambda item, w, r: item["status"] == "spent")
+FILTERS[("/api/v1/resource-requests", "kind")] = (lambda w, r: "tools", lambda item, w, r: item["kind"] == "tools")
+FILTERS[("/api/v1/resource-requests", "task")] = (
+    lambda w, r: Task.objects.get(title="Renew").pk,
+    lambda item, w, r: item["task"] == Task.objects.get(title="Renew").pk,
+)
+FILTERS[("/api/v1/resource-requests", "goal")] = (
+    lambda w, r: r["active"].pk,
+    lambda item, w, r: item["goal"] == r["active"].pk or item["task"] == Task.objects.get(title="Renew").pk,
+)
+FILTERS[("/api/v1/resource-requests", "requested_by")] = (
+    lambda w, r: w.one.teammate.pk,
+    lambda item, w, r: item["requested_by"] == w.one.teammate.pk,
+)
+FILTERS[("/api/v1/resource-requests", "flag")] = (
+    lambda w, r: "over_budget",
+    lambda item, w, r: item["flags"] == ["over_budget"],
+)
+FILTERS[("/api/v1/resource-requests", "to_decide")] = (
+    lambda w, r: "true",
+    lambda item, w, r: item["status"] == "requested" and item["requested_by"] != w.one.admin.pk,
+)
 _DATE_FIELDS = {
     "interactions": "occurred_at",
     "sales": "ordered_on",

@@ -116,6 +116,7 @@ def _mount() -> None:
     from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.tenancy.api import router as tenancy_router
     from pacekeeper.work.api import router as work_router
+    from pacekeeper.work.resource_api import router as work_resources_router
 
     api.add_router("/", tenancy_router)
     api.add_router("/", crm_router)
@@ -126,6 +127,7 @@ def _mount() -> None:
     api.add_router("/", reviews_router)
     api.add_router("/", notifications_router)
     api.add_router("/", work_router)
+    api.add_router("/", work_resources_router)
 
 
 _mount()

@@ -96,6 +96,14 @@ class ValidationFailed(PacekeeperError):
         "estimate_negative": "estimate_hours",
         "due_before_start": "due_on",
         "blocked_without_reason": "blocked_reason",
+        # resource requests (work/resource_models.py)
+        "resource_parent_not_one": "task",
+        "resource_amount_negative": "amount",
+        "resource_spent_negative": "spent_amount",
+        "resource_hours_negative": "hours",
+        "resource_refused_without_reason": "refusal_reason",
+        "resource_status_mismatch": "status",
+        "resource_threshold_negative": "lead_limit",
     }
 
     @classmethod

@@ -193,3 +193,7 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- resources (resource requests and their approval thresholds: resource_models.py) -----------
+from .resource_models import ResourceRequest, ResourceThresholds  # noqa: E402, F401
