@@ -8,10 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # ISO 4217 minor-unit exponents of the currencies an organisation may choose.
 CURRENCY_EXPONENTS = {"CNY": 2, "HKD": 2, "USD": 2, "EUR": 2, "GBP": 2, "SGD": 2, "JPY": 0}
-# The one size limit of an amount: below 10^14 major units (¥100,000,000,000,000), what the API's
-# MoneyIn schema takes (16 digits, 2 after the point), forms and imports check, and a BigIntegerField
-# of minor units holds with room to sum.
-AMOUNT_LIMIT = Decimal(10) ** 14
 CURRENCY_SYMBOLS = {"CNY": "¥", "HKD": "HK$", "USD": "$", "EUR": "€", "GBP": "£", "SGD": "S$", "JPY": "¥"}
 
 # The one size limit of an amount people type, on every path (forms, API, imports): 16 digits,

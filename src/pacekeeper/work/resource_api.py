@@ -24,7 +24,7 @@ from pacekeeper.lib.api_types import (
     decimal_text,
     omittable,
 )
-from pacekeeper.lib.money import from_minor
+from pacekeeper.lib.money import AMOUNT_PLACES, from_minor
 from pacekeeper.tenancy.scopes import get_visible, require_writer
 
 from . import resource_selectors as selectors
@@ -33,7 +33,9 @@ from .resource_models import ResourceFlag, ResourceRequest
 from .selectors import access_task
 
 router = Router(tags=["resource requests"])
-AmountIn = decimal_string(digits=30, places=2)
+# Wider than MoneyIn on purpose: an oversized amount reaches the service's field error, which
+# applies the one limit (lib.money.AMOUNT_LIMIT) in the reader's language.
+AmountIn = decimal_string(digits=30, places=AMOUNT_PLACES)
 HoursIn = decimal_string(digits=7, places=2)
 
 
