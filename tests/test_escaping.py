@@ -40,6 +40,12 @@ def _a_task_with_a_checklist(org) -> None:
     owner = User.objects.filter(org=org, role=Role.MANAGER).order_by("pk").first()
     task = Task.objects.create(org=org, title="t", owner=owner, status="blocked", blocked_reason="r", labels="l")
     ChecklistItem.objects.create(org=org, task=task, text="c")
+    # A refused resource request on it: its description and refusal reason are free text too.
+    ResourceRequest = apps.get_model("work", "ResourceRequest")
+    ResourceRequest.objects.create(
+        org=org, task=task, kind="budget", description="d", requested_by=owner, status="refused",
+        decision="refused", refusal_reason="r",
+    )  # fmt: skip
 
 
 def plant_payloads(org) -> list[str]:
@@ -76,6 +82,7 @@ def page_urls(org) -> list[str]:
         "cycle_id": apps.get_model("reviews", "ReviewCycle").objects.filter(org=org).order_by("pk").first().pk,
         "evaluation_id": apps.get_model("reviews", "Evaluation").objects.filter(org=org, step="done").first().pk,
         "task_id": apps.get_model("work", "Task").objects.filter(org=org).order_by("pk").first().pk,
+        "resource_request_id": apps.get_model("work", "ResourceRequest").objects.filter(org=org).first().pk,
     }
     urls = [
         "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(ids[match.group(1)]), route)
@@ -94,6 +101,7 @@ def test_planted_scripts_render_escaped_on_every_page(client):
     expected |= {"incentives.Plan.name", "incentives.Plan.description", "incentives.PayoutLine.adjustment_reason"}
     expected |= {"reviews.ReviewCycle.name", "reviews.Criterion.name", "reviews.Evaluation.review_comment"}
     expected |= {"work.Task.title", "work.Task.description", "work.ChecklistItem.text"}
+    expected |= {"work.ResourceRequest.description", "work.ResourceRequest.refusal_reason"}
     assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0

@@ -181,7 +181,7 @@ def resource_request_decide(*, actor: Actor, rr: ResourceRequest, decision: str,
     """Approve or refuse (a refusal says why). The row is locked: of two deciders at once, the
     second finds it decided."""
     require_writer(actor)
-    rr = ResourceRequest.objects.select_for_update().select_related("task", "goal").get(pk=rr.pk)
+    rr = ResourceRequest.objects.select_for_update(of=("self",)).select_related("task", "goal").get(pk=rr.pk)
     reason = clean_text(reason or "").strip()
     errors: dict[str, list[str]] = {}
     if decision not in (ResourceRequest.Decision.APPROVED, ResourceRequest.Decision.REFUSED):
