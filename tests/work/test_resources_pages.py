@@ -189,3 +189,22 @@ class TestPages:
             assert client.get("/resources/").status_code == 200
         with django_assert_max_num_queries(40):
             assert client.get(f"/tasks/{task.pk}/").status_code == 200
+
+
+def test_the_list_pages_what_waits_without_losing_its_default_filter(world, client, thresholds):
+    task = _task(world.one.manager)
+    manager = world.one.actor("manager")
+    made = [
+        resources.resource_request_create(actor=manager, task=task, kind="budget", description=f"r{n}", amount="1")
+        for n in range(27)
+    ]
+    resources.resource_request_decide(actor=world.one.actor("lead"), rr=made[0], decision="approved")
+    client.force_login(world.one.lead)
+    first = client.get("/resources/")
+    assert len(first.context["page"].object_list) == 25
+    assert "?status=requested&amp;to_decide=on&page=2" in first.content.decode()
+    second = client.get("/resources/", {"page": 2})
+    assert {rr.pk for rr in second.context["page"].object_list} == {made[1].pk}  # 26 waiting, newest first
+    client.force_login(world.one.manager)
+    page = client.get("/resources/")
+    assert "to_decide" not in page.context["form"].fields and page.context["page"].paginator.count == 27

@@ -71,9 +71,11 @@ class ResourceFilterForm(CleanTextFormMixin, forms.Form):
     flag = forms.ChoiceField(label=_("Flag"), choices=[("", _("Flagged or not")), *FLAG_LABELS.items()], required=False)
     to_decide = forms.BooleanField(label=_("Only those I may decide"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, is_decider: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("status", "kind", "flag", "to_decide"):
+        if not is_decider:  # an account manager decides nothing
+            del self.fields["to_decide"]
+        for name in self.fields:
             self.fields[name].widget.attrs["data-autosubmit"] = ""
 
 

@@ -62,12 +62,15 @@ def resource_request_list(request: HttpRequest):
     """Deciders land on what waits for them; everyone may widen the filters (kept in the URL)."""
     actor = request.actor
     is_decider = actor.can_write and actor.role in DECIDER_ROLES
-    data = request.GET if request.GET else ({"status": "requested", "to_decide": "on"} if is_decider else {})
-    form = ResourceFilterForm(data)
+    # No filter in the URL (a bare ?page=2 too): the default view.
+    chosen = any(name in request.GET for name in ResourceFilterForm.base_fields)
+    data = request.GET if chosen or not is_decider else {"status": "requested", "to_decide": "on"}
+    form = ResourceFilterForm(data, is_decider=is_decider)
     filters = {key: value for key, value in form.cleaned_data.items() if value} if form.is_valid() else {}
     rows = selectors.resource_request_filter(actor, selectors.resource_request_list(actor), **filters)
     page = paginate(request, rows.order_by("-requested_at", "-pk"))
-    context = {"form": form, "page": page, "query": query_without(request, "page"), "is_decider": is_decider}
+    query = query_without(request, "page") or ("" if chosen or not is_decider else "status=requested&to_decide=on")
+    context = {"form": form, "page": page, "query": query, "is_decider": is_decider}
     return render(request, "work/resource_request_list.html", context)
 
 
