@@ -121,3 +121,13 @@ def format_period(start: dt.date, end: dt.date, language: str) -> str:
     if months == 1:
         return month_label(start, language, with_year=True)
     return f"{format_date(start, language)} – {format_date(end, language)}"
+
+
+def format_hours(value: Decimal | int | None) -> str:
+    """Hours of work as written: up to two decimals without padding zeros ("12.5", "8"), with
+    thousands separators ("1,240"); the unit is the caller's (a translated "h")."""
+    if value is None:
+        return "—"
+    hours = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{hours:,.2f}"
+    return text.rstrip("0").rstrip(".")
