@@ -208,3 +208,21 @@ def test_the_list_pages_what_waits_without_losing_its_default_filter(world, clie
     client.force_login(world.one.manager)
     page = client.get("/resources/")
     assert "to_decide" not in page.context["form"].fields and page.context["page"].paginator.count == 27
+
+
+def test_the_plan_page_shows_the_flags_of_its_tasks_requests(world, client, thresholds):
+    from pacekeeper.goals.models import Goal
+    from pacekeeper.work.models import WorkPlan
+
+    goal = Goal.objects.create(
+        org=world.one.org, title="Renewals", metric="visits", level="team", team=world.one.team_a,
+        starts_on="2026-01-01", ends_on="2026-12-31", target=5,
+    )  # fmt: skip
+    plan = WorkPlan.objects.create(org=world.one.org, goal=goal, title="Renewal push")
+    task = _task(world.one.manager, goal=goal, plan=plan, status="doing")
+    resources.resource_request_create(
+        actor=world.one.actor("manager"), task=task, kind="budget", description="Lunch", amount="80"
+    )
+    client.force_login(world.one.lead)
+    page = client.get(f"/tasks/plans/{plan.pk}/").content.decode()
+    assert "Resource flags" in page and "Started without its resources: 1" in page

@@ -133,6 +133,11 @@ def resource_flags_for_goal(goal: Goal, actor: Actor | None = None) -> dict:
     return resource_flags(requests.filter(Q(goal=goal) | Q(task__goal=goal)))
 
 
+def resource_flags_for_plan(actor: Actor, plan) -> dict:
+    """The plan page: the requests of the plan's tasks (the goal's own are on the goal's page)."""
+    return resource_flags(resource_request_list(actor).filter(task__plan=plan))
+
+
 def resource_flags_for_task(actor: Actor, task: Task) -> dict:
     return resource_flags(resource_request_list(actor).filter(task=task))
 

@@ -5,6 +5,7 @@ page and the team page need no change to their views:
 {% task_resources task %}       the task's requests, its flags and the request button
 {% goal_resources goal %}       the same for a goal (its tasks' flags included)
 {% team_resource_flags team %}  the flags of the team's requests, and what waits for the actor
+{% plan_resource_flags plan %}  the flags of a work plan's tasks' requests
 
 Each reads through the scoped selectors with the page's actor (a few queries per section).
 """
@@ -50,3 +51,9 @@ def team_resource_flags(context, team):
         "flags": selectors.resource_flags_for_team(actor, team),
         "to_decide": selectors.to_decide_count(actor),
     }
+
+
+@register.inclusion_tag("work/_resource_flags.html", takes_context=True)
+def plan_resource_flags(context, plan):
+    actor = context["actor"]
+    return {"actor": actor, "flags": selectors.resource_flags_for_plan(actor, plan), "compact": False}
