@@ -20,7 +20,15 @@ from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, RecurringTask, Task, WorkPlan
+from pacekeeper.work.models import (
+    ChecklistItem,
+    PlanTemplate,
+    PlanTemplateStep,
+    RecurringTask,
+    ResourceRequest,
+    Task,
+    WorkPlan,
+)
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -173,6 +181,14 @@ def _plan_template(customer):
     return template
 
 
+def _resource_request(customer):
+    """A budget request on a task of the customer's account manager, asked by them (seen with the task)."""
+    task = _task(customer)
+    return ResourceRequest.objects.create(
+        org=customer.org, task=task, kind="budget", description="Gifts", amount_minor=100_00, requested_by=task.owner
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -204,6 +220,7 @@ MAKERS = {
     "skill-levels": _skill_level,
     "work-plans": _work_plan,
     "plan-templates": _plan_template,
+    "resource-requests": _resource_request,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -341,6 +358,10 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # Confirmed by a lead for their people, a director or admin: never by oneself (the
         # manager viewer's target here is their own level).
         return {200} if viewer in SKILL_CONFIRMERS else {403}
+    if kind == "resource-requests":
+        # An empty PATCH says nothing to do (400) to every writer; deciding and spending rights
+        # are the service's, tested in tests/work/test_resources.py.
+        return {400} if viewer in WRITERS else {403}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -385,6 +406,7 @@ PAGE_MAKERS = {
     "skill_id": MAKERS["skills"],
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
+    "resource_request_id": MAKERS["resource-requests"],
 }
 
 
@@ -491,6 +513,7 @@ LIST_ROUTES = {
     "/api/v1/skill-levels": "skill-levels",
     "/api/v1/work-plans": "work-plans",
     "/api/v1/plan-templates": "plan-templates",
+    "/api/v1/resource-requests": "resource-requests",
 }
 
 

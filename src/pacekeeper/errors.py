@@ -108,6 +108,14 @@ class ValidationFailed(PacekeeperError):
         "level_out_of_range": "level",
         "level_not_current": "level",
         "skill_required_twice": "required_skills",
+        # resource requests (work/resource_models.py)
+        "resource_parent_not_one": "task",
+        "resource_amount_negative": "amount",
+        "resource_spent_negative": "spent_amount",
+        "resource_hours_negative": "hours",
+        "resource_refused_without_reason": "refusal_reason",
+        "resource_status_mismatch": "status",
+        "resource_threshold_negative": "lead_limit",
     }
 
     @classmethod

@@ -135,3 +135,7 @@ def _send(org: Organization, kind: str, tasks) -> int:
             continue
         sent += 1
     return sent
+
+
+# --- resources: their kinds live beside them -------------------------------------------------------
+from . import resource_notices  # noqa: E402, F401

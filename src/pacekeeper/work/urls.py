@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import list_views, plan_views, views
+from . import list_views, plan_views, resource_views, views
 
 app_name = "work"
 
@@ -33,6 +33,26 @@ urlpatterns = [
     # --- views: the list (with its export) and the calendar ---
     path("tasks/list/", list_views.task_list, name="list"),
     path("tasks/calendar/", list_views.task_calendar, name="calendar"),
+    # --- resources (resource_views.py) ---
+    path(
+        "tasks/<int:task_id>/resources/new/", resource_views.task_resource_request_create, name="task_resource_create"
+    ),
+    path(
+        "goals/<int:goal_id>/resources/new/", resource_views.goal_resource_request_create, name="goal_resource_create"
+    ),
+    path("resources/", resource_views.resource_request_list, name="resource_requests"),
+    path("resources/<int:resource_request_id>/", resource_views.resource_request_detail, name="resource_request"),
+    path(
+        "resources/<int:resource_request_id>/decide/",
+        resource_views.resource_request_decide,
+        name="resource_request_decide",
+    ),
+    path(
+        "resources/<int:resource_request_id>/spend/",
+        resource_views.resource_request_spend,
+        name="resource_request_spend",
+    ),
+    path("settings/resources/", resource_views.resource_thresholds, name="resource_thresholds"),
 ]
 
 # --- recurring tasks (work/recurring_views.py) ---------------------------------------------------
