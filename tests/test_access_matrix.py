@@ -7,6 +7,7 @@ visibility is written out by hand from the rules in DESIGN.md, not computed by t
 
 import datetime as dt
 import re
+import secrets
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -18,7 +19,7 @@ from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, Task
+from pacekeeper.work.models import Attachment, ChecklistItem, Comment, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -131,6 +132,31 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _comment(customer):
+    """A comment by the customer's account manager on their task (theirs alone to change)."""
+    return Comment.objects.create(org=customer.org, task=_task(customer), author=customer.owner, body="Called")
+
+
+def _attachment(customer):
+    """A file the customer's account manager attached to their task, kept where the service keeps it."""
+    from pacekeeper.work.discussion import attachments_folder
+
+    task = _task(customer)
+    folder = attachments_folder(customer.org_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_as = secrets.token_hex(16)
+    (folder / stored_as).write_bytes(b"%PDF-1.7\n")
+    return Attachment.objects.create(
+        org=customer.org,
+        task=task,
+        uploaded_by=customer.owner,
+        name="offer.pdf",
+        stored_as=stored_as,
+        content_type="application/pdf",
+        size=9,
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -157,6 +183,8 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
+    "comments": _comment,
+    "attachments": _attachment,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -227,6 +255,8 @@ def test_it_answers_api_object_routes_by_scope(method, path, world, client):
     kind = _collection(path)
     objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
+        if method == "DELETE":  # a permitted delete takes the object away: each viewer gets their own
+            objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
         person = getattr(world.one, viewer)
         person.refresh_from_db()  # an earlier viewer's action may have ended their sessions
         client.force_login(person)
@@ -269,6 +299,12 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if kind == "comments":
+        # A comment is its author's to reword or delete (here the target's account manager's).
+        return {200, 204} if viewer == target else {403}
+    if kind == "attachments":
+        # Deleted by its uploader or whoever edits the task in full: every writer who sees it here.
+        return {204} if viewer in WRITERS else {403}
     if kind == "tasks" and method == "POST":
         # Adding a checklist item needs its text (422 for an empty body, before the rights).
         return {201, 422} if viewer in WRITERS else {403, 422}
@@ -312,6 +348,8 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "comment_id": MAKERS["comments"],
+    "attachment_id": MAKERS["attachments"],
 }
 
 
@@ -331,6 +369,8 @@ PAGE_WRITERS = {
     "cycle_id": {"admin", "director"},
     "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
 }
+# Written through pages by its author alone (here the target's account manager), whatever the role.
+PAGE_AUTHOR_WRITES = {"comment_id"}
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
     "plan_id": SEES_PLANS,
@@ -358,6 +398,8 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
         pytest.skip(PERSONAL_PARAMS[param])
     objects = {target: PAGE_MAKERS[param](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
+        if name.endswith("delete"):  # a permitted delete takes the object away: each viewer gets their own
+            objects = {target: PAGE_MAKERS[param](_target_customer(world, target)) for target in TARGETS}
         person = getattr(world.one, viewer)
         person.refresh_from_db()  # an earlier viewer's action may have ended their sessions
         client.force_login(person)
@@ -372,6 +414,8 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
             elif not visible:
                 assert response.status_code == 404, (viewer, target, url)
             elif is_write and viewer not in PAGE_WRITERS.get(param, WRITERS):
+                assert response.status_code == 403, (viewer, target, url)
+            elif is_write and param in PAGE_AUTHOR_WRITES and viewer != target:
                 assert response.status_code == 403, (viewer, target, url)
             else:
                 assert response.status_code in (200, 204, 302, 400), (viewer, target, url, response.status_code)

@@ -193,3 +193,9 @@ def checklist_items_update(request, item_id: int, payload: ChecklistItemPatch):
     return services.checklist_item_update(
         actor=request.actor, item=item, is_done=changes.get("is_done"), text=changes.get("text")
     )
+
+
+# --- discussion: comments and attachments (work/discussion_api.py) ------------------------------
+from .discussion_api import router as discussion_router  # noqa: E402
+
+router.add_router("/", discussion_router)
