@@ -7,7 +7,8 @@ from .discussion import BODY_MAX_CHARS
 
 
 class CommentForm(CleanTextFormMixin, forms.Form):
-    """The text as typed; the service checks its mentions."""
+    """The text as typed; the service checks its mentions. Its ids are its own (`comment_text`):
+    the task page has other forms with a `text` field (the checklist)."""
 
     text = forms.CharField(
         label=_("Your comment"),
@@ -16,8 +17,16 @@ class CommentForm(CleanTextFormMixin, forms.Form):
         help_text=_("Type @ and a username to mention someone: they are told."),
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class AttachmentForm(forms.Form):
     """For the page's markup and its errors; the service checks the file (lib/uploads.py)."""
 
     file = forms.FileField(label=_("File"), allow_empty_file=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "attachment_%s")
+        super().__init__(*args, **kwargs)
