@@ -18,6 +18,7 @@ from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
+from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
 from pacekeeper.work.models import Attachment, ChecklistItem, Comment, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
@@ -157,6 +158,18 @@ def _attachment(customer):
     )
 
 
+def _skill(customer):
+    """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
+    return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
+
+
+def _skill_level(customer):
+    """The customer's account manager's self-assessed level in a skill, awaiting confirmation."""
+    return SkillLevel.objects.create(
+        org=customer.org, person=customer.owner, skill=_skill(customer), self_level=3, level=3
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -185,6 +198,8 @@ MAKERS = {
     "checklist-items": _checklist_item,
     "comments": _comment,
     "attachments": _attachment,
+    "skills": _skill,
+    "skill-levels": _skill_level,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -207,6 +222,8 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "evaluations": SEES_LINES,
     # A notification is its recipient's alone (here the target's account manager).
     "notifications": SEES_OWN,
+    # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
+    "skills": {viewer: ORG_ONE for viewer in VIEWERS},
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -220,6 +237,7 @@ PAY_AND_REVIEW_WRITERS = {
     "review-cycles": {"admin", "director"},
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
+SKILL_CONFIRMERS = {"admin", "director", "lead"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 
@@ -308,6 +326,12 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "tasks" and method == "POST":
         # Adding a checklist item needs its text (422 for an empty body, before the rights).
         return {201, 422} if viewer in WRITERS else {403, 422}
+    if kind == "skills":
+        return {200} if viewer == "admin" else {403}  # the org admin keeps the catalogue
+    if kind == "skill-levels":
+        # Confirmed by a lead for their people, a director or admin: never by oneself (the
+        # manager viewer's target here is their own level).
+        return {200} if viewer in SKILL_CONFIRMERS else {403}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -350,6 +374,7 @@ PAGE_MAKERS = {
     "item_id": MAKERS["checklist-items"],
     "comment_id": MAKERS["comments"],
     "attachment_id": MAKERS["attachments"],
+    "skill_id": MAKERS["skills"],
 }
 
 
@@ -368,6 +393,7 @@ PAGE_WRITERS = {
     "line_id": {"admin", "director"},
     "cycle_id": {"admin", "director"},
     "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
+    "skill_id": {"admin"},  # the catalogue is the org admin's
 }
 # Written through pages by its author alone (here the target's account manager), whatever the role.
 PAGE_AUTHOR_WRITES = {"comment_id"}
@@ -380,6 +406,7 @@ PAGE_SCOPE = {
     "evaluation_id": SEES_LINES,
     "membership_id": SEES_TEAM,
     "notification_id": SEES_OWN,
+    "skill_id": EXPECTED_SCOPE["skills"],
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -452,6 +479,8 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
+    "/api/v1/skills": "skills",
+    "/api/v1/skill-levels": "skill-levels",
 }
 
 

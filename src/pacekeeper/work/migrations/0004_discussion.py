@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('tenancy', '0007_constraint_messages'),
-        ('work', '0002_same_org_links'),
+        ('work', '0003_task_required_skills'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
