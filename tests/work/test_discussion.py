@@ -3,6 +3,7 @@ nothing behind, downloads are scoped), through the services, the API and the tas
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -280,3 +281,18 @@ def _zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("notes.txt", "hello")
     return buffer.getvalue()
+
+
+def test_the_page_opens_on_the_newest_comments_newest_last_and_pages_back(world, client):
+    """31 comments: the page shows comments 2–31 (the newest 30) oldest to newest; page 2 the first."""
+    one = world.one
+    task = _task(one.manager)
+    for number in range(1, 32):
+        Comment.objects.create(org=one.org, task=task, author=one.manager, body=f"note {number:02d}.")
+    client.force_login(one.manager)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    shown = [int(n) for n in re.findall(r"note (\d\d)\.", page)]
+    assert shown == list(range(2, 32))
+    assert "?comments=2#comments" in page and "Newer comments" not in page
+    older = client.get(f"/tasks/{task.pk}/", {"comments": 2}).content.decode()
+    assert re.findall(r"note (\d\d)\.", older) == ["01"] and "Newer comments" in older

@@ -20,12 +20,14 @@ COMMENTS_PER_PAGE = 30
 
 @register.inclusion_tag("work/_discussion.html", takes_context=True)
 def task_discussion(context, task):
-    """Comments newest last, by pages of 30 that open on the newest (`?comments=N` for older ones),
-    and the task's files, each with the actions the reader may take."""
+    """Comments newest last, by pages of 30 counted from the newest (page 1, the default, holds the
+    latest 30; `?comments=2` the 30 before them), and the task's files, each with the actions the
+    reader may take."""
     request = context["request"]
     actor = request.actor
-    paginator = Paginator(discussion_selectors.comment_list(task), COMMENTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("comments") or paginator.num_pages)
+    newest_first = discussion_selectors.comment_list(task).order_by("-created_at", "-pk")
+    paginator = Paginator(newest_first, COMMENTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("comments"))
     level = task_write_level(actor, task)
     attachments = list(discussion_selectors.attachment_list(task))
     for attachment in attachments:
@@ -35,6 +37,7 @@ def task_discussion(context, task):
         "request": request,
         "task": task,
         "page": page,
+        "comments": list(page)[::-1],
         "comment_count": paginator.count,
         "actor_id": actor.user_id,
         "may_comment": commenting,
