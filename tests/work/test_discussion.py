@@ -8,8 +8,10 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.notifications.kinds import render
 from pacekeeper.notifications.models import Notification
 from pacekeeper.work import discussion
 from pacekeeper.work.models import Attachment, Comment, Task
@@ -48,6 +50,10 @@ class TestMentions:
         told = Notification.objects.get(recipient=one.manager)
         assert told.kind == "mentioned" and told.link.endswith(f"/tasks/{task.pk}/#comment-{comment.pk}")
         assert told.params["person"] == "one lead" and told.params["task"] == "Renewal offer"
+        with translation.override("zh-hans"):
+            assert render(told) == "one lead 在“Renewal offer”中提及了您：@one_manager: can you send it by Friday?"
+        with translation.override("en"):
+            assert render(told) == "one lead mentioned you on “Renewal offer”: @one_manager: can you send it by Friday?"
 
     def test_a_dot_ending_the_sentence_is_not_part_of_the_name(self, world):
         one = world.one
@@ -296,3 +302,29 @@ def test_the_page_opens_on_the_newest_comments_newest_last_and_pages_back(world,
     assert "?comments=2#comments" in page and "Newer comments" not in page
     older = client.get(f"/tasks/{task.pk}/", {"comments": 2}).content.decode()
     assert re.findall(r"note (\d\d)\.", older) == ["01"] and "Newer comments" in older
+
+
+def test_the_task_page_reads_comments_and_files_in_a_bounded_number_of_queries(world, client):
+    """Ten comments and files cost no more queries than one of each (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    one = world.one
+    task = _task(one.manager)
+    client.force_login(one.manager)
+
+    def add(count):
+        for number in range(count):
+            comment = Comment.objects.create(org=one.org, task=task, author=one.lead, body=f"@one_manager {number}")
+            comment.mentions.add(one.manager)
+            discussion.attachment_add(actor=one.actor("manager"), task=task, file=SimpleUploadedFile("p.png", PNG))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/tasks/{task.pk}/").status_code == 200
+        return len(captured)
+
+    add(1)
+    few = queries()
+    add(9)
+    assert queries() == few

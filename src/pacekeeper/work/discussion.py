@@ -223,6 +223,6 @@ def attachment_delete(*, actor: Actor, attachment: Attachment) -> None:
 def attachment_open(attachment: Attachment):
     """The stored file, opened for reading; a file gone from the disk answers 404 like a missing row."""
     try:
-        return open(attachment_path(attachment), "rb")  # noqa: SIM115 (the response closes it)
+        return open(attachment_path(attachment), "rb")  # the response closes it
     except (OSError, ValueError):
         raise NotFound() from None
