@@ -21,11 +21,7 @@ from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
-<<<<<<< HEAD
-from pacekeeper.work.models import Attachment, ChecklistItem, Comment, Task
-=======
-from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, Task, WorkPlan
->>>>>>> main
+from pacekeeper.work.models import Attachment, ChecklistItem, Comment, PlanTemplate, PlanTemplateStep, Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -300,11 +296,7 @@ def test_it_answers_api_object_routes_by_scope(method, path, world, client):
     kind = _collection(path)
     objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
-<<<<<<< HEAD
-        if method == "DELETE":  # a permitted delete takes the object away: each viewer gets their own
-=======
         if method == "DELETE":  # a permitted delete removes the object: each viewer gets their own
->>>>>>> main
             objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
         person = getattr(world.one, viewer)
         person.refresh_from_db()  # an earlier viewer's action may have ended their sessions

@@ -123,7 +123,6 @@ def format_period(start: dt.date, end: dt.date, language: str) -> str:
     return f"{format_date(start, language)} – {format_date(end, language)}"
 
 
-<<<<<<< HEAD
 def format_file_size(size: int) -> str:
     """Bytes as people read them, the same in both languages: 812 B, 45.3 KB, 9.8 MB (1 KB =
     1024 B, as file managers count; one decimal, half up)."""
@@ -134,7 +133,8 @@ def format_file_size(size: int) -> str:
         if value < 1024 or unit == "GB":
             return f"{value} {unit}"
     raise AssertionError("unreachable")
-=======
+
+
 def format_hours(value: Decimal | int | None) -> str:
     """Hours of work as written: up to two decimals without padding zeros ("12.5", "8"), with
     thousands separators ("1,240"); the unit is the caller's (a translated "h")."""
@@ -143,4 +143,3 @@ def format_hours(value: Decimal | int | None) -> str:
     hours = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = f"{hours:,.2f}"
     return text.rstrip("0").rstrip(".")
->>>>>>> main

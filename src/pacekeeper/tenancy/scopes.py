@@ -396,7 +396,6 @@ def task_collaborators_q(actor: Actor) -> Q:
     return peers_q(actor) & Q(is_active=True)
 
 
-<<<<<<< HEAD
 # --- discussion: comments and attachments on tasks ----------------------------------------------
 # Anyone of a writing role who sees a task may comment on it (a question is no change to the task);
 # attaching files is for the people who work on it (task_write_level). An author edits and deletes
@@ -414,7 +413,8 @@ def mentionable_q(actor: Actor, *, task_people=()) -> Q:
     task is checked by the caller: a mention must lead somewhere.)"""
     on_task = Q(org_id=actor.org_id, pk__in=list(task_people))
     return (users_q(actor) | peers_q(actor) | on_task) & Q(is_active=True)
-=======
+
+
 # --- work plans and plan templates (docs/work.md "Plans") --------------------------------------
 # A work plan is seen with its goal (goals_q). It is made and changed by whoever may set that
 # goal (may_set_goals: directors and admins any, a lead their teams' and people's goals); its
@@ -439,7 +439,6 @@ def plan_templates_q(actor: Actor) -> Q:
 
 def may_write_plan_templates(actor: Actor) -> bool:
     return actor.role in PLAN_TEMPLATE_WRITER_ROLES
->>>>>>> main
 
 
 # --- skills (docs/skills.md) ------------------------------------------------------------------

@@ -205,7 +205,6 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-<<<<<<< HEAD
 # --- discussion: comments and attachments (docs/work.md, "Comments and attachments") ------------
 
 
@@ -273,7 +272,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-=======
+
+
 # --- plans from goals (docs/work.md "Plans") ------------------------------------------------------
 
 
@@ -375,7 +375,6 @@ class PlanTemplateStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
->>>>>>> main
 
 
 # --- required skills (skills slice; docs/skills.md) -------------------------------------------

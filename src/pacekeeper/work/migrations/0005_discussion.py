@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('tenancy', '0007_constraint_messages'),
-        ('work', '0003_task_required_skills'),
+        ('work', '0004_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
