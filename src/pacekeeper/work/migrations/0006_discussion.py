@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('tenancy', '0007_constraint_messages'),
-        ('work', '0004_plans'),
+        ('work', '0005_task_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
