@@ -400,6 +400,25 @@ def task_collaborators_q(actor: Actor) -> Q:
     return peers_q(actor) & Q(is_active=True)
 
 
+# --- discussion: comments and attachments on tasks ----------------------------------------------
+# Anyone of a writing role who sees a task may comment on it (a question is no change to the task);
+# attaching files is for the people who work on it (task_write_level). An author edits and deletes
+# their own comments; an attachment is deleted by its uploader or by whoever edits the task in full.
+
+
+def may_comment(actor: Actor) -> bool:
+    return actor.can_write
+
+
+def mentionable_q(actor: Actor, *, task_people=()) -> Q:
+    """Whom the actor may @mention on a task: the people they may assign or work with (their
+    scope and, for an account manager, their team), and the people on the task itself (its owner
+    and collaborators); active people of the organisation. (Whether the person also sees the
+    task is checked by the caller: a mention must lead somewhere.)"""
+    on_task = Q(org_id=actor.org_id, pk__in=list(task_people))
+    return (users_q(actor) | peers_q(actor) | on_task) & Q(is_active=True)
+
+
 # --- work plans and plan templates (docs/work.md "Plans") --------------------------------------
 # A work plan is seen with its goal (goals_q). It is made and changed by whoever may set that
 # goal (may_set_goals: directors and admins any, a lead their teams' and people's goals); its

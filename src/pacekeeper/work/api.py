@@ -225,3 +225,7 @@ def checklist_items_update(request, item_id: int, payload: ChecklistItemPatch):
 from .recurring_api import router as recurring_router  # noqa: E402
 
 router.add_router("/", recurring_router)
+# --- discussion: comments and attachments (work/discussion_api.py) ------------------------------
+from .discussion_api import router as discussion_router  # noqa: E402
+
+router.add_router("/", discussion_router)
