@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib import date_rules
-from pacekeeper.lib.pages import actor_required, is_htmx
+from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
 from pacekeeper.lib.text import CleanTextFormMixin
 from pacekeeper.tenancy.scopes import require_writer
 
@@ -19,23 +19,43 @@ from .assignment import TaskDraft, ranked_candidates
 PANEL_CANDIDATES = 8
 
 
+# A branch has hundreds of people: the table shows them a page at a time (the figures, flags
+# and suggestions are worked out for everyone).
+PEOPLE_PER_PAGE = 50
+SHOW_CHOICES = [("", _("Everyone")), ("over", _("Over-loaded")), ("under", _("Under-loaded"))]
+
+
 class WorkloadFilterForm(CleanTextFormMixin, forms.Form):
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW_CHOICES, required=False)
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [(team.pk, team.name) for team in teams]
-        self.fields["team"].widget.attrs["data-autosubmit"] = ""
+        for name in ("team", "show"):
+            self.fields[name].widget.attrs["data-autosubmit"] = ""
 
 
 @actor_required
 def workload_page(request: HttpRequest):
-    """`?team=<id>`: the team's (and its sub-teams') people, four weeks from this one."""
+    """`?team=<id>`: the team's (and its sub-teams') people, four weeks from this one;
+    `?show=over|under` keeps the flagged ones."""
     actor = request.actor
     teams = list(workload.workload_teams(actor))
     team = workload.access_workload_team(actor, request.GET.get("team"))
-    form = WorkloadFilterForm(initial={"team": team.pk if team else None}, teams=teams)
-    context = {"form": form, "team": team, "view": workload.team_workload(actor, team) if team else None}
+    show = request.GET.get("show") if request.GET.get("show") in ("over", "under") else ""
+    form = WorkloadFilterForm(initial={"team": team.pk if team else None, "show": show}, teams=teams)
+    view = workload.team_workload(actor, team) if team else None
+    rows = [row for row in view.rows if not show or getattr(row, f"is_{show}")] if view else []
+    context = {
+        "form": form,
+        "team": team,
+        "view": view,
+        "page": paginate(request, rows, per_page=PEOPLE_PER_PAGE),
+        "query": query_without(request, "page"),
+        "over_count": sum(row.is_over for row in view.rows) if view else 0,
+        "under_count": sum(row.is_under for row in view.rows) if view else 0,
+    }
     return render(request, "work/workload.html", context)
 
 
