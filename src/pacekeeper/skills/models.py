@@ -62,11 +62,23 @@ def _level_in_range(field: str, *, nullable: bool) -> Q:
     return (Q(**{f"{field}__isnull": True}) | in_range) if nullable else in_range
 
 
+# Self-assessed, and either never confirmed or assessed again since, differently.
+AWAITING = Q(self_level__isnull=False) & (
+    Q(confirmed_level__isnull=True)
+    | (Q(self_assessed_at__gt=models.F("confirmed_at")) & ~Q(self_level=models.F("confirmed_level")))
+)
+
+
 class SkillLevelQuerySet(models.QuerySet):
     def visible_to(self, actor):
         from pacekeeper.tenancy.scopes import skill_levels_q
 
         return self.filter(skill_levels_q(actor))
+
+    def awaiting(self):
+        """Self-assessed and not matching a confirmation given after it (the same rule as
+        `SkillLevel.awaits_confirmation`): what a lead has yet to look at."""
+        return self.filter(AWAITING)
 
 
 class SkillLevel(models.Model):
@@ -160,8 +172,8 @@ class SkillLevelChange(models.Model):
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
     skill_level = models.ForeignKey(SkillLevel, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    from_level = models.PositiveSmallIntegerField(_("from"), null=True, blank=True)
-    to_level = models.PositiveSmallIntegerField(_("to"))
+    from_level = models.PositiveSmallIntegerField(_("previous level"), null=True, blank=True)
+    to_level = models.PositiveSmallIntegerField(_("new level"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
     )

@@ -67,8 +67,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('self', 'Self-assessed'), ('confirmed', 'Confirmed')], max_length=16, verbose_name='kind')),
-                ('from_level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='from')),
-                ('to_level', models.PositiveSmallIntegerField(verbose_name='to')),
+                ('from_level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='previous level')),
+                ('to_level', models.PositiveSmallIntegerField(verbose_name='new level')),
                 ('at', models.DateTimeField(db_index=True, verbose_name='when')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
                 ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
