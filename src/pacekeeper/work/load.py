@@ -84,11 +84,13 @@ def spread(hours: Decimal, first: dt.date, last: dt.date, *, until: dt.date | No
     """{Monday: hours} of `hours` spread evenly over the working days from `first` to `last`;
     only the weeks up to `until` are worked out (a task due in years books few in a month)."""
     hours = hours if isinstance(hours, Decimal) else Decimal(str(hours))
+    week = first - dt.timedelta(days=first.weekday())
+    if (last - week).days < 7:  # one week holds the whole span (the common case): all of it
+        return {week: hours}
     total = working_days(first, last)
     if total == 0:
         return {monday_of(first): hours}
     shares = {}
-    week = monday_of(first)
     stop = min(last, until) if until else last
     while week <= stop:
         # Within one week: from the later of `first` and Monday to the earlier of `last` and

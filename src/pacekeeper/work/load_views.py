@@ -8,12 +8,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib import date_rules
+from pacekeeper.lib.ids import parse_id
 from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.skills.models import MAX_LEVEL, MIN_LEVEL, Skill
 from pacekeeper.tenancy.scopes import require_writer
 
 from . import selectors, workload
 from .assignment import TaskDraft, ranked_candidates
+from .skill_fit import Requirement
 
 # The panel shows the best few; the API lists everyone.
 PANEL_CANDIDATES = 8
@@ -103,8 +106,30 @@ def _typed(request: HttpRequest, task=None) -> tuple[TaskDraft, DraftForm | None
     if not form.is_valid():
         return draft, form
     data = form.cleaned_data
-    typed = TaskDraft(draft.pk, draft.owner_id, data["start_on"], data["due_on"], data["estimate_hours"] or 0)
+    typed = TaskDraft(
+        draft.pk,
+        draft.owner_id,
+        data["start_on"],
+        data["due_on"],
+        data["estimate_hours"] or 0,
+        requirements=_typed_requirements(request),
+    )
     return typed, form
+
+
+def _typed_requirements(request: HttpRequest) -> tuple[Requirement, ...] | None:
+    """The form's required skills (`requires-skill_<id>` = minimum level 1–5, empty: not
+    required) among the skills the actor sees; None when the form sent none (no skill offered)."""
+    prefix = "requires-skill_"
+    typed = {}
+    for name, value in request.GET.items():
+        skill_id = parse_id(name.removeprefix(prefix)) if name.startswith(prefix) else None
+        if skill_id is not None and value in {str(level) for level in range(MIN_LEVEL, MAX_LEVEL + 1)}:
+            typed[skill_id] = int(value)
+    if not any(name.startswith(prefix) for name in request.GET):
+        return None
+    skills = Skill.objects.visible_to(request.actor).filter(pk__in=typed).order_by("name", "pk")
+    return tuple(Requirement(skill.pk, skill.name, typed[skill.pk]) for skill in skills)
 
 
 @actor_required
