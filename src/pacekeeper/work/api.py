@@ -221,6 +221,11 @@ def checklist_items_update(request, item_id: int, payload: ChecklistItemPatch):
     )
 
 
+# --- recurring tasks (work/recurring_api.py) ------------------------------------------------------
+from .recurring_api import router as recurring_router  # noqa: E402
+
+router.add_router("/", recurring_router)
+
 # --- workload and assignment (work/load_api.py) --------------------------------------------------
 from .load_api import router as load_router  # noqa: E402
 
