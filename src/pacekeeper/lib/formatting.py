@@ -143,3 +143,11 @@ def format_hours(value: Decimal | int | None) -> str:
     hours = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = f"{hours:,.2f}"
     return text.rstrip("0").rstrip(".")
+
+
+def format_week(monday: dt.date, language: str) -> str:
+    """A week by its Monday (weeks start on Monday, UX.md): zh 12月第2周 (the month's second
+    Monday), en "week of 7 Dec"."""
+    if is_chinese(language):
+        return f"{monday.month}月第{(monday.day - 1) // 7 + 1}周"
+    return f"week of {monday.day} {MONTHS_EN[monday.month - 1]}"

@@ -229,3 +229,8 @@ router.add_router("/", recurring_router)
 from .discussion_api import router as discussion_router  # noqa: E402
 
 router.add_router("/", discussion_router)
+
+# --- workload and assignment (work/load_api.py) --------------------------------------------------
+from .load_api import router as load_router  # noqa: E402
+
+router.add_router("", load_router)

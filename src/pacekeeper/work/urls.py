@@ -79,3 +79,12 @@ urlpatterns += [
     path("tasks/attachments/<int:attachment_id>/", discussion_views.attachment_download, name="attachment_download"),
     path("tasks/attachments/<int:attachment_id>/delete/", discussion_views.attachment_delete, name="attachment_delete"),
 ]
+
+# --- workload and assignment (work/load_views.py) ------------------------------------------------
+from . import load_views  # noqa: E402
+
+urlpatterns += [
+    path("work/workload/", load_views.workload_page, name="workload"),
+    path("tasks/<int:task_id>/candidates/", load_views.task_candidates, name="candidates"),
+    path("tasks/candidates/", load_views.new_task_candidates, name="new_candidates"),
+]
