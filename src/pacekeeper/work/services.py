@@ -27,6 +27,7 @@ from pacekeeper.tenancy.scopes import (
     task_write_level,
 )
 
+from . import task_rollups
 from .models import ChecklistItem, Task
 
 FIELDS = {
@@ -58,6 +59,7 @@ def task_create(*, actor: Actor, changes: dict) -> Task:
     task.save()
     if collaborators is not None:
         task.collaborators.set(collaborators)
+    task_rollups.tasks_changed(org=actor.org, after=task_rollups.marks_of(actor.org, [task]))
     return task
 
 
@@ -68,10 +70,12 @@ def task_update(*, actor: Actor, task: Task, changes: dict, reason: str = "") ->
     if level is None or (level != TASK_FULL and set(changes) - PROGRESS_FIELDS):
         raise Forbidden()
     before = {"owner": task.owner_id, "status": task.status}
+    marked = task_rollups.marks_of(actor.org, [task])  # the task metrics' rollups follow (work/task_rollups.py)
     collaborators = _apply(actor, task, changes)
     task.save()
     if collaborators is not None:
         task.collaborators.set(collaborators)
+    task_rollups.tasks_changed(org=actor.org, before=marked, after=task_rollups.marks_of(actor.org, [task]))
     if task.owner_id != before["owner"]:
         audit_record(actor=actor, obj=task, field="owner", before=before["owner"], after=task.owner_id, reason=reason)
     if task.status == Task.Status.CANCELLED and before["status"] != Task.Status.CANCELLED:
