@@ -17,6 +17,7 @@ from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
+from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
 from pacekeeper.work.models import ChecklistItem, Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
@@ -131,6 +132,18 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _skill(customer):
+    """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
+    return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
+
+
+def _skill_level(customer):
+    """The customer's account manager's self-assessed level in a skill, awaiting confirmation."""
+    return SkillLevel.objects.create(
+        org=customer.org, person=customer.owner, skill=_skill(customer), self_level=3, level=3
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -157,6 +170,8 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
+    "skills": _skill,
+    "skill-levels": _skill_level,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -179,6 +194,8 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "evaluations": SEES_LINES,
     # A notification is its recipient's alone (here the target's account manager).
     "notifications": SEES_OWN,
+    # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
+    "skills": {viewer: ORG_ONE for viewer in VIEWERS},
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -192,6 +209,7 @@ PAY_AND_REVIEW_WRITERS = {
     "review-cycles": {"admin", "director"},
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
+SKILL_CONFIRMERS = {"admin", "director", "lead"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 
@@ -272,6 +290,12 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "tasks" and method == "POST":
         # Adding a checklist item needs its text (422 for an empty body, before the rights).
         return {201, 422} if viewer in WRITERS else {403, 422}
+    if kind == "skills":
+        return {200} if viewer == "admin" else {403}  # the org admin keeps the catalogue
+    if kind == "skill-levels":
+        # Confirmed by a lead for their people, a director or admin: never by oneself (the
+        # manager viewer's target here is their own level).
+        return {200} if viewer in SKILL_CONFIRMERS else {403}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -312,6 +336,7 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "skill_id": MAKERS["skills"],
 }
 
 
@@ -330,6 +355,7 @@ PAGE_WRITERS = {
     "line_id": {"admin", "director"},
     "cycle_id": {"admin", "director"},
     "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
+    "skill_id": {"admin"},  # the catalogue is the org admin's
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -340,6 +366,7 @@ PAGE_SCOPE = {
     "evaluation_id": SEES_LINES,
     "membership_id": SEES_TEAM,
     "notification_id": SEES_OWN,
+    "skill_id": EXPECTED_SCOPE["skills"],
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -408,6 +435,8 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
+    "/api/v1/skills": "skills",
+    "/api/v1/skill-levels": "skill-levels",
 }
 
 

@@ -21,6 +21,7 @@ from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
+from pacekeeper.skills import services as skills_services
 from pacekeeper.work.models import Task
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
@@ -124,7 +125,23 @@ def rows(world, django_capture_on_commit_callbacks):
         labels="renewal",
     )
     Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
-    return {"draft": draft, "active": active, "runs": runs, "cycles": cycles}
+    skills = _skill_rows(one)
+    return {"skills": skills, "draft": draft, "active": active, "runs": runs, "cycles": cycles}
+
+
+def _skill_rows(one) -> dict:
+    """Negotiation (active): the manager's own 2 awaiting, the teammate's confirmed 5; data
+    analysis (active): the manager's 4, self-assessed and confirmed; an inactive skill."""
+    manager, director = one.actor("manager"), one.actor("director")
+    admin = one.actor("admin")
+    negotiation = skills_services.skill_create(actor=admin, name="Negotiation")
+    analysis = skills_services.skill_create(actor=admin, name="Data analysis")
+    skills_services.skill_create(actor=admin, name="Telex", is_active=False)
+    skills_services.level_self_assess(actor=manager, skill_id=negotiation.pk, level=2)
+    skills_services.level_self_assess(actor=manager, skill_id=analysis.pk, level=4)
+    skills_services.level_confirm(actor=director, person_id=one.manager.pk, skill_id=analysis.pk)
+    skills_services.level_confirm(actor=director, person_id=one.teammate.pk, skill_id=negotiation.pk, level=5)
+    return {"negotiation": negotiation, "analysis": analysis}
 
 
 def _ids(*objects) -> set[int]:
@@ -169,6 +186,18 @@ FILTERS = {
     ),
     ("/api/v1/notifications", "unread"): (lambda w, r: "true", lambda item, w, r: item["read_at"] is None),
     ("/api/v1/evaluations", "step"): (lambda w, r: "review", lambda item, w, r: item["step"] == "review"),
+    ("/api/v1/skills", "active"): (lambda w, r: "false", lambda item, w, r: not item["is_active"]),
+    ("/api/v1/skills", "q"): (lambda w, r: "nego", lambda item, w, r: item["name"] == "Negotiation"),
+    ("/api/v1/skill-levels", "person"): (
+        lambda w, r: w.one.teammate.pk,
+        lambda item, w, r: item["person"] == w.one.teammate.pk,
+    ),
+    ("/api/v1/skill-levels", "skill"): (
+        lambda w, r: r["skills"]["analysis"].pk,
+        lambda item, w, r: item["skill"] == r["skills"]["analysis"].pk,
+    ),
+    ("/api/v1/skill-levels", "awaiting"): (lambda w, r: "true", lambda item, w, r: item["awaits_confirmation"]),
+    ("/api/v1/skill-levels", "min_level"): (lambda w, r: "4", lambda item, w, r: item["level"] >= 4),
 }
 for _name, _value, _field in (
     ("status", "doing", "status"),

@@ -114,6 +114,7 @@ def _mount() -> None:
     from pacekeeper.kpis.api import router as kpis_router
     from pacekeeper.notifications.api import router as notifications_router
     from pacekeeper.reviews.api import router as reviews_router
+    from pacekeeper.skills.api import router as skills_router
     from pacekeeper.tenancy.api import router as tenancy_router
     from pacekeeper.work.api import router as work_router
 
@@ -126,6 +127,7 @@ def _mount() -> None:
     api.add_router("/", reviews_router)
     api.add_router("/", notifications_router)
     api.add_router("/", work_router)
+    api.add_router("/", skills_router)
 
 
 _mount()

@@ -96,6 +96,12 @@ class ValidationFailed(PacekeeperError):
         "estimate_negative": "estimate_hours",
         "due_before_start": "due_on",
         "blocked_without_reason": "blocked_reason",
+        # skills
+        "skill_name_taken": "name",
+        "skill_level_exists": "skill",
+        "level_out_of_range": "level",
+        "level_not_current": "level",
+        "skill_required_twice": "required_skills",
     }
 
     @classmethod

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pacekeeper.kpis",
     "pacekeeper.crm",
     "pacekeeper.goals",
+    "pacekeeper.skills",
     "pacekeeper.work",
     "pacekeeper.incentives",
     "pacekeeper.reviews",

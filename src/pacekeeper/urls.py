@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("pacekeeper.kpis.urls")),
     path("", include("pacekeeper.goals.urls")),
     path("", include("pacekeeper.work.urls")),
+    path("", include("pacekeeper.skills.urls")),
     path("", include("pacekeeper.incentives.urls")),
     path("", include("pacekeeper.reviews.urls")),
     path("", include("pacekeeper.dashboards.urls")),

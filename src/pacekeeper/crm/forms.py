@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pacekeeper.lib.money import AMOUNT_DIGITS, AMOUNT_PLACES
 from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import Contact, Customer, Interaction, Opportunity, Tier
@@ -102,7 +103,7 @@ class StageForm(CleanTextFormMixin, forms.Form):
 
 
 class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
-    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=0)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, min_value=0)
 
     class Meta:
         model = Opportunity

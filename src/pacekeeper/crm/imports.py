@@ -35,7 +35,7 @@ from pacekeeper.lib import date_rules
 from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.bulk import insert_rows, update_rows
 from pacekeeper.lib.dates import DateError, parse_date
-from pacekeeper.lib.money import AmountError, parse_amount, to_minor
+from pacekeeper.lib.money import AMOUNT_LIMIT, AmountError, parse_amount, to_minor
 from pacekeeper.lib.statistics import refresh_after_bulk_load
 from pacekeeper.lib.tabular import read_rows
 from pacekeeper.lib.text import clean_text
@@ -332,7 +332,7 @@ def _amount(column: str, value: object, currency: str, *, required: bool = False
         amount = parse_amount(value)
     except AmountError:
         raise CellError(column, value, _("Not an amount; write 1234.50 or ¥1,234.50.")) from None
-    if abs(amount) >= 10**14:
+    if abs(amount) >= AMOUNT_LIMIT:
         raise CellError(column, value, _("The amount is too large."))
     return to_minor(amount, currency)
 

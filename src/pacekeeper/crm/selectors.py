@@ -222,6 +222,20 @@ def portfolio_sizes(*, org_id: int, owner_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+def product_lines(*, org_id: int, limit: int = 8) -> list[str]:
+    """The organisation's product lines as its sales name them, the most sold first (the skills
+    catalogue seeds "product knowledge" per line from these)."""
+    rows = (
+        Sale.objects.filter(org_id=org_id)
+        .exclude(product_line="")
+        .values("product_line")
+        .annotate(sales=Count("pk"))
+        .order_by("-sales", "product_line")
+        .values_list("product_line", flat=True)
+    )
+    return list(rows[:limit])
+
+
 def last_activity(*, actor: Actor, manager_ids: list[int]) -> dict[int, dt.date]:
     """The local day of each visible manager's latest logged interaction, read from the KPI
     engine's daily rollups (kept current on every write): a few index rows per person, where

@@ -38,6 +38,7 @@ from pacekeeper.lib.bulk import insert_rows
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
 from . import names
+from .skills import make_skill_levels
 
 MONTH_WEIGHT = {1: 0.9, 2: 0.6, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.25, 7: 0.9, 8: 0.9, 9: 1.1, 10: 0.85, 11: 1.0, 12: 1.4}
 # Per tier: chance of an order in a month, median order in yuan, share of customers.
@@ -104,6 +105,7 @@ def seed_organization(
         counts = _make_facts(org, rng, staff, customer_rows, start, until, zone)
         result.counts.update(counts)
         result.counts["rollups"] = rollups_rebuild(org=org)
+        result.counts["skill_levels"] = make_skill_levels(org, seed=seed, until=until)
         if with_goals:
             result.counts["goals"] = _make_goals(org, until)
             result.counts["payout_runs"] = _make_pay(org, until)

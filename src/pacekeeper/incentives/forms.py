@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.kpis.registry import METRICS
+from pacekeeper.lib.money import AMOUNT_DIGITS, AMOUNT_PLACES
 from pacekeeper.lib.text import CleanTextFormMixin
 
 from .models import Plan
@@ -20,7 +21,9 @@ class PlanForm(CleanTextFormMixin, forms.Form):
 
 
 class TierForm(CleanTextFormMixin, forms.Form):
-    starts_at = forms.DecimalField(label=_("From (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    starts_at = forms.DecimalField(
+        label=_("From (yuan)"), min_value=0, max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES
+    )
     rate_percent = forms.DecimalField(label=_("Rate (%)"), min_value=0, max_value=100, max_digits=6, decimal_places=3)
 
 
@@ -44,5 +47,5 @@ class ReasonForm(CleanTextFormMixin, forms.Form):
 
 class AdjustForm(CleanTextFormMixin, forms.Form):
     # Below zero is allowed: a correction may take back what an earlier run overpaid.
-    amount = forms.DecimalField(label=_("Payable (yuan)"), max_digits=16, decimal_places=2)
+    amount = forms.DecimalField(label=_("Payable (yuan)"), max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES)
     reason = forms.CharField(label=_("Reason"), max_length=2000)

@@ -27,6 +27,7 @@ from pydantic import (
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib import date_rules
 from pacekeeper.lib.ids import MAX_ID, parse_id
+from pacekeeper.lib.money import AMOUNT_DIGITS, AMOUNT_PLACES
 from pacekeeper.lib.text import clean_strings
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -179,5 +180,5 @@ def decimal_string(*, digits: int, places: int, signed: bool = True, pattern: st
 
 
 # Money sent to us: major units of the organisation's currency, two decimals at most.
-MoneyIn = decimal_string(digits=16, places=2)
-MoneyInPositive = decimal_string(digits=16, places=2, signed=False)
+MoneyIn = decimal_string(digits=AMOUNT_DIGITS, places=AMOUNT_PLACES)
+MoneyInPositive = decimal_string(digits=AMOUNT_DIGITS, places=AMOUNT_PLACES, signed=False)

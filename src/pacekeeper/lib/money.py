@@ -10,6 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CURRENCY_EXPONENTS = {"CNY": 2, "HKD": 2, "USD": 2, "EUR": 2, "GBP": 2, "SGD": 2, "JPY": 0}
 CURRENCY_SYMBOLS = {"CNY": "¥", "HKD": "HK$", "USD": "$", "EUR": "€", "GBP": "£", "SGD": "S$", "JPY": "¥"}
 
+# The one size limit of an amount people type, on every path (forms, API, imports): 16 digits,
+# 2 after the point, so below 10^14 major units. Minor units then stay far inside a BigInteger.
+AMOUNT_DIGITS = 16
+AMOUNT_PLACES = 2
+AMOUNT_LIMIT = Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_PLACES)
+
 
 class AmountError(ValueError):
     """A text that is not an amount of money."""

@@ -38,6 +38,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("follow_ups", _("Follow-ups"), "crm:follow_ups", role != Role.MANAGER),
         ("goals", _("Goals"), "goals:list", True),
         ("tasks", _("Tasks"), "work:mine", True),
+        ("skills", _("Skills"), "skills:mine", True),
         ("customers", _("Customers"), "crm:customers", True),
         ("pipeline", _("Pipeline"), "crm:pipeline", True),
         ("leaderboard", _("Leaderboard"), "kpis:leaderboard", True),

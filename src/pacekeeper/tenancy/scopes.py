@@ -393,3 +393,51 @@ def task_collaborators_q(actor: Actor) -> Q:
     """Whom the actor may add as collaborators: the people they may compare with (a manager's
     team), active ones."""
     return peers_q(actor) & Q(is_active=True)
+
+
+# --- skills (docs/skills.md) ------------------------------------------------------------------
+# The catalogue is the organisation's: everyone in it sees it, the org admin manages it. Levels
+# are personal: a person sees their own, a lead their people's, admins, directors and analysts
+# the organisation's (the analyst read-only). A person self-assesses only themselves; a lead
+# confirms their people's levels (not their own), admins and directors anyone's but their own.
+
+SKILL_CONFIRMER_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def skills_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def skill_levels_q(actor: Actor, *, person_field: str = "person") -> Q:
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    return Q(org_id=actor.org_id, **{f"{person_field}_id__in": actor.member_ids})
+
+
+def skill_level_changes_q(actor: Actor) -> Q:
+    """A level's history is seen with the level."""
+    return skill_levels_q(actor, person_field="skill_level__person")
+
+
+def skill_people_q(actor: Actor) -> Q:
+    """Whose levels the actor sees (the rows of the team skills matrix): active people in scope."""
+    return users_q(actor) & Q(is_active=True)
+
+
+def may_manage_skills(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+def may_self_assess(actor: Actor, person_id: int) -> bool:
+    """Everyone who writes assesses themselves, nobody else."""
+    return actor.can_write and person_id == actor.user_id
+
+
+def may_confirm_skill(actor: Actor, person_id: int) -> bool:
+    """A lead confirms their people; admins and directors anyone in the organisation; nobody
+    confirms their own level (a confirmation is a second person's word)."""
+    if person_id == actor.user_id or not actor.can_write:
+        return False
+    if actor.role in SKILL_CONFIRMER_ROLES:
+        return True
+    return actor.role == Role.LEAD and person_id in (actor.member_ids or ())

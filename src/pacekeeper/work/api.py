@@ -11,6 +11,7 @@ from pacekeeper.lib.api_types import (
     DecimalText,
     Flag,
     IsoDate,
+    JsonInt,
     ObjectId,
     Page,
     QueryId,
@@ -24,6 +25,17 @@ from .models import ChecklistItem, DueWindow, Task
 
 router = Router(tags=["tasks"])
 Hours = decimal_string(digits=7, places=2)  # a negative estimate reaches the service's field error
+
+
+# --- required skills (skills slice; docs/skills.md) ---
+class RequiredSkillIn(BodySchema):
+    skill: ObjectId
+    min_level: JsonInt = Field(description="a whole number from 1 to 5")
+
+
+class RequiredSkillOut(Schema):
+    skill: int = Field(alias="skill_id")
+    min_level: int
 
 
 class TaskIn(BodySchema):
@@ -41,6 +53,7 @@ class TaskIn(BodySchema):
     is_important: Flag = False
     urgency: Task.Urgency = Task.Urgency.AUTO
     labels: str = Field("", max_length=300)
+    required_skills: list[RequiredSkillIn] = Field(default_factory=list, max_length=20)
 
 
 class TaskPatch(BodySchema):
@@ -58,6 +71,7 @@ class TaskPatch(BodySchema):
     is_important: Flag = omittable()
     urgency: Task.Urgency = omittable()
     labels: str = omittable(max_length=300)
+    required_skills: list[RequiredSkillIn] = omittable(max_length=20, description="replaces the list")
     reason: str = Field("", max_length=2000, description="kept in the audit trail (reassigning, cancelling)")
 
 
@@ -88,6 +102,11 @@ class TaskOut(Schema):
     labels: list[str]
     completed_at: str | None
     checklist: list[ChecklistItemOut]
+    required_skills: list[RequiredSkillOut]
+
+    @staticmethod
+    def resolve_required_skills(task: Task):
+        return list(task.required_skills.all())
 
     @staticmethod
     def resolve_collaborators(task: Task):
@@ -141,7 +160,7 @@ def tasks_list(
 ):
     actor = request.actor
     tasks = selectors.task_filter(
-        selectors.task_list(actor).prefetch_related("collaborators", "checklist"),
+        selectors.task_list(actor).prefetch_related("collaborators", "checklist", "required_skills"),
         today=actor.today(),
         status=status,
         owner=owner,

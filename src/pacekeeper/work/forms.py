@@ -65,3 +65,30 @@ class BoardFilterForm(CleanTextFormMixin, forms.Form):
             self.fields[name].widget.attrs["data-autosubmit"] = ""
         if len(self.fields["owner"].choices) <= 2:  # an account manager: only themselves
             del self.fields["owner"]
+
+
+# --- required skills (skills slice; docs/skills.md) ---------------------------------------------
+
+
+class RequiredSkillsForm(forms.Form):
+    """One minimum-level choice per skill (empty: not required), shown beside the task form."""
+
+    prefix = "requires"
+
+    def __init__(self, *args, skills=(), **kwargs):
+        from pacekeeper.skills.forms import LEVEL_CHOICES
+
+        super().__init__(*args, **kwargs)
+        for skill in skills:
+            self.fields[f"skill_{skill.pk}"] = forms.TypedChoiceField(
+                label=skill.name,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", _("not required")), *LEVEL_CHOICES],
+            )
+
+    def required(self) -> list[dict]:
+        """[{"skill": id, "min_level": n}] as the service and the API take them."""
+        chosen = self.cleaned_data.items()
+        return [{"skill": int(name.removeprefix("skill_")), "min_level": level} for name, level in chosen if level]

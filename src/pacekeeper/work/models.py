@@ -264,3 +264,47 @@ class TaskOpenRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager_id} {self.due_month:%Y-%m} → {self.done_month:%Y-%m}"
+
+
+# --- required skills (skills slice; docs/skills.md) -------------------------------------------
+
+
+class TaskRequiredSkillQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """A required skill is seen with its task."""
+        return self.filter(task__in=Task.objects.visible_to(actor))
+
+
+class TaskRequiredSkill(models.Model):
+    """A skill a task needs, at least at `min_level` (1–5); assignment ranks candidates by it."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="required_skills", verbose_name=_("task"))
+    skill = models.ForeignKey(
+        "skills.Skill", on_delete=models.PROTECT, related_name="required_by", verbose_name=_("skill")
+    )
+    min_level = models.PositiveSmallIntegerField(_("minimum level"))
+
+    objects = TaskRequiredSkillQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("required skill")
+        verbose_name_plural = _("required skills")
+        ordering = ["skill__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "task", "skill"],
+                name="task_required_skill_once",
+                violation_error_code="skill_required_twice",
+                violation_error_message=_("The task already requires this skill."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_level__gte=1, min_level__lte=5),
+                name="task_required_skill_level_1_to_5",
+                violation_error_code="level_out_of_range",
+                violation_error_message=_("A level is a whole number from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ≥ {self.min_level}"

@@ -29,6 +29,7 @@ from pacekeeper.tenancy.scopes import (
 
 from . import task_rollups
 from .models import ChecklistItem, Task
+from .required_skills import required_skills_set
 
 FIELDS = {
     "title",
@@ -55,11 +56,14 @@ def task_create(*, actor: Actor, changes: dict) -> Task:
     require_writer(actor)
     task = Task(org_id=actor.org_id, created_by=actor.user, owner=actor.user)
     changes = {"owner": actor.user_id, **changes}
+    required = changes.pop("required_skills", None)  # skills slice: work/required_skills.py
     collaborators = _apply(actor, task, changes)
     task.save()
     if collaborators is not None:
         task.collaborators.set(collaborators)
     task_rollups.tasks_changed(org=actor.org, after=task_rollups.marks_of(actor.org, [task]))
+    if required is not None:
+        required_skills_set(actor=actor, task=task, items=required)
     return task
 
 
@@ -71,11 +75,15 @@ def task_update(*, actor: Actor, task: Task, changes: dict, reason: str = "") ->
         raise Forbidden()
     before = {"owner": task.owner_id, "status": task.status}
     marked = task_rollups.marks_of(actor.org, [task])  # the task metrics' rollups follow (work/task_rollups.py)
+    changes = dict(changes)
+    required = changes.pop("required_skills", None)  # skills slice: work/required_skills.py
     collaborators = _apply(actor, task, changes)
     task.save()
     if collaborators is not None:
         task.collaborators.set(collaborators)
     task_rollups.tasks_changed(org=actor.org, before=marked, after=task_rollups.marks_of(actor.org, [task]))
+    if required is not None:
+        required_skills_set(actor=actor, task=task, items=required)
     if task.owner_id != before["owner"]:
         audit_record(actor=actor, obj=task, field="owner", before=before["owner"], after=task.owner_id, reason=reason)
     if task.status == Task.Status.CANCELLED and before["status"] != Task.Status.CANCELLED:

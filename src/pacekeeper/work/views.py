@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, message_service_errors
+from pacekeeper.skills.selectors import skill_choices
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.scopes import TASK_FULL, require_writer, task_write_level
 
 from . import selectors, services
-from .forms import BoardFilterForm, ChecklistItemForm, StatusForm, TaskForm
+from .forms import BoardFilterForm, ChecklistItemForm, RequiredSkillsForm, StatusForm, TaskForm
 from .models import Quadrant, Task
 
 
@@ -46,10 +47,20 @@ def _form(request: HttpRequest, task: Task | None) -> TaskForm:
     )
 
 
+def _required_skills_form(request: HttpRequest, task: Task | None) -> RequiredSkillsForm:
+    """The task's required skills with their minimum levels (skills slice)."""
+    current = {row.skill_id: row.min_level for row in task.required_skills.all()} if task else {}
+    skills = skill_choices(request.actor, keep=current)
+    initial = {f"skill_{skill_id}": level for skill_id, level in current.items()}
+    return RequiredSkillsForm(request.POST or None, initial=initial, skills=skills)
+
+
 def _save_from_form(request: HttpRequest, task: Task | None):
     form = _form(request, task)
-    if request.method == "POST" and form.is_valid():
+    skills_form = _required_skills_form(request, task)
+    if request.method == "POST" and form.is_valid() and skills_form.is_valid():
         changes = dict(form.cleaned_data)
+        changes["required_skills"] = skills_form.required()
         if changes["estimate_hours"] is None:
             changes["estimate_hours"] = 0
         try:
@@ -62,8 +73,9 @@ def _save_from_form(request: HttpRequest, task: Task | None):
         else:
             messages.success(request, _("Task saved."))
             return redirect("work:detail", task_id=task.pk)
-    status = 400 if form.errors else 200
-    return render(request, "work/task_form.html", {"form": form, "task": task}, status=status)
+    status = 400 if form.errors or skills_form.errors else 200
+    context = {"form": form, "task": task, "skills_form": skills_form}
+    return render(request, "work/task_form.html", context, status=status)
 
 
 @actor_required
