@@ -445,6 +445,8 @@ LIST_ROUTES = {
 SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization", "/api/v1/follow-up-policies"}
 # Figures computed for subjects; scoped by role in kpis.selectors, tested in tests/kpis/test_api_pages.py.
 COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/leaderboard"}
+# The workload of a team: scoped by team and people in work.workload, tested in tests/work/test_workload.py.
+COMPUTED_ROUTES |= {"/api/v1/workload"}
 
 
 def test_it_covers_every_api_list_route():

@@ -21,4 +21,5 @@ def test_it_measures_a_small_organisation(db):
     assert figures["completion_rollup_vs_raw_sql_year"] > 0
     assert figures["board_median_ms"] > 0 and figures["board_p95_ms"] >= figures["board_median_ms"]
     assert figures["board_team_people"] >= 5  # a team of 4 (the nearest 10 people), its lead, maybe a newcomer
-    assert "workload_p95_ms" in figures
+    assert figures["workload_p95_ms"] >= figures["workload_median_ms"] > 0
+    assert figures["workload_branch_people"] >= 12  # the one branch: everyone

@@ -121,3 +121,21 @@ def format_period(start: dt.date, end: dt.date, language: str) -> str:
     if months == 1:
         return month_label(start, language, with_year=True)
     return f"{format_date(start, language)} – {format_date(end, language)}"
+
+
+# --- hours and weeks (work: workload and assignment) -------------------------------------------
+
+
+def format_hours(value: Decimal | float | int | None) -> str:
+    """Hours to one decimal, without a trailing ".0": 32, 7.5, 0.3 ("—" for none)."""
+    if value is None:
+        return "—"
+    return _trimmed(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def format_week(monday: dt.date, language: str) -> str:
+    """A week by its Monday (weeks start on Monday, UX.md): zh 12月第2周 (the month's second
+    Monday), en "week of 7 Dec"."""
+    if is_chinese(language):
+        return f"{monday.month}月第{(monday.day - 1) // 7 + 1}周"
+    return f"week of {monday.day} {MONTHS_EN[monday.month - 1]}"

@@ -212,3 +212,9 @@ def checklist_items_update(request, item_id: int, payload: ChecklistItemPatch):
     return services.checklist_item_update(
         actor=request.actor, item=item, is_done=changes.get("is_done"), text=changes.get("text")
     )
+
+
+# --- workload and assignment (work/load_api.py) --------------------------------------------------
+from .load_api import router as load_router  # noqa: E402
+
+router.add_router("", load_router)

@@ -14,3 +14,12 @@ urlpatterns = [
     path("tasks/<int:task_id>/checklist/", views.checklist_add, name="checklist_add"),
     path("tasks/checklist/<int:item_id>/toggle/", views.checklist_toggle, name="checklist_toggle"),
 ]
+
+# --- workload and assignment (work/load_views.py) ------------------------------------------------
+from . import load_views  # noqa: E402
+
+urlpatterns += [
+    path("work/workload/", load_views.workload_page, name="workload"),
+    path("tasks/<int:task_id>/candidates/", load_views.task_candidates, name="candidates"),
+    path("tasks/candidates/", load_views.new_task_candidates, name="new_candidates"),
+]
