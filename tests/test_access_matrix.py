@@ -6,6 +6,7 @@ visibility is written out by hand from the rules in DESIGN.md, not computed by t
 """
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -19,7 +20,7 @@ from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, Task
+from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -144,6 +145,21 @@ def _skill_level(customer):
     )
 
 
+def _work_plan(customer):
+    """A plan of the customer's account manager's personal goal: seen with the goal."""
+    return WorkPlan.objects.create(org=customer.org, goal=_personal_goal(customer), title="Plan")
+
+
+_template_numbers = itertools.count(1)
+
+
+def _plan_template(customer):
+    """A template of the customer's organisation, with one step (titles are unique per org)."""
+    template = PlanTemplate.objects.create(org=customer.org, title=f"Template {next(_template_numbers)}")
+    PlanTemplateStep.objects.create(org=customer.org, template=template, title="Call", duration_days=2)
+    return template
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -172,6 +188,8 @@ MAKERS = {
     "checklist-items": _checklist_item,
     "skills": _skill,
     "skill-levels": _skill_level,
+    "work-plans": _work_plan,
+    "plan-templates": _plan_template,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -181,6 +199,8 @@ ORG_ONE = {"manager", "teammate", "sub_manager", "other_manager"}
 SEES_PLANS = {"admin": ORG_ONE, "director": ORG_ONE, "analyst": set(), "lead": ORG_ONE, "manager": ORG_ONE}
 SEES_RUNS = {"admin": ORG_ONE, "director": ORG_ONE, "analyst": set(), "lead": set(), "manager": set()}
 SEES_LINES = {**SEES_PORTFOLIO, "analyst": set()}
+# Plan templates are the organisation's know-how: everyone in it reads them.
+SEES_ORG = dict.fromkeys(VIEWERS, ORG_ONE)
 EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "teams": SEES_TEAM,
     # A membership is seen with its team.
@@ -196,6 +216,7 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "notifications": SEES_OWN,
     # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
     "skills": {viewer: ORG_ONE for viewer in VIEWERS},
+    "plan-templates": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -210,6 +231,8 @@ PAY_AND_REVIEW_WRITERS = {
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
 SKILL_CONFIRMERS = {"admin", "director", "lead"}
+# A work plan is changed by whoever sets its goal; plan templates by the org admin and directors.
+TEMPLATE_WRITERS = {"admin", "director"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 
@@ -245,6 +268,8 @@ def test_it_answers_api_object_routes_by_scope(method, path, world, client):
     kind = _collection(path)
     objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
+        if method == "DELETE":  # a permitted delete removes the object: each viewer gets their own
+            objects = {target: MAKERS[kind](_target_customer(world, target)) for target in TARGETS}
         person = getattr(world.one, viewer)
         person.refresh_from_db()  # an earlier viewer's action may have ended their sessions
         client.force_login(person)
@@ -273,6 +298,10 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         return {200} if viewer == "admin" else {403}
     if kind == "goals":
         return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
+    if kind == "work-plans":
+        return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
+    if kind == "plan-templates":
+        return {200, 204, 400, 422} if viewer in TEMPLATE_WRITERS else {403, 422}
     if kind == "goal-changes":
         return {200, 400, 422} if viewer in CHANGE_DECIDERS else {403, 422}
     if kind == "evaluations":
@@ -337,6 +366,8 @@ PAGE_MAKERS = {
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
     "skill_id": MAKERS["skills"],
+    "work_plan_id": MAKERS["work-plans"],
+    "template_id": MAKERS["plan-templates"],
 }
 
 
@@ -356,6 +387,8 @@ PAGE_WRITERS = {
     "cycle_id": {"admin", "director"},
     "notification_id": set(VIEWERS),  # opening one's own marks it read, whatever the role
     "skill_id": {"admin"},  # the catalogue is the org admin's
+    "work_plan_id": GOAL_SETTERS,
+    "template_id": TEMPLATE_WRITERS,
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -367,6 +400,7 @@ PAGE_SCOPE = {
     "membership_id": SEES_TEAM,
     "notification_id": SEES_OWN,
     "skill_id": EXPECTED_SCOPE["skills"],
+    "template_id": SEES_ORG,
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -437,6 +471,8 @@ LIST_ROUTES = {
     "/api/v1/tasks": "tasks",
     "/api/v1/skills": "skills",
     "/api/v1/skill-levels": "skill-levels",
+    "/api/v1/work-plans": "work-plans",
+    "/api/v1/plan-templates": "plan-templates",
 }
 
 

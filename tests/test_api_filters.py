@@ -22,7 +22,7 @@ from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
 from pacekeeper.skills import services as skills_services
-from pacekeeper.work.models import Task
+from pacekeeper.work.models import Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 OCTOBER = Period.month(2026, 10)
@@ -125,6 +125,8 @@ def rows(world, django_capture_on_commit_callbacks):
         labels="renewal",
     )
     Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
+    WorkPlan.objects.create(org=one.org, goal=active, title="Renewal push")
+    WorkPlan.objects.create(org=one.org, goal=draft, title="Branch kick-off")
     skills = _skill_rows(one)
     return {"skills": skills, "draft": draft, "active": active, "runs": runs, "cycles": cycles}
 
@@ -212,6 +214,11 @@ for _name, _value, _field in (
 FILTERS[("/api/v1/tasks", "due")] = (lambda w, r: "overdue", lambda item, w, r: item["due_on"] == "2026-10-03")
 FILTERS[("/api/v1/tasks", "q")] = (lambda w, r: "renew", lambda item, w, r: "renew" in item["title"].lower())
 FILTERS[("/api/v1/tasks", "label")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["labels"])
+FILTERS[("/api/v1/work-plans", "goal")] = (
+    lambda w, r: r["active"].pk,
+    lambda item, w, r: item["goal"] == r["active"].pk,
+)
+FILTERS[("/api/v1/work-plans", "q")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["title"].lower())
 _DATE_FIELDS = {
     "interactions": "occurred_at",
     "sales": "ordered_on",

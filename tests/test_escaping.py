@@ -40,6 +40,12 @@ def _a_task_with_a_checklist(org) -> None:
     owner = User.objects.filter(org=org, role=Role.MANAGER).order_by("pk").first()
     task = Task.objects.create(org=org, title="t", owner=owner, status="blocked", blocked_reason="r", labels="l")
     ChecklistItem.objects.create(org=org, task=task, text="c")
+    # A plan of some goal holding the task, and a template of the organisation with a step.
+    goal = apps.get_model("goals", "Goal").objects.filter(org=org).order_by("pk").first()
+    task.plan = apps.get_model("work", "WorkPlan").objects.create(org=org, goal=goal, title="p")
+    task.save(update_fields=["plan"])
+    template = apps.get_model("work", "PlanTemplate").objects.create(org=org, title="pt", description="d")
+    apps.get_model("work", "PlanTemplateStep").objects.create(org=org, template=template, title="s", description="d")
 
 
 def plant_payloads(org) -> list[str]:
@@ -76,6 +82,9 @@ def page_urls(org) -> list[str]:
         "cycle_id": apps.get_model("reviews", "ReviewCycle").objects.filter(org=org).order_by("pk").first().pk,
         "evaluation_id": apps.get_model("reviews", "Evaluation").objects.filter(org=org, step="done").first().pk,
         "task_id": apps.get_model("work", "Task").objects.filter(org=org).order_by("pk").first().pk,
+        "work_plan_id": apps.get_model("work", "WorkPlan").objects.filter(org=org).order_by("pk").first().pk,
+        "template_id": apps.get_model("work", "PlanTemplate").objects.filter(org=org).order_by("pk").first().pk,
+        "key": "satisfaction",
     }
     urls = [
         "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(ids[match.group(1)]), route)
@@ -94,6 +103,7 @@ def test_planted_scripts_render_escaped_on_every_page(client):
     expected |= {"incentives.Plan.name", "incentives.Plan.description", "incentives.PayoutLine.adjustment_reason"}
     expected |= {"reviews.ReviewCycle.name", "reviews.Criterion.name", "reviews.Evaluation.review_comment"}
     expected |= {"work.Task.title", "work.Task.description", "work.ChecklistItem.text"}
+    expected |= {"work.WorkPlan.title", "work.PlanTemplate.title", "work.PlanTemplateStep.description"}
     assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0

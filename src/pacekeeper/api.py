@@ -117,6 +117,7 @@ def _mount() -> None:
     from pacekeeper.skills.api import router as skills_router
     from pacekeeper.tenancy.api import router as tenancy_router
     from pacekeeper.work.api import router as work_router
+    from pacekeeper.work.plan_api import router as work_plans_router
 
     api.add_router("/", tenancy_router)
     api.add_router("/", crm_router)
@@ -127,6 +128,7 @@ def _mount() -> None:
     api.add_router("/", reviews_router)
     api.add_router("/", notifications_router)
     api.add_router("/", work_router)
+    api.add_router("/", work_plans_router)
     api.add_router("/", skills_router)
 
 

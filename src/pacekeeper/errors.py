@@ -96,6 +96,9 @@ class ValidationFailed(PacekeeperError):
         "estimate_negative": "estimate_hours",
         "due_before_start": "due_on",
         "blocked_without_reason": "blocked_reason",
+        "plan_template_title_taken": "title",
+        "step_without_duration": "steps",
+        "step_estimate_negative": "steps",
         # skills
         "skill_name_taken": "name",
         "skill_level_exists": "skill",

@@ -147,3 +147,27 @@ def test_the_task_page_and_form_offer_the_panel_to_whoever_may_reassign(world, c
     assert "Suggest an owner" in client.get("/tasks/new/").content.decode()
     client.force_login(one.manager)  # assigns only to themselves: nothing to suggest on the form
     assert "Suggest an owner" not in client.get("/tasks/new/").content.decode()
+
+
+def test_the_panel_follows_the_required_skills_typed_on_the_form(world, client):
+    """Only the teammate has Negotiation (4): with "Negotiation ≥ 3" chosen on the form they come
+    first; a skill of another organisation sent in the query is ignored."""
+    one = world.one
+    negotiation = Skill.objects.create(org=one.org, name="Negotiation")
+    theirs = Skill.objects.create(org=world.two.org, name="Theirs")
+    SkillLevel.objects.create(org=one.org, person=one.teammate, skill=negotiation, self_level=4, level=4)
+    client.force_login(one.lead)
+    query = {
+        "start_on": "",
+        "due_on": "",
+        "estimate_hours": "2",
+        f"requires-skill_{negotiation.pk}": "3",
+        f"requires-skill_{theirs.pk}": "5",
+    }
+    response = client.get("/tasks/candidates/", query, headers={"HX-Request": "true"})
+    candidates = response.context["candidates"]
+    assert candidates[0].person == one.teammate
+    assert candidates[0].reason == "Negotiation 4/3 ✓, this week 0/40 h"
+    assert all(len(c.skills) == 1 for c in candidates)
+    empty = client.get("/tasks/candidates/", {**query, f"requires-skill_{negotiation.pk}": ""})
+    assert all(not c.skills for c in empty.context["candidates"])

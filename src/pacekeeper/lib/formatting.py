@@ -123,14 +123,14 @@ def format_period(start: dt.date, end: dt.date, language: str) -> str:
     return f"{format_date(start, language)} – {format_date(end, language)}"
 
 
-# --- hours and weeks (work: workload and assignment) -------------------------------------------
-
-
-def format_hours(value: Decimal | float | int | None) -> str:
-    """Hours to one decimal, without a trailing ".0": 32, 7.5, 0.3 ("—" for none)."""
+def format_hours(value: Decimal | int | None) -> str:
+    """Hours of work as written: up to two decimals without padding zeros ("12.5", "8"), with
+    thousands separators ("1,240"); the unit is the caller's (a translated "h")."""
     if value is None:
         return "—"
-    return _trimmed(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    hours = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{hours:,.2f}"
+    return text.rstrip("0").rstrip(".")
 
 
 def format_week(monday: dt.date, language: str) -> str:

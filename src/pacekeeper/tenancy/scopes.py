@@ -213,16 +213,17 @@ def peers_q(actor: Actor) -> Q:
     return Q(org_id=actor.org_id) & (Q(pk__in=teammates.values("user_id")) | Q(pk=actor.user_id))
 
 
-def goals_q(actor: Actor) -> Q:
+def goals_q(actor: Actor, *, prefix: str = "") -> Q:
     """Goals of the organisation are visible to everyone in it; team goals within the actor's
-    teams; personal goals within the actor's people."""
-    in_org = Q(org_id=actor.org_id)
+    teams; personal goals within the actor's people. `prefix` ("goal__") applies the same rule
+    to rows seen with their goal (work plans)."""
+    in_org = Q(**{f"{prefix}org_id": actor.org_id})
     if actor.member_ids is None:
         return in_org
     return in_org & (
-        Q(level="org")
-        | Q(level="team", team_id__in=actor.team_ids or ())
-        | Q(level="manager", person_id__in=actor.member_ids)
+        Q(**{f"{prefix}level": "org"})
+        | Q(**{f"{prefix}level": "team", f"{prefix}team_id__in": actor.team_ids or ()})
+        | Q(**{f"{prefix}level": "manager", f"{prefix}person_id__in": actor.member_ids})
     )
 
 
@@ -393,6 +394,32 @@ def task_collaborators_q(actor: Actor) -> Q:
     """Whom the actor may add as collaborators: the people they may compare with (a manager's
     team), active ones."""
     return peers_q(actor) & Q(is_active=True)
+
+
+# --- work plans and plan templates (docs/work.md "Plans") --------------------------------------
+# A work plan is seen with its goal (goals_q). It is made and changed by whoever may set that
+# goal (may_set_goals: directors and admins any, a lead their teams' and people's goals); its
+# tasks keep their own rules (tasks_q, task_write_level). Plan templates are the organisation's
+# know-how, read by everyone in it and written by the org admin and directors.
+
+PLAN_TEMPLATE_WRITER_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def work_plans_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id) & goals_q(actor, prefix="goal__")
+
+
+def may_plan_goal(actor: Actor, goal) -> bool:
+    """Whether the actor may make or change the plans of this goal (the goal's setter)."""
+    return actor.can_write and may_set_goals(actor, level=goal.level, team_id=goal.team_id, person_id=goal.person_id)
+
+
+def plan_templates_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def may_write_plan_templates(actor: Actor) -> bool:
+    return actor.role in PLAN_TEMPLATE_WRITER_ROLES
 
 
 # --- skills (docs/skills.md) ------------------------------------------------------------------

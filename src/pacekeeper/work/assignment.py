@@ -50,6 +50,8 @@ class TaskDraft:
     start_on: dt.date | None
     due_on: dt.date | None
     estimate: Decimal
+    # The required skills as typed on the form; None: the saved task's (none for a new task).
+    requirements: tuple[skill_fit.Requirement, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,10 @@ def ranked_candidates(actor: Actor, draft: TaskDraft, *, limit: int | None = Non
         weeks=span,
         exclude_task=draft.pk,
     )
-    requirements = skill_fit.requirements_for(actor, [draft.pk]).get(draft.pk, []) if draft.pk else []
+    if draft.requirements is not None:
+        requirements = list(draft.requirements)
+    else:
+        requirements = skill_fit.requirements_for(actor, [draft.pk]).get(draft.pk, []) if draft.pk else []
     levels = skill_fit.person_levels(actor, [p.pk for p in people], requirements)
     language = get_language() or "zh-hans"
     scored = []

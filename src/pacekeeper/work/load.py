@@ -42,6 +42,8 @@ from .models import Task
 
 OPEN = tuple(status for status in Task.Status.values if status not in Task.CLOSED)
 ZERO = Decimal(0)
+FOUR_DAYS = dt.timedelta(days=4)
+ONE_WEEK = dt.timedelta(weeks=1)
 # Under-loaded: booked below half the capacity (a person with half a week free can take work).
 UNDER_LOADED_SHARE = Decimal("0.5")
 
@@ -55,13 +57,16 @@ def next_working_day(day: dt.date) -> dt.date:
     return day if day.weekday() < 5 else day + dt.timedelta(days=7 - day.weekday())
 
 
+# _EXTRA[weekday][n]: working days among n (< 7) consecutive days starting on that weekday.
+_EXTRA = [[sum(1 for offset in range(n) if (start + offset) % 7 < 5) for n in range(7)] for start in range(7)]
+
+
 def working_days(first: dt.date, last: dt.date) -> int:
     """Mondays to Fridays from `first` to `last`, both inclusive (0 when last < first)."""
     if last < first:
         return 0
     weeks, rest = divmod((last - first).days + 1, 7)
-    start = first.weekday()
-    return weeks * 5 + sum(1 for offset in range(rest) if (start + offset) % 7 < 5)
+    return weeks * 5 + _EXTRA[first.weekday()][rest]
 
 
 def week_starts(today: dt.date, weeks: int) -> list[dt.date]:
@@ -79,17 +84,22 @@ def spread(hours: Decimal, first: dt.date, last: dt.date, *, until: dt.date | No
     """{Monday: hours} of `hours` spread evenly over the working days from `first` to `last`;
     only the weeks up to `until` are worked out (a task due in years books few in a month)."""
     hours = hours if isinstance(hours, Decimal) else Decimal(str(hours))
+    week = first - dt.timedelta(days=first.weekday())
+    if (last - week).days < 7:  # one week holds the whole span (the common case): all of it
+        return {week: hours}
     total = working_days(first, last)
     if total == 0:
         return {monday_of(first): hours}
     shares = {}
-    week = monday_of(first)
     stop = min(last, until) if until else last
     while week <= stop:
-        days = working_days(max(first, week), min(last, week + dt.timedelta(days=4)))
-        if days:
+        # Within one week: from the later of `first` and Monday to the earlier of `last` and
+        # Friday; a weekend `first` leaves no day (Friday comes before it).
+        begin, end = max(first, week), min(last, week + FOUR_DAYS)
+        days = (end - begin).days + 1
+        if days > 0:
             shares[week] = hours * days / total
-        week += dt.timedelta(weeks=1)
+        week += ONE_WEEK
     return shares
 
 
@@ -154,10 +164,13 @@ def bookings(
     today: dt.date,
     weeks: int = 4,
     exclude_task: int | None = None,
+    keep: tuple[str, ...] = (),
 ) -> Bookings:
     """Booked hours per person (the keys of `capacities`: person id → weekly hours) per week,
     from the current week for `weeks` weeks. `exclude_task` leaves one task out (ranking the
-    candidates for that very task). Two queries whatever the number of people."""
+    candidates for that very task); the open tasks in the window whose status is in `keep` are
+    returned too (the rebalancing suggestions' movable tasks). Two queries whatever the number
+    of people."""
     window = week_starts(today, weeks)
     end = window[-1] + dt.timedelta(days=6)
     people = {pk: PersonLoad(person_id=pk, capacity=capacity, weeks={}) for pk, capacity in capacities.items()}
@@ -177,12 +190,14 @@ def bookings(
         .order_by()
     )
     tasks = []
+    last_week = window[-1]
     for pk, owner_id, title, status, start_on, due_on, estimate in rows:
-        shares = spread(estimate, *effective_span(start_on, due_on, today), until=window[-1])
+        first = start_on if start_on is not None and start_on > today else today  # effective_span, inlined
+        shares = spread(estimate, first, due_on, until=last_week)
         booked = people[owner_id].weeks
         for week, hours in shares.items():
             booked[week] = booked.get(week, ZERO) + hours
-        if shares:
+        if shares and status in keep:
             tasks.append(BookedTask(pk, owner_id, title, status, start_on, due_on, estimate, shares))
     return Bookings(weeks=window, people=people, tasks=tasks)
 

@@ -8,34 +8,57 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib import date_rules
-from pacekeeper.lib.pages import actor_required, is_htmx
+from pacekeeper.lib.ids import parse_id
+from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.skills.models import MAX_LEVEL, MIN_LEVEL, Skill
 from pacekeeper.tenancy.scopes import require_writer
 
 from . import selectors, workload
 from .assignment import TaskDraft, ranked_candidates
+from .skill_fit import Requirement
 
 # The panel shows the best few; the API lists everyone.
 PANEL_CANDIDATES = 8
 
 
+# A branch has hundreds of people: the table shows them a page at a time (the figures, flags
+# and suggestions are worked out for everyone).
+PEOPLE_PER_PAGE = 50
+SHOW_CHOICES = [("", _("Everyone")), ("over", _("Over-loaded")), ("under", _("Under-loaded"))]
+
+
 class WorkloadFilterForm(CleanTextFormMixin, forms.Form):
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW_CHOICES, required=False)
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [(team.pk, team.name) for team in teams]
-        self.fields["team"].widget.attrs["data-autosubmit"] = ""
+        for name in ("team", "show"):
+            self.fields[name].widget.attrs["data-autosubmit"] = ""
 
 
 @actor_required
 def workload_page(request: HttpRequest):
-    """`?team=<id>`: the team's (and its sub-teams') people, four weeks from this one."""
+    """`?team=<id>`: the team's (and its sub-teams') people, four weeks from this one;
+    `?show=over|under` keeps the flagged ones."""
     actor = request.actor
     teams = list(workload.workload_teams(actor))
     team = workload.access_workload_team(actor, request.GET.get("team"))
-    form = WorkloadFilterForm(initial={"team": team.pk if team else None}, teams=teams)
-    context = {"form": form, "team": team, "view": workload.team_workload(actor, team) if team else None}
+    show = request.GET.get("show") if request.GET.get("show") in ("over", "under") else ""
+    form = WorkloadFilterForm(initial={"team": team.pk if team else None, "show": show}, teams=teams)
+    view = workload.team_workload(actor, team) if team else None
+    rows = [row for row in view.rows if not show or getattr(row, f"is_{show}")] if view else []
+    context = {
+        "form": form,
+        "team": team,
+        "view": view,
+        "page": paginate(request, rows, per_page=PEOPLE_PER_PAGE),
+        "query": query_without(request, "page"),
+        "over_count": sum(row.is_over for row in view.rows) if view else 0,
+        "under_count": sum(row.is_under for row in view.rows) if view else 0,
+    }
     return render(request, "work/workload.html", context)
 
 
@@ -83,8 +106,30 @@ def _typed(request: HttpRequest, task=None) -> tuple[TaskDraft, DraftForm | None
     if not form.is_valid():
         return draft, form
     data = form.cleaned_data
-    typed = TaskDraft(draft.pk, draft.owner_id, data["start_on"], data["due_on"], data["estimate_hours"] or 0)
+    typed = TaskDraft(
+        draft.pk,
+        draft.owner_id,
+        data["start_on"],
+        data["due_on"],
+        data["estimate_hours"] or 0,
+        requirements=_typed_requirements(request),
+    )
     return typed, form
+
+
+def _typed_requirements(request: HttpRequest) -> tuple[Requirement, ...] | None:
+    """The form's required skills (`requires-skill_<id>` = minimum level 1–5, empty: not
+    required) among the skills the actor sees; None when the form sent none (no skill offered)."""
+    prefix = "requires-skill_"
+    typed = {}
+    for name, value in request.GET.items():
+        skill_id = parse_id(name.removeprefix(prefix)) if name.startswith(prefix) else None
+        if skill_id is not None and value in {str(level) for level in range(MIN_LEVEL, MAX_LEVEL + 1)}:
+            typed[skill_id] = int(value)
+    if not any(name.startswith(prefix) for name in request.GET):
+        return None
+    skills = Skill.objects.visible_to(request.actor).filter(pk__in=typed).order_by("name", "pk")
+    return tuple(Requirement(skill.pk, skill.name, typed[skill.pk]) for skill in skills)
 
 
 @actor_required

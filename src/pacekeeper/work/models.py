@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacekeeper.tenancy.models import Organization
 
@@ -119,6 +120,15 @@ class Task(models.Model):
     labels = models.CharField(_("labels"), max_length=300, blank=True, help_text=_("Separate labels with commas."))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The work plan the task belongs to (plans from goals, docs/work.md "Plans"), if any.
+    plan = models.ForeignKey(
+        "work.WorkPlan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=pgettext_lazy("work plan", "plan"),
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -264,6 +274,109 @@ class TaskOpenRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager_id} {self.due_month:%Y-%m} → {self.done_month:%Y-%m}"
+
+
+# --- plans from goals (docs/work.md "Plans") ------------------------------------------------------
+
+
+class WorkPlanQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import work_plans_q
+
+        return self.filter(work_plans_q(actor))
+
+
+class WorkPlan(models.Model):
+    """A goal broken into tasks: made by hand or from a plan template. Seen with its goal."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    goal = models.ForeignKey("goals.Goal", on_delete=models.CASCADE, related_name="work_plans", verbose_name=_("goal"))
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("work plan", "plan")
+        verbose_name_plural = pgettext_lazy("work plan", "plans")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["org", "goal"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanTemplateQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        from pacekeeper.tenancy.scopes import plan_templates_q
+
+        return self.filter(plan_templates_q(actor))
+
+
+class PlanTemplate(models.Model):
+    """An organisation's own plan template (the shipped ones live in work/plan_templates.py)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan template")
+        verbose_name_plural = _("plan templates")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "title"],
+                name="plan_template_title_unique",
+                violation_error_code="plan_template_title_taken",
+                violation_error_message=_("Your organisation already has a template with this title."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanTemplateStep(models.Model):
+    """One task of a template: it starts `offset_days` after the plan's start and takes
+    `duration_days` days, the first included (a one-day step is due the day it starts)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    offset_days = models.PositiveIntegerField(_("starts after (days)"), default=0)
+    duration_days = models.PositiveIntegerField(_("takes (days)"), default=1)
+    estimate_hours = models.DecimalField(_("estimate (hours)"), max_digits=7, decimal_places=2, default=0)
+    is_important = models.BooleanField(_("important"), default=False)
+
+    class Meta:
+        verbose_name = _("template step")
+        verbose_name_plural = _("template steps")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_days__gte=1),
+                name="plan_step_takes_a_day",
+                violation_error_code="step_without_duration",
+                violation_error_message=_("A step takes at least one day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(estimate_hours__gte=0),
+                name="plan_step_estimate_not_negative",
+                violation_error_code="step_estimate_negative",
+                violation_error_message=_("The estimate cannot be below zero hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # --- required skills (skills slice; docs/skills.md) -------------------------------------------

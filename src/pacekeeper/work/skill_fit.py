@@ -44,13 +44,15 @@ class SkillCheck:
 
 
 def requirements_for(actor: Actor, task_ids: Iterable[int]) -> dict[int, list[Requirement]]:
-    """The required skills of tasks the actor sees, by task, in one query."""
+    """The required skills of tasks, by task, in one query. The ids come from a query already
+    scoped to the actor (work/load.py: tenancy.scopes.task_load_q, or an access_task gate), and a
+    required skill is seen with its task; so the rows are fetched by task id within the actor's
+    organisation, without repeating the task scope's subquery over the whole task table."""
     task_ids = list(task_ids)
     if not task_ids:
         return {}
     rows = (
-        TaskRequiredSkill.objects.visible_to(actor)
-        .filter(task_id__in=task_ids)
+        TaskRequiredSkill.objects.filter(org_id=actor.org_id, task_id__in=task_ids)
         .values_list("task_id", "skill_id", "skill__name", "min_level")
         .order_by("skill__name", "pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "work"
 
@@ -13,6 +13,23 @@ urlpatterns = [
     path("tasks/<int:task_id>/status/", views.task_status, name="status"),
     path("tasks/<int:task_id>/checklist/", views.checklist_add, name="checklist_add"),
     path("tasks/checklist/<int:item_id>/toggle/", views.checklist_toggle, name="checklist_toggle"),
+    # --- plans from goals and plan templates (plan_views.py) ---
+    path("tasks/plans/", plan_views.plan_list, name="plans"),
+    path("tasks/plans/new/", plan_views.plan_create, name="plan_create"),
+    path("tasks/plans/<int:work_plan_id>/", plan_views.plan_detail, name="plan_detail"),
+    path("tasks/plans/<int:work_plan_id>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("tasks/plans/<int:work_plan_id>/apply/", plan_views.plan_apply, name="plan_apply"),
+    path("tasks/plans/<int:work_plan_id>/tasks/new/", plan_views.plan_task_create, name="plan_task_create"),
+    path("tasks/plans/<int:work_plan_id>/tasks/add/", plan_views.plan_task_add, name="plan_task_add"),
+    path("tasks/plans/<int:work_plan_id>/tasks/remove/", plan_views.plan_task_remove, name="plan_task_remove"),
+    path("tasks/plan-templates/", plan_views.plan_template_list, name="plan_templates"),
+    path("tasks/plan-templates/new/", plan_views.plan_template_create, name="plan_template_create"),
+    path("tasks/plan-templates/shipped/<slug:key>/", plan_views.plan_template_shipped, name="plan_template_shipped"),
+    path("tasks/plan-templates/<int:template_id>/", plan_views.plan_template_detail, name="plan_template_detail"),
+    path("tasks/plan-templates/<int:template_id>/edit/", plan_views.plan_template_edit, name="plan_template_edit"),
+    path(
+        "tasks/plan-templates/<int:template_id>/delete/", plan_views.plan_template_delete, name="plan_template_delete"
+    ),
 ]
 
 # --- workload and assignment (work/load_views.py) ------------------------------------------------

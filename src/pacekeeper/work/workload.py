@@ -30,6 +30,8 @@ DEFAULT_WEEKS = 4
 MAX_WEEKS = 12
 # At most this many suggestions on the page: a lead acts on a few moves, then looks again.
 MAX_SUGGESTIONS = 20
+# Tasks checked person by person, at most, for one view (see _first_move).
+MAX_TASKS_TRIED = 100
 # Only tasks nobody has started move: a task in progress (or blocked) stays with the person who
 # knows where it stands.
 MOVABLE_STATUSES = ("todo",)
@@ -38,6 +40,7 @@ MOVABLE_STATUSES = ("todo",)
 @dataclass(frozen=True)
 class WeekCell:
     week: dt.date
+    label: str  # "This week", "week of 7 Dec" in the active language (the page's column heading)
     booked: Decimal
     capacity: int
     is_over: bool
@@ -115,8 +118,12 @@ def team_people(actor: Actor, team: Team, today: dt.date) -> list[User]:
 def team_workload(actor: Actor, team: Team, *, weeks: int = DEFAULT_WEEKS) -> Workload:
     today = actor.today()
     people = team_people(actor, team, today)
-    booked = bookings(actor, capacities={p.pk: p.weekly_capacity_hours for p in people}, today=today, weeks=weeks)
-    rows = [_row(person, booked.people[person.pk], booked.weeks) for person in people]
+    capacities = {person.pk: person.weekly_capacity_hours for person in people}
+    booked = bookings(actor, capacities=capacities, today=today, weeks=weeks, keep=MOVABLE_STATUSES)
+    language = get_language() or "zh-hans"
+    labels = {week: format_week(week, language) for week in booked.weeks}
+    labels[booked.weeks[0]] = _("This week")
+    rows = [_row(person, booked.people[person.pk], booked.weeks, labels) for person in people]
     return Workload(
         team=team,
         weeks=booked.weeks,
@@ -126,8 +133,8 @@ def team_workload(actor: Actor, team: Team, *, weeks: int = DEFAULT_WEEKS) -> Wo
     )
 
 
-def _row(person: User, load: PersonLoad, weeks: list[dt.date]) -> PersonRow:
-    cells = [WeekCell(w, load.booked(w), load.capacity, load.is_over(w), load.is_under(w)) for w in weeks]
+def _row(person: User, load: PersonLoad, weeks: list[dt.date], labels: dict[dt.date, str]) -> PersonRow:
+    cells = [WeekCell(w, labels[w], load.booked(w), load.capacity, load.is_over(w), load.is_under(w)) for w in weeks]
     total = sum((cell.booked for cell in cells), ZERO)
     return PersonRow(
         person=person,
@@ -154,65 +161,121 @@ def rebalancing(
     """Moves of not-started tasks from over-loaded people to people with room.
 
     For each over-loaded person, most over-loaded first (booked ÷ capacity in their worst week):
-    their to-do tasks booking hours in an over-loaded week, the largest share of that week first,
-    go to the person who (1) meets every required skill of the task, (2) stays within capacity
-    in every week of the window the task books hours in, and (3) of those, ends up least loaded
-    (the highest booked ÷ capacity over those weeks, lowest first; then by name). Each move is
-    counted before the next is chosen, so two moves never fill the same free hours twice; a
-    person stops giving once no week is over. Weeks after the window are not checked.
+    their to-do tasks booking hours in their most over-loaded week (in hours), the largest share
+    of that week first, go to the person who (1) meets every required skill of the task, (2)
+    stays within capacity in every week of the window the task books hours in, and (3) of those,
+    ends up least loaded (the highest booked ÷ capacity over those weeks, lowest first; then by
+    name). Each move is counted before the next is chosen, so two moves never fill the same free
+    hours twice; a person stops giving once no week is over. Weeks after the window are not
+    checked.
     """
     over = [load for load in loads.values() if any(load.is_over(w) for w in weeks)]
     if not over or len(people) < 2:
         return []
-    by_pk = {person.pk: person for person in people}
-    hours = {pk: dict(load.weeks) for pk, load in loads.items()}
-    capacity = {pk: load.capacity for pk, load in loads.items()}
-    movable = [t for t in tasks if t.status in MOVABLE_STATUSES and t.owner_id in {load.person_id for load in over}]
-    requirements = skill_fit.requirements_for(actor, {task.pk for task in movable})
-    levels = skill_fit.person_levels(actor, by_pk, [r for reqs in requirements.values() for r in reqs])
-    suggestions: list[Suggestion] = []
-    for giver in sorted(over, key=lambda load: (-_worst_ratio(load, weeks), _name(by_pk[load.person_id]))):
-        own = [task for task in movable if task.owner_id == giver.person_id]
-        while len(suggestions) < MAX_SUGGESTIONS:
-            worst = _worst_week(hours[giver.person_id], capacity[giver.person_id], weeks)
-            if worst is None:
-                break
-            move = _first_move(own, worst, hours, capacity, by_pk, giver.person_id, requirements, levels, weeks)
+    givers = {load.person_id for load in over}
+    movable: dict[int, list[BookedTask]] = {}
+    for task in tasks:
+        if task.status in MOVABLE_STATUSES and task.owner_id in givers:
+            movable.setdefault(task.owner_id, []).append(task)
+    plan = _Rebalancer(actor, people, loads, weeks, [task for own in movable.values() for task in own])
+    for giver in sorted(over, key=lambda load: (-_worst_ratio(load, weeks), _name(plan.people[load.person_id]))):
+        plan.relieve(giver.person_id, movable.get(giver.person_id, []))
+    return plan.suggestions
+
+
+class _Rebalancer:
+    """The state of one round of suggestions: everyone's hours as the moves so far leave them."""
+
+    def __init__(self, actor: Actor, people: list[User], loads: dict[int, PersonLoad], weeks, movable):
+        self.people = {person.pk: person for person in people}
+        self.hours = {pk: dict(load.weeks) for pk, load in loads.items()}
+        self.capacity = {pk: load.capacity for pk, load in loads.items()}
+        self.weeks = weeks
+        self.actor = actor
+        self.suggestions: list[Suggestion] = []
+        self.budget = MAX_TASKS_TRIED
+        self._room = None
+        # Required skills and levels are read for the tasks someone has room for at all (in a
+        # busy branch most have none): one query each now, one more per task found later.
+        self.requirements: dict[int, list[skill_fit.Requirement]] = {}
+        self.levels: dict[tuple[int, int], int] = {}
+        self._load_skills([task for task in movable if self._anyone_has_room(task)])
+
+    def _anyone_has_room(self, task: BookedTask) -> bool:
+        return all(share <= self._most_room(week, None) for week, share in task.shares.items() if week in self.weeks)
+
+    def _load_skills(self, tasks: list[BookedTask]) -> None:
+        found = skill_fit.requirements_for(self.actor, [task.pk for task in tasks])
+        self.requirements.update({task.pk: found.get(task.pk, []) for task in tasks})
+        wanted = [req for reqs in found.values() for req in reqs]
+        if wanted:
+            self.levels.update(skill_fit.person_levels(self.actor, self.people, wanted))
+
+    def _required(self, task: BookedTask) -> list[skill_fit.Requirement]:
+        if task.pk not in self.requirements:
+            self._load_skills([task])
+        return self.requirements[task.pk]
+
+    def relieve(self, giver: int, own: list[BookedTask]) -> None:
+        """Move the giver's tasks, one at a time, while a week of theirs is over capacity."""
+        own = list(own)
+        while own and len(self.suggestions) < MAX_SUGGESTIONS:
+            worst = _worst_week(self.hours[giver], self.capacity[giver], self.weeks)
+            move = self._first_move(giver, own, worst) if worst else None
             if move is None:
-                break
-            task, receiver_pk, checks = move
+                return
+            task, receiver, checks = move
             own.remove(task)
-            suggestions.append(_suggest(task, worst, by_pk, giver.person_id, receiver_pk, checks, hours, capacity))
-            for week in weeks:
+            self.suggestions.append(self._suggest(task, worst, giver, receiver, checks))
+            for week in self.weeks:
                 share = task.shares.get(week, ZERO)
-                hours[giver.person_id][week] = hours[giver.person_id].get(week, ZERO) - share
-                hours[receiver_pk][week] = hours[receiver_pk].get(week, ZERO) + share
-    return suggestions
+                self.hours[giver][week] = self.hours[giver].get(week, ZERO) - share
+                self.hours[receiver][week] = self.hours[receiver].get(week, ZERO) + share
+            self._room = None
 
+    def _first_move(self, giver: int, own: list[BookedTask], worst: dt.date):
+        """The first of the giver's tasks (largest share of the worst week first) that someone
+        can take, with the best receiver and their skill checks; None when none can move.
 
-def _first_move(own, worst, hours, capacity, by_pk, giver_pk, requirements, levels, weeks):
-    """The first of the giver's tasks (largest share of the worst week first) that someone can
-    take, with the best receiver and their skill checks; None when no task can move."""
-    touching = sorted((t for t in own if t.shares.get(worst)), key=lambda t: (-t.shares[worst], t.due_on, t.pk))
-    for task in touching:
-        task_weeks = [week for week in task.shares if week in weeks]
-        best = None
-        for pk in by_pk:
-            if pk == giver_pk:
+        Speed (a 200-person branch): a task is looked at person by person only if, in each of
+        its weeks, somebody else has that much room at all; and at most MAX_TASKS_TRIED tasks
+        are looked at so in one view (most tasks either move or fail the room test)."""
+        touching = sorted((t for t in own if t.shares.get(worst)), key=lambda t: (-t.shares[worst], t.due_on, t.pk))
+        for task in touching:
+            task_weeks = [week for week in self.weeks if week in task.shares]
+            if self.budget <= 0 or any(task.shares[week] > self._most_room(week, giver) for week in task_weeks):
                 continue
-            checks = skill_fit.skill_checks(requirements.get(task.pk, []), levels, pk)
-            if not all(check.is_met for check in checks):
-                continue
-            after = {week: hours[pk].get(week, ZERO) + task.shares[week] for week in task_weeks}
-            if any(after[week] > capacity[pk] for week in task_weeks):
-                continue
-            peak = max((after[week] / capacity[pk] for week in task_weeks), default=ZERO) if capacity[pk] else ZERO
-            key = (peak, _name(by_pk[pk]), pk)
-            if best is None or key < best[0]:
-                best = (key, pk, checks)
-        if best is not None:
-            return task, best[1], best[2]
-    return None
+            self.budget -= 1
+            best = None
+            for pk in self.people:
+                if pk == giver:
+                    continue
+                checks = skill_fit.skill_checks(self._required(task), self.levels, pk)
+                after = [self.hours[pk].get(week, ZERO) + task.shares[week] for week in task_weeks]
+                capacity = self.capacity[pk]
+                if not all(check.is_met for check in checks) or any(hours > capacity for hours in after):
+                    continue
+                peak = max(after, default=ZERO) / capacity if capacity else ZERO
+                key = (peak, _name(self.people[pk]), pk)
+                if best is None or key < best[0]:
+                    best = (key, pk, checks)
+            if best is not None:
+                return task, best[1], best[2]
+        return None
+
+    def _most_room(self, week: dt.date, giver: int | None) -> Decimal:
+        """The most free hours anyone but the giver has in the week (kept until the next move)."""
+        if self._room is None:
+            self._room = {}
+            for w in self.weeks:
+                rooms = sorted(
+                    ((self.capacity[pk] - self.hours[pk].get(w, ZERO), pk) for pk in self.people), reverse=True
+                )
+                self._room[w] = rooms[:2]
+        return next((room for room, pk in self._room[week] if pk != giver), ZERO)
+
+    def _suggest(self, task: BookedTask, week: dt.date, giver_pk: int, receiver_pk: int, checks) -> Suggestion:
+        return _suggest(task, week, self.people, giver_pk, receiver_pk, checks, self.hours, self.capacity)
 
 
 def _suggest(task, week, by_pk, giver_pk, receiver_pk, checks, hours, capacity) -> Suggestion:

@@ -1,33 +1,12 @@
 import django.core.validators
 from django.db import migrations, models
 
-# SQLite adds this column by rebuilding tenancy_user (create a copy, drop, rename). The rename
-# re-reads every trigger that names tenancy_user — the same-organisation guards of the tables
-# linking to a person — and fails while the old table is gone. So, on SQLite only, those
-# triggers are set aside (their exact SQL kept) before the rebuild and created again after it.
-# PostgreSQL alters the table in place and keeps them.
-_SET_ASIDE: dict[str, list[str]] = {}
+from pacekeeper.lib import same_org
 
-
-def set_aside_person_guards(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%tenancy_user%'")
-        rows = cursor.fetchall()
-        _SET_ASIDE[connection.alias] = [sql for _name, sql in rows]
-        for name, _sql in rows:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-
-
-def restore_person_guards(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        for sql in _SET_ASIDE.pop(connection.alias, []):
-            cursor.execute(sql)
+# SQLite adds this column by rebuilding tenancy_user, which the same-organisation guards of the
+# tables linking to a person read: they are set aside around the rebuild (tenancy_user has no
+# guards of its own). PostgreSQL alters the table in place.
+BEFORE, AFTER = same_org.around_sqlite_rebuild("tenancy_user", [])
 
 
 class Migration(migrations.Migration):
@@ -37,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(set_aside_person_guards, restore_person_guards),
+        BEFORE,
         migrations.AddField(
             model_name="user",
             name="weekly_capacity_hours",
@@ -57,5 +36,5 @@ class Migration(migrations.Migration):
                 violation_error_message="A week has 168 hours: enter 0 to 168.",
             ),
         ),
-        migrations.RunPython(restore_person_guards, set_aside_person_guards),
+        AFTER,
     ]

@@ -7,7 +7,7 @@
 {{ value|percent }}           → 12.3%
 {% change now before %}       → ▲ 12.3% / ▼ 4.0% / = 0.0% (the sign and the figure, never "up" alone)
 {% due customer.next_due_on %} → ✕ 3 days overdue / ! Due today / ✓ 5 Mar 2026
-{{ booked|hours }}            → 32 / 7.5 (one decimal at most)
+{{ booked|hours_figure }}     → 32 / 7.5 / 33.25 (hours, two decimals at most, no unit)
 {{ monday|week_label }}       → 12月第2周 / week of 7 Dec
 
 The formats themselves live in pacekeeper.lib.formatting (one module for pages, charts, exports).
@@ -152,7 +152,7 @@ def audit_value(entry, which: str):
 
 
 @register.filter
-def hours(value):
+def hours_figure(value):
     return format_hours(value)
 
 
