@@ -30,6 +30,7 @@ PAGING = {"page", "page_size"}
 # Parameters that shape a list without leaving rows out, or that every call must send.
 NOT_FILTERS = {
     ("/api/v1/customers", "sort"),
+    ("/api/v1/tasks", "sort"),
     ("/api/v1/kpis/leaderboard", "metric"),
     ("/api/v1/kpis/leaderboard", "period"),
 }
@@ -212,7 +213,10 @@ for _name, _value, _field in (
         lambda item, w, r, value=_value, field=_field: item[field] == (value(w) if callable(value) else value),
     )
 FILTERS[("/api/v1/tasks", "due")] = (lambda w, r: "overdue", lambda item, w, r: item["due_on"] == "2026-10-03")
-FILTERS[("/api/v1/tasks", "q")] = (lambda w, r: "renew", lambda item, w, r: "renew" in item["title"].lower())
+FILTERS[("/api/v1/tasks", "q")] = (
+    lambda w, r: "renew",
+    lambda item, w, r: "renew" in (item["title"] + item["description"]).lower(),
+)
 FILTERS[("/api/v1/tasks", "label")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["labels"])
 FILTERS[("/api/v1/work-plans", "goal")] = (
     lambda w, r: r["active"].pk,

@@ -101,10 +101,20 @@ def add_tasks(org: Organization, *, per_month: int, months: int, seed: int = 15)
                 row.update(
                     org_id=org.pk, owner_id=owner, created_by_id=owner, title=f"任务 {month.start:%Y-%m} #{number + 1}"
                 )
-                rows.append(tuple(row.get(field.attname, defaults[field.attname]) for field in fields))
+                rows.append(tuple(_value(row, field, defaults) for field in fields))
         insert_rows(Task, columns, rows)
         total += len(rows)
     return total
+
+
+def _value(row: dict, field, defaults: dict):
+    """The row's value, else the model's default; time stamps the ORM fills (auto_now, such as
+    the last change) take the creation time."""
+    if field.attname in row:
+        return row[field.attname]
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return row["created_at"]
+    return defaults[field.attname]
 
 
 def _task(rng: random.Random, zone: ZoneInfo, month: Period, cutoff: dt.datetime) -> dict:

@@ -271,3 +271,32 @@ def follow_up_policy_rows(*, actor: Actor) -> list[FollowUpPolicyRow]:
         FollowUpPolicyRow(tier=tier, label=str(label), days=intervals[tier], default_days=DEFAULT_FOLLOW_UP_DAYS[tier])
         for tier, label in Tier.choices
     ]
+
+
+# --- follow-ups by date (the work app's calendar shows them beside tasks) ---------------------
+
+
+def follow_ups_between(*, actor: Actor, start: dt.date, end: dt.date, owner: int | None = None) -> dict:
+    """Follow-ups falling from `start` to `end` (inclusive) in the actor's scope, for one
+    account manager (`owner`) or everyone the actor sees: customers whose next follow-up is due
+    (lost ones are not followed up), and the next steps promised in interactions and not yet
+    done. A promise stays with the customer: it is listed under the customer's owner now, as
+    My day lists it."""
+    customers = (
+        Customer.objects.visible_to(actor)
+        .exclude(status=Customer.Status.LOST)
+        .filter(next_due_on__gte=start, next_due_on__lte=end)
+        .select_related("owner")
+        .order_by("next_due_on", "name", "pk")
+    )
+    next_steps = (
+        Interaction.objects.visible_to(actor)
+        .filter(next_step_done=False, next_step_on__gte=start, next_step_on__lte=end)
+        .exclude(next_step="")
+        .select_related("customer__owner")
+        .order_by("next_step_on", "pk")
+    )
+    if owner is not None:
+        customers = customers.filter(owner_id=owner)
+        next_steps = next_steps.filter(customer__owner_id=owner)
+    return {"customers": customers, "next_steps": next_steps}

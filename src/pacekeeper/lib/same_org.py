@@ -104,55 +104,50 @@ def trigger_names(connection) -> set[str]:
 
 # --- altering a guarded table on SQLite -----------------------------------------------------------
 # SQLite alters a table by rebuilding it (create a copy, drop the table, rename the copy). The
-# rebuild drops the table's own guards, and fails outright while another table's guard reads the
-# table ("no such table" in that trigger). `around_sqlite_rebuild` wraps such an alteration: the
-# guards that read the table are set aside before it and put back after it, in both directions,
-# and the table's own guards are made again.
+# rebuild drops the table's own guards — whichever migrations added them — and fails outright while
+# another table's guard reads the table ("error in trigger …: no such table"). A migration that
+# alters a guarded table puts its operations between the two of `around_sqlite_rebuild(table)`:
+# every guard on the table or reading it is set aside before and made again, as it was, after —
+# in both directions. PostgreSQL alters in place: nothing happens there.
 
 _set_aside: dict[tuple[str, str], list[str]] = {}
-
-
-def _readers(schema_editor, table: str) -> list[tuple[str, str]]:
-    """(name, SQL) of the other tables' guards that read `table`."""
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'same_org_%%' "
-            "AND tbl_name != %s AND sql LIKE %s",
-            [table, f"%FROM {table} WHERE%"],
-        )
-        return cursor.fetchall()
 
 
 def _put_aside(table: str):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             return
-        _checked(table)
-        readers = _readers(schema_editor, table)
-        _set_aside[(schema_editor.connection.alias, table)] = [sql for _name, sql in readers]
-        for name, _sql in readers:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'same_org_%%' "
+                "AND (tbl_name = %s OR sql LIKE %s)",
+                [table, f"%FROM {table} WHERE%"],
+            )
+            guards = cursor.fetchall()
+        _set_aside[(schema_editor.connection.alias, table)] = [sql for _name, sql in guards]
+        for name, _sql in guards:
             _checked(name)
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
     return run
 
 
-def _put_back(table: str, own_links):
+def _put_back(table: str):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             return
-        restore_on_sqlite(own_links)(apps, schema_editor)
         for sql in _set_aside.pop((schema_editor.connection.alias, table), []):
             schema_editor.execute(sql)
 
     return run
 
 
-def around_sqlite_rebuild(table: str, own_links) -> tuple:
-    """Two operations to put before and after the operations that alter `table` (whose guards are
-    `own_links`): `before, after = around_sqlite_rebuild(...)`. Nothing happens on PostgreSQL."""
+def around_sqlite_rebuild(table: str) -> tuple:
+    """`before, after = around_sqlite_rebuild("work_task")`: two operations to put around the
+    operations that alter `table`."""
     from django.db import migrations
 
-    before = migrations.RunPython(_put_aside(table), _put_back(table, own_links))
-    after = migrations.RunPython(_put_back(table, own_links), _put_aside(table))
+    _checked(table)
+    before = migrations.RunPython(_put_aside(table), _put_back(table))
+    after = migrations.RunPython(_put_back(table), _put_aside(table))
     return before, after

@@ -374,13 +374,17 @@ def tasks_q(actor: Actor, *, collaborations: QuerySet) -> Q:
     )
 
 
-def task_write_level(actor: Actor, task) -> str | None:
-    """TASK_FULL, TASK_PROGRESS (status and checklist) or None, for a task the actor sees."""
+def task_write_level(actor: Actor, task, *, collaborating: bool | None = None) -> str | None:
+    """TASK_FULL, TASK_PROGRESS (status and checklist) or None, for a task the actor sees.
+    `collaborating`: whether the actor collaborates on it, when a list has worked that out for
+    all its rows at once (else one query asks)."""
     if not actor.can_write:
         return None
     if actor.role in TASK_ADMIN_ROLES or task.owner_id in (actor.member_ids or ()):
         return TASK_FULL
-    if task.collaborators.filter(pk=actor.user_id).exists():
+    if collaborating is None:
+        collaborating = task.collaborators.filter(pk=actor.user_id).exists()
+    if collaborating:
         return TASK_PROGRESS
     return None
 

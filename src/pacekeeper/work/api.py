@@ -21,6 +21,7 @@ from pacekeeper.lib.api_types import (
 )
 
 from . import selectors, services
+from .listing import TaskSort, task_sorted
 from .models import ChecklistItem, DueWindow, Task
 
 router = Router(tags=["tasks"])
@@ -101,6 +102,7 @@ class TaskOut(Schema):
     quadrant: int = Field(description="1 do now, 2 schedule, 3 delegate, 4 drop")
     labels: list[str]
     completed_at: str | None
+    updated_at: str = Field(description="when the task last changed (the `-updated` order)")
     checklist: list[ChecklistItemOut]
     required_skills: list[RequiredSkillOut]
 
@@ -133,6 +135,10 @@ class TaskOut(Schema):
         return task.completed_at.isoformat() if task.completed_at else None
 
     @staticmethod
+    def resolve_updated_at(task: Task):
+        return task.updated_at.isoformat()
+
+    @staticmethod
     def resolve_checklist(task: Task):
         return list(task.checklist.all())
 
@@ -146,7 +152,7 @@ class ChecklistItemPatch(BodySchema):
     is_done: Flag = omittable()
 
 
-@router.get("/tasks", response=list[TaskOut], summary="List tasks (by quadrant, then due date)")
+@router.get("/tasks", response=list[TaskOut], summary="List tasks (by quadrant, then due date, or `sort`)")
 @paginate(Page)
 def tasks_list(
     request,
@@ -157,6 +163,7 @@ def tasks_list(
     due: DueWindow | None = None,
     label: str | None = None,
     q: str | None = None,
+    sort: TaskSort = TaskSort.QUADRANT,
 ):
     actor = request.actor
     tasks = selectors.task_filter(
@@ -170,7 +177,7 @@ def tasks_list(
         label=label,
         q=q,
     )
-    return tasks.by_quadrant(actor.today())
+    return task_sorted(tasks, sort, today=actor.today())
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Create a task")

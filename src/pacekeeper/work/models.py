@@ -129,6 +129,8 @@ class Task(models.Model):
         related_name="tasks",
         verbose_name=pgettext_lazy("work plan", "plan"),
     )
+    # --- views: the list's "recently updated" sort (every service write saves the whole row) ---
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
 

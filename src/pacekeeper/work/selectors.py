@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from pacekeeper.crm.models import Customer
 from pacekeeper.goals.models import Goal
 from pacekeeper.tenancy.models import User
-from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q
+from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q, task_write_level
 
 from .models import ChecklistItem, Task
 
@@ -40,8 +40,8 @@ def task_filter(
     label: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Task]:
-    """The filters the list, the board and the API share (`q` searches titles). `due`: overdue, today, week (the
-    next seven days), none (undated)."""
+    """The filters the list, the board and the API share (`q` searches titles and descriptions).
+    `due`: overdue, today, week (the next seven days), none (undated)."""
     if status:
         tasks = tasks.filter(status=status)
     if owner:
@@ -53,7 +53,8 @@ def task_filter(
     if label:
         tasks = tasks.filter(labels__icontains=label.strip()[:50])
     if q and q.strip():
-        tasks = tasks.filter(title__icontains=q.strip()[:100])
+        words = q.strip()[:100]
+        tasks = tasks.filter(Q(title__icontains=words) | Q(description__icontains=words))
     if due == "overdue":
         tasks = tasks.open().filter(due_on__lt=today)
     elif due == "today":
@@ -71,6 +72,12 @@ def my_tasks(actor: Actor) -> QuerySet[Task]:
         collaborators__id=actor.user_id
     )
     return mine.distinct().by_quadrant(actor.today())
+
+
+def my_tasks_by_quadrant(actor: Actor) -> dict[int, int]:
+    """How many of the actor's open tasks each quadrant holds (My tasks' group counts)."""
+    rows = my_tasks(actor).order_by().values("quadrant_rank").annotate(n=Count("pk", distinct=True))
+    return {row["quadrant_rank"]: row["n"] for row in rows}
 
 
 def tasks_due(actor: Actor) -> dict[str, list[Task]]:
@@ -107,23 +114,33 @@ def customer_choices(actor: Actor, current: int | None = None) -> list[Customer]
 # Columns of the board, in order. Cancelled tasks leave the board; done ones stay two weeks.
 BOARD_STATUSES = ("todo", "doing", "blocked", "done")
 DONE_SHOWN_DAYS = 14
-CARDS_PER_COLUMN = 100
+# Cards shown per column; the column's count is the whole, and a "show all" link leads to the list.
+CARDS_PER_COLUMN = 50
 
 
-def board_columns(actor: Actor, **filters) -> list[dict]:
-    """The board's columns, each with its count (WIP) and its first cards in quadrant order:
-    two queries whatever the team's size."""
+def board_tasks(actor: Actor, **filters) -> QuerySet[Task]:
+    """The tasks the board holds: its statuses, done ones of the last two weeks only."""
     today = actor.today()
     tasks = task_filter(task_list(actor), today=today, **filters).filter(status__in=BOARD_STATUSES)
     recent = dt.datetime.combine(today - dt.timedelta(days=DONE_SHOWN_DAYS), dt.time.min, tzinfo=dt.UTC)
-    tasks = tasks.exclude(status="done", completed_at__lt=recent)
+    return tasks.exclude(status="done", completed_at__lt=recent)
+
+
+def board_columns(actor: Actor, **filters) -> list[dict]:
+    """The board's columns: the counts (WIP) from one grouped COUNT, and each column's first
+    cards in quadrant order from its own query — loading all statuses at once let a crowded
+    column starve the others, so a count and its cards disagreed. Each card carries
+    `write_level` (may the actor move it?), decided for all cards without a query per card."""
+    today = actor.today()
+    tasks = board_tasks(actor, **filters)
     counts = dict(tasks.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    cards: dict[str, list[Task]] = {status: [] for status in BOARD_STATUSES}
-    for task in tasks.by_quadrant(today)[: CARDS_PER_COLUMN * len(BOARD_STATUSES)]:
-        if len(cards[task.status]) < CARDS_PER_COLUMN:
-            cards[task.status].append(task)
+    collaborating = Task.collaborators.through.objects.filter(task_id=OuterRef("pk"), user_id=actor.user_id)
+    cards = tasks.annotate(actor_collaborates=Exists(collaborating)).by_quadrant(today)
     labels = dict(Task.Status.choices)
-    return [
-        {"status": status, "label": labels[status], "count": counts.get(status, 0), "cards": cards[status]}
-        for status in BOARD_STATUSES
-    ]
+    columns = []
+    for status in BOARD_STATUSES:
+        shown = list(cards.filter(status=status)[:CARDS_PER_COLUMN])
+        for task in shown:
+            task.write_level = task_write_level(actor, task, collaborating=task.actor_collaborates)
+        columns.append({"status": status, "label": labels[status], "count": counts.get(status, 0), "cards": shown})
+    return columns

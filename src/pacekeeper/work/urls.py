@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import list_views, plan_views, views
 
 app_name = "work"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path(
         "tasks/plan-templates/<int:template_id>/delete/", plan_views.plan_template_delete, name="plan_template_delete"
     ),
+    # --- views: the list (with its export) and the calendar ---
+    path("tasks/list/", list_views.task_list, name="list"),
+    path("tasks/calendar/", list_views.task_calendar, name="calendar"),
 ]
 
 # --- workload and assignment (work/load_views.py) ------------------------------------------------

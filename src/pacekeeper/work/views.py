@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacekeeper.errors import Forbidden, ValidationFailed
-from pacekeeper.lib.pages import actor_required, add_service_errors, is_htmx, message_service_errors
+from pacekeeper.lib.pages import (
+    actor_required,
+    add_service_errors,
+    is_htmx,
+    message_service_errors,
+    paginate,
+    query_without,
+)
 from pacekeeper.skills.selectors import skill_choices
 from pacekeeper.tenancy.audit import audit_trail
 from pacekeeper.tenancy.scopes import TASK_FULL, require_writer, task_write_level
@@ -17,14 +24,35 @@ from . import selectors, services
 from .forms import BoardFilterForm, ChecklistItemForm, RequiredSkillsForm, StatusForm, TaskForm
 from .models import Quadrant, Task
 
+MY_TASKS_PER_PAGE = 50
+
 
 @actor_required
 def my_tasks(request: HttpRequest):
-    """The actor's open tasks grouped by quadrant (do now first), each group by due date."""
+    """The actor's open tasks grouped by quadrant (do now first), each group by due date, in
+    pages: the quadrant order runs on across pages, and each group says on which page it starts
+    (its count is the whole group's, from one grouped COUNT)."""
     actor = request.actor
-    tasks = list(selectors.my_tasks(actor)[:300])
-    groups = [{"quadrant": q, "label": q.label, "tasks": [t for t in tasks if t.quadrant_rank == q]} for q in Quadrant]
-    return render(request, "work/my_tasks.html", {"groups": groups, "today": actor.today(), "count": len(tasks)})
+    tasks = selectors.my_tasks(actor)
+    page = paginate(request, tasks, per_page=MY_TASKS_PER_PAGE)
+    rows = list(page.object_list)
+    counts = selectors.my_tasks_by_quadrant(actor)
+    groups, before = [], 0
+    for q in Quadrant:
+        count = counts.get(q, 0)
+        first_page = before // MY_TASKS_PER_PAGE + 1
+        groups.append(
+            {
+                "quadrant": q,
+                "label": q.label,
+                "count": count,
+                "tasks": [t for t in rows if t.quadrant_rank == q],
+                "page": first_page if count and first_page != page.number else None,
+            }
+        )
+        before += count
+    context = {"groups": groups, "today": actor.today(), "count": page.paginator.count, "page": page, "tab": "mine"}
+    return render(request, "work/my_tasks.html", context | {"query": query_without(request, "page")})
 
 
 def _form(request: HttpRequest, task: Task | None) -> TaskForm:
@@ -37,13 +65,22 @@ def _form(request: HttpRequest, task: Task | None) -> TaskForm:
     people = list(selectors.assignable_people(actor))
     if task is not None and task.owner not in people:
         people.append(task.owner)  # shown as it is; choosing someone else is checked by the service
+    # A goal or customer the task already has stays offered and selected even when the editor
+    # could not pick it (a closed goal, another team's customer): the service keeps a link
+    # that does not change, and a form without it would silently drop it on save.
+    goals = list(selectors.goal_choices(actor))
+    customers = selectors.customer_choices(actor, task.customer_id if task else None)
+    if task is not None and task.goal_id and task.goal_id not in {g.pk for g in goals}:
+        goals.append(task.goal)
+    if task is not None and task.customer_id and task.customer_id not in {c.pk for c in customers}:
+        customers.append(task.customer)
     return TaskForm(
         request.POST or None,
         initial=initial,
         people=people,
         collaborators=selectors.collaborator_choices(actor),
-        goals=selectors.goal_choices(actor),
-        customers=selectors.customer_choices(actor, task.customer_id if task else None),
+        goals=goals,
+        customers=customers,
     )
 
 
@@ -162,5 +199,14 @@ def board(request: HttpRequest):
     )
     filters = {key: value for key, value in form.cleaned_data.items() if value} if form.is_valid() else {}
     columns = selectors.board_columns(actor, **filters)
-    context = {"form": form, "columns": columns, "statuses": Task.Status.choices, "today": actor.today()}
+    context = {
+        "form": form,
+        "columns": columns,
+        "statuses": Task.Status.choices,
+        "today": actor.today(),
+        "may_move": any(task.write_level for column in columns for task in column["cards"]),
+        # The list behind each column's "show all": the same filters, that column's status.
+        "list_query": query_without(request, "status", "page"),
+        "tab": "board",
+    }
     return render(request, "work/board.html", context)

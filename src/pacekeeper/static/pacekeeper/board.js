@@ -21,6 +21,8 @@
       fallbackTolerance: 4,
       delay: 200,
       delayOnTouchOnly: true,
+      // Only the cards the person may move (the server renders data-url for those alone).
+      draggable: ".deal[data-url]",
       filter: "select, a, button, input",
       preventOnFilter: false,
       onAdd: function (event) {

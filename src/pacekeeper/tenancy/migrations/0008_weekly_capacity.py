@@ -6,7 +6,7 @@ from pacekeeper.lib import same_org
 # SQLite adds this column by rebuilding tenancy_user, which the same-organisation guards of the
 # tables linking to a person read: they are set aside around the rebuild (tenancy_user has no
 # guards of its own). PostgreSQL alters the table in place.
-BEFORE, AFTER = same_org.around_sqlite_rebuild("tenancy_user", [])
+BEFORE, AFTER = same_org.around_sqlite_rebuild("tenancy_user")
 
 
 class Migration(migrations.Migration):

@@ -16,13 +16,7 @@ PLAN_LINKS = [
 ]
 # work_task gains a column. SQLite adds it in place; taking it away again (migrating back) rebuilds
 # work_task: the guards reading it are set aside meanwhile (lib/same_org.around_sqlite_rebuild).
-TASK_LINKS = [
-    ("work_task", "goal_id", "goals_goal"),
-    ("work_task", "customer_id", "crm_customer"),
-    ("work_task", "owner_id", "tenancy_user"),
-    ("work_task", "created_by_id", "tenancy_user"),
-]
-BEFORE_TASK_REBUILD, AFTER_TASK_REBUILD = same_org.around_sqlite_rebuild("work_task", TASK_LINKS)
+BEFORE_TASK_REBUILD, AFTER_TASK_REBUILD = same_org.around_sqlite_rebuild("work_task")
 
 
 class Migration(migrations.Migration):
