@@ -20,7 +20,15 @@ from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
-from pacekeeper.work.models import ChecklistItem, PlanTemplate, PlanTemplateStep, Task, WorkPlan
+from pacekeeper.work.models import (
+    ChecklistItem,
+    PlanTemplate,
+    PlanTemplateStep,
+    RecurringTask,
+    ResourceRequest,
+    Task,
+    WorkPlan,
+)
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -133,6 +141,19 @@ def _checklist_item(customer):
     return ChecklistItem.objects.create(org=customer.org, task=task, text="Bring the contract")
 
 
+def _recurring_task(customer):
+    """A weekly rule of the customer's account manager (seen and changed like their tasks)."""
+    return RecurringTask.objects.create(
+        org=customer.org,
+        owner=customer.owner,
+        title="Weekly report",
+        frequency="weekly",
+        weekday=0,
+        starts_on=dt.date(2026, 1, 1),
+        active_since=dt.date(2026, 1, 1),
+    )
+
+
 def _skill(customer):
     """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
     return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
@@ -158,6 +179,14 @@ def _plan_template(customer):
     template = PlanTemplate.objects.create(org=customer.org, title=f"Template {next(_template_numbers)}")
     PlanTemplateStep.objects.create(org=customer.org, template=template, title="Call", duration_days=2)
     return template
+
+
+def _resource_request(customer):
+    """A budget request on a task of the customer's account manager, asked by them (seen with the task)."""
+    task = _task(customer)
+    return ResourceRequest.objects.create(
+        org=customer.org, task=task, kind="budget", description="Gifts", amount_minor=100_00, requested_by=task.owner
+    )
 
 
 # Object makers by the collection an id belongs to: given the target's customer, the object.
@@ -186,10 +215,12 @@ MAKERS = {
     "notifications": _notification,
     "tasks": _task,
     "checklist-items": _checklist_item,
+    "recurring-tasks": _recurring_task,
     "skills": _skill,
     "skill-levels": _skill_level,
     "work-plans": _work_plan,
     "plan-templates": _plan_template,
+    "resource-requests": _resource_request,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -316,6 +347,8 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if method == "DELETE":
+        return {204} if viewer in WRITERS else {403}
     if kind == "tasks" and method == "POST":
         # Adding a checklist item needs its text (422 for an empty body, before the rights).
         return {201, 422} if viewer in WRITERS else {403, 422}
@@ -325,6 +358,10 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # Confirmed by a lead for their people, a director or admin: never by oneself (the
         # manager viewer's target here is their own level).
         return {200} if viewer in SKILL_CONFIRMERS else {403}
+    if kind == "resource-requests":
+        # An empty PATCH says nothing to do (400) to every writer; deciding and spending rights
+        # are the service's, tested in tests/work/test_resources.py.
+        return {400} if viewer in WRITERS else {403}
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -365,9 +402,11 @@ PAGE_MAKERS = {
     "notification_id": MAKERS["notifications"],
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
+    "recurrence_id": MAKERS["recurring-tasks"],
     "skill_id": MAKERS["skills"],
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
+    "resource_request_id": MAKERS["resource-requests"],
 }
 
 
@@ -469,10 +508,12 @@ LIST_ROUTES = {
     "/api/v1/evaluations": "evaluations",
     "/api/v1/notifications": "notifications",
     "/api/v1/tasks": "tasks",
+    "/api/v1/recurring-tasks": "recurring-tasks",
     "/api/v1/skills": "skills",
     "/api/v1/skill-levels": "skill-levels",
     "/api/v1/work-plans": "work-plans",
     "/api/v1/plan-templates": "plan-templates",
+    "/api/v1/resource-requests": "resource-requests",
 }
 
 

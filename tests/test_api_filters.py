@@ -22,7 +22,7 @@ from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews import services as reviews
 from pacekeeper.skills import services as skills_services
-from pacekeeper.work.models import Task, WorkPlan
+from pacekeeper.work.models import RecurringTask, ResourceRequest, Task, WorkPlan
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 OCTOBER = Period.month(2026, 10)
@@ -128,6 +128,18 @@ def rows(world, django_capture_on_commit_callbacks):
     Task.objects.create(org=one.org, owner=one.teammate, customer=theirs, title="Call", status="todo")
     WorkPlan.objects.create(org=one.org, goal=active, title="Renewal push")
     WorkPlan.objects.create(org=one.org, goal=draft, title="Branch kick-off")
+    for owner, status in ((one.manager, "active"), (one.admin, "paused")):
+        RecurringTask.objects.create(
+            org=one.org,
+            owner=owner,
+            title="Weekly report",
+            frequency="weekly",
+            weekday=0,
+            starts_on=OCTOBER.start,
+            active_since=OCTOBER.start,
+            status=status,
+        )
+    _resource_requests(one, active)
     skills = _skill_rows(one)
     return {"skills": skills, "draft": draft, "active": active, "runs": runs, "cycles": cycles}
 
@@ -145,6 +157,19 @@ def _skill_rows(one) -> dict:
     skills_services.level_confirm(actor=director, person_id=one.manager.pk, skill_id=analysis.pk)
     skills_services.level_confirm(actor=director, person_id=one.teammate.pk, skill_id=negotiation.pk, level=5)
     return {"negotiation": negotiation, "analysis": analysis}
+
+
+def _resource_requests(one, goal) -> None:
+    """Waiting on a task under way (flagged started-without), spent over its approval, and the
+    admin's own request on a goal (never theirs to decide)."""
+    renew, call = Task.objects.get(title="Renew"), Task.objects.get(title="Call")
+    common = {"org": one.org, "description": "x", "amount_minor": 100_00}
+    ResourceRequest.objects.create(**common, task=renew, kind="budget", requested_by=one.manager)
+    ResourceRequest.objects.create(
+        **common, task=call, kind="tools", requested_by=one.teammate, status="spent", decision="approved",
+        decided_by=one.lead, spent_minor=150_00,
+    )  # fmt: skip
+    ResourceRequest.objects.create(**common, goal=goal, kind="training", requested_by=one.admin)
 
 
 def _ids(*objects) -> set[int]:
@@ -223,6 +248,35 @@ FILTERS[("/api/v1/work-plans", "goal")] = (
     lambda item, w, r: item["goal"] == r["active"].pk,
 )
 FILTERS[("/api/v1/work-plans", "q")] = (lambda w, r: "renewal", lambda item, w, r: "renewal" in item["title"].lower())
+FILTERS[("/api/v1/recurring-tasks", "owner")] = (
+    lambda w, r: w.one.manager.pk,
+    lambda item, w, r: item["owner"] == w.one.manager.pk,
+)
+FILTERS[("/api/v1/recurring-tasks", "status")] = (lambda w, r: "paused", lambda item, w, r: item["status"] == "paused")
+FILTERS[("/api/v1/recurring-tasks", "mine")] = (lambda w, r: "true", lambda item, w, r: item["owner"] == w.one.admin.pk)
+# Resource requests (rows: _resource_requests).
+FILTERS[("/api/v1/resource-requests", "status")] = (lambda w, r: "spent", lambda item, w, r: item["status"] == "spent")
+FILTERS[("/api/v1/resource-requests", "kind")] = (lambda w, r: "tools", lambda item, w, r: item["kind"] == "tools")
+FILTERS[("/api/v1/resource-requests", "task")] = (
+    lambda w, r: Task.objects.get(title="Renew").pk,
+    lambda item, w, r: item["task"] == Task.objects.get(title="Renew").pk,
+)
+FILTERS[("/api/v1/resource-requests", "goal")] = (
+    lambda w, r: r["active"].pk,
+    lambda item, w, r: item["goal"] == r["active"].pk or item["task"] == Task.objects.get(title="Renew").pk,
+)
+FILTERS[("/api/v1/resource-requests", "requested_by")] = (
+    lambda w, r: w.one.teammate.pk,
+    lambda item, w, r: item["requested_by"] == w.one.teammate.pk,
+)
+FILTERS[("/api/v1/resource-requests", "flag")] = (
+    lambda w, r: "over_budget",
+    lambda item, w, r: item["flags"] == ["over_budget"],
+)
+FILTERS[("/api/v1/resource-requests", "to_decide")] = (
+    lambda w, r: "true",
+    lambda item, w, r: item["status"] == "requested" and item["requested_by"] != w.one.admin.pk,
+)
 _DATE_FIELDS = {
     "interactions": "occurred_at",
     "sales": "ordered_on",

@@ -145,6 +145,10 @@ def test_the_patch_schemas_offer_null_only_where_it_means_something():
         "TaskPatch.customer",
         "TaskPatch.start_on",
         "TaskPatch.due_on",
+        # A recurring task loses its end date; switching weekly ⇄ monthly drops the other's day.
+        "RecurringTaskPatch.ends_on",
+        "RecurringTaskPatch.weekday",
+        "RecurringTaskPatch.day_of_month",
     }
 
 

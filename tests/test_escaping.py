@@ -15,7 +15,7 @@ from tests.routes import page_routes
 
 PAYLOAD = "<script>x</script>"
 ESCAPED = "&lt;script&gt;x&lt;/script&gt;"
-OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "reviews", "work", "notifications")
+OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "reviews", "work", "notifications", "skills")
 # Not free text: keys the code looks things up by, secrets, and the team tree's path.
 NOT_FREE_TEXT = {
     "password", "path", "digest", "hint", "metric", "object_type", "object_id", "field", "unit",
@@ -46,6 +46,12 @@ def _a_task_with_a_checklist(org) -> None:
     task.save(update_fields=["plan"])
     template = apps.get_model("work", "PlanTemplate").objects.create(org=org, title="pt", description="d")
     apps.get_model("work", "PlanTemplateStep").objects.create(org=org, template=template, title="s", description="d")
+    # A refused resource request on it: its description and refusal reason are free text too.
+    ResourceRequest = apps.get_model("work", "ResourceRequest")
+    ResourceRequest.objects.create(
+        org=org, task=task, kind="budget", description="d", requested_by=owner, status="refused",
+        decision="refused", refusal_reason="r",
+    )  # fmt: skip
 
 
 def plant_payloads(org) -> list[str]:
@@ -84,7 +90,9 @@ def page_urls(org) -> list[str]:
         "task_id": apps.get_model("work", "Task").objects.filter(org=org).order_by("pk").first().pk,
         "work_plan_id": apps.get_model("work", "WorkPlan").objects.filter(org=org).order_by("pk").first().pk,
         "template_id": apps.get_model("work", "PlanTemplate").objects.filter(org=org).order_by("pk").first().pk,
+        "skill_id": apps.get_model("skills", "Skill").objects.filter(org=org).order_by("pk").first().pk,
         "key": "satisfaction",
+        "resource_request_id": apps.get_model("work", "ResourceRequest").objects.filter(org=org).first().pk,
     }
     urls = [
         "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(ids[match.group(1)]), route)
@@ -104,6 +112,8 @@ def test_planted_scripts_render_escaped_on_every_page(client):
     expected |= {"reviews.ReviewCycle.name", "reviews.Criterion.name", "reviews.Evaluation.review_comment"}
     expected |= {"work.Task.title", "work.Task.description", "work.ChecklistItem.text"}
     expected |= {"work.WorkPlan.title", "work.PlanTemplate.title", "work.PlanTemplateStep.description"}
+    expected |= {"skills.Skill.name", "skills.Skill.description", "skills.SkillLevelChange.note"}
+    expected |= {"work.ResourceRequest.description", "work.ResourceRequest.refusal_reason"}
     assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0

@@ -118,6 +118,7 @@ def _mount() -> None:
     from pacekeeper.tenancy.api import router as tenancy_router
     from pacekeeper.work.api import router as work_router
     from pacekeeper.work.plan_api import router as work_plans_router
+    from pacekeeper.work.resource_api import router as work_resources_router
 
     api.add_router("/", tenancy_router)
     api.add_router("/", crm_router)
@@ -130,6 +131,7 @@ def _mount() -> None:
     api.add_router("/", work_router)
     api.add_router("/", work_plans_router)
     api.add_router("/", skills_router)
+    api.add_router("/", work_resources_router)
 
 
 _mount()

@@ -99,12 +99,23 @@ class ValidationFailed(PacekeeperError):
         "plan_template_title_taken": "title",
         "step_without_duration": "steps",
         "step_estimate_negative": "steps",
+        "interval_range": "interval",
+        "lead_days_range": "lead_days",
+        "day_missing": "weekday",
         # skills
         "skill_name_taken": "name",
         "skill_level_exists": "skill",
         "level_out_of_range": "level",
         "level_not_current": "level",
         "skill_required_twice": "required_skills",
+        # resource requests (work/resource_models.py)
+        "resource_parent_not_one": "task",
+        "resource_amount_negative": "amount",
+        "resource_spent_negative": "spent_amount",
+        "resource_hours_negative": "hours",
+        "resource_refused_without_reason": "refusal_reason",
+        "resource_status_mismatch": "status",
+        "resource_threshold_negative": "lead_limit",
     }
 
     @classmethod

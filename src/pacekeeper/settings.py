@@ -228,6 +228,8 @@ IMPORT_WRITE_ROWS = int(os.environ.get("PACEKEEPER_IMPORT_WRITE_ROWS", "5000"))
 IMPORT_PIECE_PAUSE_SECONDS = float(os.environ.get("PACEKEEPER_IMPORT_PIECE_PAUSE_SECONDS", "0.15"))
 # How often a running worker looks for jobs whose worker died (pacekeeper.lib.worker).
 JOB_RECOVERY_SECONDS = float(os.environ.get("PACEKEEPER_JOB_RECOVERY_SECONDS", "60"))
+# How often a running worker runs the periodic chores (lib/chores.py: recurring tasks, task notices).
+CHORE_MINUTES = float(os.environ.get("PACEKEEPER_CHORE_MINUTES", "15"))
 # An XLSX may unpack to at most this much (zip bombs are refused before unpacking).
 # What one import file may hold (docs/security.md, "Files and faults"): an import keeps the rows it
 # has read until it writes them, so its memory grows with their number and their text.

@@ -139,3 +139,19 @@ def test_the_pages_answer_in_both_languages(world, skills, client):
                 response = client.get(url)
                 assert response.status_code == 200, url
             assert word in client.get("/skills/team/").content.decode()
+
+
+def test_the_matrix_reads_its_levels_in_one_query_however_many_there_are(world, skills, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.one.director)
+    with CaptureQueriesContext(connection) as empty:
+        client.get("/skills/team/")
+    for person in (world.one.manager, world.one.teammate, world.one.sub_manager, world.one.other_manager):
+        for skill in (skills["analysis"], skills["negotiation"]):
+            SkillLevel.objects.create(org=world.one.org, person=person, skill=skill, self_level=3, level=3)
+    with CaptureQueriesContext(connection) as full:
+        html = client.get("/skills/team/").content.decode()
+    assert html.count("3/5") == 8
+    assert len(full.captured_queries) == len(empty.captured_queries)

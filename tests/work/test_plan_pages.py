@@ -113,3 +113,34 @@ def test_the_template_pages_show_shipped_and_own_templates(world, client):
     assert "List the contracts ending in the next 90 days" in shipped
     assert client.get("/tasks/plan-templates/shipped/nothing/").status_code == 404
     assert client.get("/tasks/plan-templates/new/").status_code == 403
+
+
+def test_the_plan_pages_do_not_grow_their_queries_with_plans_and_tasks(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    goal = _goal(world.one.manager)
+
+    def add(how_many):
+        for number in range(how_many):
+            plan = WorkPlan.objects.create(org=goal.org, goal=goal, title=f"Plan {number}")
+            for hours, status in ((2, "done"), (3, "todo")):
+                Task.objects.create(
+                    org=goal.org, plan=plan, goal=goal, owner=world.one.manager, title="t", estimate_hours=hours,
+                    status=status, due_on=dt.date(2026, 3, 5),
+                )  # fmt: skip
+        return plan
+
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    client.force_login(world.one.lead)
+    plan = add(1)
+    paths = ["/tasks/plans/", f"/goals/{goal.pk}/", f"/tasks/plans/{plan.pk}/"]
+    before = {path: count(path) for path in paths}
+    add(6)
+    for number in range(5):
+        Task.objects.create(org=goal.org, plan=plan, goal=goal, owner=world.one.teammate, title=f"more {number}")
+    assert {path: count(path) for path in paths} == before

@@ -38,6 +38,7 @@ from pacekeeper.lib.bulk import insert_rows
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
 from . import names
+from .resources import make_resource_requests
 from .skills import make_skill_levels
 
 MONTH_WEIGHT = {1: 0.9, 2: 0.6, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.25, 7: 0.9, 8: 0.9, 9: 1.1, 10: 0.85, 11: 1.0, 12: 1.4}
@@ -110,6 +111,7 @@ def seed_organization(
             result.counts["goals"] = _make_goals(org, until)
             result.counts["payout_runs"] = _make_pay(org, until)
             result.counts["evaluations"] = _make_reviews(org, until)
+            result.counts["resource_requests"] = make_resource_requests(org, until)
     return result
 
 

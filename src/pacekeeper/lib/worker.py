@@ -9,6 +9,8 @@ after a pause that doubles up to a limit; other errors still end the process.
 
 A running worker also looks for stalled jobs every JOB_RECOVERY_SECONDS (and once on start-up),
 so a job whose worker was killed is taken care of by any worker still running or started again.
+It also runs the periodic chores (lib/chores.py) on start-up and every CHORE_MINUTES, from a
+thread of their own so that a long import does not hold them up (with --batch: once, first).
 """
 
 import logging
@@ -30,14 +32,19 @@ class ResilientWorker(Worker):
     """The library's worker loop, started again after a database error; `recover` takes up the
     jobs whose worker died, on start-up and then from a thread every JOB_RECOVERY_SECONDS."""
 
-    def __init__(self, *, recover: Callable[[], None], **options) -> None:
+    def __init__(self, *, recover: Callable[[], None], chores: Callable[[], object] | None = None, **options) -> None:
         super().__init__(**options)
         self.recover = recover
+        self.chores = chores
 
     def run(self) -> None:
         retry_without_error(self.recover, until=lambda: not self.running)
         done = threading.Event()
         threading.Thread(target=self._watch, args=(done,), name="stalled-jobs", daemon=True).start()
+        if self.chores is not None and self.batch:
+            self.chores()
+        elif self.chores is not None:
+            threading.Thread(target=self._chores, args=(done,), name="chores", daemon=True).start()
         try:
             retry_without_error(super().run, until=lambda: not self.running)
         finally:
@@ -52,6 +59,19 @@ class ResilientWorker(Worker):
                 logger.warning("looking for stalled jobs failed, will try again: %s", error)
             finally:
                 connection.close()
+
+    def _chores(self, done: threading.Event) -> None:
+        """The periodic chores now and every CHORE_MINUTES, over this thread's own connection.
+        Each chore is guarded by lib.chores; this guards the round (a database that is away)."""
+        while True:
+            try:
+                self.chores()
+            except DatabaseError as error:
+                logger.warning("the periodic chores failed, will try again: %s", error)
+            finally:
+                connection.close()
+            if done.wait(settings.CHORE_MINUTES * 60):
+                return
 
 
 def retry_without_error(step: Callable[[], None], *, until: Callable[[], bool]) -> None:

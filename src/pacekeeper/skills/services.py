@@ -150,7 +150,7 @@ def level_self_assess(*, actor: Actor, skill_id: object, level: object, note: st
     now = timezone.now()
     row.self_level, row.self_assessed_at = value, now
     row.level = row.confirmed_level if row.confirmed_level is not None else value
-    row.save()
+    _save_level(row)
     _history(actor, row, SkillLevelChange.Kind.SELF, previous, value, now, note)
     return row
 
@@ -182,7 +182,7 @@ def level_confirm(
     previous = row.confirmed_level
     now = timezone.now()
     row.confirmed_level, row.confirmed_by, row.confirmed_at, row.level = value, actor.user, now, value
-    row.save()
+    _save_level(row)
     _history(actor, row, SkillLevelChange.Kind.CONFIRMED, previous, value, now, note)
     audit_record(actor=actor, obj=row, field="confirmed_level", before=previous, after=value, reason=note)
     notices.announce_confirmed(actor=actor, row=row, person=person, skill=skill)
@@ -194,6 +194,16 @@ def level_confirm_row(*, actor: Actor, row: SkillLevel, level: object = None, no
     if not may_confirm_skill(actor, row.person_id):
         raise Forbidden(_("A level is confirmed by the person's lead, a director or an admin, never by oneself."))
     return level_confirm(actor=actor, person_id=row.person_id, skill_id=row.skill_id, level=level, note=note)
+
+
+def _save_level(row: SkillLevel) -> None:
+    """A first level in a skill written twice at once (two tabs, a double tap): the second
+    finds the unique (person, skill) taken and is asked to try again, not answered a 500."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise ValidationFailed({"skill": [_("This level was changed at the same moment. Please try again.")]}) from None
 
 
 def _history(actor: Actor, row: SkillLevel, kind: str, before: int | None, after: int, at, note: str) -> None:

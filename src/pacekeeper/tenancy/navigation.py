@@ -44,6 +44,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("leaderboard", _("Leaderboard"), "kpis:leaderboard", True),
         ("evaluations", _("Evaluations"), "reviews:cycles", role != Role.ANALYST),
         ("pay", _("Pay"), "incentives:home", role != Role.ANALYST),
+        ("resources", _("Resource requests"), "work:resource_requests", role in (Role.ADMIN, Role.DIRECTOR, Role.LEAD)),
         ("import", _("Import"), "crm:import_upload", actor.can_write),
         ("export", _("Export"), "crm:exports", True),
         ("audit", _("Audit trail"), "audit", role in (Role.ADMIN, Role.DIRECTOR)),

@@ -426,6 +426,21 @@ def may_write_plan_templates(actor: Actor) -> bool:
     return actor.role in PLAN_TEMPLATE_WRITER_ROLES
 
 
+# --- recurring tasks -------------------------------------------------------------------------------
+# A rule is seen with its owner (a lead: their people's; an account manager: their own; the
+# org-wide roles: all) and changed by whoever may change that owner's tasks in full.
+
+
+def recurring_tasks_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "owner")
+
+
+def may_change_recurring_task(actor: Actor, rule) -> bool:
+    if not actor.can_write:
+        return False
+    return actor.role in TASK_ADMIN_ROLES or rule.owner_id in (actor.member_ids or ())
+
+
 # --- skills (docs/skills.md) ------------------------------------------------------------------
 # The catalogue is the organisation's: everyone in it sees it, the org admin manages it. Levels
 # are personal: a person sees their own, a lead their people's, admins, directors and analysts
@@ -492,3 +507,52 @@ def task_load_q(actor: Actor) -> Q:
 def require_workload_viewer(actor: Actor) -> None:
     if actor.role not in WORKLOAD_ROLES:
         raise Forbidden(_("The workload view is for team leads, directors, analysts and the org admin."))
+
+
+# --- resource requests (work/resources.py) -------------------------------------------------------
+# A request is seen with its task or goal. Deciding: never one's own request; the org admin and
+# directors decide any amount; a team lead decides the requests of their people (their teams and
+# sub-teams) up to the thresholds the org admin sets. Spending is recorded by the requester, their
+# lead, a director or the org admin.
+
+RESOURCE_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def may_decide_resource_request(actor: Actor, *, requester_id: int, within_lead_limit: bool) -> bool:
+    if requester_id == actor.user_id or not actor.can_write:
+        return False
+    if actor.role in RESOURCE_ADMIN_ROLES:
+        return True
+    return actor.role == Role.LEAD and within_lead_limit and requester_id in (actor.member_ids or ())
+
+
+def may_record_resource_spending(actor: Actor, *, requester_id: int) -> bool:
+    if not actor.can_write:
+        return False
+    if actor.role in RESOURCE_ADMIN_ROLES or requester_id == actor.user_id:
+        return True
+    return actor.role == Role.LEAD and requester_id in (actor.member_ids or ())
+
+
+def resource_request_deciders(requester: User, *, within_lead_limit: bool, today: dt.date):
+    """Whom to ask: up to the lead's threshold, the leads of the requester's teams and of the
+    teams above them (as a lead's scope reaches down their subtree); above it — or when the
+    requester has no lead — the directors; with no director, the org admins."""
+    org_id = requester.org_id
+    if within_lead_limit:
+        paths = Team.objects.filter(
+            org_id=org_id, memberships__in=TeamMembership.objects.current(today).filter(user_id=requester.pk)
+        ).values_list("path", flat=True)
+        above = {int(part) for path in paths for part in path.strip("/").split("/") if part.isdigit()}
+        leads = User.objects.filter(
+            org_id=org_id,
+            is_active=True,
+            role=Role.LEAD,
+            team_memberships__in=TeamMembership.objects.current(today).filter(team_id__in=above, is_lead=True),
+        ).exclude(pk=requester.pk)
+        if leads.exists():
+            return leads.distinct()
+    directors = User.objects.filter(org_id=org_id, role=Role.DIRECTOR, is_active=True).exclude(pk=requester.pk)
+    if directors.exists():
+        return directors
+    return User.objects.filter(org_id=org_id, role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)

@@ -225,3 +225,9 @@ def checklist_items_update(request, item_id: int, payload: ChecklistItemPatch):
 from .load_api import router as load_router  # noqa: E402
 
 router.add_router("", load_router)
+
+
+# --- recurring tasks (work/recurring_api.py) ------------------------------------------------------
+from .recurring_api import router as recurring_router  # noqa: E402
+
+router.add_router("/", recurring_router)

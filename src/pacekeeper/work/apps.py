@@ -6,8 +6,9 @@ class WorkConfig(AppConfig):
     name = "pacekeeper.work"
     verbose_name = _("Tasks")
 
-    def ready(self):
-        # The KPI engine knows no fact app: work registers its task metrics.
-        from . import metrics
+    def ready(self) -> None:
+        # `chores` registers the periodic chores on import. The KPI engine knows no fact app:
+        # work registers its task metrics.
+        from . import chores, metrics  # noqa: F401
 
         metrics.register()

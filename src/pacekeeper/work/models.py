@@ -423,3 +423,10 @@ class TaskRequiredSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill} ≥ {self.min_level}"
+
+
+# --- recurring tasks and task notices (work/recurring_models.py) ----------------------------------
+from .recurring_models import Occurrence, RecurringTask, TaskNotice, Weekday  # noqa: E402, F401
+
+# --- resources (resource requests and their approval thresholds: resource_models.py) -----------
+from .resource_models import ResourceRequest, ResourceThresholds  # noqa: E402, F401

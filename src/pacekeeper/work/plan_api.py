@@ -8,7 +8,6 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
-from pydantic import BeforeValidator
 
 from pacekeeper.lib.api_types import (
     BodySchema,
@@ -33,16 +32,9 @@ router = Router(tags=["plans"])
 Hours = decimal_string(digits=7, places=2)  # a negative estimate reaches the service's field error
 
 
-def _key_as_text(value: object) -> object:
-    """A template named by its key ("satisfaction") or an organisation template's id (17 or "17")."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
+# A template named by its key ("satisfaction") or an organisation template's id as text ("17").
 TemplateKey = Annotated[
     str,
-    BeforeValidator(_key_as_text),
     Field(
         min_length=1,
         max_length=40,

@@ -29,6 +29,7 @@ from pacekeeper.tenancy.scopes import (
 
 from . import task_rollups
 from .models import ChecklistItem, Task
+from .notices import announce_task_assigned
 from .required_skills import required_skills_set
 
 FIELDS = {
@@ -64,6 +65,7 @@ def task_create(*, actor: Actor, changes: dict) -> Task:
     task_rollups.tasks_changed(org=actor.org, after=task_rollups.marks_of(actor.org, [task]))
     if required is not None:
         required_skills_set(actor=actor, task=task, items=required)
+    announce_task_assigned(actor=actor, task=task)  # told only when it is someone else's task
     return task
 
 
@@ -86,6 +88,7 @@ def task_update(*, actor: Actor, task: Task, changes: dict, reason: str = "") ->
         required_skills_set(actor=actor, task=task, items=required)
     if task.owner_id != before["owner"]:
         audit_record(actor=actor, obj=task, field="owner", before=before["owner"], after=task.owner_id, reason=reason)
+        announce_task_assigned(actor=actor, task=task)
     if task.status == Task.Status.CANCELLED and before["status"] != Task.Status.CANCELLED:
         audit_record(actor=actor, obj=task, field="status", before=before["status"], after=task.status, reason=reason)
     return task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import list_views, plan_views, views
+from . import list_views, plan_views, resource_views, views
 
 app_name = "work"
 
@@ -33,6 +33,39 @@ urlpatterns = [
     # --- views: the list (with its export) and the calendar ---
     path("tasks/list/", list_views.task_list, name="list"),
     path("tasks/calendar/", list_views.task_calendar, name="calendar"),
+    # --- resources (resource_views.py) ---
+    path(
+        "tasks/<int:task_id>/resources/new/", resource_views.task_resource_request_create, name="task_resource_create"
+    ),
+    path(
+        "goals/<int:goal_id>/resources/new/", resource_views.goal_resource_request_create, name="goal_resource_create"
+    ),
+    path("resources/", resource_views.resource_request_list, name="resource_requests"),
+    path("resources/<int:resource_request_id>/", resource_views.resource_request_detail, name="resource_request"),
+    path(
+        "resources/<int:resource_request_id>/decide/",
+        resource_views.resource_request_decide,
+        name="resource_request_decide",
+    ),
+    path(
+        "resources/<int:resource_request_id>/spend/",
+        resource_views.resource_request_spend,
+        name="resource_request_spend",
+    ),
+    path("settings/resources/", resource_views.resource_thresholds, name="resource_thresholds"),
+]
+
+# --- recurring tasks (work/recurring_views.py) ---------------------------------------------------
+from . import recurring_views  # noqa: E402
+
+urlpatterns += [
+    path("tasks/recurring/", recurring_views.recurring_list, name="recurring"),
+    path("tasks/recurring/new/", recurring_views.recurring_create, name="recurring_create"),
+    path("tasks/recurring/<int:recurrence_id>/", recurring_views.recurring_detail, name="recurring_detail"),
+    path("tasks/recurring/<int:recurrence_id>/edit/", recurring_views.recurring_edit, name="recurring_edit"),
+    path("tasks/recurring/<int:recurrence_id>/pause/", recurring_views.recurring_pause, name="recurring_pause"),
+    path("tasks/recurring/<int:recurrence_id>/resume/", recurring_views.recurring_resume, name="recurring_resume"),
+    path("tasks/recurring/<int:recurrence_id>/delete/", recurring_views.recurring_delete, name="recurring_delete"),
 ]
 
 # --- workload and assignment (work/load_views.py) ------------------------------------------------

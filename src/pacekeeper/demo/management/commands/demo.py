@@ -11,15 +11,17 @@ DEMO_PASSWORD = "pacekeeper-demo"
 
 
 def start_task_worker() -> None:
-    """Background tasks (imports, payout runs) for the demo, in a thread of the same process. Production
-    runs `pacekeeper worker` as its own service instead."""
+    """Background tasks (imports, payout runs) and the periodic chores for the demo, in a thread of
+    the same process. Production runs `pacekeeper worker` as its own service instead."""
     import threading
 
     from pacekeeper.demo.management.commands.worker import recover_stalled_jobs
+    from pacekeeper.lib import chores
     from pacekeeper.lib.worker import ResilientWorker
 
     worker = ResilientWorker(
         recover=recover_stalled_jobs,
+        chores=chores.run_all,
         queue_names=["*"],
         interval=1,
         batch=False,

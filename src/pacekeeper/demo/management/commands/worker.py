@@ -7,11 +7,12 @@ import sys
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+from pacekeeper.lib import chores
 from pacekeeper.lib.worker import ResilientWorker
 
 
 class Command(db_worker.Command):
-    help = "Run the background worker: queued imports and payout runs, surviving database errors."
+    help = "Run the background worker: queued imports, payout runs and the periodic chores, surviving database errors."
 
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, **options) -> None:
         self.configure_logging(verbosity)
@@ -21,6 +22,7 @@ class Command(db_worker.Command):
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker = ResilientWorker(
             recover=recover_stalled_jobs,
+            chores=chores.run_all,
             queue_names=queue_names,
             interval=interval,
             batch=batch,

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         ('crm', '0011_import_job_language'),
         ('goals', '0004_merge_20261203_1701'),
         ('tenancy', '0007_constraint_messages'),
-        ('work', '0005_task_updated_at'),
+        ('work', '0007_resources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
