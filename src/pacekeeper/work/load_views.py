@@ -67,7 +67,9 @@ class DraftForm(CleanTextFormMixin, forms.Form):
 
     start_on = forms.DateField(required=False)
     due_on = forms.DateField(required=False)
-    estimate_hours = forms.DecimalField(required=False, min_value=0, max_digits=7, decimal_places=2)
+    # No min_value: its "Ensure this value is greater than or equal to 0" read as a second wording
+    # of the task form's own error; clean() gives the service's words.
+    estimate_hours = forms.DecimalField(required=False, max_digits=7, decimal_places=2)
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +80,8 @@ class DraftForm(CleanTextFormMixin, forms.Form):
         for name in ("start_on", "due_on"):
             if problem := date_rules.window_problem(data.get(name), self.today):
                 self.add_error(name, problem)
+        if data.get("estimate_hours") is not None and data["estimate_hours"] < 0:
+            self.add_error("estimate_hours", _("The estimate cannot be below zero hours."))
         if data.get("start_on") and data.get("due_on") and data["due_on"] < data["start_on"]:
             self.add_error("due_on", _("The due date cannot be before the start."))
         return data
@@ -86,6 +90,7 @@ class DraftForm(CleanTextFormMixin, forms.Form):
 def _panel(request: HttpRequest, draft: TaskDraft, *, task=None, form: DraftForm | None = None):
     candidates = [] if form is not None and form.errors else ranked_candidates(request.actor, draft)
     context = {"candidates": candidates[:PANEL_CANDIDATES], "count": len(candidates), "task": task, "form": form}
+    context["in_panel"] = is_htmx(request)
     template = "work/_candidates.html" if is_htmx(request) else "work/candidates.html"
     return render(request, template, context)
 

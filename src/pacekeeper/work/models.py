@@ -176,6 +176,11 @@ class Task(models.Model):
     def is_urgent(self, today: dt.date) -> bool:
         if self.urgency != self.Urgency.AUTO:
             return self.urgency == self.Urgency.URGENT
+        return self.is_due_soon(today)
+
+    def is_due_soon(self, today: dt.date) -> bool:
+        """Open and due within URGENT_WITHIN_DAYS days (or overdue): the date rule of urgency,
+        also the due-date marker's (work/templatetags/task_due.py)."""
         return self.is_open and self.due_on is not None and self.due_on <= today + dt.timedelta(days=URGENT_WITHIN_DAYS)
 
     def quadrant(self, today: dt.date) -> Quadrant:

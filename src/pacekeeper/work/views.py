@@ -4,6 +4,7 @@ parses, fetches through the scope, calls the service that the API calls too, and
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -133,12 +134,17 @@ def task_edit(request: HttpRequest, task_id: int):
 def task_detail(request: HttpRequest, task_id: int):
     actor = request.actor
     task = selectors.access_task(actor, task_id)
+    # ?status=blocked: a status move refused for want of a reason keeps the choice it made.
+    chosen = request.GET.get("status")
+    chosen = chosen if chosen in Task.Status.values else task.status
     context = {
         "task": task,
         "today": actor.today(),
         "quadrant": task.quadrant(actor.today()),
         "level": task_write_level(actor, task),
         "statuses": Task.Status.choices,
+        "chosen_status": chosen,
+        "ask_reason": chosen == Task.Status.BLOCKED and task.status != Task.Status.BLOCKED,
         "item_form": ChecklistItemForm(),
         "history": audit_trail(actor=actor, obj=task)[:20],
     }
@@ -161,7 +167,12 @@ def task_status(request: HttpRequest, task_id: int):
         if is_htmx(request):
             return HttpResponse(error.text, status=400)
         message_service_errors(request, error)
-        return redirect("work:detail", task_id=task.pk)
+        if request.POST.get("next") == "board" and form.cleaned_data["status"] != Task.Status.BLOCKED:
+            return redirect("work:board")
+        # Blocked without a reason: the task's page with "blocked" still chosen and the reason
+        # field focused, so the next submission only adds the reason (nothing was changed).
+        url = reverse("work:detail", kwargs={"task_id": task.pk})
+        return redirect(f"{url}?status={form.cleaned_data['status']}#blocked_reason")
     if is_htmx(request):
         return HttpResponse(status=204)
     if request.POST.get("next") == "board":
