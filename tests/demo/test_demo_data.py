@@ -12,6 +12,11 @@ from pacekeeper.goals import services
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.goals.progress import goal_progress
 from pacekeeper.kpis.periods import Period
+from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.scopes import actor_for
+from pacekeeper.work.models import Quadrant, RecurringTask, Task, WorkPlan
+from pacekeeper.work.plan_selectors import plan_summary
+from pacekeeper.work.selectors import board_columns
 
 TODAY = dt.date(2026, 12, 3)  # three days into December
 
@@ -31,6 +36,10 @@ def test_it_looks_like_a_real_branch(demo):
     _its_follow_ups_are_mostly_in_time_and_some_due_today(demo)
     _its_goals_have_baselines_and_a_history_judgement(demo)
     assert GoalChange.objects.filter(org=demo, status="pending").count() == 1  # for the director's overview
+    _its_account_manager_has_work_in_several_quadrants(demo)
+    _its_lead_has_a_board_with_every_open_column(demo)
+    _its_plans_are_under_way(demo)
+    _its_tasks_are_dated_around_today(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -79,3 +88,58 @@ def _its_goals_have_baselines_and_a_history_judgement(org):
             assert goal.target > goal.baseline  # nobody is asked for less than last year
             assert services.goal_smart(goal, today=TODAY).likelihood is not None, goal.title
     assert Period(goals[0].starts_on, goals[0].ends_on) == Period.year(2026)
+
+
+def _its_account_manager_has_work_in_several_quadrants(org):
+    """am0001 signs in to My tasks: open work in at least three quadrants, one task overdue,
+    one due today or tomorrow, done work and a blocked task with its reason."""
+    tasks = list(Task.objects.filter(org=org, owner__username="am0001"))
+    open_tasks = [task for task in tasks if task.is_open]
+    assert 5 <= len(tasks) <= 12
+    assert len({task.quadrant(TODAY) for task in open_tasks}) >= 3
+    assert Quadrant.DO_NOW in {task.quadrant(TODAY) for task in open_tasks}
+    assert any(task.is_overdue(TODAY) for task in open_tasks)
+    assert any(task.due_on in (TODAY, TODAY + dt.timedelta(days=1)) for task in open_tasks)
+    assert all(task.blocked_reason for task in tasks if task.status == "blocked")
+    assert any(task.customer_id for task in tasks) and any(task.goal_id for task in tasks)
+
+
+def _its_lead_has_a_board_with_every_open_column(org):
+    lead = actor_for(User.objects.get(username="lead001"), channel="system")
+    counts = {column["status"]: column["count"] for column in board_columns(lead)}
+    assert counts["todo"] and counts["doing"] and counts["blocked"]
+    assert RecurringTask.objects.filter(org=org, owner__username="lead001", frequency="weekly").exists()
+
+
+def _its_plans_are_under_way(org):
+    """Each plan from a template: part of its estimate done (0 < share < 100), its steps shared
+    among the team, in Chinese like the rest of the demo."""
+    plans = list(WorkPlan.objects.filter(org=org).select_related("goal"))
+    assert 2 <= len(plans) <= 3
+    for plan in plans:
+        tasks = list(plan.tasks.all())
+        done = sum(task.estimate_hours for task in tasks if task.status == "done")
+        total = sum(task.estimate_hours for task in tasks)
+        assert 0 < done < total
+        assert 0 < plan_summary(plan, tasks, today=TODAY).share_done < 100
+        assert len({task.owner_id for task in tasks}) >= 2
+        assert all("\u4e00" <= task.title[0] <= "\u9fff" for task in tasks), [task.title for task in tasks]
+
+
+def _its_tasks_are_dated_around_today(org):
+    """Open work is due within a week before and four weeks after today; done work was done on
+    or before today, some of it after its due date."""
+    tasks = Task.objects.filter(org=org)
+    for task in tasks.exclude(status__in=Task.CLOSED).exclude(plan__isnull=False):
+        assert TODAY - dt.timedelta(days=7) <= task.due_on <= TODAY + dt.timedelta(days=35), task.title
+    done = list(tasks.filter(status="done"))
+    days = [task.completed_at.astimezone(demo_zone(org)).date() for task in done]
+    assert days and max(days) <= TODAY
+    late = [task for task, day in zip(done, days, strict=True) if day > task.due_on]
+    assert 0 < len(late) < len(done)
+
+
+def demo_zone(org):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(org.time_zone)

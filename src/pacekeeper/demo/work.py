@@ -1,0 +1,600 @@
+"""Demo tasks, plans and recurring rules: the work a director or an account manager sees on My
+tasks, the board, the list, the calendar, the workload view and the plan pages.
+
+Everyone in the field gets a handful of tasks in every state — to do, doing, blocked with a
+reason, done (on time and late), one cancelled — due around the seed's end date (overdue, today,
+tomorrow, the next four weeks), about their customers and their goals, some with a teammate
+as collaborator, a checklist or required skills. Each team carries one heavy and one light
+person, so the workload view flags someone over and someone under their capacity. Two or
+three team goals get a plan from a shipped template, part done; each lead has a weekly team
+report and a few managers a monthly portfolio review on a schedule.
+
+Everything goes through the work services (owner in scope, dates, notifications, audit, the
+task rollups the KPI engine reads), acting as the person who would have done it. Only what a
+service stamps with the clock is set afterwards — when a task was created and done — and the
+task rollups are then rebuilt, so the completion KPIs count the demo's own dates.
+Deterministic for a given seed and end date (apart from those clock stamps of the audit and
+the notifications).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone, translation
+
+from pacekeeper.crm.models import Customer, Tier
+from pacekeeper.goals.models import Goal
+from pacekeeper.skills.defaults import DEFAULT_SKILLS
+from pacekeeper.skills.models import Skill
+from pacekeeper.tenancy.models import Organization, Role, TeamMembership, User
+from pacekeeper.tenancy.scopes import Actor, actor_for
+from pacekeeper.work import plans, recurring_services, services
+from pacekeeper.work.models import Task
+
+# Default skills by their position in skills.defaults.DEFAULT_SKILLS (names are stored in the
+# organisation's language, so they are looked up by the translated name).
+DATA, NEEDS, NEGOTIATION, KEY_ACCOUNTS, RELATIONSHIPS, PRESENTATION, COMPLIANCE, SERVICE = range(8)
+
+# Shipped plan templates for the first team goals, and how many days before the end date each
+# plan started: the first steps are done, one is overdue, the rest ahead.
+PLANS = (("satisfaction", 16), ("win_back", 10), ("renewals", 12))
+
+# Hours multipliers: each team has one heavy person (over capacity this week) and one light one.
+HEAVY, NORMAL, LIGHT = Decimal("2.2"), Decimal(1), Decimal("0.35")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One kind of task: its title ({c} a customer, {p} a teammate, {m} a month), estimate range in
+    hours, importance, labels, an optional required skill (index, level) and checklist."""
+
+    title: str
+    hours: tuple[int, int]
+    important: bool = False
+    labels: str = ""
+    skill: tuple[int, int] | None = None
+    checklist: tuple[str, ...] = ()
+    description: str = ""
+
+
+# An account manager's work, by the slot it fills (see _manager_tasks).
+OVERDUE_CUSTOMER = (
+    Spec("拜访{c}财务总监，沟通明年授信需求", (3, 6), True, "拜访", (NEEDS, 3)),
+    Spec(
+        "{c}授信到期续审材料准备",
+        (6, 12),
+        True,
+        "续约, 授信",
+        None,
+        ("收集近三年财务报表", "填写授信申请书", "提交风险部预审"),
+    ),
+    Spec("为{c}制作现金管理方案演示材料", (4, 8), True, "方案", (PRESENTATION, 3)),
+)
+SOON_ROUTINE = (
+    Spec("协助{c}解决网银付款失败问题", (1, 3), False, "客户服务", (SERVICE, 2)),
+    Spec("整理{c}开户补充材料并提交审核", (1, 3), False, "合规"),
+    Spec("更新CRM中{c}的联系人信息", (1, 2), False, "内部"),
+    Spec("邀请{c}参加年末客户答谢沙龙", (1, 2), False, "活动"),
+)
+GOAL_WORK = (
+    Spec("梳理个人存量客户名单，筛选年末冲刺重点客户", (3, 6), True, "冲刺", (DATA, 3)),
+    Spec("制定{m}月销售冲刺计划", (2, 5), True, "冲刺", None, ("列出重点客户与预计金额", "与主管确认", "排定拜访日程")),
+    Spec("完成个人销售目标差距分析", (4, 8), True, "冲刺", (DATA, 3)),
+)
+LATER_CHORES = (
+    Spec("完成反洗钱年度合规培训", (2, 4), False, "合规, 培训", (COMPLIANCE, 2)),
+    Spec("参加供应链金融新产品培训", (3, 5), False, "培训"),
+    Spec("提交上月差旅报销单据", (1, 2), False, "内部"),
+    Spec("整理本季度客户拜访记录", (2, 4), False, "内部"),
+)
+BLOCKED_CUSTOMER = (
+    Spec("跟进{c}代发工资上线进度", (2, 5), True, "客户服务"),
+    Spec("与{c}谈判明年存款利率与服务费", (4, 8), True, "续约", (NEGOTIATION, 3)),
+    Spec("为{c}准备供应链金融合作方案", (6, 12), True, "方案", (NEEDS, 3)),
+)
+BLOCKED_REASONS = (
+    "等待客户提供最新财务报表",
+    "客户负责人出差，下周返回后再约",
+    "授信审批系统升级中，暂时无法提交",
+    "等待产品部确认报价",
+)
+DONE_WORK = (
+    Spec("回访{c}，收集服务满意度反馈", (1, 3), False, "客户服务"),
+    Spec("向{c}发送产品方案与报价", (2, 4), True, "方案"),
+    Spec("完成{c}年度合作回顾", (3, 6), True, "拜访", (KEY_ACCOUNTS, 3)),
+    Spec("录入上周客户拜访记录", (1, 2), False, "内部"),
+)
+CANCELLED_WORK = (
+    Spec("为{c}准备跨境结算方案", (4, 8), False, "方案"),
+    Spec("安排产品经理上门拜访{c}", (2, 3), False, "拜访"),
+)
+CANCEL_REASONS = ("客户暂缓跨境业务，方案搁置", "客户改为线上沟通，无需上门")
+EXTRA_WORK = (
+    Spec(
+        "准备{c}续约合同及报价",
+        (4, 10),
+        True,
+        "续约",
+        (NEGOTIATION, 3),
+        ("核对合同到期日", "测算新报价", "法务审核合同文本", "约客户面谈"),
+    ),
+    Spec("电话回访{c}，确认下季度资金需求", (1, 2), False, "拜访"),
+    Spec("向{c}介绍企业网银新版功能", (1, 3), False, "客户服务", (PRESENTATION, 2)),
+)
+FROM_LEAD = (
+    Spec("整理{c}年度合作回顾材料，供主管审阅", (3, 6), True, "拜访", (KEY_ACCOUNTS, 3)),
+    Spec("分析{c}近半年交易流水变化", (3, 6), True, "分析", (DATA, 3)),
+)
+
+# A lead's own work.
+LEAD_OVERDUE = Spec("审核{p}提交的{c}授信续审材料", (2, 4), True, "授信", (COMPLIANCE, 3))
+LEAD_SOON = Spec("与{p}进行一对一辅导面谈", (1, 2), False, "辅导")
+LEAD_SCHEDULE = Spec(
+    "准备团队{m}月经营分析汇报",
+    (8, 14),
+    True,
+    "汇报",
+    (DATA, 4),
+    ("汇总团队销售与目标完成情况", "分析重点客户变化", "列出下月行动计划"),
+)
+LEAD_LATER = Spec("确认团队成员技能自评", (1, 3), False, "内部")
+LEAD_BLOCKED = Spec("协调产品经理支持{c}现金管理方案", (3, 6), True, "方案")
+LEAD_BLOCKED_REASON = "产品部人手紧张，等待排期"
+LEAD_DONE = (Spec("完成团队{m}月业绩复盘", (3, 6), True, "汇报"), Spec("提交团队季度培训需求", (1, 3), False, "培训"))
+LEAD_CANCELLED = Spec("组织客户沙龙场地踩点", (2, 4), False, "活动")
+LEAD_CANCEL_REASON = "沙龙改为线上举办"
+
+# Mentions in the discussion are added in _comments when the discussion is available.
+
+
+@dataclass
+class Person:
+    user: User
+    actor: Actor
+    team_id: int
+    load: Decimal = NORMAL
+    customers: list[Customer] = field(default_factory=list)
+    goal_id: int | None = None
+
+
+@dataclass
+class Made:
+    """What the seed made, and the clock stamps to set afterwards."""
+
+    tasks: int = 0
+    plans: int = 0
+    rules: int = 0
+    created: dict[int, dt.datetime] = field(default_factory=dict)
+    tasks_by_pk: dict[int, Task] = field(default_factory=dict)
+
+
+def make_work(org: Organization, *, seed: int, until: dt.date) -> dict[str, int]:
+    rng = random.Random(seed * 104_729 + 31)
+    zone = ZoneInfo(org.time_zone)
+    made = Made()
+    with translation.override(org.language or "zh-hans"):
+        skills = _skills(org)
+        teams = _teams(org)
+        for lead, members in teams:
+            _weigh(rng, members)
+            for person in members:
+                _manager_tasks(rng, made, person, lead, members, until, zone, skills)
+            _lead_tasks(rng, made, lead, members, until, zone, skills)
+        _plans(rng, made, org, teams, until, zone)
+        _rules(made, teams, until)
+    _stamp(made, zone)
+    _rebuild_task_rollups(org)
+    return {"tasks": made.tasks, "work_plans": made.plans, "recurring_tasks": made.rules}
+
+
+# --- who works here ------------------------------------------------------------------------------
+
+
+def _skills(org: Organization) -> dict[int, int]:
+    """{index in DEFAULT_SKILLS: skill id} of the default skills the catalogue holds."""
+    by_name = dict(Skill.objects.filter(org=org, is_active=True).values_list("name", "pk"))
+    return {index: by_name[str(name)] for index, (name, _text) in enumerate(DEFAULT_SKILLS) if str(name) in by_name}
+
+
+def _teams(org: Organization) -> list[tuple[Person, list[Person]]]:
+    """Each team's lead and members (teams in order, people by username), with their customers
+    (largest first) and personal goal. Teams as of the actors' today, which their scopes follow
+    (a seed ending in the past has people moving team after its end date)."""
+    today = timezone.now().astimezone(ZoneInfo(org.time_zone)).date()
+    current = TeamMembership.objects.current(today).filter(org=org).select_related("user", "user__org")
+    leads, members = {}, {}
+    for membership in current.order_by("team_id", "user__username"):
+        if not membership.user.is_active:
+            continue
+        person = Person(membership.user, actor_for(membership.user, channel="system"), membership.team_id)
+        if membership.is_lead:
+            leads.setdefault(membership.team_id, person)
+        elif membership.user.role == Role.MANAGER:
+            members.setdefault(membership.team_id, []).append(person)
+    by_person = {person.user.pk: person for people in members.values() for person in people}
+    tier_rank = {Tier.STRATEGIC: 0, Tier.KEY: 1, Tier.STANDARD: 2, Tier.SME: 3}
+    customers = Customer.objects.filter(org=org, owner_id__in=by_person).exclude(status=Customer.Status.LOST)
+    for customer in sorted(customers.order_by("pk"), key=lambda c: (tier_rank.get(c.tier, 9), c.pk)):
+        by_person[customer.owner_id].customers.append(customer)
+    goals = Goal.objects.filter(org=org, level=Goal.Level.PERSON, status=Goal.Status.ACTIVE, person_id__in=by_person)
+    for person_id, goal_id in goals.order_by("pk").values_list("person_id", "pk"):
+        by_person[person_id].goal_id = goal_id
+    return [(leads[team_id], members.get(team_id, [])) for team_id in sorted(leads)]
+
+
+def _weigh(rng: random.Random, members: list[Person]) -> None:
+    """One heavy and one light person per team (of three or more), the rest in between."""
+    if len(members) < 3:
+        return
+    heavy, light = rng.sample(members, 2)
+    heavy.load, light.load = HEAVY, LIGHT
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+
+
+def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Person], until, zone, skills) -> None:
+    """Seven to ten tasks in fixed slots (every quadrant, every status), then a few extra ones."""
+    customers = person.customers[:12] or [None]
+    pick = _picker(rng, customers)
+    peers = [other for other in team if other is not person]
+    month = until.month
+
+    def add(spec, *, due, start=None, status="todo", reason="", customer=None, goal=False, collaborator=None):
+        return _task(
+            made,
+            person.actor,
+            spec,
+            owner=person,
+            due=due,
+            start=start,
+            status=status,
+            reason=reason,
+            customer=customer,
+            goal_id=person.goal_id if goal else None,
+            collaborator=collaborator,
+            skills=skills,
+            rng=rng,
+            month=month,
+            zone=zone,
+            until=until,
+        )
+
+    # Important and overdue (do now): still being worked on.
+    due = until - dt.timedelta(days=rng.randint(1, 5))
+    add(
+        rng.choice(OVERDUE_CUSTOMER),
+        due=due,
+        start=due - dt.timedelta(days=rng.randint(3, 8)),
+        status=rng.choice(["doing", "todo"]),
+        customer=pick(),
+    )
+    # Not important, due today or tomorrow (delegate).
+    add(rng.choice(SOON_ROUTINE), due=until + dt.timedelta(days=rng.randint(0, 1)), customer=pick())
+    # Important, for the personal goal, weeks ahead (schedule), started.
+    add(
+        rng.choice(GOAL_WORK),
+        due=until + dt.timedelta(days=rng.randint(8, 20)),
+        start=until - dt.timedelta(days=rng.randint(1, 5)),
+        status="doing",
+        goal=True,
+        collaborator=rng.choice(peers) if peers and rng.random() < 0.4 else None,
+    )
+    # Neither (drop): a chore for later.
+    add(rng.choice(LATER_CHORES), due=until + dt.timedelta(days=rng.randint(9, 27)))
+    # Blocked on the customer or another department.
+    add(
+        rng.choice(BLOCKED_CUSTOMER),
+        due=until + dt.timedelta(days=rng.randint(2, 9)),
+        start=until - dt.timedelta(days=rng.randint(2, 6)),
+        status="blocked",
+        reason=rng.choice(BLOCKED_REASONS),
+        customer=pick(),
+        collaborator=rng.choice(peers) if peers and rng.random() < 0.5 else None,
+    )
+    # Done on time.
+    due = until - dt.timedelta(days=rng.randint(3, 18))
+    add(
+        rng.choice(DONE_WORK), due=due, start=due - dt.timedelta(days=rng.randint(2, 6)), status="done", customer=pick()
+    ).completed_on = due - dt.timedelta(days=rng.randint(0, 2))
+    # Given by the lead (they are told in their inbox).
+    _task(
+        made,
+        lead.actor,
+        rng.choice(FROM_LEAD),
+        owner=person,
+        due=until + dt.timedelta(days=rng.randint(2, 12)),
+        start=until - dt.timedelta(days=1),
+        customer=pick(),
+        goal_id=person.goal_id,
+        skills=skills,
+        rng=rng,
+        month=month,
+        zone=zone,
+        until=until,
+        load=person.load,
+    )
+    # Then some of: done late, cancelled, one more ahead.
+    if rng.random() < 0.6:
+        due = until - dt.timedelta(days=rng.randint(6, 25))
+        late = add(
+            rng.choice(DONE_WORK),
+            due=due,
+            start=due - dt.timedelta(days=rng.randint(2, 6)),
+            status="done",
+            customer=pick(),
+        )
+        late.completed_on = min(until - dt.timedelta(days=1), due + dt.timedelta(days=rng.randint(1, 4)))
+    if rng.random() < 0.4:
+        index = rng.randrange(len(CANCELLED_WORK))
+        task = add(CANCELLED_WORK[index], due=until + dt.timedelta(days=rng.randint(3, 20)), customer=pick())
+        services.task_update(
+            actor=person.actor, task=task, changes={"status": "cancelled"}, reason=CANCEL_REASONS[index]
+        )
+    if rng.random() < 0.6:
+        add(rng.choice(EXTRA_WORK), due=until + dt.timedelta(days=rng.randint(4, 27)), customer=pick())
+
+
+def _lead_tasks(rng, made: Made, lead: Person, team: list[Person], until, zone, skills) -> None:
+    if not team:
+        return
+    month = until.month
+    coached, reviewed, helped = (rng.choice(team) for _ in range(3))
+    common = {"skills": skills, "rng": rng, "month": month, "zone": zone, "until": until}
+    due = until - dt.timedelta(days=rng.randint(1, 3))
+    _task(
+        made,
+        lead.actor,
+        LEAD_OVERDUE,
+        owner=lead,
+        due=due,
+        start=due - dt.timedelta(days=3),
+        status="doing",
+        customer=_first(reviewed.customers),
+        collaborator=reviewed,
+        person=reviewed,
+        **common,
+    )
+    _task(
+        made,
+        lead.actor,
+        LEAD_SOON,
+        owner=lead,
+        due=until + dt.timedelta(days=rng.randint(0, 1)),
+        collaborator=coached,
+        person=coached,
+        **common,
+    )
+    team_goal = Goal.objects.filter(org_id=lead.user.org_id, level=Goal.Level.TEAM, team_id=lead.team_id).first()
+    _task(
+        made,
+        lead.actor,
+        LEAD_SCHEDULE,
+        owner=lead,
+        due=until + dt.timedelta(days=rng.randint(10, 20)),
+        start=until - dt.timedelta(days=2),
+        status="doing",
+        goal_id=team_goal.pk if team_goal else None,
+        **common,
+    )
+    _task(made, lead.actor, LEAD_LATER, owner=lead, due=until + dt.timedelta(days=rng.randint(14, 27)), **common)
+    _task(
+        made,
+        lead.actor,
+        LEAD_BLOCKED,
+        owner=lead,
+        due=until + dt.timedelta(days=rng.randint(3, 10)),
+        status="blocked",
+        reason=LEAD_BLOCKED_REASON,
+        customer=_first(helped.customers),
+        collaborator=helped,
+        **common,
+    )
+    previous_month = (until.replace(day=1) - dt.timedelta(days=1)).month
+    for spec, days_late in zip(LEAD_DONE, (0, rng.randint(1, 3)), strict=True):
+        due = until - dt.timedelta(days=rng.randint(2, 12))
+        task = _task(
+            made,
+            lead.actor,
+            spec,
+            owner=lead,
+            due=due,
+            start=due - dt.timedelta(days=4),
+            status="done",
+            **{**common, "month": previous_month},
+        )
+        task.completed_on = min(until - dt.timedelta(days=1), due + dt.timedelta(days=days_late))
+    task = _task(
+        made, lead.actor, LEAD_CANCELLED, owner=lead, due=until + dt.timedelta(days=rng.randint(5, 15)), **common
+    )
+    services.task_update(actor=lead.actor, task=task, changes={"status": "cancelled"}, reason=LEAD_CANCEL_REASON)
+
+
+def _task(
+    made: Made,
+    actor: Actor,
+    spec: Spec,
+    *,
+    owner: Person,
+    due: dt.date,
+    start: dt.date | None = None,
+    status: str = "todo",
+    reason: str = "",
+    customer: Customer | None = None,
+    goal_id: int | None = None,
+    collaborator: Person | None = None,
+    person: Person | None = None,
+    skills: dict[int, int],
+    rng: random.Random,
+    month: int,
+    zone: ZoneInfo,
+    until: dt.date,
+    load: Decimal | None = None,
+) -> Task:
+    """One task through the service, as `actor`; `task.completed_on` set on a done one is
+    stamped afterwards (the service stamps the clock)."""
+    load = owner.load if load is None else load
+    low, high = spec.hours
+    hours = Decimal(rng.randint(low * 2, high * 2)) / 2
+    if status not in Task.CLOSED:  # the load of open work differs from person to person
+        hours = min(Decimal(16), max(Decimal(1), (hours * load * 2).quantize(Decimal(1)) / 2))
+    title = spec.title.format(
+        c=customer.name if customer else "重点客户",
+        p=(person.user.display_name or person.user.username) if person else "",
+        m=month,
+    )
+    changes = {
+        "title": title,
+        "description": spec.description,
+        "owner": owner.user.pk,
+        "due_on": due,
+        "start_on": min(start, due) if start else None,
+        "estimate_hours": hours,
+        "status": status,
+        "is_important": spec.important,
+        "labels": spec.labels,
+    }
+    if status == "blocked":
+        changes["blocked_reason"] = reason
+    if customer is not None:
+        changes["customer"] = customer.pk
+    if goal_id is not None:
+        changes["goal"] = goal_id
+    if collaborator is not None and collaborator.user.pk != owner.user.pk:
+        changes["collaborators"] = [collaborator.user.pk]
+    if spec.skill and spec.skill[0] in skills:
+        changes["required_skills"] = [{"skill": skills[spec.skill[0]], "min_level": spec.skill[1]}]
+    task = services.task_create(actor=actor, changes=changes)
+    for position, text in enumerate(spec.checklist):
+        item = services.checklist_item_add(actor=actor, task=task, text=text)
+        if status == "done" or (status != "todo" and position < len(spec.checklist) // 2):
+            services.checklist_item_update(actor=actor, item=item, is_done=True)
+    made.tasks += 1
+    first_day = min(filter(None, [start, due - dt.timedelta(days=2), until]))
+    made.created[task.pk] = _at(first_day - dt.timedelta(days=rng.randint(1, 4)), rng.randint(9, 17), zone)
+    task.completed_on = None  # the caller sets the day a done task was done
+    made.tasks_by_pk[task.pk] = task
+    return task
+
+
+def _picker(rng: random.Random, customers: list):
+    """Customers in a shuffled order, each once before any comes again."""
+    order = list(customers)
+    rng.shuffle(order)
+    state = {"next": 0}
+
+    def pick():
+        customer = order[state["next"] % len(order)]
+        state["next"] += 1
+        return customer
+
+    return pick
+
+
+def _first(customers: list[Customer]) -> Customer | None:
+    return customers[0] if customers else None
+
+
+def _at(day: dt.date, hour: int, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 30), tzinfo=zone)
+
+
+# --- plans and recurring rules -------------------------------------------------------------------
+
+
+def _plans(rng, made: Made, org: Organization, teams, until: dt.date, zone: ZoneInfo) -> None:
+    """A plan from a shipped template on each of the first team goals: steps shared among the
+    lead's people, the ones due well before the end date done, the current ones in progress."""
+    leads = {lead.team_id: (lead, members) for lead, members in teams if members}
+    goals = Goal.objects.filter(org=org, level=Goal.Level.TEAM, status=Goal.Status.ACTIVE, team_id__in=leads)
+    for goal, (key, days_back) in zip(goals.order_by("team_id", "pk"), PLANS, strict=False):
+        lead, members = leads[goal.team_id]
+        template = plans.template_find(lead.actor, key)
+        start = until - dt.timedelta(days=days_back)
+        if goal.ends_on:
+            start = min(start, goal.ends_on - dt.timedelta(days=template.span_days - 1))
+        start = max(start, goal.starts_on)
+        plan = plans.work_plan_create(actor=lead.actor, goal=goal.pk, template=key, start_on=start, owner=lead.user.pk)
+        made.plans += 1
+        steps = list(plan.tasks.order_by("start_on", "pk"))
+        for index, task in enumerate(steps):
+            owner = lead if index == len(steps) - 1 else members[index % len(members)]
+            changes = {"owner": owner.user.pk}
+            if task.due_on < until - dt.timedelta(days=5):
+                changes["status"] = "done"
+            elif task.start_on <= until:
+                changes["status"] = "doing"
+            if changes["owner"] != task.owner_id or "status" in changes:
+                services.task_update(actor=lead.actor, task=task, changes=changes)
+            made.tasks += 1
+            made.created[task.pk] = _at(start - dt.timedelta(days=2), 10, zone)
+            task.completed_on = task.due_on + dt.timedelta(days=rng.choice([-1, 0, 0, 1, 2]))
+            task.completed_on = max(task.start_on, min(task.completed_on, until - dt.timedelta(days=1)))
+            made.tasks_by_pk[task.pk] = task
+
+
+def _rules(made: Made, teams, until: dt.date) -> None:
+    """A weekly team report for each lead (due Fridays), a monthly portfolio review for the first
+    manager of each team (due on the 25th)."""
+    first_monday = until - dt.timedelta(days=until.weekday() + 28)
+    for lead, members in teams:
+        recurring_services.recurring_task_create(
+            actor=lead.actor,
+            changes={
+                "title": "编写团队周报",
+                "description": "汇总本周重点客户进展、销售与目标完成情况、下周计划。",
+                "frequency": "weekly",
+                "weekday": 4,
+                "starts_on": first_monday,
+                "lead_days": 4,
+                "estimate_hours": 2,
+                "labels": "周报, 汇报",
+            },
+        )
+        made.rules += 1
+        for person in members[:1]:
+            recurring_services.recurring_task_create(
+                actor=person.actor,
+                changes={
+                    "title": "月度客户组合回顾",
+                    "description": "检查名下客户的跟进间隔、到期合同和商机阶段，更新下月拜访计划。",
+                    "frequency": "monthly",
+                    "day_of_month": 25,
+                    "starts_on": until.replace(day=1) - dt.timedelta(days=31),
+                    "lead_days": 5,
+                    "estimate_hours": 3,
+                    "is_important": True,
+                    "labels": "回顾",
+                },
+            )
+            made.rules += 1
+
+
+# --- the clock stamps and the rollups --------------------------------------------------------------
+
+
+def _stamp(made: Made, zone: ZoneInfo) -> None:
+    """When each task was created and done, as the demo's story has it (the services stamped the
+    clock)."""
+    created, done = [], []
+    for pk, at in made.created.items():
+        created.append(Task(pk=pk, created_at=at))
+        task = made.tasks_by_pk[pk]
+        if task.status == Task.Status.DONE and task.completed_on:
+            done.append(Task(pk=pk, completed_at=_at(task.completed_on, 17, zone)))
+    Task.objects.bulk_update(created, ["created_at"], batch_size=500)
+    Task.objects.bulk_update(done, ["completed_at"], batch_size=500)
+
+
+def _rebuild_task_rollups(org: Organization) -> None:
+    """The task rollups the KPI engine reads (if work registers any) from the tasks as stamped."""
+    from pacekeeper.kpis.registry import PROVIDERS
+
+    provider = PROVIDERS.get("tasks")
+    if provider is not None and provider.rebuild is not None:
+        provider.rebuild(org.pk)
