@@ -8,6 +8,7 @@ visibility is written out by hand from the rules in DESIGN.md, not computed by t
 import datetime as dt
 import itertools
 import re
+import secrets
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -21,7 +22,9 @@ from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, Rev
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
 from pacekeeper.work.models import (
+    Attachment,
     ChecklistItem,
+    Comment,
     PlanTemplate,
     PlanTemplateStep,
     RecurringTask,
@@ -154,6 +157,31 @@ def _recurring_task(customer):
     )
 
 
+def _comment(customer):
+    """A comment by the customer's account manager on their task (theirs alone to change)."""
+    return Comment.objects.create(org=customer.org, task=_task(customer), author=customer.owner, body="Called")
+
+
+def _attachment(customer):
+    """A file the customer's account manager attached to their task, kept where the service keeps it."""
+    from pacekeeper.work.discussion import attachments_folder
+
+    task = _task(customer)
+    folder = attachments_folder(customer.org_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_as = secrets.token_hex(16)
+    (folder / stored_as).write_bytes(b"%PDF-1.7\n")
+    return Attachment.objects.create(
+        org=customer.org,
+        task=task,
+        uploaded_by=customer.owner,
+        name="offer.pdf",
+        stored_as=stored_as,
+        content_type="application/pdf",
+        size=9,
+    )
+
+
 def _skill(customer):
     """A skill of the customer's organisation (the catalogue is the whole organisation's)."""
     return Skill.objects.create(org=customer.org, name=f"Skill {customer.pk}")
@@ -216,6 +244,8 @@ MAKERS = {
     "tasks": _task,
     "checklist-items": _checklist_item,
     "recurring-tasks": _recurring_task,
+    "comments": _comment,
+    "attachments": _attachment,
     "skills": _skill,
     "skill-levels": _skill_level,
     "work-plans": _work_plan,
@@ -347,6 +377,12 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if kind == "comments":
+        # A comment is its author's to reword or delete (here the target's account manager's).
+        return {200, 204} if viewer == target else {403}
+    if kind == "attachments":
+        # Deleted by its uploader or whoever edits the task in full: every writer who sees it here.
+        return {204} if viewer in WRITERS else {403}
     if method == "DELETE":
         return {204} if viewer in WRITERS else {403}
     if kind == "tasks" and method == "POST":
@@ -403,6 +439,8 @@ PAGE_MAKERS = {
     "task_id": MAKERS["tasks"],
     "item_id": MAKERS["checklist-items"],
     "recurrence_id": MAKERS["recurring-tasks"],
+    "comment_id": MAKERS["comments"],
+    "attachment_id": MAKERS["attachments"],
     "skill_id": MAKERS["skills"],
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
@@ -429,6 +467,8 @@ PAGE_WRITERS = {
     "work_plan_id": GOAL_SETTERS,
     "template_id": TEMPLATE_WRITERS,
 }
+# Written through pages by its author alone (here the target's account manager), whatever the role.
+PAGE_AUTHOR_WRITES = {"comment_id"}
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
     "plan_id": SEES_PLANS,
@@ -458,6 +498,8 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
         pytest.skip(PERSONAL_PARAMS[param])
     objects = {target: PAGE_MAKERS[param](_target_customer(world, target)) for target in TARGETS}
     for viewer in VIEWERS:
+        if name.endswith("delete"):  # a permitted delete takes the object away: each viewer gets their own
+            objects = {target: PAGE_MAKERS[param](_target_customer(world, target)) for target in TARGETS}
         person = getattr(world.one, viewer)
         person.refresh_from_db()  # an earlier viewer's action may have ended their sessions
         client.force_login(person)
@@ -472,6 +514,8 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
             elif not visible:
                 assert response.status_code == 404, (viewer, target, url)
             elif is_write and viewer not in PAGE_WRITERS.get(param, WRITERS):
+                assert response.status_code == 403, (viewer, target, url)
+            elif is_write and param in PAGE_AUTHOR_WRITES and viewer != target:
                 assert response.status_code == 403, (viewer, target, url)
             else:
                 assert response.status_code in (200, 204, 302, 400), (viewer, target, url, response.status_code)
@@ -522,6 +566,8 @@ LIST_ROUTES = {
 SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization", "/api/v1/follow-up-policies"}
 # Figures computed for subjects; scoped by role in kpis.selectors, tested in tests/kpis/test_api_pages.py.
 COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/leaderboard"}
+# The workload of a team: scoped by team and people in work.workload, tested in tests/work/test_workload.py.
+COMPUTED_ROUTES |= {"/api/v1/workload"}
 
 
 def test_it_covers_every_api_list_route():

@@ -20,6 +20,7 @@ OUR_APPS = ("tenancy", "crm", "goals", "kpis", "dashboards", "incentives", "revi
 NOT_FREE_TEXT = {
     "password", "path", "digest", "hint", "metric", "object_type", "object_id", "field", "unit",
     "currency", "time_zone", "language", "external_id", "employee_no", "failure", "filename", "token",
+    "stored_as", "content_type",
 }  # fmt: skip
 
 
@@ -40,6 +41,11 @@ def _a_task_with_a_checklist(org) -> None:
     owner = User.objects.filter(org=org, role=Role.MANAGER).order_by("pk").first()
     task = Task.objects.create(org=org, title="t", owner=owner, status="blocked", blocked_reason="r", labels="l")
     ChecklistItem.objects.create(org=org, task=task, text="c")
+    # Its discussion: a comment and a file (the file's name is shown on the task page).
+    apps.get_model("work", "Comment").objects.create(org=org, task=task, author=owner, body="b")
+    apps.get_model("work", "Attachment").objects.create(
+        org=org, task=task, uploaded_by=owner, name="n.pdf", stored_as="0" * 32, content_type="application/pdf", size=1
+    )
     # A plan of some goal holding the task, and a template of the organisation with a step.
     goal = apps.get_model("goals", "Goal").objects.filter(org=org).order_by("pk").first()
     task.plan = apps.get_model("work", "WorkPlan").objects.create(org=org, goal=goal, title="p")
@@ -91,6 +97,8 @@ def page_urls(org) -> list[str]:
         "work_plan_id": apps.get_model("work", "WorkPlan").objects.filter(org=org).order_by("pk").first().pk,
         "template_id": apps.get_model("work", "PlanTemplate").objects.filter(org=org).order_by("pk").first().pk,
         "skill_id": apps.get_model("skills", "Skill").objects.filter(org=org).order_by("pk").first().pk,
+        "comment_id": apps.get_model("work", "Comment").objects.filter(org=org).order_by("pk").first().pk,
+        "attachment_id": apps.get_model("work", "Attachment").objects.filter(org=org).order_by("pk").first().pk,
         "key": "satisfaction",
         "resource_request_id": apps.get_model("work", "ResourceRequest").objects.filter(org=org).first().pk,
     }
@@ -114,6 +122,7 @@ def test_planted_scripts_render_escaped_on_every_page(client):
     expected |= {"work.WorkPlan.title", "work.PlanTemplate.title", "work.PlanTemplateStep.description"}
     expected |= {"skills.Skill.name", "skills.Skill.description", "skills.SkillLevelChange.note"}
     expected |= {"work.ResourceRequest.description", "work.ResourceRequest.refusal_reason"}
+    expected |= {"work.Comment.body", "work.Attachment.name"}
     assert expected <= set(planted)
     urls = page_urls(result.org)
     escaped_somewhere = 0

@@ -238,6 +238,8 @@ IMPORT_MAX_CELLS = int(os.environ.get("PACEKEEPER_IMPORT_MAX_CELLS", "5000000"))
 XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_UNPACKED_BYTES", str(100 * 1024**2)))
 # openpyxl holds a workbook's whole table of shared strings in memory while it reads the sheet.
 XLSX_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("PACEKEEPER_XLSX_MAX_SHARED_STRINGS_BYTES", str(64 * 1024**2)))
+# A task's attachment may be this large at most (lib/uploads.py checks it, and its content).
+ATTACHMENT_MAX_BYTES = int(os.environ.get("PACEKEEPER_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

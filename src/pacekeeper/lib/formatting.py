@@ -123,6 +123,18 @@ def format_period(start: dt.date, end: dt.date, language: str) -> str:
     return f"{format_date(start, language)} – {format_date(end, language)}"
 
 
+def format_file_size(size: int) -> str:
+    """Bytes as people read them, the same in both languages: 812 B, 45.3 KB, 9.8 MB (1 KB =
+    1024 B, as file managers count; one decimal, half up)."""
+    if size < 1024:
+        return f"{size} B"
+    for unit, scale in (("KB", 1024), ("MB", 1024**2), ("GB", 1024**3)):
+        value = (Decimal(size) / scale).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if value < 1024 or unit == "GB":
+            return f"{value} {unit}"
+    raise AssertionError("unreachable")
+
+
 def format_hours(value: Decimal | int | None) -> str:
     """Hours of work as written: up to two decimals without padding zeros ("12.5", "8"), with
     thousands separators ("1,240"); the unit is the caller's (a translated "h")."""
@@ -131,3 +143,11 @@ def format_hours(value: Decimal | int | None) -> str:
     hours = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = f"{hours:,.2f}"
     return text.rstrip("0").rstrip(".")
+
+
+def format_week(monday: dt.date, language: str) -> str:
+    """A week by its Monday (weeks start on Monday, UX.md): zh 12月第2周 (the month's second
+    Monday), en "week of 7 Dec"."""
+    if is_chinese(language):
+        return f"{monday.month}月第{(monday.day - 1) // 7 + 1}周"
+    return f"week of {monday.day} {MONTHS_EN[monday.month - 1]}"

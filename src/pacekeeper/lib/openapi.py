@@ -57,6 +57,7 @@ EXTRA = {
     "pacekeeper_tenancy_api_auth_token": (401, 429, 503),
     "pacekeeper_crm_imports_api_imports_create": (413,),
     "pacekeeper_kpis_api_leaderboard": (404,),  # a team you may not see
+    "pacekeeper_work_load_api_workload_read": (404,),  # a team you may not see
 }
 
 

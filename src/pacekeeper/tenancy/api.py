@@ -6,13 +6,14 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, omittable
+from pacekeeper.lib.api_types import BodySchema, Flag, IsoDate, ObjectId, Page, json_int, omittable
 
 from . import selectors, services, sign_in
 from .models import Organization, Role, Team, TeamMembership, User, person_named
 from .scopes import get_visible, require_admin
 
 router = Router(tags=["people"])
+WeeklyHours = json_int(ge=0, le=168)  # a person's weekly capacity for tasks, whole hours
 
 
 class UserOut(Schema):
@@ -23,6 +24,7 @@ class UserOut(Schema):
     role: str
     language: str
     is_active: bool
+    weekly_capacity_hours: int = Field(description="hours a week the person can give to tasks (0-168)")
 
 
 class UserIn(BodySchema):
@@ -50,6 +52,7 @@ class UserPatch(BodySchema):
     language: str = omittable(pattern=r"^(|zh-hans|en)$")
     role: Role = omittable()
     is_active: Flag = omittable()
+    weekly_capacity_hours: WeeklyHours = omittable(description="org admin: hours a week for tasks (0-168)")
     reason: str = Field("", max_length=2000)
     current_password: str = Field(
         "", max_length=128, description="Your password: needed to change your own email address"

@@ -93,6 +93,19 @@ class PersonRoleForm(CleanTextFormMixin, forms.Form):
     reason = _reason_field()
 
 
+class PersonCapacityForm(CleanTextFormMixin, forms.Form):
+    weekly_capacity_hours = forms.IntegerField(
+        label=_("Weekly capacity"),
+        min_value=0,
+        max_value=168,
+        help_text=_(
+            "Hours a week this person can give to tasks: 0 to 168. The workload view compares booked hours with it."
+        ),
+    )
+    weekly_capacity_hours.unit = _("hours")
+    reason = _reason_field()
+
+
 class MembershipStartForm(CleanTextFormMixin, forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
     started_on = forms.DateField(label=_("In the team from"), widget=DATE_INPUT)

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -93,6 +94,15 @@ class User(AbstractUser):
         choices=[("", _("Follow the browser")), ("zh-hans", "简体中文"), ("en", "English")],
     )
 
+    # The hours a week this person can give to tasks (work/load.py compares booked task hours
+    # with it). Whole hours, 0 (away) to 168 (every hour of the week).
+    weekly_capacity_hours = models.PositiveSmallIntegerField(
+        _("weekly capacity (hours)"),
+        default=40,
+        validators=[MaxValueValidator(168)],
+        help_text=_("Hours a week this person can give to tasks: 0 to 168."),
+    )
+
     # Part of the session hash: raising it ends every session signed in before (logout does).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
@@ -103,6 +113,12 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         indexes = [models.Index(fields=["org", "role"])]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(weekly_capacity_hours__lte=168),
+                name="user_weekly_capacity_at_most_168",
+                violation_error_code="capacity_too_high",
+                violation_error_message=_("A week has 168 hours: enter 0 to 168."),
+            ),
             # Sign-in accepts an email address, so an address names one person across all
             # organisations, however it is capitalised.
             models.UniqueConstraint(
@@ -111,7 +127,7 @@ class User(AbstractUser):
                 name="user_email_unique_ci",
                 violation_error_code="email_taken",
                 violation_error_message=_("This email address is already used by another account."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:

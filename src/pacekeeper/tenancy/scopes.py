@@ -400,6 +400,25 @@ def task_collaborators_q(actor: Actor) -> Q:
     return peers_q(actor) & Q(is_active=True)
 
 
+# --- discussion: comments and attachments on tasks ----------------------------------------------
+# Anyone of a writing role who sees a task may comment on it (a question is no change to the task);
+# attaching files is for the people who work on it (task_write_level). An author edits and deletes
+# their own comments; an attachment is deleted by its uploader or by whoever edits the task in full.
+
+
+def may_comment(actor: Actor) -> bool:
+    return actor.can_write
+
+
+def mentionable_q(actor: Actor, *, task_people=()) -> Q:
+    """Whom the actor may @mention on a task: the people they may assign or work with (their
+    scope and, for an account manager, their team), and the people on the task itself (its owner
+    and collaborators); active people of the organisation. (Whether the person also sees the
+    task is checked by the caller: a mention must lead somewhere.)"""
+    on_task = Q(org_id=actor.org_id, pk__in=list(task_people))
+    return (users_q(actor) | peers_q(actor) | on_task) & Q(is_active=True)
+
+
 # --- work plans and plan templates (docs/work.md "Plans") --------------------------------------
 # A work plan is seen with its goal (goals_q). It is made and changed by whoever may set that
 # goal (may_set_goals: directors and admins any, a lead their teams' and people's goals); its
@@ -536,3 +555,23 @@ def resource_request_deciders(requester: User, *, within_lead_limit: bool, today
     if directors.exists():
         return directors
     return User.objects.filter(org_id=org_id, role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)
+
+
+# --- workload (work/load.py) -------------------------------------------------------------------
+# Whose load the actor sees: the people in their scope (a lead's teams, the whole organisation
+# for admins, directors and analysts). Account managers have no workload view.
+
+WORKLOAD_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.LEAD}
+
+
+def task_load_q(actor: Actor) -> Q:
+    """The tasks counted in the actor's workload figures: those owned by people in the actor's
+    scope. A narrower filter than `tasks_q` (no collaborations, no customers), so the load
+    query stays on the (org, owner, status, due_on) index; every task it keeps is one the actor
+    sees (`tasks_q` includes the tasks owned by the actor's people)."""
+    return portfolio_q(actor, "owner")
+
+
+def require_workload_viewer(actor: Actor) -> None:
+    if actor.role not in WORKLOAD_ROLES:
+        raise Forbidden(_("The workload view is for team leads, directors, analysts and the org admin."))

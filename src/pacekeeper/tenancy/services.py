@@ -275,7 +275,7 @@ def _change_email(*, actor: Actor, user: User, email: str, current_password: str
 
 
 USER_SELF_FIELDS = {"display_name", "language", "email"}
-USER_ADMIN_FIELDS = USER_SELF_FIELDS | {"role", "is_active", "first_name", "last_name"}
+USER_ADMIN_FIELDS = USER_SELF_FIELDS | {"role", "is_active", "first_name", "last_name", "weekly_capacity_hours"}
 
 
 @transaction.atomic
@@ -301,8 +301,8 @@ def user_update(*, actor: Actor, user: User, changes: dict, reason: str = "", cu
             actor=actor, user=user, email=changes.pop("email") or "", current_password=current_password, reason=reason
         )
     for field, value in changes.items():
-        if field == "is_active" and value != user.is_active:
-            audit_record(actor=actor, obj=user, field="is_active", before=user.is_active, after=value, reason=reason)
+        if field in ("is_active", "weekly_capacity_hours") and value != getattr(user, field):
+            audit_record(actor=actor, obj=user, field=field, before=getattr(user, field), after=value, reason=reason)
         setattr(user, field, value.strip() if isinstance(value, str) else value)
     try:
         user.full_clean(exclude=["password", "org"])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/people/<int:user_id>/", views.person, name="person"),
     path("settings/people/<int:user_id>/role/", views.person_role, name="person_role"),
     path("settings/people/<int:user_id>/active/", views.person_active, name="person_active"),
+    path("settings/people/<int:user_id>/capacity/", views.person_capacity, name="person_capacity"),
     path("settings/people/<int:user_id>/two-factor-reset/", views.person_two_factor_reset, name="two_factor_reset"),
     path("settings/people/<int:user_id>/memberships/", views.membership_start, name="membership_start"),
     path("settings/memberships/<int:membership_id>/end/", views.membership_end, name="membership_end"),

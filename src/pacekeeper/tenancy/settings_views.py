@@ -23,6 +23,7 @@ from .forms import (
     OrganizationForm,
     PeopleFilterForm,
     PersonAddForm,
+    PersonCapacityForm,
     PersonRoleForm,
     TeamAddForm,
 )
@@ -88,6 +89,8 @@ def _person_page(request: HttpRequest, person: User, **forms):
         "history": audit_trail(actor=actor, obj=person)[:20],
         "role_form": forms.get("role_form") or PersonRoleForm(initial={"role": person.role}),
         "start_form": forms.get("start_form") or MembershipStartForm(actor=actor),
+        "capacity_form": forms.get("capacity_form")
+        or PersonCapacityForm(initial={"weekly_capacity_hours": person.weekly_capacity_hours}),
         "is_self": person.pk == actor.user_id,
         "tab": "people",
     }
@@ -114,6 +117,24 @@ def person_role(request: HttpRequest, user_id: int):
             messages.success(request, _("The role is changed."))
             return redirect("settings:person", user_id=person.pk)
     return _person_page(request, person, role_form=form)
+
+
+@admin_page
+@require_POST
+def person_capacity(request: HttpRequest, user_id: int):
+    """The hours a week the person can give to tasks (the workload view's capacity)."""
+    person = _person(request, user_id)
+    form = PersonCapacityForm(request.POST)
+    if form.is_valid():
+        changes = {"weekly_capacity_hours": form.cleaned_data["weekly_capacity_hours"]}
+        try:
+            services.user_update(actor=request.actor, user=person, changes=changes, reason=form.cleaned_data["reason"])
+        except ValidationFailed as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The weekly capacity is saved."))
+            return redirect("settings:person", user_id=person.pk)
+    return _person_page(request, person, capacity_form=form)
 
 
 @admin_page

@@ -225,3 +225,12 @@ def checklist_items_update(request, item_id: int, payload: ChecklistItemPatch):
 from .recurring_api import router as recurring_router  # noqa: E402
 
 router.add_router("/", recurring_router)
+# --- discussion: comments and attachments (work/discussion_api.py) ------------------------------
+from .discussion_api import router as discussion_router  # noqa: E402
+
+router.add_router("/", discussion_router)
+
+# --- workload and assignment (work/load_api.py) --------------------------------------------------
+from .load_api import router as load_router  # noqa: E402
+
+router.add_router("", load_router)

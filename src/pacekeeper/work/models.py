@@ -207,6 +207,75 @@ class ChecklistItem(models.Model):
         return self.text
 
 
+# --- discussion: comments and attachments (docs/work.md, "Comments and attachments") ------------
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """A comment is seen with its task."""
+        return self.filter(task__in=Task.objects.visible_to(actor))
+
+
+class Comment(models.Model):
+    """A comment on a task: plain text (shown escaped, its line breaks kept). Deleting one
+    removes it (no "deleted" ghost): the author takes back what they wrote."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments", verbose_name=_("task"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"))
+    # The people the body @mentions (checked and told when the comment was written or edited).
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["task", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """An attachment is seen with its task."""
+        return self.filter(task__in=Task.objects.visible_to(actor))
+
+
+class Attachment(models.Model):
+    """A file on a task, kept under DATA_DIR by a random name (`stored_as`); `name` is the name it
+    was uploaded with, for display and the download only."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("task"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    stored_as = models.CharField(max_length=32, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["task", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- plans from goals (docs/work.md "Plans") ------------------------------------------------------
 
 

@@ -137,5 +137,5 @@ def _send(org: Organization, kind: str, tasks) -> int:
     return sent
 
 
-# --- resources: their kinds live beside them -------------------------------------------------------
-from . import resource_notices  # noqa: E402, F401
+# --- the kinds of resources and of comments' @mentions live beside them ---------------------------
+from . import discussion_notices, resource_notices  # noqa: E402, F401 isort: skip

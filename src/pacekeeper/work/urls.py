@@ -67,3 +67,24 @@ urlpatterns += [
     path("tasks/recurring/<int:recurrence_id>/resume/", recurring_views.recurring_resume, name="recurring_resume"),
     path("tasks/recurring/<int:recurrence_id>/delete/", recurring_views.recurring_delete, name="recurring_delete"),
 ]
+
+# --- discussion: comments and attachments (work/discussion_views.py) ----------------------------
+from . import discussion_views  # noqa: E402
+
+urlpatterns += [
+    path("tasks/<int:task_id>/comments/", discussion_views.comment_add, name="comment_add"),
+    path("tasks/comments/<int:comment_id>/edit/", discussion_views.comment_edit, name="comment_edit"),
+    path("tasks/comments/<int:comment_id>/delete/", discussion_views.comment_delete, name="comment_delete"),
+    path("tasks/<int:task_id>/attachments/", discussion_views.attachment_add, name="attachment_add"),
+    path("tasks/attachments/<int:attachment_id>/", discussion_views.attachment_download, name="attachment_download"),
+    path("tasks/attachments/<int:attachment_id>/delete/", discussion_views.attachment_delete, name="attachment_delete"),
+]
+
+# --- workload and assignment (work/load_views.py) ------------------------------------------------
+from . import load_views  # noqa: E402
+
+urlpatterns += [
+    path("work/workload/", load_views.workload_page, name="workload"),
+    path("tasks/<int:task_id>/candidates/", load_views.task_candidates, name="candidates"),
+    path("tasks/candidates/", load_views.new_task_candidates, name="new_candidates"),
+]

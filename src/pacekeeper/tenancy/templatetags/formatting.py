@@ -7,6 +7,8 @@
 {{ value|percent }}           → 12.3%
 {% change now before %}       → ▲ 12.3% / ▼ 4.0% / = 0.0% (the sign and the figure, never "up" alone)
 {% due customer.next_due_on %} → ✕ 3 days overdue / ! Due today / ✓ 5 Mar 2026
+{{ booked|hours_figure }}     → 32 / 7.5 / 33.25 (hours, two decimals at most, no unit)
+{{ monday|week_label }}       → 12月第2周 / week of 7 Dec
 
 The formats themselves live in pacekeeper.lib.formatting (one module for pages, charts, exports).
 """
@@ -25,9 +27,11 @@ from pacekeeper.lib.formatting import (
     format_amount,
     format_date,
     format_datetime,
+    format_hours,
     format_percent,
     format_period,
     format_rate,
+    format_week,
     month_label,
 )
 
@@ -145,3 +149,13 @@ def audit_value(entry, which: str):
 
     value = getattr(entry, which)
     return value_label(entry, value) if value else "—"
+
+
+@register.filter
+def hours_figure(value):
+    return format_hours(value)
+
+
+@register.filter
+def week_label(monday):
+    return format_week(monday, get_language() or "zh-hans") if monday else "—"
