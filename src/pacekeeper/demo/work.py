@@ -45,7 +45,10 @@ DATA, NEEDS, NEGOTIATION, KEY_ACCOUNTS, RELATIONSHIPS, PRESENTATION, COMPLIANCE,
 PLANS = (("satisfaction", 16), ("win_back", 10), ("renewals", 12))
 
 # Hours multipliers: each team has one heavy person (over capacity this week) and one light one.
-HEAVY, NORMAL, LIGHT = Decimal("2.2"), Decimal(1), Decimal("0.35")
+HEAVY, NORMAL, LIGHT = Decimal("2.2"), Decimal("1.3"), Decimal("0.35")
+# Weekly hours for tasks (the workload view's capacity): an account manager spends most of the
+# week with customers (the CRM's visits and calls, not tasks), a lead with the team.
+MANAGER_CAPACITY, LEAD_CAPACITY = 20, 16
 
 
 @dataclass(frozen=True)
@@ -64,16 +67,22 @@ class Spec:
 
 # An account manager's work, by the slot it fills (see _manager_tasks).
 OVERDUE_CUSTOMER = (
-    Spec("拜访{c}财务总监，沟通明年授信需求", (3, 6), True, "拜访", (NEEDS, 3)),
+    Spec("拜访{c}财务总监，沟通明年授信需求", (2, 4), True, "拜访", (NEEDS, 3)),
     Spec(
         "{c}授信到期续审材料准备",
-        (6, 12),
+        (3, 6),
         True,
         "续约, 授信",
         None,
         ("收集近三年财务报表", "填写授信申请书", "提交风险部预审"),
     ),
-    Spec("为{c}制作现金管理方案演示材料", (4, 8), True, "方案", (PRESENTATION, 3)),
+    Spec("为{c}制作现金管理方案演示材料", (3, 5), True, "方案", (PRESENTATION, 3)),
+)
+# Work that runs over the coming weeks (the workload view's later weeks are not empty).
+LONG_RUNNING = (
+    Spec("年末存量客户全面回访", (12, 16), True, "回访, 冲刺", (RELATIONSHIPS, 3)),
+    Spec("整理名下客户年度经营分析报告", (12, 16), False, "分析", (DATA, 3)),
+    Spec("明年重点客户拓展计划", (10, 16), True, "计划", (KEY_ACCOUNTS, 3)),
 )
 SOON_ROUTINE = (
     Spec("协助{c}解决网银付款失败问题", (1, 3), False, "客户服务", (SERVICE, 2)),
@@ -180,8 +189,10 @@ def make_work(org: Organization, *, seed: int, until: dt.date) -> dict[str, int]
     with translation.override(org.language or "zh-hans"):
         skills = _skills(org)
         teams = _teams(org)
+        _capacities(teams)
+        first = min((p.user.pk for _lead, people in teams for p in people), default=None)
         for lead, members in teams:
-            _weigh(rng, members)
+            _weigh(rng, members, first)
             for person in members:
                 _manager_tasks(rng, made, person, lead, members, until, zone, skills)
             _lead_tasks(rng, made, lead, members, until, zone, skills)
@@ -227,11 +238,20 @@ def _teams(org: Organization) -> list[tuple[Person, list[Person]]]:
     return [(leads[team_id], members.get(team_id, [])) for team_id in sorted(leads)]
 
 
-def _weigh(rng: random.Random, members: list[Person]) -> None:
-    """One heavy and one light person per team (of three or more), the rest in between."""
-    if len(members) < 3:
+def _capacities(teams) -> None:
+    leads = [lead.user.pk for lead, _members in teams]
+    members = [person.user.pk for _lead, people in teams for person in people]
+    User.objects.filter(pk__in=leads).update(weekly_capacity_hours=LEAD_CAPACITY)
+    User.objects.filter(pk__in=members).update(weekly_capacity_hours=MANAGER_CAPACITY)
+
+
+def _weigh(rng: random.Random, members: list[Person], first: int) -> None:
+    """One heavy and one light person per team (of three or more), the rest in between; the
+    first account manager (the demo's login) is in between."""
+    others = [person for person in members if person.user.pk != first]
+    if len(others) < 2 or len(members) < 3:
         return
-    heavy, light = rng.sample(members, 2)
+    heavy, light = rng.sample(others, 2)
     heavy.load, light.load = HEAVY, LIGHT
 
 
@@ -285,12 +305,20 @@ def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Per
         goal=True,
         collaborator=rng.choice(peers) if peers and rng.random() < 0.4 else None,
     )
+    # A larger piece of work over the coming weeks.
+    add(
+        rng.choice(LONG_RUNNING),
+        due=until + dt.timedelta(days=rng.randint(22, 30)),
+        start=until - dt.timedelta(days=rng.randint(0, 2)),
+        status="doing",
+        goal=True,
+    )
     # Neither (drop): a chore for later.
-    add(rng.choice(LATER_CHORES), due=until + dt.timedelta(days=rng.randint(9, 27)))
+    add(rng.choice(LATER_CHORES), due=until + dt.timedelta(days=rng.randint(14, 27)))
     # Blocked on the customer or another department.
     add(
         rng.choice(BLOCKED_CUSTOMER),
-        due=until + dt.timedelta(days=rng.randint(2, 9)),
+        due=until + dt.timedelta(days=rng.randint(4, 12)),
         start=until - dt.timedelta(days=rng.randint(2, 6)),
         status="blocked",
         reason=rng.choice(BLOCKED_REASONS),
@@ -308,7 +336,7 @@ def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Per
         lead.actor,
         rng.choice(FROM_LEAD),
         owner=person,
-        due=until + dt.timedelta(days=rng.randint(2, 12)),
+        due=until + dt.timedelta(days=rng.randint(6, 14)),
         start=until - dt.timedelta(days=1),
         customer=pick(),
         goal_id=person.goal_id,
@@ -337,7 +365,7 @@ def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Per
             actor=person.actor, task=task, changes={"status": "cancelled"}, reason=CANCEL_REASONS[index]
         )
     if rng.random() < 0.6:
-        add(rng.choice(EXTRA_WORK), due=until + dt.timedelta(days=rng.randint(4, 27)), customer=pick())
+        add(rng.choice(EXTRA_WORK), due=until + dt.timedelta(days=rng.randint(10, 27)), customer=pick())
 
 
 def _lead_tasks(rng, made: Made, lead: Person, team: list[Person], until, zone, skills) -> None:
@@ -376,7 +404,7 @@ def _lead_tasks(rng, made: Made, lead: Person, team: list[Person], until, zone, 
         lead.actor,
         LEAD_SCHEDULE,
         owner=lead,
-        due=until + dt.timedelta(days=rng.randint(10, 20)),
+        due=until + dt.timedelta(days=rng.randint(14, 24)),
         start=until - dt.timedelta(days=2),
         status="doing",
         goal_id=team_goal.pk if team_goal else None,
