@@ -14,7 +14,8 @@ from pacekeeper.goals.progress import goal_progress
 from pacekeeper.kpis.periods import Period
 from pacekeeper.tenancy.models import User
 from pacekeeper.tenancy.scopes import actor_for
-from pacekeeper.work.models import Quadrant, RecurringTask, Task, WorkPlan
+from pacekeeper.work.load import UNDER_LOADED_SHARE, bookings
+from pacekeeper.work.models import Comment, Quadrant, RecurringTask, Task, WorkPlan
 from pacekeeper.work.plan_selectors import plan_summary
 from pacekeeper.work.selectors import board_columns
 
@@ -40,6 +41,8 @@ def test_it_looks_like_a_real_branch(demo):
     _its_lead_has_a_board_with_every_open_column(demo)
     _its_plans_are_under_way(demo)
     _its_tasks_are_dated_around_today(demo)
+    _its_workload_has_people_over_and_under_capacity(demo)
+    _its_tasks_have_conversations_with_mentions(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -137,6 +140,31 @@ def _its_tasks_are_dated_around_today(org):
     assert days and max(days) <= TODAY
     late = [task for task, day in zip(done, days, strict=True) if day > task.due_on]
     assert 0 < len(late) < len(done)
+
+
+def _its_workload_has_people_over_and_under_capacity(org):
+    """The workload view's flags on today's four weeks: someone over their weekly capacity in
+    a week, someone booked under half of it over the four weeks, most people in between."""
+    director = actor_for(User.objects.get(org=org, role="director"), channel="system")
+    people = User.objects.filter(org=org, role__in=("manager", "lead"), is_active=True)
+    capacities = dict(people.values_list("pk", "weekly_capacity_hours"))
+    booked = bookings(director, capacities=capacities, today=TODAY)
+    over = under = between = 0
+    for load in booked.people.values():
+        total = sum(load.booked(week) for week in booked.weeks)
+        is_over = any(load.is_over(week) for week in booked.weeks)
+        is_under = total < load.capacity * len(booked.weeks) * UNDER_LOADED_SHARE
+        over, under, between = over + is_over, under + is_under, between + (not is_over and not is_under)
+    assert over >= 2 and under >= 2 and between > max(over, under), (over, under, between)
+
+
+def _its_tasks_have_conversations_with_mentions(org):
+    comments = Comment.objects.filter(org=org)
+    assert comments.count() >= 6 and comments.exclude(mentions=None).exists()
+    mentioned = set(comments.values_list("mentions__username", flat=True))
+    assert {"lead001", "lead002"} & mentioned and any(name and name.startswith("am") for name in mentioned)
+    given = Task.objects.filter(org=org, owner__username="am0001", created_by__username="lead001")
+    assert given.exists()  # the lead handed am0001 a task (the inbox tells of it)
 
 
 def demo_zone(org):

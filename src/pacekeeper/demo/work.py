@@ -33,7 +33,7 @@ from pacekeeper.skills.defaults import DEFAULT_SKILLS
 from pacekeeper.skills.models import Skill
 from pacekeeper.tenancy.models import Organization, Role, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, actor_for
-from pacekeeper.work import plans, recurring_services, services
+from pacekeeper.work import discussion, load, plans, recurring_services, services
 from pacekeeper.work.models import Task
 
 # Default skills by their position in skills.defaults.DEFAULT_SKILLS (names are stored in the
@@ -45,7 +45,7 @@ DATA, NEEDS, NEGOTIATION, KEY_ACCOUNTS, RELATIONSHIPS, PRESENTATION, COMPLIANCE,
 PLANS = (("satisfaction", 16), ("win_back", 10), ("renewals", 12))
 
 # Hours multipliers: each team has one heavy person (over capacity this week) and one light one.
-HEAVY, NORMAL, LIGHT = Decimal("2.2"), Decimal("1.3"), Decimal("0.35")
+HEAVY, NORMAL, LIGHT = Decimal("2.2"), Decimal("1.1"), Decimal("0.35")
 # Weekly hours for tasks (the workload view's capacity): an account manager spends most of the
 # week with customers (the CRM's visits and calls, not tasks), a lead with the team.
 MANAGER_CAPACITY, LEAD_CAPACITY = 20, 16
@@ -180,6 +180,9 @@ class Made:
     rules: int = 0
     created: dict[int, dt.datetime] = field(default_factory=dict)
     tasks_by_pk: dict[int, Task] = field(default_factory=dict)
+    drafts: list[Draft] = field(default_factory=list)
+    late_steps: list[tuple[Person, Person, Task]] = field(default_factory=list)  # lead, owner, plan step
+    comments: int = 0
 
 
 def make_work(org: Organization, *, seed: int, until: dt.date) -> dict[str, int]:
@@ -190,17 +193,21 @@ def make_work(org: Organization, *, seed: int, until: dt.date) -> dict[str, int]
         skills = _skills(org)
         teams = _teams(org)
         _capacities(teams)
+        _plans(rng, made, org, teams, until, zone)
+        _rules(made, teams, until)
         first = min((p.user.pk for _lead, people in teams for p in people), default=None)
         for lead, members in teams:
             _weigh(rng, members, first)
             for person in members:
                 _manager_tasks(rng, made, person, lead, members, until, zone, skills)
             _lead_tasks(rng, made, lead, members, until, zone, skills)
-        _plans(rng, made, org, teams, until, zone)
-        _rules(made, teams, until)
+        _fit_hours(made.drafts, [p for lead, people in teams for p in (lead, *people)], until)
+        for draft in made.drafts:
+            draft.task = _create(made, draft, skills, zone)
+        _comments(made)
     _stamp(made, zone)
     _rebuild_task_rollups(org)
-    return {"tasks": made.tasks, "work_plans": made.plans, "recurring_tasks": made.rules}
+    return {"tasks": made.tasks, "work_plans": made.plans, "recurring_tasks": made.rules, "comments": made.comments}
 
 
 # --- who works here ------------------------------------------------------------------------------
@@ -239,6 +246,10 @@ def _teams(org: Organization) -> list[tuple[Person, list[Person]]]:
 
 
 def _capacities(teams) -> None:
+    for lead, members in teams:
+        lead.user.weekly_capacity_hours = LEAD_CAPACITY
+        for person in members:
+            person.user.weekly_capacity_hours = MANAGER_CAPACITY
     leads = [lead.user.pk for lead, _members in teams]
     members = [person.user.pk for _lead, people in teams for person in people]
     User.objects.filter(pk__in=leads).update(weekly_capacity_hours=LEAD_CAPACITY)
@@ -345,7 +356,6 @@ def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Per
         month=month,
         zone=zone,
         until=until,
-        load=person.load,
     )
     # Then some of: done late, cancelled, one more ahead.
     if rng.random() < 0.6:
@@ -361,9 +371,7 @@ def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Per
     if rng.random() < 0.4:
         index = rng.randrange(len(CANCELLED_WORK))
         task = add(CANCELLED_WORK[index], due=until + dt.timedelta(days=rng.randint(3, 20)), customer=pick())
-        services.task_update(
-            actor=person.actor, task=task, changes={"status": "cancelled"}, reason=CANCEL_REASONS[index]
-        )
+        task.cancel_reason = CANCEL_REASONS[index]
     if rng.random() < 0.6:
         add(rng.choice(EXTRA_WORK), due=until + dt.timedelta(days=rng.randint(10, 27)), customer=pick())
 
@@ -440,7 +448,33 @@ def _lead_tasks(rng, made: Made, lead: Person, team: list[Person], until, zone, 
     task = _task(
         made, lead.actor, LEAD_CANCELLED, owner=lead, due=until + dt.timedelta(days=rng.randint(5, 15)), **common
     )
-    services.task_update(actor=lead.actor, task=task, changes={"status": "cancelled"}, reason=LEAD_CANCEL_REASON)
+    task.cancel_reason = LEAD_CANCEL_REASON
+
+
+@dataclass
+class Draft:
+    """A task to create once everyone's hours are fitted (see _fit_hours)."""
+
+    actor: Actor
+    spec: Spec
+    owner: Person
+    title: str
+    due: dt.date
+    start: dt.date | None
+    status: str
+    reason: str
+    customer: Customer | None
+    goal_id: int | None
+    collaborator: Person | None
+    hours: Decimal
+    created_at: dt.datetime
+    completed_on: dt.date | None = None  # set by the caller on a done task
+    cancel_reason: str = ""  # set by the caller: created, then cancelled with this reason
+    task: Task | None = None  # once created
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in Task.CLOSED and not self.cancel_reason
 
 
 def _task(
@@ -462,52 +496,139 @@ def _task(
     month: int,
     zone: ZoneInfo,
     until: dt.date,
-    load: Decimal | None = None,
-) -> Task:
-    """One task through the service, as `actor`; `task.completed_on` set on a done one is
-    stamped afterwards (the service stamps the clock)."""
-    load = owner.load if load is None else load
+) -> Draft:
+    """One task to create as `actor`, with its hours drawn from the spec's range (open ones are
+    fitted to the owner's load later)."""
     low, high = spec.hours
-    hours = Decimal(rng.randint(low * 2, high * 2)) / 2
-    if status not in Task.CLOSED:  # the load of open work differs from person to person
-        hours = min(Decimal(16), max(Decimal(1), (hours * load * 2).quantize(Decimal(1)) / 2))
     title = spec.title.format(
         c=customer.name if customer else "重点客户",
         p=(person.user.display_name or person.user.username) if person else "",
         m=month,
     )
-    changes = {
-        "title": title,
-        "description": spec.description,
-        "owner": owner.user.pk,
-        "due_on": due,
-        "start_on": min(start, due) if start else None,
-        "estimate_hours": hours,
-        "status": status,
-        "is_important": spec.important,
-        "labels": spec.labels,
-    }
-    if status == "blocked":
-        changes["blocked_reason"] = reason
-    if customer is not None:
-        changes["customer"] = customer.pk
-    if goal_id is not None:
-        changes["goal"] = goal_id
-    if collaborator is not None and collaborator.user.pk != owner.user.pk:
-        changes["collaborators"] = [collaborator.user.pk]
-    if spec.skill and spec.skill[0] in skills:
-        changes["required_skills"] = [{"skill": skills[spec.skill[0]], "min_level": spec.skill[1]}]
-    task = services.task_create(actor=actor, changes=changes)
-    for position, text in enumerate(spec.checklist):
-        item = services.checklist_item_add(actor=actor, task=task, text=text)
-        if status == "done" or (status != "todo" and position < len(spec.checklist) // 2):
-            services.checklist_item_update(actor=actor, item=item, is_done=True)
-    made.tasks += 1
+    start = min(start, due) if start else None
     first_day = min(filter(None, [start, due - dt.timedelta(days=2), until]))
-    made.created[task.pk] = _at(first_day - dt.timedelta(days=rng.randint(1, 4)), rng.randint(9, 17), zone)
-    task.completed_on = None  # the caller sets the day a done task was done
+    draft = Draft(
+        actor=actor,
+        spec=spec,
+        owner=owner,
+        title=title,
+        due=due,
+        start=start,
+        status=status,
+        reason=reason,
+        customer=customer,
+        goal_id=goal_id,
+        collaborator=collaborator if collaborator is not None and collaborator is not owner else None,
+        hours=Decimal(rng.randint(low * 2, high * 2)) / 2,
+        created_at=_at(first_day - dt.timedelta(days=rng.randint(1, 4)), rng.randint(9, 17), zone),
+    )
+    made.drafts.append(draft)
+    return draft
+
+
+def _create(made: Made, draft: Draft, skills: dict[int, int], zone: ZoneInfo) -> Task:
+    """The draft through the services, as its actor; the clock stamps are set by _stamp."""
+    changes = {
+        "title": draft.title,
+        "description": draft.spec.description,
+        "owner": draft.owner.user.pk,
+        "due_on": draft.due,
+        "start_on": draft.start,
+        "estimate_hours": draft.hours,
+        "status": draft.status,
+        "is_important": draft.spec.important,
+        "labels": draft.spec.labels,
+    }
+    if draft.status == "blocked":
+        changes["blocked_reason"] = draft.reason
+    if draft.customer is not None:
+        changes["customer"] = draft.customer.pk
+    if draft.goal_id is not None:
+        changes["goal"] = draft.goal_id
+    if draft.collaborator is not None:
+        changes["collaborators"] = [draft.collaborator.user.pk]
+    skill = draft.spec.skill
+    if skill and skill[0] in skills:
+        changes["required_skills"] = [{"skill": skills[skill[0]], "min_level": skill[1]}]
+    task = services.task_create(actor=draft.actor, changes=changes)
+    checklist = draft.spec.checklist
+    for position, text in enumerate(checklist):
+        item = services.checklist_item_add(actor=draft.actor, task=task, text=text)
+        if draft.status == "done" or (draft.status != "todo" and position < len(checklist) // 2):
+            services.checklist_item_update(actor=draft.actor, item=item, is_done=True)
+    if draft.cancel_reason:
+        services.task_update(actor=draft.actor, task=task, changes={"status": "cancelled"}, reason=draft.cancel_reason)
+    made.tasks += 1
+    made.created[task.pk] = draft.created_at
+    task.completed_on = draft.completed_on
     made.tasks_by_pk[task.pk] = task
     return task
+
+
+# --- fitting the hours to each person's load -------------------------------------------------------
+
+# The busiest of the coming four weeks, as a share of the person's weekly capacity.
+PEAK_SHARE = {HEAVY: Decimal("1.4"), NORMAL: Decimal("0.85"), LIGHT: Decimal("0.3")}
+MIN_HOURS, MAX_HOURS = Decimal(1), Decimal(16)
+
+
+def _fit_hours(drafts: list[Draft], people: list[Person], until: dt.date) -> None:
+    """Scale each person's open drafts so that their busiest week of the workload view (on the
+    end date) holds PEAK_SHARE of their capacity: over it for the heavy person of each team,
+    well under for the light one, comfortably below for the rest. The work already theirs (plan
+    steps, recurring tasks) counts; each estimate stays within 1–16 h, in half hours."""
+    weeks = load.week_starts(until, 4)
+    existing = _booked(people, until, weeks)
+    by_owner: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        if draft.is_open:
+            by_owner.setdefault(draft.owner.user.pk, []).append(draft)
+    capacities = {person.user.pk: person.user.weekly_capacity_hours for person in people}
+    for person in people:
+        mine = by_owner.get(person.user.pk, [])
+        units = [_shares(Decimal(1), draft.start, draft.due, until, weeks) for draft in mine]
+        target = PEAK_SHARE.get(person.load, PEAK_SHARE[NORMAL]) * capacities[person.user.pk]
+        base = existing.get(person.user.pk, {})
+
+        def peak(scale: Decimal, mine=mine, units=units, base=base) -> Decimal:
+            booked = dict(base)
+            for draft, unit in zip(mine, units, strict=True):
+                hours = _clamp(draft.hours * scale)
+                for week, share in unit.items():
+                    booked[week] = booked.get(week, Decimal(0)) + share * hours
+            return max(booked.values(), default=Decimal(0))
+
+        low, high = Decimal("0.05"), Decimal(10)
+        for _step in range(25):
+            middle = (low + high) / 2
+            low, high = (middle, high) if peak(middle) < target else (low, middle)
+        for draft in mine:
+            draft.hours = _clamp(draft.hours * low)
+
+
+def _clamp(hours: Decimal) -> Decimal:
+    return min(MAX_HOURS, max(MIN_HOURS, (hours * 2).quantize(Decimal(1)) / 2))
+
+
+def _shares(hours: Decimal, start, due, today: dt.date, weeks: list[dt.date]) -> dict[dt.date, Decimal]:
+    """The weeks of the view an open task books its hours in (work/load.py's rule)."""
+    if due < today:
+        current = load.monday_of(load.next_working_day(today))
+        return {current: hours} if current in weeks else {}
+    shares = load.task_shares(estimate=hours, start_on=start, due_on=due, today=today, until=weeks[-1])
+    return {week: value for week, value in shares.items() if week in weeks}
+
+
+def _booked(people: list[Person], today: dt.date, weeks: list[dt.date]) -> dict[int, dict[dt.date, Decimal]]:
+    """The hours the people's open tasks already book, per week."""
+    booked: dict[int, dict[dt.date, Decimal]] = {}
+    tasks = Task.objects.filter(owner__in=[person.user.pk for person in people], estimate_hours__gt=0)
+    rows = tasks.exclude(status__in=Task.CLOSED).exclude(due_on=None)
+    for owner_id, start, due, hours in rows.values_list("owner_id", "start_on", "due_on", "estimate_hours"):
+        mine = booked.setdefault(owner_id, {})
+        for week, share in _shares(hours, start, due, today, weeks).items():
+            mine[week] = mine.get(week, Decimal(0)) + share
+    return booked
 
 
 def _picker(rng: random.Random, customers: list):
@@ -559,6 +680,8 @@ def _plans(rng, made: Made, org: Organization, teams, until: dt.date, zone: Zone
                 changes["status"] = "doing"
             if changes["owner"] != task.owner_id or "status" in changes:
                 services.task_update(actor=lead.actor, task=task, changes=changes)
+            if task.is_overdue(until) and owner is not lead:
+                made.late_steps.append((lead, owner, task))
             made.tasks += 1
             made.created[task.pk] = _at(start - dt.timedelta(days=2), 10, zone)
             task.completed_on = task.due_on + dt.timedelta(days=rng.choice([-1, 0, 0, 1, 2]))
@@ -601,6 +724,46 @@ def _rules(made: Made, teams, until: dt.date) -> None:
                 },
             )
             made.rules += 1
+
+
+# --- comments ---------------------------------------------------------------------------------------
+
+
+def _comments(made: Made) -> None:
+    """A few conversations with @mentions (each mention tells its person in the inbox): a lead
+    asking for what is missing, a blocked account manager asking a teammate for help, a lead
+    chasing a late plan step."""
+    talks = []
+    for draft in made.drafts:
+        owner, other = draft.owner, draft.collaborator
+        if draft.spec is LEAD_OVERDUE and other is not None:
+            talks.append(
+                (
+                    draft.task,
+                    (owner, f"@{other.user.username} 材料里还缺近三年的审计报告，请今天补齐后我再审核。"),
+                    (other, f"@{owner.user.username} 已联系客户财务，明天上午补齐。"),
+                )
+            )
+        elif draft.status == "blocked" and other is not None and owner.user.role == Role.MANAGER:
+            talks.append(
+                (
+                    draft.task,
+                    (owner, f"@{other.user.username} 客户一直没回复，你之前对接过他们财务，能帮忙问一下吗？"),
+                    (other, "好的，我下午给他们打个电话，有消息告诉你。"),
+                )
+            )
+    for lead, owner, task in made.late_steps[:2]:
+        talks.append(
+            (
+                task,
+                (lead, f"@{owner.user.username} 这一步已经逾期了，本周内能完成吗？有困难及时说。"),
+                (owner, f"@{lead.user.username} 还差两家客户的反馈，周四前完成。"),
+            )
+        )
+    for task, *lines in talks:
+        for person, body in lines:
+            discussion.comment_add(actor=person.actor, task=task, body=body)
+            made.comments += 1
 
 
 # --- the clock stamps and the rollups --------------------------------------------------------------
