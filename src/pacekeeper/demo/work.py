@@ -5,9 +5,11 @@ Everyone in the field gets a handful of tasks in every state — to do, doing, b
 reason, done (on time and late), one cancelled — due around the seed's end date (overdue, today,
 tomorrow, the next four weeks), about their customers and their goals, some with a teammate
 as collaborator, a checklist or required skills. Each team carries one heavy and one light
-person, so the workload view flags someone over and someone under their capacity. Two or
-three team goals get a plan from a shipped template, part done; each lead has a weekly team
-report and a few managers a monthly portfolio review on a schedule.
+person: open estimates are fitted so that the workload view flags someone over and someone
+under their capacity, the rest in between. The first three team goals get a plan from a
+shipped template, part done; each lead has a weekly team report and a few managers a monthly
+portfolio review on a schedule; late and blocked tasks carry short conversations with
+@mentions.
 
 Everything goes through the work services (owner in scope, dates, notifications, audit, the
 task rollups the KPI engine reads), acting as the person who would have done it. Only what a
@@ -44,8 +46,8 @@ DATA, NEEDS, NEGOTIATION, KEY_ACCOUNTS, RELATIONSHIPS, PRESENTATION, COMPLIANCE,
 # plan started: the first steps are done, one is overdue, the rest ahead.
 PLANS = (("satisfaction", 16), ("win_back", 10), ("renewals", 12))
 
-# Hours multipliers: each team has one heavy person (over capacity this week) and one light one.
-HEAVY, NORMAL, LIGHT = Decimal("2.2"), Decimal("1.1"), Decimal("0.35")
+# How busy a person is (see _fit_hours): each team has one heavy and one light person.
+HEAVY, NORMAL, LIGHT = "heavy", "normal", "light"
 # Weekly hours for tasks (the workload view's capacity): an account manager spends most of the
 # week with customers (the CRM's visits and calls, not tasks), a lead with the team.
 MANAGER_CAPACITY, LEAD_CAPACITY = 20, 16
@@ -166,7 +168,7 @@ class Person:
     user: User
     actor: Actor
     team_id: int
-    load: Decimal = NORMAL
+    load: str = NORMAL
     customers: list[Customer] = field(default_factory=list)
     goal_id: int | None = None
 
@@ -270,7 +272,8 @@ def _weigh(rng: random.Random, members: list[Person], first: int) -> None:
 
 
 def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Person], until, zone, skills) -> None:
-    """Seven to ten tasks in fixed slots (every quadrant, every status), then a few extra ones."""
+    """Eight tasks in fixed slots (every quadrant, every open status, one done on time, one
+    handed over by the lead), then perhaps one done late and one cancelled or one more ahead."""
     customers = person.customers[:12] or [None]
     pick = _picker(rng, customers)
     peers = [other for other in team if other is not person]
@@ -368,11 +371,11 @@ def _manager_tasks(rng, made: Made, person: Person, lead: Person, team: list[Per
             customer=pick(),
         )
         late.completed_on = min(until - dt.timedelta(days=1), due + dt.timedelta(days=rng.randint(1, 4)))
-    if rng.random() < 0.4:
+    if rng.random() < 0.4:  # a cancelled task or one more ahead
         index = rng.randrange(len(CANCELLED_WORK))
         task = add(CANCELLED_WORK[index], due=until + dt.timedelta(days=rng.randint(3, 20)), customer=pick())
         task.cancel_reason = CANCEL_REASONS[index]
-    if rng.random() < 0.6:
+    elif rng.random() < 0.6:
         add(rng.choice(EXTRA_WORK), due=until + dt.timedelta(days=rng.randint(10, 27)), customer=pick())
 
 
@@ -568,7 +571,7 @@ def _create(made: Made, draft: Draft, skills: dict[int, int], zone: ZoneInfo) ->
 # --- fitting the hours to each person's load -------------------------------------------------------
 
 # The busiest of the coming four weeks, as a share of the person's weekly capacity.
-PEAK_SHARE = {HEAVY: Decimal("1.4"), NORMAL: Decimal("0.85"), LIGHT: Decimal("0.3")}
+PEAK_SHARE = {HEAVY: Decimal("1.4"), NORMAL: Decimal("0.95"), LIGHT: Decimal("0.3")}
 MIN_HOURS, MAX_HOURS = Decimal(1), Decimal(16)
 
 
