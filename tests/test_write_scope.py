@@ -116,6 +116,9 @@ DERIVED = {
     ("kpis_dailyrollup", "manager_id"),
     ("kpis_monthlyrollup", "manager_id"),
     ("kpis_repeatpurchaserollup", "manager_id"),
+    ("work_taskdailyrollup", "manager_id"),
+    ("work_taskmonthlyrollup", "manager_id"),
+    ("work_taskopenrollup", "manager_id"),
 }
 
 

@@ -11,7 +11,9 @@ from pacekeeper.demo.seed import demo_months, seed_organization
 from pacekeeper.goals import services
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.goals.progress import goal_progress
+from pacekeeper.kpis.engine import compute
 from pacekeeper.kpis.periods import Period
+from pacekeeper.kpis.registry import percent
 from pacekeeper.tenancy.models import User
 from pacekeeper.tenancy.scopes import actor_for
 from pacekeeper.work.load import UNDER_LOADED_SHARE, bookings
@@ -43,6 +45,7 @@ def test_it_looks_like_a_real_branch(demo):
     _its_tasks_are_dated_around_today(demo)
     _its_workload_has_people_over_and_under_capacity(demo)
     _its_tasks_have_conversations_with_mentions(demo)
+    _its_task_kpis_count_the_demos_own_completion_days(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -165,6 +168,34 @@ def _its_tasks_have_conversations_with_mentions(org):
     assert {"lead001", "lead002"} & mentioned and any(name and name.startswith("am") for name in mentioned)
     given = Task.objects.filter(org=org, owner__username="am0001", created_by__username="lead001")
     assert given.exists()  # the lead handed am0001 a task (the inbox tells of it)
+
+
+def _its_task_kpis_count_the_demos_own_completion_days(org):
+    """November's completion rates from the rollups equal a count by hand over the tasks: the
+    completions are credited on the days the demo says they were done (not the day it ran)."""
+    november = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    metrics = ["task_completion_rate", "on_time_completion_rate"]
+    figures = compute(org=org, metrics=metrics, level="manager", period=november)
+    zone = demo_zone(org)
+    checked = 0
+    for person in User.objects.filter(org=org, role__in=("manager", "lead")):
+        tasks = list(Task.objects.filter(org=org, owner=person).exclude(status="cancelled"))
+        done_on = {task.pk: task.completed_at.astimezone(zone).date() for task in tasks if task.completed_at}
+        done = [task for task in tasks if task.pk in done_on and november.start <= done_on[task.pk] <= november.end]
+        left_open = [
+            task
+            for task in tasks
+            if task.due_on
+            and november.start <= task.due_on <= november.end
+            and not (task.pk in done_on and done_on[task.pk] <= november.end)
+        ]
+        on_time = [task for task in done if task.due_on and done_on[task.pk] <= task.due_on]
+        dated = [task for task in done if task.due_on]
+        got = figures.get(person.pk, {})
+        assert got.get("task_completion_rate") == percent(len(done), len(done) + len(left_open)), person.username
+        assert got.get("on_time_completion_rate") == percent(len(on_time), len(dated)), person.username
+        checked += bool(done)
+    assert checked >= 10  # most people finished something in November
 
 
 def demo_zone(org):

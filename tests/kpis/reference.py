@@ -23,6 +23,7 @@ class Facts:
     opportunities: list[dict] = field(default_factory=list)  # manager, expected, stage, amount, probability
     customers: list[dict] = field(default_factory=list)  # pk, owner, tier, created, status
     transfers: list[dict] = field(default_factory=list)  # customer, from_manager, at (aware)
+    tasks: list[dict] = field(default_factory=list)  # owner, status, done_at (aware or None), due (or None)
     memberships: list[dict] = field(default_factory=list)  # user, team, start, end (or None)
     teams: dict[int, int | None] = field(default_factory=dict)  # team → parent
     intervals: dict[str, int] = field(default_factory=dict)
@@ -92,6 +93,26 @@ def credits(facts: Facts, start: dt.date, end: dt.date) -> list[tuple[int, dt.da
             if any(start <= s["day"] <= end for s in own):
                 out.append((last["manager"], last["day"], "retained", 1))
     out += _compliance(facts, end)
+    out += _tasks(facts, start, end)
+    return out
+
+
+def _tasks(facts: Facts, start: dt.date, end: dt.date) -> list:
+    """docs/work.md, Task metrics: a completion on its local day, a task left open on its due
+    date, both to the task's owner; cancelled tasks nowhere."""
+    out = []
+    for task in facts.tasks:
+        if task["status"] == "cancelled":
+            continue
+        done_on = local_day(task["done_at"]) if task["status"] == "done" else None
+        if done_on is not None and start <= done_on <= end:
+            out.append((task["owner"], done_on, "tasks_done", 1))
+            if task["due"] is not None:
+                out.append((task["owner"], done_on, "tasks_dated", 1))
+                if done_on <= task["due"]:
+                    out.append((task["owner"], done_on, "tasks_on_time", 1))
+        if task["due"] is not None and start <= task["due"] <= end and (done_on is None or done_on > end):
+            out.append((task["owner"], task["due"], "tasks_open", 1))
     return out
 
 
@@ -147,6 +168,8 @@ def metric_values(sums: dict, prev_sales: int, year_sales: int) -> dict:
         "pipeline_value": get("pipeline"),
         "pipeline_weighted": get("weighted"),
         "average_deal_size": None if not get("orders") else int(_half_up(Fraction(get("sales"), get("orders")), 0)),
+        "task_completion_rate": _percent(get("tasks_done"), get("tasks_done") + get("tasks_open")),
+        "on_time_completion_rate": _percent(get("tasks_on_time"), get("tasks_dated")),
     }
 
 

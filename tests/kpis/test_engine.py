@@ -22,6 +22,7 @@ from pacekeeper.kpis.registry import METRICS
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.models import Organization, Role, Team, TeamMembership, User
 from pacekeeper.tenancy.services import team_create
+from pacekeeper.work.models import Task
 from tests.kpis import reference
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -84,6 +85,20 @@ opportunities = st.lists(
         }
     ),
     max_size=8,
+)
+# Tasks: owned by a manager, done (or not) on some day and UTC hour (late hours fall on the next
+# day in Shanghai), maybe due a few days either side of that day (on time and late, by a day).
+tasks = st.lists(
+    st.fixed_dictionaries(
+        {
+            "owner": managers,
+            "due": st.none() | st.integers(-2, 2),
+            "status": st.sampled_from(["todo", "doing", "done", "done", "cancelled"]),
+            "done": day_offsets,
+            "hour": st.integers(0, 23),
+        }
+    ),
+    max_size=15,
 )
 # Each manager: a first team, and maybe a move to another team on some day.
 careers = st.lists(
@@ -229,6 +244,15 @@ def _build(data) -> tuple[Organization, reference.Facts, dict]:
             expected_close_on=expected,
         )
         facts.opportunities.append({**row, "manager": people[row["manager"]].pk, "expected": expected})
+    for row in data["tasks"]:
+        due = BASE + dt.timedelta(days=row["done"] + row["due"]) if row["due"] is not None else None
+        done_at = None
+        if row["status"] == "done":
+            done_at = dt.datetime.combine(BASE + dt.timedelta(days=row["done"]), dt.time(row["hour"]), tzinfo=dt.UTC)
+        task = Task.objects.create(
+            org=org, owner=people[row["owner"]], title="t", due_on=due, status=row["status"], completed_at=done_at
+        )
+        facts.tasks.append({"owner": task.owner_id, "status": row["status"], "done_at": done_at, "due": due})
     customers_contacts_changed(org=org, customer_ids=[c.pk for c in made])  # as the services do
     rollups_rebuild(org=org)
     subjects = {"manager": [p.pk for p in people], "team": [t.pk for t in teams.values()], "org": [0]}
@@ -245,6 +269,7 @@ organisations = st.fixed_dictionaries(
         "interactions": interactions,
         "contracts": contracts,
         "opportunities": opportunities,
+        "tasks": tasks,
     }
 )
 

@@ -82,11 +82,18 @@ class TestIndependence:
 class TestStartUp:
     def test_it_has_the_crm_register_its_providers_and_metrics(self):
         assert set(registry.PROVIDERS) >= {"additive", "retention", "compliance"}
-        for provider in registry.PROVIDERS.values():
-            assert provider.compute.__module__.startswith("pacekeeper.crm.")
+        for key, provider in registry.PROVIDERS.items():
+            app = "work" if key == "tasks" else "crm"
+            assert provider.compute.__module__.startswith(f"pacekeeper.{app}.")
         assert registry.COMPONENT_PROVIDER["sales_minor"] == "additive"
         assert registry.METRICS["sales_amount"].unit == Unit.CURRENCY
         assert list(registry.METRICS)[:2] == ["sales_amount", "gross_margin"]  # lists keep their order
+
+    def test_it_has_work_register_the_task_metrics(self):
+        assert registry.COMPONENT_PROVIDER["tasks_done"] == "tasks"
+        assert registry.PROVIDERS["tasks"].rollup.__module__ == "pacekeeper.work.kpi_components"
+        assert registry.METRICS["task_completion_rate"].unit == Unit.PERCENT
+        assert registry.METRICS["on_time_completion_rate"].needs == ("tasks_done_dated", "tasks_done_on_time")
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from pacekeeper.tenancy.models import Organization, Role, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, actor_for
 from pacekeeper.work import discussion, load, plans, recurring_services, services
 from pacekeeper.work.models import Task
+from pacekeeper.work.task_rollups import task_rollups_rebuild
 
 # Default skills by their position in skills.defaults.DEFAULT_SKILLS (names are stored in the
 # organisation's language, so they are looked up by the translated name).
@@ -786,9 +787,6 @@ def _stamp(made: Made, zone: ZoneInfo) -> None:
 
 
 def _rebuild_task_rollups(org: Organization) -> None:
-    """The task rollups the KPI engine reads (if work registers any) from the tasks as stamped."""
-    from pacekeeper.kpis.registry import PROVIDERS
-
-    provider = PROVIDERS.get("tasks")
-    if provider is not None and provider.rebuild is not None:
-        provider.rebuild(org.pk)
+    """The task rollups the KPI engine reads, from the tasks as stamped (a bulk write: the
+    services' own upkeep saw the clock's completion times)."""
+    task_rollups_rebuild(org.pk)

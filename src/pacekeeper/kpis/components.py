@@ -86,9 +86,19 @@ def additive_rollup(org: Organization, period: Period, split: set[int], *, wante
     """The additive components from the rollups: the period's whole months from monthly rows,
     the days around them from daily rows; split managers day by day."""
     fields = [name for name in ROLLUP_FIELDS if wanted is None or name in wanted]
+    return summed_rollup(org, period, split, daily=DailyRollup, monthly=MonthlyRollup, fields=fields, only=only)
+
+
+def summed_rollup(
+    org: Organization, period: Period, split: set[int], *, daily, monthly, fields: list[str], only=None
+) -> Credits:
+    """Components kept as columns of a pair of rollup models — `daily` rows (org, manager, day)
+    and `monthly` rows (org, manager, month: the sums of the month's days) — summed over the
+    period: whole months from monthly rows, the days around them from daily rows; split managers
+    day by day. The shared rollups use it, and so can a fact app's own (work's task rollups)."""
     aggregates = {name: Sum(name) for name in fields}
-    daily = DailyRollup.objects.filter(org=org)
-    monthly = MonthlyRollup.objects.filter(org=org)
+    daily = daily.objects.filter(org=org)
+    monthly = monthly.objects.filter(org=org)
     if only is not None:
         daily, monthly = daily.filter(manager_id__in=only), monthly.filter(manager_id__in=only)
     months, edges = split_by_months(period)

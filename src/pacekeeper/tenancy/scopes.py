@@ -508,6 +508,26 @@ def may_confirm_skill(actor: Actor, person_id: int) -> bool:
     return actor.role == Role.LEAD and person_id in (actor.member_ids or ())
 
 
+# --- workload (work/load.py) -------------------------------------------------------------------
+# Whose load the actor sees: the people in their scope (a lead's teams, the whole organisation
+# for admins, directors and analysts). Account managers have no workload view.
+
+WORKLOAD_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.LEAD}
+
+
+def task_load_q(actor: Actor) -> Q:
+    """The tasks counted in the actor's workload figures: those owned by people in the actor's
+    scope. A narrower filter than `tasks_q` (no collaborations, no customers), so the load
+    query stays on the (org, owner, status, due_on) index; every task it keeps is one the actor
+    sees (`tasks_q` includes the tasks owned by the actor's people)."""
+    return portfolio_q(actor, "owner")
+
+
+def require_workload_viewer(actor: Actor) -> None:
+    if actor.role not in WORKLOAD_ROLES:
+        raise Forbidden(_("The workload view is for team leads, directors, analysts and the org admin."))
+
+
 # --- resource requests (work/resources.py) -------------------------------------------------------
 # A request is seen with its task or goal. Deciding: never one's own request; the org admin and
 # directors decide any amount; a team lead decides the requests of their people (their teams and
@@ -555,23 +575,3 @@ def resource_request_deciders(requester: User, *, within_lead_limit: bool, today
     if directors.exists():
         return directors
     return User.objects.filter(org_id=org_id, role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)
-
-
-# --- workload (work/load.py) -------------------------------------------------------------------
-# Whose load the actor sees: the people in their scope (a lead's teams, the whole organisation
-# for admins, directors and analysts). Account managers have no workload view.
-
-WORKLOAD_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.ANALYST, Role.LEAD}
-
-
-def task_load_q(actor: Actor) -> Q:
-    """The tasks counted in the actor's workload figures: those owned by people in the actor's
-    scope. A narrower filter than `tasks_q` (no collaborations, no customers), so the load
-    query stays on the (org, owner, status, due_on) index; every task it keeps is one the actor
-    sees (`tasks_q` includes the tasks owned by the actor's people)."""
-    return portfolio_q(actor, "owner")
-
-
-def require_workload_viewer(actor: Actor) -> None:
-    if actor.role not in WORKLOAD_ROLES:
-        raise Forbidden(_("The workload view is for team leads, directors, analysts and the org admin."))

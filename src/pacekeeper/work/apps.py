@@ -7,4 +7,8 @@ class WorkConfig(AppConfig):
     verbose_name = _("Tasks")
 
     def ready(self) -> None:
-        from . import chores  # noqa: F401  (registers the periodic chores)
+        # `chores` registers the periodic chores on import. The KPI engine knows no fact app:
+        # work registers its task metrics.
+        from . import chores, metrics  # noqa: F401
+
+        metrics.register()

@@ -138,7 +138,13 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["org", "owner", "status", "due_on"]), models.Index(fields=["org", "goal"])]
+        indexes = [
+            models.Index(fields=["org", "owner", "status", "due_on"]),
+            models.Index(fields=["org", "goal"]),
+            # The task metrics read completions by time and tasks left open by due date (work/kpi_components.py).
+            models.Index(fields=["org", "completed_at"], name="work_task_org_completed"),
+            models.Index(fields=["org", "due_on"], name="work_task_org_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimate_hours__gte=0),
@@ -274,6 +280,71 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- task metrics: rollups (work/task_rollups.py keeps them; docs/work.md, "Task metrics") ---------
+
+# The completion month of a task not done (yet): later than any period.
+NOT_DONE = dt.date(9999, 12, 1)
+
+
+class TaskCompletionCounts(models.Model):
+    """A manager's task completions credited to one day (or month): the local day of
+    `completed_at`. Columns are named as the KPI components they carry."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, db_index=False)
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    tasks_done = models.IntegerField(default=0)
+    tasks_done_dated = models.IntegerField(default=0)
+    tasks_done_on_time = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TaskDailyRollup(TaskCompletionCounts):
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "day", "manager"], name="task_rollup_unique_day")]
+        indexes = [models.Index(fields=["org", "manager", "day"], name="task_rollup_manager_day")]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id} {self.day}"
+
+
+class TaskMonthlyRollup(TaskCompletionCounts):
+    month = models.DateField(help_text="The first day of the month.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "month", "manager"], name="task_rollup_unique_month")]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id} {self.month:%Y-%m}"
+
+
+class TaskOpenRollup(models.Model):
+    """How many of a manager's tasks (not cancelled) due in `due_month` were done in a later
+    month `done_month` (NOT_DONE: not done). Over whole months, the tasks due in the period and
+    still open at its end are the rows of its due months done after it: the tasks left open,
+    without reading the tasks. Tasks done in their due month or before are never left open at
+    the end of a run of whole months holding that month, so they have no row."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, db_index=False)
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    due_month = models.DateField(help_text="The first day of the month.")
+    done_month = models.DateField(help_text="The first day of the month it was done in.")
+    tasks = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "due_month", "manager", "done_month"], name="task_open_rollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id} {self.due_month:%Y-%m} → {self.done_month:%Y-%m}"
 
 
 # --- plans from goals (docs/work.md "Plans") ------------------------------------------------------

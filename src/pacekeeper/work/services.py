@@ -27,6 +27,7 @@ from pacekeeper.tenancy.scopes import (
     task_write_level,
 )
 
+from . import task_rollups
 from .models import ChecklistItem, Task
 from .notices import announce_task_assigned
 from .required_skills import required_skills_set
@@ -61,6 +62,7 @@ def task_create(*, actor: Actor, changes: dict) -> Task:
     task.save()
     if collaborators is not None:
         task.collaborators.set(collaborators)
+    task_rollups.tasks_changed(org=actor.org, after=task_rollups.marks_of(actor.org, [task]))
     if required is not None:
         required_skills_set(actor=actor, task=task, items=required)
     announce_task_assigned(actor=actor, task=task)  # told only when it is someone else's task
@@ -74,12 +76,14 @@ def task_update(*, actor: Actor, task: Task, changes: dict, reason: str = "") ->
     if level is None or (level != TASK_FULL and set(changes) - PROGRESS_FIELDS):
         raise Forbidden()
     before = {"owner": task.owner_id, "status": task.status}
+    marked = task_rollups.marks_of(actor.org, [task])  # the task metrics' rollups follow (work/task_rollups.py)
     changes = dict(changes)
     required = changes.pop("required_skills", None)  # skills slice: work/required_skills.py
     collaborators = _apply(actor, task, changes)
     task.save()
     if collaborators is not None:
         task.collaborators.set(collaborators)
+    task_rollups.tasks_changed(org=actor.org, before=marked, after=task_rollups.marks_of(actor.org, [task]))
     if required is not None:
         required_skills_set(actor=actor, task=task, items=required)
     if task.owner_id != before["owner"]:

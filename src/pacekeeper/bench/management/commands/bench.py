@@ -12,6 +12,7 @@ from pacekeeper.bench import imports as import_bench
 from pacekeeper.bench import kpis as kpis_bench
 from pacekeeper.bench import load as load_bench
 from pacekeeper.bench import upload as upload_bench
+from pacekeeper.bench import work as work_bench
 
 
 class Command(BaseCommand):
@@ -19,11 +20,12 @@ class Command(BaseCommand):
         "pacekeeper bench import [--rows N] [--with-writer] | "
         "pacekeeper bench kpis [--managers N --customers M --months K] | "
         "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn) | "
+        "pacekeeper bench work [--managers N --customers M --months K --requests R] | "
         "pacekeeper bench upload (SQLite; the limits from the environment): a JSON object on the last line"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import", "kpis", "load", "upload"])
+        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work"])
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--managers", type=int, default=2000)
         parser.add_argument("--customers", type=int, default=200_000)
@@ -31,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--engines", default="postgresql,sqlite", help="comma-separated subset")
         parser.add_argument("--seconds", type=int, default=120, help="load: the whole run, split into 3 phases")
         parser.add_argument("--users", type=int, default=12, help="load: simultaneous people")
+        parser.add_argument("--requests", type=int, default=100, help="work: requests timed per page")
+        parser.add_argument(
+            "--tasks-per-month", type=int, default=work_bench.TASKS_PER_MONTH, help="work: per account manager"
+        )
         parser.add_argument(
             "--with-writer",
             action="store_true",
@@ -53,6 +59,10 @@ class Command(BaseCommand):
                     result = upload_bench.prepare(folder)
                 else:
                     result = upload_bench.run_one(folder, kind=options["stage"])
+            elif options["name"] == "work":
+                result = work_bench.run_one(
+                    tasks_per_month=options["tasks_per_month"], months=options["months"], requests=options["requests"]
+                )
             else:
                 result = kpis_bench.run_one()
             self.stdout.write(json.dumps(result))
@@ -98,12 +108,15 @@ class Command(BaseCommand):
         argv = ["bench", name, "--child", "--rows", str(options["rows"]), "--folder", str(folder)]
         if options["with_writer"]:
             argv.append("--with-writer")
+        if name == "work":
+            argv += ["--months", str(options["months"]), "--requests", str(options["requests"])]
+            argv += ["--tasks-per-month", str(options["tasks_per_month"])]
         if engine not in ("postgresql", "sqlite"):
             raise CommandError(f"unknown engine {engine}")
         self.stderr.write(f"measuring {engine}…")
-        if name == "kpis":
+        if name in ("kpis", "work"):  # the work benchmark adds tasks to a copy of the KPI data
             size = (options["managers"], options["customers"], options["months"])
-            url = databases.kpis_database(engine, size, folder, log=self.stderr.write)
+            url = databases.kpis_database(engine, size, folder, log=self.stderr.write, copy=name)
             return databases.run_child(url, argv, data_dir=folder)
         # The import benchmark times files larger than one upload may be (PACEKEEPER_IMPORT_MAX_ROWS).
         rows = max(options["rows"], int(os.environ.get("PACEKEEPER_IMPORT_MAX_ROWS", "0")))
