@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.work import recurring_services as services
-from pacekeeper.work.models import Occurrence, RecurringTask, Task
+from pacekeeper.work.models import Occurrence, RecurringTask, Task, TaskOpenRollup
 from pacekeeper.work.recurrence import Schedule, next_occurrences, occurrences
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -129,6 +129,15 @@ class TestGenerator:
         # Tuesday 10 March: up to 17 March → Monday 16 March joins.
         assert services.recurring_tasks_generate(now=at(D(2026, 3, 10))) == 1
         assert _due_dates(manager) == [D(2026, 3, 9), D(2026, 3, 16)]
+
+    def test_its_tasks_count_as_left_open_in_the_completion_rate(self, world):
+        """A generated task is due on a day, so until done it is "left open" in its due month: the
+        task rollups must know it without a rebuild (tests/work/test_metrics.py)."""
+        manager = world.one.manager
+        _rule(manager)
+        services.recurring_tasks_generate(now=at(D(2026, 3, 4)))
+        rows = TaskOpenRollup.objects.filter(org=manager.org, manager=manager)
+        assert [(row.due_month, row.tasks) for row in rows] == [(D(2026, 3, 1), 1)]
 
     def test_it_refuses_a_second_occurrence_of_a_date(self, world):
         rule = _rule(world.one.manager)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.money import AMOUNT_DIGITS, AMOUNT_PLACES
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import Contact, Customer, Interaction, Opportunity, Tier
 
@@ -69,7 +70,7 @@ class InteractionForm(CleanTextFormMixin, forms.ModelForm):
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "summary": forms.Textarea(attrs={"rows": 4, "autofocus": True}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
-            "next_step_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "next_step_on": DateInput(),
         }
 
     # The same limits as the API and imports (the model's text fields have none).
@@ -108,7 +109,7 @@ class OpportunityForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = ["name", "stage", "expected_close_on"]
-        widgets = {"expected_close_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"expected_close_on": DateInput()}
 
 
 class FollowUpPolicyForm(CleanTextFormMixin, forms.Form):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import Goal
 
@@ -23,8 +24,8 @@ class GoalForm(CleanTextFormMixin, forms.Form):
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
     person = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
     parent = forms.TypedChoiceField(label=_("Contributes to"), coerce=int, required=False, empty_value=None)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     target = forms.DecimalField(
         label=_("Target"),
         required=False,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.money import AMOUNT_DIGITS, AMOUNT_PLACES
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import Plan
 
@@ -33,8 +34,8 @@ TierFormSet = forms.formset_factory(TierForm, extra=3, max_num=20, absolute_max=
 
 class RunForm(CleanTextFormMixin, forms.Form):
     plan = forms.TypedChoiceField(label=_("Plan"), coerce=int)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), widget=DateInput())
 
     def __init__(self, *args, plans=(), **kwargs):
         super().__init__(*args, **kwargs)

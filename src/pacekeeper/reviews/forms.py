@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import Criterion
 
@@ -11,8 +12,8 @@ RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
 
 class CycleForm(CleanTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), widget=DateInput())
 
 
 class CriterionForm(CleanTextFormMixin, forms.Form):

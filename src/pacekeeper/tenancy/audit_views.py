@@ -14,6 +14,7 @@ from pacekeeper.lib import date_rules
 from pacekeeper.lib.pages import actor_required, is_htmx, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import AuditEntry, User
 from .scopes import AUDIT_ROLES, Actor, require_role
@@ -34,8 +35,8 @@ class AuditFilterForm(CleanTextFormMixin, forms.Form):
     channel = forms.ChoiceField(
         required=False, label=_("Channel"), choices=[("", _("Every channel")), *AuditEntry.Channel.choices]
     )
-    since = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(required=False, label=_("From"), widget=DateInput())
+    until = forms.DateField(required=False, label=_("Until"), widget=DateInput())
 
     def __init__(self, data, *, actor: Actor, entries):
         super().__init__(data)

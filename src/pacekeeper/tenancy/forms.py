@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from pacekeeper.errors import ValidationFailed
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import Organization, Role, Team, User
 from .services import check_email_free, username_problem
@@ -40,7 +41,7 @@ class TokenForm(CleanTextFormMixin, forms.Form):
 
 # --- the org admin's settings pages --------------------------------------------------------------
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 
 def _reason_field() -> forms.CharField:

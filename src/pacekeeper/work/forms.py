@@ -2,12 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import DueWindow, Task
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
 
 
 class TaskForm(CleanTextFormMixin, forms.Form):
@@ -16,8 +13,8 @@ class TaskForm(CleanTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     is_important = forms.BooleanField(label=_("Important"), required=False)
-    due_on = forms.DateField(label=_("Due"), required=False, widget=_date_input())
-    start_on = forms.DateField(label=_("Start"), required=False, widget=_date_input())
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    start_on = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Task.Urgency.choices, initial=Task.Urgency.AUTO)
     status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices, initial=Task.Status.TODO)
     blocked_reason = forms.CharField(label=_("Why blocked"), max_length=500, required=False)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib import date_rules
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .listing import TaskSort
 from .models import DueWindow, Task
@@ -61,7 +62,7 @@ class CalendarForm(CleanTextFormMixin, forms.Form):
         required=False,
         choices=[(CalendarView.MONTH, _("Month")), (CalendarView.WEEK, _("Week"))],
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     person = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, today: dt.date, people=(), **kwargs):

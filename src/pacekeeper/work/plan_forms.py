@@ -4,12 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .plans import MAX_STEP_DAYS, MAX_STEPS
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
 
 
 def _people_choices(people):
@@ -28,7 +25,7 @@ class WorkPlanForm(CleanTextFormMixin, forms.Form):
     )
     template = forms.ChoiceField(label=_("Plan template"), required=False)
     start_on = forms.DateField(
-        label=_("Plan starts"), required=False, widget=_date_input(), help_text=_("Needed with a template.")
+        label=_("Plan starts"), required=False, widget=DateInput(), help_text=_("Needed with a template.")
     )
     owner = forms.TypedChoiceField(label=_("Owner of the tasks"), coerce=int, required=False, empty_value=None)
 
@@ -45,7 +42,7 @@ class WorkPlanTitleForm(CleanTextFormMixin, forms.Form):
 
 class ApplyTemplateForm(CleanTextFormMixin, forms.Form):
     template = forms.ChoiceField(label=_("Plan template"))
-    start_on = forms.DateField(label=_("Plan starts"), widget=_date_input())
+    start_on = forms.DateField(label=_("Plan starts"), widget=DateInput())
     owner = forms.TypedChoiceField(label=_("Owner of the tasks"), coerce=int)
 
     def __init__(self, *args, templates=(), people=(), **kwargs):
@@ -59,8 +56,8 @@ class PlanTaskForm(CleanTextFormMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
-    start_on = forms.DateField(label=_("Start"), required=False, widget=_date_input())
-    due_on = forms.DateField(label=_("Due"), required=False, widget=_date_input())
+    start_on = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     estimate_hours = forms.DecimalField(label=_("Estimate"), required=False, max_digits=7, decimal_places=2)
     estimate_hours.unit = _("hours")
     is_important = forms.BooleanField(label=_("Important"), required=False)

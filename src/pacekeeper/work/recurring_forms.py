@@ -4,12 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .recurring_models import MAX_INTERVAL, MAX_LEAD_DAYS, RecurringTask, Weekday
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
 
 
 class RecurringTaskForm(CleanTextFormMixin, forms.Form):
@@ -37,8 +34,8 @@ class RecurringTaskForm(CleanTextFormMixin, forms.Form):
         required=False,
         help_text=_("29, 30 or 31 fall on the last day of shorter months."),
     )
-    starts_on = forms.DateField(label=_("First date"), widget=_date_input())
-    ends_on = forms.DateField(label=_("Last date"), required=False, widget=_date_input())
+    starts_on = forms.DateField(label=_("First date"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Last date"), required=False, widget=DateInput())
     lead_days = forms.IntegerField(
         label=_("Create the task ahead"),
         min_value=0,

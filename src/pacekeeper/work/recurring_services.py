@@ -24,7 +24,7 @@ from pacekeeper.tenancy.audit import audit_record
 from pacekeeper.tenancy.models import User
 from pacekeeper.tenancy.scopes import Actor, may_change_recurring_task, require_writer, task_assignees_q
 
-from . import recurrence
+from . import recurrence, task_rollups
 from .models import Task
 from .recurring_models import MAX_INTERVAL, MAX_LEAD_DAYS, Occurrence, RecurringTask
 from .services import _hours, _one, _people, _same
@@ -235,6 +235,9 @@ def _create_occurrence(rule: RecurringTask, day: dt.date) -> bool:
             task.collaborators.set([person for person in rule.collaborators.all() if person.is_active])
             occurrence.task = task
             occurrence.save(update_fields=["task"])
+            # A task due on a day counts in the completion rate (left open until done): the
+            # rollups learn of it like of any task the services create.
+            task_rollups.tasks_changed(org=rule.org, after=task_rollups.marks_of(rule.org, [task]))
     except IntegrityError:
         return False
     return True
