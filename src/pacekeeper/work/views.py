@@ -17,7 +17,7 @@ from pacekeeper.lib.pages import (
     query_without,
 )
 from pacekeeper.skills.selectors import skill_choices
-from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.audit import named_trail
 from pacekeeper.tenancy.scopes import TASK_FULL, require_writer, task_write_level
 
 from . import selectors, services
@@ -81,6 +81,7 @@ def _form(request: HttpRequest, task: Task | None) -> TaskForm:
         collaborators=selectors.collaborator_choices(actor),
         goals=goals,
         customers=customers,
+        editing=task is not None,
     )
 
 
@@ -100,11 +101,12 @@ def _save_from_form(request: HttpRequest, task: Task | None):
         changes["required_skills"] = skills_form.required()
         if changes["estimate_hours"] is None:
             changes["estimate_hours"] = 0
+        reason = changes.pop("reason", "")  # kept in the audit trail with a reassignment or cancelling
         try:
             if task is None:
                 task = services.task_create(actor=request.actor, changes=changes)
             else:
-                task = services.task_update(actor=request.actor, task=task, changes=changes)
+                task = services.task_update(actor=request.actor, task=task, changes=changes, reason=reason)
         except ValidationFailed as error:
             add_service_errors(form, error)
         else:
@@ -140,7 +142,7 @@ def task_detail(request: HttpRequest, task_id: int):
         "level": task_write_level(actor, task),
         "statuses": Task.Status.choices,
         "item_form": ChecklistItemForm(),
-        "history": audit_trail(actor=actor, obj=task)[:20],
+        "history": named_trail(actor=actor, obj=task),  # owners by name, never ids
     }
     return render(request, "work/task_detail.html", context)
 
