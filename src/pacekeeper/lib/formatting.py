@@ -145,9 +145,12 @@ def format_hours(value: Decimal | int | None) -> str:
     return text.rstrip("0").rstrip(".")
 
 
-def format_week(monday: dt.date, language: str) -> str:
-    """A week by its Monday (weeks start on Monday, UX.md): zh 12月第2周 (the month's second
-    Monday), en "week of 7 Dec"."""
+def format_week(monday: dt.date, language: str, *, this_week: dt.date | None = None) -> str:
+    """A week by its Monday (weeks start on Monday, UX.md), the one label for a week in tables,
+    suggestions and reasons alike: zh 12月7日那周, en "week of 7 Dec"; the current week (the
+    Monday given as `this_week`) is 本周 / "this week". Headings capitalise it (capfirst)."""
+    if monday == this_week:
+        return "本周" if is_chinese(language) else "this week"
     if is_chinese(language):
-        return f"{monday.month}月第{(monday.day - 1) // 7 + 1}周"
+        return f"{monday.month}月{monday.day}日那周"
     return f"week of {monday.day} {MONTHS_EN[monday.month - 1]}"

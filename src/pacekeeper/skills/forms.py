@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.text import CleanTextFormMixin
@@ -11,7 +12,8 @@ LEVEL_NAMES = {
     4: _("advanced"),
     5: _("expert, teaches others"),
 }
-LEVEL_CHOICES = [(n, f"{n} · {name}") for n, name in LEVEL_NAMES.items()]
+# Lazy: a plain f-string froze the names in the language active at import (Chinese on English pages).
+LEVEL_CHOICES = [(n, format_lazy("{} · {}", n, name)) for n, name in LEVEL_NAMES.items()]
 
 
 class SkillForm(CleanTextFormMixin, forms.Form):

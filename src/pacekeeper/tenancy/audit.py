@@ -85,6 +85,11 @@ def audit_trail(*, actor, obj: models.Model):
     )
 
 
+def named_trail(*, actor, obj: models.Model, limit: int = 20) -> list[AuditEntry]:
+    """The newest `limit` recorded changes of the object, links named (`with_names`)."""
+    return with_names(audit_trail(actor=actor, obj=obj)[:limit], actor=actor)
+
+
 # --- showing recorded changes to people ----------------------------------------------------------
 
 # Recorded fields that are not a model field of their own.
@@ -117,9 +122,41 @@ def field_label(entry: AuditEntry) -> str:
     return str(getattr(model_field, "verbose_name", entry.field))
 
 
+def with_names(entries, *, actor) -> list[AuditEntry]:
+    """The entries with the people, goals, customers … a link field recorded by id named, so
+    the trail reads "负责人: 王芳 → 李强", never "10 → 16": one query per kind of link for the
+    whole list. Only what the actor can see is named (`visible_to`, else their organisation);
+    anything else — removed since, or out of their sight — reads as "(removed)"."""
+    entries = list(entries)
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model_field = _model_field(entry.object_type, entry.field)
+        if isinstance(model_field, models.ForeignKey):
+            wanted.setdefault(model_field.related_model, set()).update(v for v in (entry.before, entry.after) if v)
+    names: dict[type, dict[str, str]] = {}
+    for model, ids in wanted.items():
+        names[model] = {str(obj.pk): str(obj) for obj in _linked(model, ids, actor)}
+    for entry in entries:
+        model_field = _model_field(entry.object_type, entry.field)
+        if isinstance(model_field, models.ForeignKey):
+            entry.names = names.get(model_field.related_model, {})
+    return entries
+
+
+def _linked(model, ids: set[str], actor):
+    pks = [int(value) for value in ids if value.isdigit()]
+    manager = model._default_manager
+    if hasattr(manager.all(), "visible_to") and model._meta.label_lower != "tenancy.user":
+        return manager.all().visible_to(actor).filter(pk__in=pks)
+    return manager.filter(org_id=actor.org_id, pk__in=pks)
+
+
 def value_label(entry: AuditEntry, value: str) -> str:
     """A recorded value as people read it: a choice by its label ("calculated" → "待审批"),
-    true/false as yes/no, anything else as recorded."""
+    true/false as yes/no, a link by its name (see `with_names`), anything else as recorded."""
+    names = getattr(entry, "names", None)
+    if names is not None:
+        return names.get(value) or str(_("(removed)"))
     if value in YES_NO:
         return str(YES_NO[value])
     if value in EXTRA_VALUE_LABELS.get(entry.field, {}):

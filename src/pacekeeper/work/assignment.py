@@ -152,10 +152,8 @@ def _reason(checks, peak: WeekLoad, fits: bool, this_week: dt.date, language: st
     """ "Data analysis 4/3 ✓, this week 32/40 h" — the skills, then the load of the task's
     busiest week before the task; when the task would not fit, by how much it would go over."""
     values = {"booked": format_hours(peak.booked), "capacity": peak.capacity}
-    if peak.week == this_week:
-        load = _("this week %(booked)s/%(capacity)s h") % values
-    else:
-        load = _("%(week)s %(booked)s/%(capacity)s h") % {**values, "week": format_week(peak.week, language)}
+    week = format_week(peak.week, language, this_week=this_week)  # the workload table's label
+    load = _("%(week)s %(booked)s/%(capacity)s h") % {**values, "week": week}
     if not fits:
         load += " " + _("(%(after)s h with this task ✕)") % {"after": format_hours(peak.after)}
     parts = [check.text for check in checks] + [load]

@@ -31,9 +31,18 @@ class TaskForm(CleanTextFormMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Editing only: why the task changes hands or is cancelled (docs/work.md, the audit trail).
+    reason = forms.CharField(
+        label=_("Reason for reassigning or cancelling"),
+        max_length=2000,
+        required=False,
+        help_text=_("Kept in the task's recorded changes when the owner changes or the task is cancelled."),
+    )
 
-    def __init__(self, *args, people=(), collaborators=(), goals=(), customers=(), **kwargs):
+    def __init__(self, *args, people=(), collaborators=(), goals=(), customers=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["reason"]
         self.fields["owner"].choices = [(p.pk, str(p)) for p in people]
         self.fields["collaborators"].choices = [(p.pk, str(p)) for p in collaborators]
         self.fields["goal"].choices = [("", "—")] + [(g.pk, g.title) for g in goals]
@@ -43,6 +52,7 @@ class TaskForm(CleanTextFormMixin, forms.Form):
 class StatusForm(CleanTextFormMixin, forms.Form):
     status = forms.ChoiceField(choices=Task.Status.choices)
     blocked_reason = forms.CharField(max_length=500, required=False)
+    reason = forms.CharField(max_length=2000, required=False)  # why cancelled: kept in the audit trail
 
 
 class ChecklistItemForm(CleanTextFormMixin, forms.Form):

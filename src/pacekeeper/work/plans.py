@@ -34,7 +34,7 @@ from .plan_templates import SHIPPED_BY_KEY, Template, from_model
 
 MAX_STEPS = 30
 MAX_STEP_DAYS = 3650  # ten years: the window of business dates holds no longer plan
-MAX_STEP_HOURS = Decimal("99999")
+MAX_STEP_HOURS = services.MAX_ESTIMATE_HOURS  # the task rule (work/services.py)
 PLANNABLE_GOAL_STATUSES = (Goal.Status.DRAFT, Goal.Status.ACTIVE)
 
 
@@ -243,7 +243,7 @@ def _clean_step(index: int, raw: dict, errors: dict) -> PlanTemplateStep:
         fail("duration_days", _("Enter whole days from 1 to %(most)s.") % {"most": MAX_STEP_DAYS})
     hours = _step_hours(raw.get("estimate_hours", 0))
     if hours is None:
-        fail("estimate_hours", _("Enter hours from 0 to 99999."))
+        fail("estimate_hours", _("Enter hours from 0 to %(most)s.") % {"most": f"{MAX_STEP_HOURS:,}"})
     important = raw.get("is_important", False)
     if not isinstance(important, bool):
         fail("is_important", _("Say yes or no."))

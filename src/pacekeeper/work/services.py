@@ -50,6 +50,9 @@ FIELDS = {
 }
 # What a collaborator may change: the task's progress, not its substance.
 PROGRESS_FIELDS = {"status", "blocked_reason"}
+# An estimate beyond this is a typo (99,999 h is fifty working years), not a plan: refused for
+# tasks, plan steps and recurring rules alike (docs/work.md).
+MAX_ESTIMATE_HOURS = Decimal("1000")
 # The longest description a task takes, on every path (the API says the same).
 DESCRIPTION_LIMIT = 5000
 
@@ -88,6 +91,7 @@ def task_update(*, actor: Actor, task: Task, changes: dict, reason: str = "") ->
     task_rollups.tasks_changed(org=actor.org, before=marked, after=task_rollups.marks_of(actor.org, [task]))
     if required is not None:
         required_skills_set(actor=actor, task=task, items=required)
+    reason = clean_text(reason).strip()
     if task.owner_id != before["owner"]:
         audit_record(actor=actor, obj=task, field="owner", before=before["owner"], after=task.owner_id, reason=reason)
         announce_task_assigned(actor=actor, task=task)
@@ -96,12 +100,13 @@ def task_update(*, actor: Actor, task: Task, changes: dict, reason: str = "") ->
     return task
 
 
-def task_move(*, actor: Actor, task: Task, status: str, blocked_reason: str = "") -> Task:
-    """The board's move: a new status (and the reason when it is "blocked")."""
+def task_move(*, actor: Actor, task: Task, status: str, blocked_reason: str = "", reason: str = "") -> Task:
+    """The board's move: a new status (and the reason when it is "blocked"); `reason` goes to
+    the audit trail when the move cancels the task."""
     changes = {"status": status}
     if status == Task.Status.BLOCKED or blocked_reason:
         changes["blocked_reason"] = blocked_reason
-    return task_update(actor=actor, task=task, changes=changes)
+    return task_update(actor=actor, task=task, changes=changes, reason=clean_text(reason).strip())
 
 
 def _apply(actor: Actor, task: Task, changes: dict) -> list[User] | None:
@@ -211,8 +216,8 @@ def _hours(value, errors: dict) -> Decimal | None:
     if hours < 0:
         errors["estimate_hours"] = [_("The estimate cannot be below zero hours.")]
         return None
-    if hours >= Decimal("100000"):
-        errors["estimate_hours"] = [_("Enter at most 99999 hours.")]
+    if hours > MAX_ESTIMATE_HOURS:
+        errors["estimate_hours"] = [_("Enter at most %(most)s hours.") % {"most": f"{MAX_ESTIMATE_HOURS:,}"}]
         return None
     return hours.quantize(Decimal("0.01"))
 

@@ -18,7 +18,7 @@ from pacekeeper.lib.pages import (
     query_without,
 )
 from pacekeeper.skills.selectors import skill_choices
-from pacekeeper.tenancy.audit import audit_trail
+from pacekeeper.tenancy.audit import named_trail
 from pacekeeper.tenancy.scopes import TASK_FULL, require_writer, task_write_level
 
 from . import selectors, services
@@ -82,6 +82,7 @@ def _form(request: HttpRequest, task: Task | None) -> TaskForm:
         collaborators=selectors.collaborator_choices(actor),
         goals=goals,
         customers=customers,
+        editing=task is not None,
     )
 
 
@@ -101,11 +102,12 @@ def _save_from_form(request: HttpRequest, task: Task | None):
         changes["required_skills"] = skills_form.required()
         if changes["estimate_hours"] is None:
             changes["estimate_hours"] = 0
+        reason = changes.pop("reason", "")  # kept in the audit trail with a reassignment or cancelling
         try:
             if task is None:
                 task = services.task_create(actor=request.actor, changes=changes)
             else:
-                task = services.task_update(actor=request.actor, task=task, changes=changes)
+                task = services.task_update(actor=request.actor, task=task, changes=changes, reason=reason)
         except ValidationFailed as error:
             add_service_errors(form, error)
         else:
@@ -146,7 +148,7 @@ def task_detail(request: HttpRequest, task_id: int):
         "chosen_status": chosen,
         "ask_reason": chosen == Task.Status.BLOCKED and task.status != Task.Status.BLOCKED,
         "item_form": ChecklistItemForm(),
-        "history": audit_trail(actor=actor, obj=task)[:20],
+        "history": named_trail(actor=actor, obj=task),  # owners by name, never ids
     }
     return render(request, "work/task_detail.html", context)
 

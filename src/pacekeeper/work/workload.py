@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -121,8 +122,7 @@ def team_workload(actor: Actor, team: Team, *, weeks: int = DEFAULT_WEEKS) -> Wo
     capacities = {person.pk: person.weekly_capacity_hours for person in people}
     booked = bookings(actor, capacities=capacities, today=today, weeks=weeks, keep=MOVABLE_STATUSES)
     language = get_language() or "zh-hans"
-    labels = {week: format_week(week, language) for week in booked.weeks}
-    labels[booked.weeks[0]] = _("This week")
+    labels = {week: format_week(week, language, this_week=booked.weeks[0]) for week in booked.weeks}
     rows = [_row(person, booked.people[person.pk], booked.weeks, labels) for person in people]
     return Workload(
         team=team,
@@ -275,10 +275,11 @@ class _Rebalancer:
         return next((room for room, pk in self._room[week] if pk != giver), ZERO)
 
     def _suggest(self, task: BookedTask, week: dt.date, giver_pk: int, receiver_pk: int, checks) -> Suggestion:
-        return _suggest(task, week, self.people, giver_pk, receiver_pk, checks, self.hours, self.capacity)
+        this_week = self.weeks[0]
+        return _suggest(task, week, this_week, self.people, giver_pk, receiver_pk, checks, self.hours, self.capacity)
 
 
-def _suggest(task, week, by_pk, giver_pk, receiver_pk, checks, hours, capacity) -> Suggestion:
+def _suggest(task, week, this_week, by_pk, giver_pk, receiver_pk, checks, hours, capacity) -> Suggestion:
     giver, receiver = by_pk[giver_pk], by_pk[receiver_pk]
     share = task.shares[week]
     receiver_before = hours[receiver_pk].get(week, ZERO)
@@ -289,7 +290,7 @@ def _suggest(task, week, by_pk, giver_pk, receiver_pk, checks, hours, capacity) 
         "due": format_date(task.due_on, language),
         "giver": giver,
         "receiver": receiver,
-        "week": format_week(week, language),
+        "week": capfirst(format_week(week, language, this_week=this_week)),
         "giver_booked": format_hours(hours[giver_pk].get(week, ZERO)),
         "giver_capacity": capacity[giver_pk],
         "receiver_booked": format_hours(receiver_before),
@@ -298,7 +299,7 @@ def _suggest(task, week, by_pk, giver_pk, receiver_pk, checks, hours, capacity) 
     }
     reason = (
         _(
-            "%(giver)s is booked %(giver_booked)s/%(giver_capacity)s h in the %(week)s; “%(title)s” (%(hours)s h, due "
+            "%(week)s: %(giver)s is booked %(giver_booked)s/%(giver_capacity)s h; “%(title)s” (%(hours)s h, due "
             "%(due)s) has not been started. %(receiver)s has %(receiver_booked)s/%(receiver_capacity)s h that week and "
             "would be at %(receiver_after)s/%(receiver_capacity)s h, within capacity in every week the task takes."
         )

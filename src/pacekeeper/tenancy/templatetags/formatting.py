@@ -8,7 +8,7 @@
 {% change now before %}       → ▲ 12.3% / ▼ 4.0% / = 0.0% (the sign and the figure, never "up" alone)
 {% due customer.next_due_on %} → ✕ 3 days overdue / ! Due today / ✓ 5 Mar 2026
 {{ booked|hours_figure }}     → 32 / 7.5 / 33.25 (hours, two decimals at most, no unit)
-{{ monday|week_label }}       → 12月第2周 / week of 7 Dec
+{{ monday|week_label:this_week }} → 12月7日那周 / week of 7 Dec (本周 / this week)
 
 The formats themselves live in pacekeeper.lib.formatting (one module for pages, charts, exports).
 """
@@ -157,5 +157,5 @@ def hours_figure(value):
 
 
 @register.filter
-def week_label(monday):
-    return format_week(monday, get_language() or "zh-hans") if monday else "—"
+def week_label(monday, this_week=None):
+    return format_week(monday, get_language() or "zh-hans", this_week=this_week) if monday else "—"
