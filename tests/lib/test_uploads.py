@@ -58,6 +58,12 @@ def _refusal(name: str, content: bytes, *, limit: int = LIMIT) -> str:
         ("list-gbk.csv", "名称,金额\n甲,1\n".encode("gb18030"), "text/csv"),
         ("notes.txt", b"\xef\xbb\xbfplain words\n", "text/plain"),
         ("bundle.zip", _zip({"a.pdf": PDF, "b.txt": b"hi"}), "application/zip"),
+        # A spreadsheet embedded in a report is a zip in a zip, and looked through.
+        (
+            "report.docx",
+            _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>", "word/embeddings/s.xlsx": XLSX}),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
     ],
 )
 def test_it_accepts_files_whose_content_agrees_with_their_extension(name, content, content_type):
@@ -79,6 +85,20 @@ def test_it_refuses_programs_and_scripts_by_extension(name):
         ("notes.txt", b"#!/bin/sh\nrm -rf ~\n"),
         ("notes.txt", b"\xef\xbb\xbf#!/usr/bin/env python\n"),
         ("bundle.zip", _zip({"readme.txt": b"hi", "bin/setup.exe": EXE})),
+        # What a probe slipped past an earlier check: bytes in front of the zip (it still opens),
+        # a trailing dot Windows drops, an archive in the archive, a program under a harmless
+        # name, a help file, a program in an Office file.
+        ("bundle.zip", b"PK\x05\x06" + b"\x00" * 18 + _zip({"evil.exe": EXE})),
+        ("bundle.zip", _zip({"evil.exe.": EXE})),
+        ("bundle.zip", _zip({"inner.zip": _zip({"evil.exe": EXE})})),
+        ("bundle.zip", _zip({"inner.7z": b"7z\xbc\xaf\x27\x1c"})),
+        ("bundle.zip", _zip({"notes.txt": EXE})),
+        ("bundle.zip", _zip({"help.chm": b"ITSF"})),
+        ("minutes.docx", _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>", "x.exe.": EXE})),
+        (
+            "minutes.docx",
+            _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>", "e.xlsx": _zip({"a.exe": EXE})}),
+        ),
     ],
 )
 def test_it_refuses_programs_whatever_their_name_says(name, content):

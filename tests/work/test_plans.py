@@ -241,6 +241,28 @@ class TestWhoPlans:
         free.refresh_from_db()
         assert (free.plan_id, free.goal_id) == (None, plan.goal_id)  # keeps serving the goal
 
+    def test_a_task_in_a_plan_keeps_serving_the_plans_goal(self, world):
+        from pacekeeper.work import services
+
+        lead = actor_for(world.one.lead)
+        plan = _plan(_goal(world.one.manager))
+        task = Task.objects.create(org=plan.org, owner=world.one.manager, title="t", goal=plan.goal, plan=plan)
+        other = _goal(world.one.manager, title="Other")
+        for goal in (None, other.pk):
+            with pytest.raises(ValidationFailed) as refused:
+                services.task_update(actor=lead, task=task, changes={"goal": goal})
+            assert set(refused.value.errors) == {"goal"}
+            task.refresh_from_db()
+            assert (task.goal_id, task.plan_id) == (plan.goal_id, plan.pk)
+
+    def test_a_task_description_has_a_limit_on_every_path(self, world):
+        from pacekeeper.work import services
+
+        with pytest.raises(ValidationFailed) as refused:
+            services.task_create(actor=actor_for(world.one.manager), changes={"title": "t", "description": "x" * 5001})
+        assert set(refused.value.errors) == {"description"}
+        assert not Task.objects.filter(title="t").exists()
+
 
 class TestTemplates:
     def test_only_admins_and_directors_keep_templates(self, world):

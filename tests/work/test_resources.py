@@ -303,6 +303,21 @@ class TestSpendingAndFlags:
         spent = AuditEntry.objects.filter(object_type="work.resourcerequest", field="spent").order_by("pk")
         assert [(e.before, e.after) for e in spent] == [("", "950.00"), ("950.00", "980.40")]
 
+    def test_spending_before_a_decision_leaves_it_to_decide(self, world, thresholds):
+        """Spent while waiting: flagged, and still the lead's to approve or refuse (recording the
+        spending does not take it out of the decision)."""
+        lead = world.one.actor("lead")
+        rr = _ask(world, amount="300")
+        resources.resource_request_spend(actor=world.one.actor("manager"), rr=rr, amount="300")
+        waiting = selectors.resource_request_filter(lead, selectors.resource_request_list(lead), to_decide=True)
+        assert rr.pk in {row.pk for row in waiting}
+        resources.resource_request_decide(actor=lead, rr=rr, decision="refused", reason="Not in the budget")
+        rr.refresh_from_db()
+        assert (rr.status, rr.decision, rr.spent_minor) == ("spent", "refused", 30_000)
+        assert rr.flags == ["spent_unapproved"]
+        with pytest.raises(ValidationFailed):
+            resources.resource_request_decide(actor=lead, rr=rr, decision="approved")
+
     def test_who_records_spending(self, world, thresholds):
         rr = _ask(world)
         with pytest.raises(ValidationFailed) as error:

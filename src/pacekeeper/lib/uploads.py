@@ -23,6 +23,7 @@ gave is kept for display and for the download's Content-Disposition only.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 import secrets
@@ -47,7 +48,7 @@ EXECUTABLE_EXTENSIONS = frozenset(
     "exe com bat cmd msi msp mst scr pif cpl dll sys drv ocx js jse mjs cjs vbs vbe wsf wsc wsh hta "
     "ps1 psm1 psd1 sh bash zsh csh ksh fish command app apk ipa jar class py pyc pyw pl rb php lnk "
     "reg inf scf url elf run deb rpm dmg pkg iso img vhd so dylib docm dotm xlsm xltm xlam "
-    "pptm potm ppam sldm".split()
+    "pptm potm ppam sldm chm hlp xll msix msixbundle appx appxbundle appref-ms gadget msc ws cab".split()
 )
 
 # Content that is a program whatever the name says: Windows/DOS (MZ), ELF, Mach-O (both byte
@@ -63,6 +64,14 @@ EXECUTABLE_SIGNATURES = (
     b"#!",
 )
 UTF8_BOM = b"\xef\xbb\xbf"
+# Archives inside an archive hide what they hold: refused by name and by content.
+ARCHIVE_EXTENSIONS = frozenset("zip 7z rar cab tar gz tgz bz2 xz lz lzh lha arj ace zst z".split())
+ARCHIVE_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"7z\xbc\xaf\x27\x1c", b"Rar!", b"MSCF", b"\x1f\x8b")
+# Office files that are zips, looked through when embedded in another (at most this size unpacked).
+OFFICE_ZIP_EXTENSIONS = frozenset("docx xlsx pptx odt ods odp".split())
+MAX_NESTED_BYTES = 20 * 1024 * 1024
+# A zip with more members than this is not looked through member by member: refused.
+MAX_ZIP_MEMBERS = 5000
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old Office (and WPS) compound file
 
 
@@ -245,12 +254,45 @@ def check_upload(
     return CheckedUpload(name=name, extension=extension, content_type=kind.content_type, size=size)
 
 
-def _zip_holds_program(file: BinaryIO, head: bytes) -> bool:
-    """A zip (an Office file too) with a program inside, by the members' extensions."""
-    if not head.startswith(b"PK\x03\x04"):
+def _zip_holds_program(file: BinaryIO, head: bytes, *, depth: int = 0) -> bool:
+    """A zip (an Office file too) with a program inside: by a member's name (trailing dots and
+    spaces dropped, as Windows drops them), by its first bytes, or an archive inside the archive
+    (whose own content is not looked into). Any zip counts, wherever its directory starts: a
+    zip with bytes put in front of it still opens."""
+    try:
+        if not zipfile.is_zipfile(file):
+            return False
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS:
+                return True  # not looked through: refused rather than trusted
+            return any(_member_is_program(archive, member, depth) for member in members)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return False  # unreadable: the content check that follows refuses it for its kind
+    finally:
+        file.seek(0)
+
+
+def _member_is_program(archive: zipfile.ZipFile, member: zipfile.ZipInfo, depth: int) -> bool:
+    name = member.filename.rstrip("/").rstrip(". ")
+    extension = extension_of(name)
+    if extension in EXECUTABLE_EXTENSIONS or extension in ARCHIVE_EXTENSIONS:
+        return True
+    if member.is_dir() or member.file_size == 0:
         return False
-    names = _zip_names(file) or []
-    return any(extension_of(name.rstrip("/")) in EXECUTABLE_EXTENSIONS for name in names)
+    with archive.open(member) as content:
+        start = content.read(8)
+    if start.removeprefix(UTF8_BOM).startswith(EXECUTABLE_SIGNATURES):
+        return True
+    if not start.startswith(ARCHIVE_SIGNATURES):
+        return False
+    # An Office file embedded in another (a spreadsheet in a report) is a zip too: looked
+    # through once more; any other archive inside, or a deeper one, is refused.
+    if extension not in OFFICE_ZIP_EXTENSIONS or depth >= 1 or member.file_size > MAX_NESTED_BYTES:
+        return True
+    with archive.open(member) as content:
+        return _zip_holds_program(io.BytesIO(content.read()), b"", depth=depth + 1)
 
 
 # --- keeping the files ------------------------------------------------------------------------

@@ -28,7 +28,9 @@ class TaskForm(CleanTextFormMixin, forms.Form):
     labels = forms.CharField(
         label=_("Labels"), max_length=300, required=False, help_text=_("Separate labels with commas.")
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, people=(), collaborators=(), goals=(), customers=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,7 +43,7 @@ def access_resource_request(actor: Actor, resource_request_id: object) -> Resour
 def to_decide_q(actor: Actor, thresholds: ResourceThresholds) -> Q:
     """Waiting requests this actor may decide — the same rule as resources.decide_problem, for
     the database (tenancy.scopes.may_decide_resource_request)."""
-    waiting = Q(status=ResourceRequest.Status.REQUESTED) & ~Q(requested_by_id=actor.user_id)
+    waiting = Q(decision=ResourceRequest.Decision.NONE) & ~Q(requested_by_id=actor.user_id)
     if not actor.can_write:
         return Q(pk__in=[])
     if actor.role in (Role.ADMIN, Role.DIRECTOR):

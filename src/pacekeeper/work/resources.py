@@ -87,7 +87,8 @@ def resource_thresholds_set(*, actor: Actor, lead_limit, lead_limit_hours, reaso
 
 def decide_problem(actor: Actor, rr: ResourceRequest, thresholds: ResourceThresholds | None = None) -> str | None:
     """Why the actor may not decide this request now, in words; None when they may."""
-    if rr.status != ResourceRequest.Status.REQUESTED:
+    # Spending recorded before anyone decided leaves the request to decide (flagged meanwhile).
+    if rr.decision != ResourceRequest.Decision.NONE:
         return _("This request is already decided.")
     if rr.requested_by_id == actor.user_id:
         return _("You cannot decide your own request: your lead or a director decides it.")
@@ -195,7 +196,8 @@ def resource_request_decide(*, actor: Actor, rr: ResourceRequest, decision: str,
     if errors:
         raise ValidationFailed(errors)
     before = rr.status
-    rr.status = decision  # the decision's value is the status it leads to
+    if rr.status != ResourceRequest.Status.SPENT:  # spent before the decision: it stays spent
+        rr.status = decision  # the decision's value is the status it leads to
     rr.decision = decision
     rr.refusal_reason = reason if decision == ResourceRequest.Decision.REFUSED else ""
     rr.decided_by = actor.user

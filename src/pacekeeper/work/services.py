@@ -50,6 +50,8 @@ FIELDS = {
 }
 # What a collaborator may change: the task's progress, not its substance.
 PROGRESS_FIELDS = {"status", "blocked_reason"}
+# The longest description a task takes, on every path (the API says the same).
+DESCRIPTION_LIMIT = 5000
 
 
 @transaction.atomic
@@ -119,6 +121,12 @@ def _apply(actor: Actor, task: Task, changes: dict) -> list[User] | None:
         task.goal = _optional(Goal.objects.visible_to(actor), changes["goal"], "goal", errors)
     if "customer" in changes and not _same(task.customer_id, changes["customer"]):
         task.customer = _optional(Customer.objects.visible_to(actor), changes["customer"], "customer", errors)
+    if task.plan_id is not None and task.goal_id != task.plan.goal_id:
+        # A task in a plan serves the plan's goal (docs/work.md, "Plans").
+        message = _("This task is part of the plan “%(plan)s”, which serves its goal: take it out of the plan first.")
+        errors["goal"] = [message % {"plan": task.plan.title}]
+    if len(changes.get("description") or "") > DESCRIPTION_LIMIT:
+        errors["description"] = [_("Keep the description under 5,000 characters.")]
     changes.pop("goal", None)
     changes.pop("customer", None)
     if "collaborators" in changes:
