@@ -11,7 +11,15 @@ from pacekeeper.demo.seed import demo_months, seed_organization
 from pacekeeper.goals import services
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.goals.progress import goal_progress
+from pacekeeper.kpis.engine import compute
 from pacekeeper.kpis.periods import Period
+from pacekeeper.kpis.registry import percent
+from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.scopes import actor_for
+from pacekeeper.work.load import UNDER_LOADED_SHARE, bookings
+from pacekeeper.work.models import Comment, Quadrant, RecurringTask, Task, WorkPlan
+from pacekeeper.work.plan_selectors import plan_summary
+from pacekeeper.work.selectors import board_columns
 
 TODAY = dt.date(2026, 12, 3)  # three days into December
 
@@ -31,6 +39,13 @@ def test_it_looks_like_a_real_branch(demo):
     _its_follow_ups_are_mostly_in_time_and_some_due_today(demo)
     _its_goals_have_baselines_and_a_history_judgement(demo)
     assert GoalChange.objects.filter(org=demo, status="pending").count() == 1  # for the director's overview
+    _its_account_manager_has_work_in_several_quadrants(demo)
+    _its_lead_has_a_board_with_every_open_column(demo)
+    _its_plans_are_under_way(demo)
+    _its_tasks_are_dated_around_today(demo)
+    _its_workload_has_people_over_and_under_capacity(demo)
+    _its_tasks_have_conversations_with_mentions(demo)
+    _its_task_kpis_count_the_demos_own_completion_days(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -79,3 +94,111 @@ def _its_goals_have_baselines_and_a_history_judgement(org):
             assert goal.target > goal.baseline  # nobody is asked for less than last year
             assert services.goal_smart(goal, today=TODAY).likelihood is not None, goal.title
     assert Period(goals[0].starts_on, goals[0].ends_on) == Period.year(2026)
+
+
+def _its_account_manager_has_work_in_several_quadrants(org):
+    """am0001 signs in to My tasks: open work in at least three quadrants, one task overdue,
+    one due today or tomorrow, done work and a blocked task with its reason."""
+    tasks = list(Task.objects.filter(org=org, owner__username="am0001"))
+    open_tasks = [task for task in tasks if task.is_open]
+    assert 5 <= len(tasks) <= 12
+    assert len({task.quadrant(TODAY) for task in open_tasks}) >= 3
+    assert Quadrant.DO_NOW in {task.quadrant(TODAY) for task in open_tasks}
+    assert any(task.is_overdue(TODAY) for task in open_tasks)
+    assert any(task.due_on in (TODAY, TODAY + dt.timedelta(days=1)) for task in open_tasks)
+    assert all(task.blocked_reason for task in tasks if task.status == "blocked")
+    assert any(task.customer_id for task in tasks) and any(task.goal_id for task in tasks)
+
+
+def _its_lead_has_a_board_with_every_open_column(org):
+    lead = actor_for(User.objects.get(username="lead001"), channel="system")
+    counts = {column["status"]: column["count"] for column in board_columns(lead)}
+    assert counts["todo"] and counts["doing"] and counts["blocked"]
+    assert RecurringTask.objects.filter(org=org, owner__username="lead001", frequency="weekly").exists()
+
+
+def _its_plans_are_under_way(org):
+    """Each plan from a template: part of its estimate done (0 < share < 100), its steps shared
+    among the team, in Chinese like the rest of the demo."""
+    plans = list(WorkPlan.objects.filter(org=org).select_related("goal"))
+    assert 2 <= len(plans) <= 3
+    for plan in plans:
+        tasks = list(plan.tasks.all())
+        done = sum(task.estimate_hours for task in tasks if task.status == "done")
+        total = sum(task.estimate_hours for task in tasks)
+        assert 0 < done < total
+        assert 0 < plan_summary(plan, tasks, today=TODAY).share_done < 100
+        assert len({task.owner_id for task in tasks}) >= 2
+        assert all("\u4e00" <= task.title[0] <= "\u9fff" for task in tasks), [task.title for task in tasks]
+
+
+def _its_tasks_are_dated_around_today(org):
+    """Open work is due within a week before and four weeks after today; done work was done on
+    or before today, some of it after its due date."""
+    tasks = Task.objects.filter(org=org)
+    for task in tasks.exclude(status__in=Task.CLOSED).exclude(plan__isnull=False):
+        assert TODAY - dt.timedelta(days=7) <= task.due_on <= TODAY + dt.timedelta(days=35), task.title
+    done = list(tasks.filter(status="done"))
+    days = [task.completed_at.astimezone(demo_zone(org)).date() for task in done]
+    assert days and max(days) <= TODAY
+    late = [task for task, day in zip(done, days, strict=True) if day > task.due_on]
+    assert 0 < len(late) < len(done)
+
+
+def _its_workload_has_people_over_and_under_capacity(org):
+    """The workload view's flags on today's four weeks: someone over their weekly capacity in
+    a week, someone booked under half of it over the four weeks, most people in between."""
+    director = actor_for(User.objects.get(org=org, role="director"), channel="system")
+    people = User.objects.filter(org=org, role__in=("manager", "lead"), is_active=True)
+    capacities = dict(people.values_list("pk", "weekly_capacity_hours"))
+    booked = bookings(director, capacities=capacities, today=TODAY)
+    over = under = between = 0
+    for load in booked.people.values():
+        total = sum(load.booked(week) for week in booked.weeks)
+        is_over = any(load.is_over(week) for week in booked.weeks)
+        is_under = total < load.capacity * len(booked.weeks) * UNDER_LOADED_SHARE
+        over, under, between = over + is_over, under + is_under, between + (not is_over and not is_under)
+    assert over >= 2 and under >= 2 and between > max(over, under), (over, under, between)
+
+
+def _its_tasks_have_conversations_with_mentions(org):
+    comments = Comment.objects.filter(org=org)
+    assert comments.count() >= 6 and comments.exclude(mentions=None).exists()
+    mentioned = set(comments.values_list("mentions__username", flat=True))
+    assert {"lead001", "lead002"} & mentioned and any(name and name.startswith("am") for name in mentioned)
+    given = Task.objects.filter(org=org, owner__username="am0001", created_by__username="lead001")
+    assert given.exists()  # the lead handed am0001 a task (the inbox tells of it)
+
+
+def _its_task_kpis_count_the_demos_own_completion_days(org):
+    """November's completion rates from the rollups equal a count by hand over the tasks: the
+    completions are credited on the days the demo says they were done (not the day it ran)."""
+    november = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    metrics = ["task_completion_rate", "on_time_completion_rate"]
+    figures = compute(org=org, metrics=metrics, level="manager", period=november)
+    zone = demo_zone(org)
+    checked = 0
+    for person in User.objects.filter(org=org, role__in=("manager", "lead")):
+        tasks = list(Task.objects.filter(org=org, owner=person).exclude(status="cancelled"))
+        done_on = {task.pk: task.completed_at.astimezone(zone).date() for task in tasks if task.completed_at}
+        done = [task for task in tasks if task.pk in done_on and november.start <= done_on[task.pk] <= november.end]
+        left_open = [
+            task
+            for task in tasks
+            if task.due_on
+            and november.start <= task.due_on <= november.end
+            and not (task.pk in done_on and done_on[task.pk] <= november.end)
+        ]
+        on_time = [task for task in done if task.due_on and done_on[task.pk] <= task.due_on]
+        dated = [task for task in done if task.due_on]
+        got = figures.get(person.pk, {})
+        assert got.get("task_completion_rate") == percent(len(done), len(done) + len(left_open)), person.username
+        assert got.get("on_time_completion_rate") == percent(len(on_time), len(dated)), person.username
+        checked += bool(done)
+    assert checked >= 10  # most people finished something in November
+
+
+def demo_zone(org):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(org.time_zone)

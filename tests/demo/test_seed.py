@@ -6,6 +6,7 @@ from django.core.management import call_command
 from pacekeeper.crm.models import Customer, Interaction, Sale
 from pacekeeper.demo.seed import seed_organization
 from pacekeeper.tenancy.models import Role, Team, User
+from pacekeeper.work.models import Task
 
 UNTIL = dt.date(2026, 6, 30)
 
@@ -19,6 +20,9 @@ def _fingerprint(org) -> str:
         *Interaction.objects.filter(org=org)
         .order_by("occurred_at", "customer__external_id")
         .values_list("customer__external_id", "occurred_at", "kind"),
+        *Task.objects.filter(org=org)
+        .order_by("owner__username", "due_on", "title", "status")
+        .values_list("owner__username", "title", "due_on", "status", "estimate_hours", "completed_at"),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 

@@ -19,7 +19,11 @@ def test_the_demo_director_finds_approvals_waiting_in_the_inbox(db, django_captu
         ).org
     director = org.users.get(role=Role.DIRECTOR)
     kinds = sorted(Notification.objects.filter(org=org, recipient=director).values_list("kind", flat=True))
-    assert kinds == ["goal_change_requested", "payout_run_waiting", "payout_run_waiting"]
+    # The target change, two payout runs, and the three leads' resource requests (one still waiting).
+    assert (
+        kinds
+        == ["goal_change_requested", "payout_run_waiting", "payout_run_waiting"] + ["resource_request_to_decide"] * 3
+    )
     with translation.override("zh-hans"):
         messages = [n.message for n in Notification.objects.filter(recipient=director)]
     assert any("申请将" in message and "下调到" in message for message in messages)
