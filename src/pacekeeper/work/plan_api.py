@@ -49,7 +49,7 @@ class WorkPlanIn(BodySchema):
     title: str = Field("", max_length=200, description="default: the template's title, else the goal's")
     template: TemplateKey | None = Field(None, description="apply this template at once (needs start_on)")
     start_on: IsoDate | None = None
-    owner: ObjectId | None = Field(None, description="the tasks' owner; default: the goal's person, else you")
+    owner: ObjectId | None = Field(None, description="the tasks' owner; default: the goal's person (needed otherwise)")
 
 
 class WorkPlanPatch(BodySchema):
@@ -59,7 +59,7 @@ class WorkPlanPatch(BodySchema):
 class ApplyTemplateIn(BodySchema):
     template: TemplateKey
     start_on: IsoDate
-    owner: ObjectId | None = Field(None, description="default: the goal's person, else you")
+    owner: ObjectId | None = Field(None, description="default: the goal's person (needed for any other goal)")
 
 
 class WorkPlanOut(Schema):

@@ -1,8 +1,10 @@
 """Forms of the plan pages: fields as typed; the services in work/plans.py decide the rest."""
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from pacekeeper.lib.formatting import format_date, format_period
 from pacekeeper.lib.text import CleanTextFormMixin
 from pacekeeper.lib.widgets import DateInput
 
@@ -11,6 +13,21 @@ from .plans import MAX_STEP_DAYS, MAX_STEPS
 
 def _people_choices(people):
     return [(person.pk, str(person)) for person in people]
+
+
+def goal_label(goal) -> str:
+    """A goal once, with its period and whom it is for: "2026年销售额 · 2026年1月–12月 · 乔浩梅".
+    The subject is left out when the title already names it (cascaded goals often do)."""
+    parts = [goal.title]
+    language = get_language() or "zh-hans"
+    if goal.ends_on:
+        parts.append(format_period(goal.starts_on, goal.ends_on, language))
+    else:  # open-ended
+        parts.append(f"{format_date(goal.starts_on, language)} –")
+    subject = goal.subject_label
+    if subject and subject not in goal.title:
+        parts.append(subject)
+    return " · ".join(parts)
 
 
 def _template_choices(templates, *, by_hand: bool):
@@ -27,11 +44,17 @@ class WorkPlanForm(CleanTextFormMixin, forms.Form):
     start_on = forms.DateField(
         label=_("Plan starts"), required=False, widget=DateInput(), help_text=_("Needed with a template.")
     )
-    owner = forms.TypedChoiceField(label=_("Owner of the tasks"), coerce=int, required=False, empty_value=None)
+    owner = forms.TypedChoiceField(
+        label=_("Owner of the tasks"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Left empty for a person's goal: that person. Needed for any other goal."),
+    )
 
     def __init__(self, *args, goals=(), templates=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [(goal.pk, f"{goal.title} · {goal.subject_label}") for goal in goals]
+        self.fields["goal"].choices = [(goal.pk, goal_label(goal)) for goal in goals]
         self.fields["template"].choices = _template_choices(templates, by_hand=True)
         self.fields["owner"].choices = [("", "—")] + _people_choices(people)
 

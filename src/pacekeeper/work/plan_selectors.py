@@ -48,7 +48,8 @@ def plan_templates(actor: Actor) -> list[Template]:
 def plannable_goals(actor: Actor) -> list[Goal]:
     """Goals the actor may make plans for (draft or active, set by them)."""
     goals = Goal.objects.visible_to(actor).filter(status__in=("draft", "active")).select_related("team", "person")
-    return [goal for goal in goals.order_by("title")[:300] if may_plan_goal(actor, goal)]
+    found = {goal.pk: goal for goal in goals.order_by("title", "starts_on", "pk")[:300]}  # each goal once
+    return [goal for goal in found.values() if may_plan_goal(actor, goal)]
 
 
 def plan_tasks(actor: Actor, plan: WorkPlan) -> list[Task]:
@@ -80,6 +81,7 @@ class PlanSummary:
     """A plan's figures. Cancelled tasks count nowhere: not in the estimate, not in the flags."""
 
     task_count: int = 0
+    cancelled_count: int = 0  # shown beside the count, as the goal page does, so both agree
     done_count: int = 0
     hours_total: Decimal = Decimal(0)
     hours_done: Decimal = Decimal(0)
@@ -103,6 +105,7 @@ def plan_summary(plan: WorkPlan, tasks: list[Task], *, today: dt.date) -> PlanSu
     summary = PlanSummary()
     for task in tasks:
         if task.status == Task.Status.CANCELLED:
+            summary.cancelled_count += 1
             continue
         summary.task_count += 1
         summary.hours_total += task.estimate_hours
@@ -125,23 +128,23 @@ def plan_summary(plan: WorkPlan, tasks: list[Task], *, today: dt.date) -> PlanSu
 
 
 def plans_progress(actor: Actor, plans: list[WorkPlan]) -> dict[int, dict]:
-    """Per plan: counted tasks, done tasks, estimated and done hours, in one grouped query
-    (the goal page and the list show several plans)."""
+    """Per plan: counted tasks (not cancelled), cancelled ones, done tasks, estimated and done
+    hours, in one grouped query (the goal page and the list show several plans)."""
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
     rows = (
         Task.objects.visible_to(actor)
         .filter(plan__in=[plan.pk for plan in plans])
-        .exclude(status=Task.Status.CANCELLED)
         .values("plan_id")
         .annotate(
-            tasks=Count("pk"),
+            tasks=Count("pk", filter=~Q(status=Task.Status.CANCELLED)),
+            cancelled=Count("pk", filter=Q(status=Task.Status.CANCELLED)),
             done=Count("pk", filter=Q(status=Task.Status.DONE)),
-            hours=Coalesce(Sum("estimate_hours"), zero),
+            hours=Coalesce(Sum("estimate_hours", filter=~Q(status=Task.Status.CANCELLED)), zero),
             hours_done=Coalesce(Sum("estimate_hours", filter=Q(status=Task.Status.DONE)), zero),
         )
     )
     found = {row["plan_id"]: row for row in rows}
-    empty = {"tasks": 0, "done": 0, "hours": Decimal(0), "hours_done": Decimal(0)}
+    empty = {"tasks": 0, "cancelled": 0, "done": 0, "hours": Decimal(0), "hours_done": Decimal(0)}
     result = {}
     for plan in plans:
         row = found.get(plan.pk, empty)

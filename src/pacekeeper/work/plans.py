@@ -106,9 +106,10 @@ def work_plan_update(*, actor: Actor, plan: WorkPlan, title: str) -> WorkPlan:
     return plan
 
 
-def _default_owner(actor: Actor, plan: WorkPlan) -> int:
-    """A personal goal's plan goes to that person; any other to whoever applies it."""
-    return plan.goal.person_id or actor.user_id
+def _default_owner(plan: WorkPlan) -> int | None:
+    """A personal goal's plan goes to that person. Any other has no default: giving every task
+    to whoever applies the template (a director, often) surprised people, so they choose."""
+    return plan.goal.person_id
 
 
 @transaction.atomic
@@ -131,9 +132,12 @@ def work_plan_apply_template(
         last = max(step.due_on(start_on) for step in chosen.steps)
         if problem := date_rules.window_problem(last, actor.today()):
             errors["start_on"] = [_("Starting then, the last step would be due too late.") + " " + problem]
+    if owner in (None, ""):
+        owner = _default_owner(plan)
+        if owner is None:
+            errors["owner"] = [_("Choose who carries the plan's tasks.")]
     if errors:
         raise ValidationFailed(errors)
-    owner = _default_owner(actor, plan) if owner in (None, "") else owner
     made = []
     for step in chosen.steps:
         # The task rules decide (owner in the actor's scope, dates, estimate): a refusal of any

@@ -14,8 +14,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from pacekeeper.lib.formatting import format_amount, format_hours
 from pacekeeper.tenancy.models import Organization
 
 # Defaults until the org admin sets the thresholds: a lead decides up to ¥10,000.00 and up to
@@ -194,6 +196,18 @@ class ResourceRequest(models.Model):
             )
             if on
         ]
+
+
+def size_text(kind: str, amount_minor: int | None, hours, currency: str, language: str) -> str:
+    """What a request asks for, as its pages and notices show it: hours for people's time ("60 h"
+    / "60 小时", with the money too when some was asked), money for the other kinds. A request for
+    people's time carries ¥0.00 as its amount; showing that alone read as "asks for nothing"."""
+    money = format_amount(int(amount_minor or 0), currency, language)
+    if kind != ResourceRequest.Kind.PEOPLE_TIME or hours in (None, ""):
+        return money
+    with translation.override(language):
+        shown = translation.gettext("%(hours)s h") % {"hours": format_hours(Decimal(str(hours)))}
+    return f"{shown} · {money}" if amount_minor else shown
 
 
 class ResourceFlag(models.TextChoices):

@@ -7,12 +7,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pacekeeper.lib.formatting import format_amount
 from pacekeeper.notifications.kinds import Kind, register
 from pacekeeper.notifications.services import notify, settle
 from pacekeeper.tenancy.scopes import Actor, resource_request_deciders
 
-from .resource_models import ResourceRequest
+from .resource_models import ResourceRequest, size_text
 
 REQUESTED = "resource_request_to_decide"
 APPROVED = "resource_request_approved"
@@ -20,10 +19,17 @@ REFUSED = "resource_request_refused"
 
 
 def _shown(params: dict, language: str) -> dict:
-    """The amount in the reader's language and the kind by its name in that language."""
+    """The amount (hours for people's time) in the reader's language and the kind by its name in
+    that language. Notices stored before hours were kept fall back to the money."""
     shown = dict(params)
     if params.get("amount_minor") is not None:
-        shown["amount"] = format_amount(int(params["amount_minor"]), params.get("currency", "CNY"), language)
+        shown["amount"] = size_text(
+            params.get("kind", ""),
+            int(params["amount_minor"]),
+            params.get("hours"),
+            params.get("currency", "CNY"),
+            language,
+        )
     kinds = dict(ResourceRequest.Kind.choices)
     shown["kind"] = str(kinds.get(params.get("kind"), params.get("kind", "")))
     return shown
@@ -65,6 +71,7 @@ def _params(rr: ResourceRequest, *, person: str) -> dict:
         "person": person,
         "kind": rr.kind,
         "amount_minor": rr.amount_minor,
+        "hours": None if rr.hours is None else f"{rr.hours:f}",
         "currency": rr.org.currency,
         "subject": parent.title,
         "description": rr.description[:200],

@@ -78,7 +78,14 @@ def _detail_page(request: HttpRequest, rr, *, decide_form=None, spend_form=None,
     actor = request.actor
     thresholds = resources.thresholds_for(actor.org)
     currency = actor.org.currency
-    spent_initial = from_minor(rr.spent_minor if rr.spent_minor is not None else rr.amount_minor, currency)
+    # Pre-fill what was spent, else the approved amount; never the amount merely asked for, so
+    # one click cannot record spending on a request nobody approved.
+    if rr.spent_minor is not None:
+        spent_initial = {"spent_amount": f"{from_minor(rr.spent_minor, currency):f}"}
+    elif rr.decision == rr.Decision.APPROVED:
+        spent_initial = {"spent_amount": f"{from_minor(rr.amount_minor, currency):f}"}
+    else:
+        spent_initial = {}
     context = {
         "rr": rr,
         "flags": [{"name": name, "label": label} for name, label in _flag_labels(rr)],
@@ -87,7 +94,7 @@ def _detail_page(request: HttpRequest, rr, *, decide_form=None, spend_form=None,
         "decide_problem": resources.decide_problem(actor, rr, thresholds),
         "may_spend": resources.may_record_spending(actor, rr),
         "decide_form": decide_form or DecideForm(),
-        "spend_form": spend_form or SpendForm(currency=currency, initial={"spent_amount": f"{spent_initial:f}"}),
+        "spend_form": spend_form or SpendForm(currency=currency, initial=spent_initial),
         "history": audit_trail(actor=actor, obj=rr)[:20],
     }
     return render(request, "work/resource_request_detail.html", context, status=status)

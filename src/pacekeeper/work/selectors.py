@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from pacekeeper.crm.models import Customer
 from pacekeeper.goals.models import Goal
-from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q, task_write_level
 
 from .models import ChecklistItem, Task
@@ -92,7 +92,10 @@ def tasks_due(actor: Actor) -> dict[str, list[Task]]:
 
 
 def assignable_people(actor: Actor) -> QuerySet[User]:
-    return User.objects.filter(task_assignees_q(actor)).order_by("display_name", "username")
+    """Whom an owner picker offers: the actor's active people, without the org admin account
+    (it sets the organisation up and carries no tasks)."""
+    people = User.objects.filter(task_assignees_q(actor)).exclude(role=Role.ADMIN)
+    return people.order_by("display_name", "username")
 
 
 def collaborator_choices(actor: Actor) -> QuerySet[User]:

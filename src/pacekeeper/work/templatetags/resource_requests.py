@@ -6,14 +6,17 @@ page and the team page need no change to their views:
 {% goal_resources goal %}       the same for a goal (its tasks' flags included)
 {% team_resource_flags team %}  the flags of the team's requests, and what waits for the actor
 {% plan_resource_flags plan %}  the flags of a work plan's tasks' requests
+{% request_size rr %}           what a request asks for: hours for people's time, else money
 
 Each reads through the scoped selectors with the page's actor (a few queries per section).
 """
 
 from django import template
+from django.utils.translation import get_language
 
 from pacekeeper.work import resource_selectors as selectors
 from pacekeeper.work import resources
+from pacekeeper.work.resource_models import size_text
 
 register = template.Library()
 
@@ -57,3 +60,10 @@ def team_resource_flags(context, team):
 def plan_resource_flags(context, plan):
     actor = context["actor"]
     return {"actor": actor, "flags": selectors.resource_flags_for_plan(actor, plan), "compact": False}
+
+
+@register.simple_tag(takes_context=True)
+def request_size(context, rr):
+    actor = context.get("actor")
+    currency = actor.org.currency if actor else "CNY"
+    return size_text(rr.kind, rr.amount_minor, rr.hours, currency, get_language() or "zh-hans")
