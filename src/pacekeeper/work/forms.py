@@ -65,9 +65,19 @@ class BoardFilterForm(CleanTextFormMixin, forms.Form):
     due = forms.ChoiceField(label=_("Due"), choices=[("", _("Any time")), *DueWindow.choices], required=False)
     label = forms.CharField(label=_("Label"), max_length=50, required=False)
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    # How the board groups its cards (selectors.BOARD_GROUPS); status is the default.
+    GROUPS = [("status", _("Group by status")), ("owner", _("Group by owner")), ("quadrant", _("Group by quadrant"))]
+    by = forms.ChoiceField(label=_("Group by"), choices=GROUPS, required=False)
 
     def __init__(self, *args, people=(), goals=(), **kwargs):
+        if args and args[0] is not None and args[0].get("by") not in (None, *dict(self.GROUPS)):
+            # An unknown grouping (a stale or edited link) reads as the default, keeping the
+            # other filters, rather than invalidating the whole form.
+            data = args[0].copy()
+            data.pop("by")
+            args = (data, *args[1:])
         super().__init__(*args, **kwargs)
+        self.fields["by"].widget.attrs["data-autosubmit"] = ""
         self.fields["owner"].choices = [("", _("Everyone"))] + [(p.pk, str(p)) for p in list(people)]
         self.fields["goal"].choices = [("", _("Any goal"))] + [(g.pk, g.title) for g in goals]
         for name in ("owner", "goal", "due"):

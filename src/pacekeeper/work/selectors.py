@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import pgettext_lazy
 
 from pacekeeper.crm.models import Customer
 from pacekeeper.goals.models import Goal
 from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q, task_write_level
 
-from .models import ChecklistItem, Task
+from .models import ChecklistItem, Quadrant, Task
 
 
 def task_list(actor: Actor) -> QuerySet[Task]:
@@ -129,21 +131,99 @@ def board_tasks(actor: Actor, **filters) -> QuerySet[Task]:
     return tasks.exclude(status="done", completed_at__lt=recent)
 
 
-def board_columns(actor: Actor, **filters) -> list[dict]:
-    """The board's columns: the counts (WIP) from one grouped COUNT, and each column's first
-    cards in quadrant order from its own query — loading all statuses at once let a crowded
-    column starve the others, so a count and its cards disagreed. Each card carries
-    `write_level` (may the actor move it?), decided for all cards without a query per card."""
-    today = actor.today()
+def board_columns(actor: Actor, by: str = "status", **filters) -> list[dict]:
+    """The board's columns: by status (the default), by owner or by quadrant (BOARD_GROUPS)."""
+    if by == "owner":
+        return _owner_columns(actor, **filters)
+    if by == "quadrant":
+        return _quadrant_columns(actor, **filters)
+    return _status_columns(actor, **filters)
+
+
+# How the board may group its cards (?by=); anything else reads as "status".
+BOARD_GROUPS = ("status", "owner", "quadrant")
+
+
+def _cards(actor: Actor, tasks: QuerySet[Task]) -> QuerySet[Task]:
+    collaborating = Task.collaborators.through.objects.filter(task_id=OuterRef("pk"), user_id=actor.user_id)
+    return tasks.annotate(actor_collaborates=Exists(collaborating)).by_quadrant(actor.today())
+
+
+def _with_write_level(actor: Actor, shown: list[Task]) -> list[Task]:
+    for task in shown:
+        task.write_level = task_write_level(actor, task, collaborating=task.actor_collaborates)
+    return shown
+
+
+def _status_columns(actor: Actor, **filters) -> list[dict]:
+    """The counts (WIP) from one grouped COUNT, and each column's first cards in quadrant order
+    from its own query — loading all statuses at once let a crowded column starve the others,
+    so a count and its cards disagreed. Each card carries `write_level` (may the actor move
+    it?), decided for all cards without a query per card."""
     tasks = board_tasks(actor, **filters)
     counts = dict(tasks.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    collaborating = Task.collaborators.through.objects.filter(task_id=OuterRef("pk"), user_id=actor.user_id)
-    cards = tasks.annotate(actor_collaborates=Exists(collaborating)).by_quadrant(today)
+    cards = _cards(actor, tasks)
     labels = dict(Task.Status.choices)
     columns = []
     for status in BOARD_STATUSES:
-        shown = list(cards.filter(status=status)[:CARDS_PER_COLUMN])
-        for task in shown:
-            task.write_level = task_write_level(actor, task, collaborating=task.actor_collaborates)
-        columns.append({"status": status, "label": labels[status], "count": counts.get(status, 0), "cards": shown})
+        shown = _with_write_level(actor, list(cards.filter(status=status)[:CARDS_PER_COLUMN]))
+        columns.append(
+            {
+                "key": status,
+                "status": status,
+                "label": labels[status],
+                "count": counts.get(status, 0),
+                "cards": shown,
+                "list_filter": f"status={status}",
+            }
+        )
     return columns
+
+
+def _owner_columns(actor: Actor, **filters) -> list[dict]:
+    """A column per person owning an open task on the board, by name; counts from one grouped
+    COUNT, each column's first cards from its own query, as the status columns."""
+    tasks = board_tasks(actor, **filters).open()
+    counts = dict(tasks.order_by().values_list("owner_id").annotate(n=Count("pk")).values_list("owner_id", "n"))
+    name = Coalesce(NullIf("display_name", Value("")), "username")
+    # The owners of tasks the actor sees, in the actor's organisation (never a bare id lookup).
+    people = User.objects.filter(org_id=actor.org_id, pk__in=list(counts)).order_by(name, "pk")
+    cards = _cards(actor, tasks)
+    return [
+        {
+            "key": f"owner-{person.pk}",
+            "label": str(person),
+            "count": counts[person.pk],
+            "cards": _with_write_level(actor, list(cards.filter(owner_id=person.pk)[:CARDS_PER_COLUMN])),
+            "list_filter": f"owner={person.pk}",
+        }
+        for person in people
+    ]
+
+
+def _quadrant_columns(actor: Actor, **filters) -> list[dict]:
+    """Four columns, do now to drop, of the open tasks on the board (a closed task has no
+    urgency left to weigh); the quadrant by the organisation's today."""
+    tasks = board_tasks(actor, **filters).open().with_quadrant(actor.today())
+    rows = tasks.order_by().values_list("quadrant_rank").annotate(n=Count("pk"))
+    counts = dict(rows.values_list("quadrant_rank", "n"))
+    cards = _cards(actor, tasks)
+    return [
+        {
+            "key": f"quadrant-{q.value}",
+            "label": QUADRANT_COLUMN_LABELS[q],
+            "count": counts.get(q.value, 0),
+            "cards": _with_write_level(actor, list(cards.filter(quadrant_rank=q.value)[:CARDS_PER_COLUMN])),
+            "list_filter": None,  # the list has no quadrant filter: the column says so, no link
+        }
+        for q in Quadrant
+    ]
+
+
+# Short headings for the narrow quadrant columns (the full labels are My tasks' headings).
+QUADRANT_COLUMN_LABELS = {
+    Quadrant.DO_NOW: pgettext_lazy("board quadrant", "Do now"),
+    Quadrant.SCHEDULE: pgettext_lazy("board quadrant", "Schedule"),
+    Quadrant.DELEGATE: pgettext_lazy("board quadrant", "Delegate"),
+    Quadrant.DROP: pgettext_lazy("board quadrant", "Drop"),
+}

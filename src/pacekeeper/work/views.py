@@ -211,15 +211,21 @@ def board(request: HttpRequest):
         request.GET or None, people=selectors.assignable_people(actor), goals=selectors.goal_choices(actor)
     )
     filters = {key: value for key, value in form.cleaned_data.items() if value} if form.is_valid() else {}
-    columns = selectors.board_columns(actor, **filters)
+    by = filters.pop("by", "status")
+    columns = selectors.board_columns(actor, by=by, **filters)
+    may_change = any(task.write_level for column in columns for task in column["cards"])
     context = {
         "form": form,
         "columns": columns,
+        "by": by,
         "statuses": Task.Status.choices,
         "today": actor.today(),
-        "may_move": any(task.write_level for column in columns for task in column["cards"]),
-        # The list behind each column's "show all": the same filters, that column's status.
-        "list_query": query_without(request, "status", "page"),
+        # Dragging changes the status, so only the status columns take drops; grouped by owner
+        # or quadrant a card keeps its status menu (no reassigning by drag).
+        "may_move": may_change and by == "status",
+        "may_change": may_change,
+        # The list behind each column's "show all": the same filters, that column's status or owner.
+        "list_query": query_without(request, "status", "page", "by", *(("owner",) if by == "owner" else ())),
         "tab": "board",
     }
     return render(request, "work/board.html", context)
