@@ -94,6 +94,7 @@ class ValidationFailed(PacekeeperError):
         "rating_out_of_range": "ratings",
         "email_taken": "email",
         "estimate_negative": "estimate_hours",
+        "capacity_too_high": "weekly_capacity_hours",
         "due_before_start": "due_on",
         "blocked_without_reason": "blocked_reason",
         "plan_template_title_taken": "title",

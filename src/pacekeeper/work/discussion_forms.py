@@ -22,7 +22,7 @@ class CommentForm(CleanTextFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextFormMixin, forms.Form):
     """For the page's markup and its errors; the service checks the file (lib/uploads.py)."""
 
     file = forms.FileField(label=_("File"), allow_empty_file=True)

@@ -89,7 +89,7 @@ class BoardFilterForm(CleanTextFormMixin, forms.Form):
 # --- required skills (skills slice; docs/skills.md) ---------------------------------------------
 
 
-class RequiredSkillsForm(forms.Form):
+class RequiredSkillsForm(CleanTextFormMixin, forms.Form):
     """One minimum-level choice per skill (empty: not required), shown beside the task form."""
 
     prefix = "requires"

@@ -90,7 +90,7 @@ class PlanTaskForm(CleanTextFormMixin, forms.Form):
         self.fields["owner"].choices = _people_choices(people)
 
 
-class AddTaskForm(forms.Form):
+class AddTaskForm(CleanTextFormMixin, forms.Form):
     task = forms.TypedChoiceField(label=_("Task"), coerce=int)
 
     def __init__(self, *args, tasks=(), **kwargs):
