@@ -149,7 +149,15 @@ def _task(rng: random.Random, zone: ZoneInfo, month: Period, cutoff: dt.datetime
 
 def raw_completion_rate(org: Organization, period: Period) -> dict[int, dict[str, object]]:
     start_at, end_at = components.day_bounds(org, period)
-    params = {"org": org.pk, "start": period.start, "end": period.end, "start_at": start_at, "end_at": end_at}
+    # Instants as the database stores them (SQLite compares text: an aware value would not match).
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "org": org.pk,
+        "start": period.start,
+        "end": period.end,
+        "start_at": adapt(start_at),
+        "end_at": adapt(end_at),
+    }
     found: dict[int, dict[str, int]] = {}
     with connection.cursor() as cursor:
         for name, sql in RAW_SQL.items():
