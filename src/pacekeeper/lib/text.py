@@ -10,6 +10,9 @@ import re
 
 _LINE_BREAKS = re.compile(r"[\x0b\x0c]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# For an API schema: a text with at least one character that survives cleaning and is not a
+# space (so a client — and a fuzzer — knows "\u0014" alone is not a title).
+VISIBLE = r"[^\s\x00-\x1f\x7f]"
 
 
 def clean_text(value: str) -> str:

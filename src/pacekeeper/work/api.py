@@ -19,6 +19,7 @@ from pacekeeper.lib.api_types import (
     decimal_text,
     omittable,
 )
+from pacekeeper.lib.text import VISIBLE
 
 from . import selectors, services
 from .listing import TaskSort, task_sorted
@@ -40,7 +41,7 @@ class RequiredSkillOut(Schema):
 
 
 class TaskIn(BodySchema):
-    title: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    title: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
     description: str = Field("", max_length=5000)
     goal: ObjectId | None = None
     customer: ObjectId | None = None
@@ -58,7 +59,7 @@ class TaskIn(BodySchema):
 
 
 class TaskPatch(BodySchema):
-    title: str = omittable(min_length=1, max_length=200, pattern=r"\S")
+    title: str = omittable(min_length=1, max_length=200, pattern=VISIBLE)
     description: str = omittable(max_length=5000)
     goal: ObjectId | None = None
     customer: ObjectId | None = None
@@ -144,11 +145,11 @@ class TaskOut(Schema):
 
 
 class ChecklistItemIn(BodySchema):
-    text: str = Field(min_length=1, max_length=300, pattern=r"\S")
+    text: str = Field(min_length=1, max_length=300, pattern=VISIBLE)
 
 
 class ChecklistItemPatch(BodySchema):
-    text: str = omittable(min_length=1, max_length=300, pattern=r"\S")
+    text: str = omittable(min_length=1, max_length=300, pattern=VISIBLE)
     is_done: Flag = omittable()
 
 

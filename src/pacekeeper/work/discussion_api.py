@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from pacekeeper.lib.api_types import BodySchema, Page, omittable
+from pacekeeper.lib.text import VISIBLE
 
 from . import discussion, discussion_selectors, selectors
 from .discussion_views import download_response
@@ -22,13 +23,13 @@ class CommentIn(BodySchema):
     text: str = Field(
         min_length=1,
         max_length=discussion.BODY_MAX_CHARS,
-        pattern=r"\S",
+        pattern=VISIBLE,
         description="plain text; @username mentions someone (they are told)",
     )
 
 
 class CommentPatch(BodySchema):
-    text: str = omittable(min_length=1, max_length=discussion.BODY_MAX_CHARS, pattern=r"\S")
+    text: str = omittable(min_length=1, max_length=discussion.BODY_MAX_CHARS, pattern=VISIBLE)
 
 
 class CommentOut(Schema):

@@ -22,6 +22,7 @@ from pacekeeper.lib.api_types import (
     json_int,
     omittable,
 )
+from pacekeeper.lib.text import VISIBLE
 
 from . import plan_selectors as selectors
 from . import plans as services
@@ -53,7 +54,7 @@ class WorkPlanIn(BodySchema):
 
 
 class WorkPlanPatch(BodySchema):
-    title: str = omittable(min_length=1, max_length=200, pattern=r"\S")
+    title: str = omittable(min_length=1, max_length=200, pattern=VISIBLE)
 
 
 class ApplyTemplateIn(BodySchema):
@@ -84,7 +85,7 @@ class WorkPlanDetailOut(WorkPlanOut):
 
 
 class StepIn(BodySchema):
-    title: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    title: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
     description: str = Field("", max_length=2000)
     offset_days: json_int(ge=0, le=services.MAX_STEP_DAYS) = Field(0, description="days after the plan's start")
     duration_days: json_int(ge=1, le=services.MAX_STEP_DAYS) = Field(1, description="days, the first included")
@@ -93,13 +94,13 @@ class StepIn(BodySchema):
 
 
 class PlanTemplateIn(BodySchema):
-    title: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    title: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
     description: str = Field("", max_length=5000)
     steps: list[StepIn] = Field(min_length=1, max_length=services.MAX_STEPS)
 
 
 class PlanTemplatePatch(BodySchema):
-    title: str = omittable(min_length=1, max_length=200, pattern=r"\S")
+    title: str = omittable(min_length=1, max_length=200, pattern=VISIBLE)
     description: str = omittable(max_length=5000)
     steps: list[StepIn] = omittable(min_length=1, max_length=services.MAX_STEPS)
 

@@ -20,6 +20,7 @@ from pacekeeper.lib.api_types import (
     json_int,
     omittable,
 )
+from pacekeeper.lib.text import VISIBLE
 
 from . import recurring_selectors as selectors
 from . import recurring_services as services
@@ -35,7 +36,7 @@ LeadDays = json_int(ge=0, le=MAX_LEAD_DAYS)
 
 
 class RecurringTaskIn(BodySchema):
-    title: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    title: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
     description: str = Field("", max_length=5000)
     owner: ObjectId | None = Field(None, description="default: the person creating it")
     collaborators: list[ObjectId] = Field(default_factory=list, max_length=50)
@@ -52,7 +53,7 @@ class RecurringTaskIn(BodySchema):
 
 
 class RecurringTaskPatch(BodySchema):
-    title: str = omittable(min_length=1, max_length=200, pattern=r"\S")
+    title: str = omittable(min_length=1, max_length=200, pattern=VISIBLE)
     description: str = omittable(max_length=5000)
     owner: ObjectId = omittable()
     collaborators: list[ObjectId] = omittable(max_length=50)

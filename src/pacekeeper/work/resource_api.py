@@ -25,6 +25,7 @@ from pacekeeper.lib.api_types import (
     omittable,
 )
 from pacekeeper.lib.money import AMOUNT_PLACES, from_minor
+from pacekeeper.lib.text import VISIBLE
 from pacekeeper.tenancy.scopes import get_visible, require_writer
 
 from . import resource_selectors as selectors
@@ -43,7 +44,7 @@ class ResourceRequestIn(BodySchema):
     task: ObjectId | None = Field(None, description="the task it is for (or give `goal`)")
     goal: ObjectId | None = Field(None, description="the goal it is for (or give `task`)")
     kind: ResourceRequest.Kind
-    description: str = Field(min_length=1, max_length=1000, pattern=r"\S")
+    description: str = Field(min_length=1, max_length=1000, pattern=VISIBLE)
     amount: AmountIn = Field(description="major units of the organisation's currency, as a decimal string")
     hours: HoursIn | None = Field(None, description="hours of people's time (needed for people_time)")
 
