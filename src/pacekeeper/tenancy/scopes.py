@@ -537,6 +537,12 @@ def require_workload_viewer(actor: Actor) -> None:
 RESOURCE_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
 
 
+def decides_resource_requests(actor: Actor) -> bool:
+    """Whether the actor is among those who decide resource requests at all (a lead for their
+    people within the thresholds, directors and the org admin above them)."""
+    return actor.can_write and actor.role in RESOURCE_ADMIN_ROLES | {Role.LEAD}
+
+
 def may_decide_resource_request(actor: Actor, *, requester_id: int, within_lead_limit: bool) -> bool:
     if requester_id == actor.user_id or not actor.can_write:
         return False

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from pacekeeper.goals.models import Goal
 from pacekeeper.tenancy.models import Role, Team, TeamMembership
-from pacekeeper.tenancy.scopes import Actor, get_visible
+from pacekeeper.tenancy.scopes import RESOURCE_ADMIN_ROLES, Actor, decides_resource_requests, get_visible
 
 from .models import Task
 from .resource_models import (
@@ -44,9 +44,9 @@ def to_decide_q(actor: Actor, thresholds: ResourceThresholds) -> Q:
     """Waiting requests this actor may decide — the same rule as resources.decide_problem, for
     the database (tenancy.scopes.may_decide_resource_request)."""
     waiting = Q(decision=ResourceRequest.Decision.NONE) & ~Q(requested_by_id=actor.user_id)
-    if not actor.can_write:
+    if not decides_resource_requests(actor):
         return Q(pk__in=[])
-    if actor.role in (Role.ADMIN, Role.DIRECTOR):
+    if actor.role in RESOURCE_ADMIN_ROLES:
         return waiting
     if actor.role == Role.LEAD:
         within = Q(amount_minor__lte=thresholds.lead_limit_minor) & (
@@ -89,7 +89,7 @@ def resource_request_filter(
 
 def to_decide_count(actor: Actor) -> int:
     """For the team page's "what must I approve?"."""
-    if not actor.can_write or actor.role not in (Role.ADMIN, Role.DIRECTOR, Role.LEAD):
+    if not decides_resource_requests(actor):
         return 0
     return resource_request_list(actor).filter(to_decide_q(actor, thresholds_for(actor.org))).count()
 

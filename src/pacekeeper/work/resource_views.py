@@ -14,16 +14,13 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.lib.money import from_minor
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.audit import audit_trail
-from pacekeeper.tenancy.models import Role
-from pacekeeper.tenancy.scopes import get_visible, require_admin
+from pacekeeper.tenancy.scopes import decides_resource_requests, get_visible, require_admin
 
 from . import resource_selectors as selectors
 from . import resources
 from .resource_forms import DecideForm, ResourceFilterForm, ResourceRequestForm, SpendForm, ThresholdsForm
 from .resource_models import FLAG_LABELS
 from .selectors import access_task
-
-DECIDER_ROLES = (Role.ADMIN, Role.DIRECTOR, Role.LEAD)
 
 
 def _create_page(request: HttpRequest, *, task=None, goal=None):
@@ -61,7 +58,7 @@ def goal_resource_request_create(request: HttpRequest, goal_id: int):
 def resource_request_list(request: HttpRequest):
     """Deciders land on what waits for them; everyone may widen the filters (kept in the URL)."""
     actor = request.actor
-    is_decider = actor.can_write and actor.role in DECIDER_ROLES
+    is_decider = decides_resource_requests(actor)
     # No filter in the URL (a bare ?page=2 too): the default view.
     chosen = any(name in request.GET for name in ResourceFilterForm.base_fields)
     data = request.GET if chosen or not is_decider else {"status": "requested", "to_decide": "on"}
