@@ -7,8 +7,8 @@ looks the same on every server. The font is parsed once per process (about half 
 a report renders in tens of milliseconds after that.
 
 Every value is shown through `documents.display` (rule 11), so the PDF, the page and the XLSX
-agree. A character the font has no glyph for is not dropped: it prints as the font's empty box,
-the text layer keeps it, and the renderer logs it (`missing_glyphs` tells which).
+agree. A character the font has no glyph for is not dropped unseen: it prints as 〓 (NO_GLYPH) and the
+renderer logs its code point (`missing_glyphs` tells which).
 """
 
 from __future__ import annotations
@@ -62,6 +62,20 @@ def missing_glyphs(text: str) -> list[str]:
     return sorted({char for char in text if not char.isspace() and ord(char) not in glyphs})
 
 
+# Printed instead of a character the font cannot draw (the font's own "no glyph" is blank, which
+# would drop the character unseen): 〓, the geta mark Chinese and Japanese typesetting use for
+# exactly this.
+NO_GLYPH = "〓"
+
+
+def _ink(text: str) -> str:
+    """`text` with every character the font cannot draw replaced by NO_GLYPH."""
+    glyphs = _font().face.charToGlyph
+    if all(ord(char) in glyphs or char.isspace() for char in text):
+        return text
+    return "".join(char if ord(char) in glyphs or char.isspace() else NO_GLYPH for char in text)
+
+
 def _warn_missing(texts: list[str], what: str) -> None:
     missing = missing_glyphs("".join(texts))
     if missing:
@@ -109,7 +123,7 @@ def _styles(chinese: bool) -> dict:
 def _p(text: str, style):
     from reportlab.platypus import Paragraph as Para
 
-    return Para(escape(str(text)).replace("\n", "<br/>"), style)
+    return Para(escape(_ink(str(text))).replace("\n", "<br/>"), style)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -150,7 +164,7 @@ def render_pdf(document: Document) -> bytes:
 
 
 def _story(document: Document, styles: dict, width: float) -> list:
-    from reportlab.platypus import Spacer
+    from reportlab.platypus import KeepTogether, Spacer
 
     generated = document.generated_at or timezone.now()
     if timezone.is_aware(generated):
@@ -168,8 +182,7 @@ def _story(document: Document, styles: dict, width: float) -> list:
         story.extend(_section(section, document.language, styles, width))
     if document.footnotes:
         story.append(Spacer(1, 10))
-        story.append(_rule(width))
-        story.extend(_p(note, styles["note"]) for note in document.footnotes)
+        story.append(KeepTogether([_rule(width), *(_p(note, styles["note"]) for note in document.footnotes)]))
     return story
 
 
@@ -290,7 +303,7 @@ def _table(table: Table, language: str, styles: dict, width: float):
 
     def cell(text: str, index: int, head: bool = False):
         if "\n" not in text and stringWidth(text, FONT, 9) + 12 <= widths[index]:
-            return text
+            return _ink(text)
         name = ("head" if head else "cell") + ("_number" if numeric[index] else "")
         return _p(text, styles[name])
 
@@ -398,9 +411,10 @@ def _numbered_canvas(document: Document, page_label: str):
             self.drawCentredString(page_width / 2, MARGIN_MM * mm / 2, page_label % {"page": page, "pages": pages})
             if page > 1:
                 top = page_height - MARGIN_MM * mm / 2 - 2 * mm
-                self.drawString(MARGIN_MM * mm, top, _fit(document.organisation, page_width / 2 - MARGIN_MM * mm))
-                heading = _fit(f"{document.title} · {document.subtitle}", page_width / 2 - MARGIN_MM * mm)
-                self.drawRightString(page_width - MARGIN_MM * mm, top, heading)
+                edge = MARGIN_MM * mm + 6  # the text's edge: the frame pads by 6 pt
+                self.drawString(edge, top, _fit(document.organisation, page_width / 2 - edge))
+                heading = _fit(f"{document.title} · {document.subtitle}", page_width / 2 - edge)
+                self.drawRightString(page_width - edge, top, heading)
             self.restoreState()
 
     return NumberedCanvas
@@ -410,6 +424,7 @@ def _fit(text: str, width: float, size: float = 8) -> str:
     """The running head shortened with "…" to fit (the full text is on the first page)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    text = _ink(text)
     if stringWidth(text, FONT, size) <= width:
         return text
     while text and stringWidth(text + "…", FONT, size) > width:
@@ -501,7 +516,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     if number_label:
         canvas.setFont(FONT, 8.5)
         canvas.setFillColor(_color(MUTED))
-        canvas.drawString(40 * mm, 34 * mm, number_label)
+        canvas.drawString(40 * mm, 34 * mm, _fit(number_label, inner / 2, 8.5))
     canvas.showPage()
     canvas.save()
     _warn_missing(
@@ -528,7 +543,7 @@ def _certificate_paragraph(text: str, chinese: bool, width: float, height: float
             textColor=INK,
             wordWrap="CJK" if chinese else None,
         )
-        paragraph = Para(escape(text).replace("\n", "<br/>"), style)
+        paragraph = Para(escape(_ink(text)).replace("\n", "<br/>"), style)
         if paragraph.wrap(width, height)[1] <= height or size <= 8:
             return paragraph
         size -= 1
