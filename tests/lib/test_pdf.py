@@ -6,6 +6,9 @@ import io
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from pacekeeper.lib import pdf
@@ -200,3 +203,68 @@ def test_an_english_certificate():
     )
     text = PdfReader(io.BytesIO(pdf.render_certificate_pdf(certificate))).pages[0].extract_text()
     assert "Awarded to" in text and "Zhang Wei" in text and "8 Oct 2026" in text
+
+
+def test_a_note_longer_than_a_page_continues_on_the_next_page():
+    note = "客户对新产品方案反馈积极，需协调技术支持。" * 300
+    document = Document(
+        title="周报",
+        subtitle="张伟 · 2026年第48周",
+        language="zh-hans",
+        organisation="示例",
+        sections=(
+            Section("明细", (Table((Column("日期", "date"), Column("备注")), ((dt.date(2026, 11, 23), note),)),)),
+        ),
+    )
+    texts = page_texts(pdf.render_pdf(document))
+    assert len(texts) >= 2
+    assert "".join(texts).count("需") == 300  # none lost (a phrase may be cut by a page's foot and head)
+
+
+def test_odd_documents_still_render():
+    """Ragged rows, missing values, empty charts, markup-like text and huge numbers never fail
+    a render."""
+    document = Document(
+        title="<b>标题</b> & <para>",
+        subtitle="",
+        language="en",
+        organisation="",
+        sections=(
+            Section(
+                "<i>",
+                (
+                    Table((Column("a"), Column("b", "money", "CNY")), (("1",), ("1", 2, "extra"))),
+                    Figure("none", None),
+                    Figure("huge", 10**17, "money", "CNY"),
+                    BarChart("empty", (), ()),
+                    BarChart("none", ("x", "y"), (None, 0)),
+                    Table(tuple(Column(f"列{i}", "money", "CNY") for i in range(14)), ((10**12,) * 14,)),
+                ),
+            ),
+            Section("empty"),
+        ),
+    )
+    text = page_texts(pdf.render_pdf(document))[0]
+    assert "<b>标题</b> & <para>" in text and "¥0.02" in text and "¥1,000,000,000,000,000.00" in text
+
+
+@given(texts=st.lists(st.text(max_size=100), min_size=1, max_size=5), values=st.lists(st.integers(), max_size=6))
+@hypothesis_settings(max_examples=12, deadline=None)
+def test_any_text_renders(texts, values):
+    document = Document(
+        title=texts[0],
+        subtitle=texts[-1],
+        language="zh-hans",
+        organisation=texts[0],
+        sections=(
+            Section(
+                texts[0],
+                (
+                    Paragraph(texts[-1]),
+                    Table((Column(texts[0]), Column("n", "integer")), tuple((text, len(text)) for text in texts)),
+                    BarChart(texts[0], tuple(texts[: len(values)]), tuple(values[: len(texts)])),
+                ),
+            ),
+        ),
+    )
+    assert pdf.render_pdf(document).startswith(b"%PDF")

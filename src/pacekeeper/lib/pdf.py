@@ -291,10 +291,11 @@ def _table(table: Table, language: str, styles: dict, width: float):
 
     if not table.rows:
         return _p(table.empty_text or "—", styles["empty"])
+    count = len(table.columns)  # a row of another length is padded or cut to the columns
     cells = [
         [
             documents.display(value, column.kind, language, column.currency)
-            for column, value in zip(table.columns, row, strict=False)
+            for column, value in zip(table.columns, (*row, *(None,) * count)[:count], strict=True)
         ]
         for row in table.rows
     ]
@@ -309,7 +310,8 @@ def _table(table: Table, language: str, styles: dict, width: float):
 
     header = [cell(column.label, i, head=True) for i, column in enumerate(table.columns)]
     body = [[cell(text, i) for i, text in enumerate(row)] for row in cells]
-    grid = Grid([header, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    # splitInRow: a row taller than a page (a very long note) continues on the next page.
+    grid = Grid([header, *body], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     commands = [
         ("FONT", (0, 0), (-1, -1), FONT, 9, 12),
         ("TEXTCOLOR", (0, 0), (-1, -1), _color(INK)),
@@ -527,13 +529,13 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def _certificate_paragraph(text: str, chinese: bool, width: float, height: float):
-    """The achievement, centred, in the largest type (16 pt down to 8 pt) that fits the box."""
+    """The achievement, centred, in the largest type (16 pt down to 8 pt) that fits the box; a
+    text too long even at 8 pt is cut with "…" (and logged): a certificate is one page."""
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph as Para
 
-    size = 16.0
-    while True:
+    def laid_out(text: str, size: float):
         style = ParagraphStyle(
             "achievement",
             fontName=FONT,
@@ -544,6 +546,18 @@ def _certificate_paragraph(text: str, chinese: bool, width: float, height: float
             wordWrap="CJK" if chinese else None,
         )
         paragraph = Para(escape(_ink(text)).replace("\n", "<br/>"), style)
-        if paragraph.wrap(width, height)[1] <= height or size <= 8:
+        return paragraph, paragraph.wrap(width, height)[1] <= height
+
+    for size in range(16, 7, -1):
+        paragraph, fits = laid_out(text, size)
+        if fits:
             return paragraph
-        size -= 1
+    logger.warning("Certificate text of %s characters cut to fit one page", len(text))
+    low, high = 0, len(text)  # the longest beginning that fits with "…"
+    while low < high:
+        middle = (low + high + 1) // 2
+        if laid_out(text[:middle] + "…", 8)[1]:
+            low = middle
+        else:
+            high = middle - 1
+    return laid_out(text[:low] + "…", 8)[0]
