@@ -268,3 +268,16 @@ def test_any_text_renders(texts, values):
         ),
     )
     assert pdf.render_pdf(document).startswith(b"%PDF")
+
+
+def test_only_lib_pdf_uses_a_pdf_library():
+    """DESIGN rule 13: one renderer. Features build a Document and call lib/pdf."""
+    from pathlib import Path
+
+    source = Path(pdf.__file__).parents[1]
+    users = [
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if path != Path(pdf.__file__) and any(name in path.read_text() for name in ("reportlab", "fpdf", "weasyprint"))
+    ]
+    assert users == []
