@@ -281,3 +281,23 @@ def test_only_lib_pdf_uses_a_pdf_library():
         if path != Path(pdf.__file__) and any(name in path.read_text() for name in ("reportlab", "fpdf", "weasyprint"))
     ]
     assert users == []
+
+
+def test_documents_rendered_in_parallel_threads_are_each_whole():
+    """The server runs threads: documents rendered at once must not mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def render(number: int) -> str:
+        document = Document(
+            title=f"报告{number}",
+            subtitle="华东一组",
+            language="zh-hans",
+            organisation="示例",
+            sections=(Section("明细", (Table((Column("姓名"), Column("n", "integer")), ((NAMES[number], number),)),)),),
+        )
+        return "".join(page_texts(pdf.render_pdf(document)))
+
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(render, range(8)))
+    for number, text in enumerate(texts):
+        assert f"报告{number}" in text and NAMES[number] in text

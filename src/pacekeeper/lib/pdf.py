@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import threading
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -39,6 +40,10 @@ BAR = "#3b6fb6"
 NEGATIVE_BAR = "#b64a3b"
 
 MARGIN_MM = 18
+
+# ReportLab keeps per-document state in shared font objects and module settings; the server
+# runs threads, so one document is laid out at a time in a process (each takes ~0.1 s).
+_RENDERING = threading.Lock()
 
 
 @functools.cache
@@ -158,7 +163,8 @@ def render_pdf(document: Document) -> bytes:
             lang="zh-CN" if chinese else "en",
         )
         page_label = _("Page %(page)s of %(pages)s")
-        template.build(story, canvasmaker=_numbered_canvas(document, page_label))
+        with _RENDERING:
+            template.build(story, canvasmaker=_numbered_canvas(document, page_label))
     _warn_missing(_texts(document), document.title)
     return out.getvalue()
 
@@ -459,6 +465,12 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     """A one-page certificate on landscape A4: organisation, title, "awarded to" the person,
     what they achieved, who grants it and the date, and the certificate's number if any.
     Long texts get smaller type, never a second page."""
+    _font()
+    with _RENDERING:
+        return _certificate(certificate)
+
+
+def _certificate(certificate: Certificate) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
