@@ -390,8 +390,10 @@ def task_write_level(actor: Actor, task, *, collaborating: bool | None = None) -
 
 
 def task_assignees_q(actor: Actor) -> Q:
-    """Whom the actor may make a task's owner: their people (an account manager: themselves)."""
-    return users_q(actor) & Q(is_active=True)
+    """Whom the actor may make a task's owner: their active people (an account manager:
+    themselves), never the org admin account — it sets the organisation up and carries no tasks.
+    The owner pickers, the assignment ranking, the form, the API and the service all ask this."""
+    return users_q(actor) & Q(is_active=True) & ~Q(role=Role.ADMIN)
 
 
 def task_collaborators_q(actor: Actor) -> Q:

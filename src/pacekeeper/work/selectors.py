@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from pacekeeper.crm.models import Customer
 from pacekeeper.goals.models import Goal
-from pacekeeper.tenancy.models import Role, User
+from pacekeeper.tenancy.models import User
 from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q, task_write_level
 
 from .models import ChecklistItem, Quadrant, Task
@@ -30,6 +30,11 @@ def access_checklist_item(actor: Actor, item_id: object) -> ChecklistItem:
     return get_visible(ChecklistItem.objects.visible_to(actor).select_related("task"), item_id, actor=actor)
 
 
+# The list's status filter value for every open status (to do, doing, blocked): what the board's
+# owner and quadrant columns hold, so their "show all" lists the same tasks.
+OPEN_STATUSES = "open"
+
+
 def task_filter(
     tasks: QuerySet[Task],
     *,
@@ -44,7 +49,9 @@ def task_filter(
 ) -> QuerySet[Task]:
     """The filters the list, the board and the API share (`q` searches titles and descriptions).
     `due`: overdue, today, week (the next seven days), none (undated)."""
-    if status:
+    if status == OPEN_STATUSES:
+        tasks = tasks.open()
+    elif status:
         tasks = tasks.filter(status=status)
     if owner:
         tasks = tasks.filter(owner_id=owner)
@@ -94,9 +101,8 @@ def tasks_due(actor: Actor) -> dict[str, list[Task]]:
 
 
 def assignable_people(actor: Actor) -> QuerySet[User]:
-    """Whom an owner picker offers: the actor's active people, without the org admin account
-    (it sets the organisation up and carries no tasks)."""
-    people = User.objects.filter(task_assignees_q(actor)).exclude(role=Role.ADMIN)
+    """Whom an owner picker offers: tenancy.scopes.task_assignees_q (no org admin account)."""
+    people = User.objects.filter(task_assignees_q(actor))
     return people.order_by("display_name", "username")
 
 
@@ -195,7 +201,7 @@ def _owner_columns(actor: Actor, **filters) -> list[dict]:
             "label": str(person),
             "count": counts[person.pk],
             "cards": _with_write_level(actor, list(cards.filter(owner_id=person.pk)[:CARDS_PER_COLUMN])),
-            "list_filter": f"owner={person.pk}",
+            "list_filter": f"owner={person.pk}&status={OPEN_STATUSES}",
         }
         for person in people
     ]
