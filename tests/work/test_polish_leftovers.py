@@ -84,3 +84,29 @@ def test_a_deleted_task_takes_its_attachment_files_along(world, django_capture_o
         task.delete()
     assert not Attachment.objects.exists()
     assert not any(path.exists() for path in files)
+
+
+def test_suggest_an_owner_says_the_loads_leave_the_task_out(world, client):
+    one = world.one
+    task = _task(one.manager, "Report", estimate_hours=4)
+    client.force_login(one.lead)
+    html = client.get(f"/tasks/{task.pk}/candidates/").content.decode()
+    assert "booked hours in the task's busiest week without this task, the current owner's too" in html
+
+
+def test_the_role_predicates_crm_and_the_calendar_ask_live_in_tenancy_scopes():
+    from types import SimpleNamespace
+
+    from pacekeeper.tenancy import scopes
+
+    def answers(predicate):
+        return {
+            role
+            for role in ("admin", "director", "analyst", "lead", "manager")
+            if predicate(SimpleNamespace(role=role))
+        }
+
+    assert answers(scopes.holds_portfolio) == {"lead", "manager"}
+    assert answers(scopes.may_change_credit) == {"admin", "director"}
+    assert answers(scopes.may_set_follow_up_policy) == {"admin", "director"}
+    assert answers(scopes.sees_only_own_tasks_calendar) == {"manager"}

@@ -389,6 +389,11 @@ def task_write_level(actor: Actor, task, *, collaborating: bool | None = None) -
     return None
 
 
+def sees_only_own_tasks_calendar(actor: Actor) -> bool:
+    """An account manager's due-date calendar is their own; the others choose whose to see."""
+    return actor.role == Role.MANAGER
+
+
 def task_assignees_q(actor: Actor) -> Q:
     """Whom the actor may make a task's owner: their active people (an account manager:
     themselves), never the org admin account — it sets the organisation up and carries no tasks.
@@ -583,3 +588,37 @@ def resource_request_deciders(requester: User, *, within_lead_limit: bool, today
     if directors.exists():
         return directors
     return User.objects.filter(org_id=org_id, role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)
+
+
+# --- customer work: who holds a portfolio, who changes credit, who sets follow-up policies (crm) --
+# Account managers and leads carry customers. Directors, org admins and analysts carry none:
+# nothing is credited to them, or they could credit sales — and so commission — to themselves.
+PORTFOLIO_ROLES = {Role.MANAGER, Role.LEAD}
+# Crediting a fact to someone other than its customer's manager at the fact's date, or moving it
+# to another customer, is an exception (DESIGN rule 4), with a reason kept in the audit trail.
+CREDIT_ROLES = {Role.ADMIN, Role.DIRECTOR}
+# Who sets follow-up policies (the Settings page itself is the org admin's, like all of Settings).
+FOLLOW_UP_POLICY_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def holds_portfolio(person: Actor | User) -> bool:
+    """May customers (and the facts credited with them) be this person's?"""
+    return person.role in PORTFOLIO_ROLES
+
+
+def portfolio_holders_q() -> Q:
+    """The people holds_portfolio says yes to, as a filter on users."""
+    return Q(role__in=PORTFOLIO_ROLES)
+
+
+def may_change_credit(actor: Actor) -> bool:
+    return actor.role in CREDIT_ROLES
+
+
+def may_set_follow_up_policy(actor: Actor) -> bool:
+    return actor.role in FOLLOW_UP_POLICY_ROLES
+
+
+def require_follow_up_policy_setter(actor: Actor) -> None:
+    if not may_set_follow_up_policy(actor):
+        raise Forbidden()

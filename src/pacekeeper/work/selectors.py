@@ -13,6 +13,7 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.tenancy.models import User
 from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q, task_write_level
 
+from .filters import filter_given
 from .models import ChecklistItem, Quadrant, Task
 
 
@@ -53,12 +54,7 @@ def task_filter(
         tasks = tasks.open()
     elif status:
         tasks = tasks.filter(status=status)
-    if owner:
-        tasks = tasks.filter(owner_id=owner)
-    if goal:
-        tasks = tasks.filter(goal_id=goal)
-    if customer:
-        tasks = tasks.filter(customer_id=customer)
+    tasks = filter_given(tasks, owner_id=owner, goal_id=goal, customer_id=customer)
     if label:
         tasks = tasks.filter(labels__icontains=label.strip()[:50])
     if q and q.strip():
