@@ -119,6 +119,7 @@ def _mount() -> None:
     from pacekeeper.work.api import router as work_router
     from pacekeeper.work.plan_api import router as work_plans_router
     from pacekeeper.work.resource_api import router as work_resources_router
+    from pacekeeper.meetings.api import router as meetings_router
 
     api.add_router("/", tenancy_router)
     api.add_router("/", crm_router)
@@ -132,6 +133,7 @@ def _mount() -> None:
     api.add_router("/", work_plans_router)
     api.add_router("/", skills_router)
     api.add_router("/", work_resources_router)
+    api.add_router("/", meetings_router)
 
 
 _mount()
