@@ -272,6 +272,20 @@ class TestPermission:
         ok = client.post(url, {"kind": "point", "text": "Pricing"}, content_type="application/json")
         assert ok.status_code == 201 and ok.json()["person"] == one.manager.pk
 
+    def test_the_api_sets_up_a_series_for_a_team_one_leads_only(self, one, client):
+        client.force_login(one.lead)
+        body = {"team": one.team_a1.pk, "cadence": "biweekly", "weekday": 4, "members": [one.sub_manager.pk]}
+        made = client.post("/api/v1/meeting-series", body, content_type="application/json")
+        assert made.status_code == 201 and made.json()["members"] == [one.sub_manager.pk]
+        url = f"/api/v1/meeting-series/{made.json()['id']}"
+        moved = client.patch(url, {"starts_at": "10:30+08:00", "weekday": 9}, content_type="application/json")
+        assert moved.status_code == 400 and moved.json()["errors"][0]["field"] == "weekday"
+        moved = client.patch(url, {"starts_at": "10:30+08:00"}, content_type="application/json")
+        assert moved.status_code == 200 and moved.json()["starts_at"] == "10:30:00"
+        client.force_login(one.other_lead)
+        refused = client.post("/api/v1/meeting-series", {"team": one.team_a.pk}, content_type="application/json")
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "team"
+
     def test_the_api_runs_a_meeting_end_to_end(self, one, series, client):
         client.force_login(one.lead)
         created = client.post(f"/api/v1/meeting-series/{series.pk}/meetings", {}, content_type="application/json")
@@ -322,3 +336,23 @@ class TestPage:
         missed = client.get(f"/meetings/series/{series.pk}/", {"q": "nothing like it"}).context["page"].object_list
         assert list(found) == [meeting] and list(missed) == []
         assert Meeting.objects.get(pk=meeting.pk).is_closed
+
+    def test_the_meeting_page_costs_the_same_queries_however_many_items(self, one, series, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        lead = one.actor("lead")
+        meeting = _held(one, series)
+        client.force_login(one.lead)
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+            return len(captured)
+
+        services.item_add(actor=lead, meeting=meeting, kind="problem", text="p0")
+        few = queries()
+        for n in range(5):
+            problem = services.item_add(actor=lead, meeting=meeting, kind="problem", text=f"p{n + 1}")
+            services.item_add(actor=lead, meeting=meeting, kind="decision", text=f"d{n}", problem=problem.pk)
+        assert queries() == few

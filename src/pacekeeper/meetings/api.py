@@ -114,7 +114,8 @@ def series_index(request, active: bool | None = None):
 
 @router.post("/meeting-series", response={201: SeriesOut}, summary="Set up a team's meeting series (its lead)")
 def series_create(request, payload: SeriesIn):
-    return 201, services.series_create(actor=request.actor, **payload.dict())
+    fields = payload.dict()
+    return 201, services.series_create(actor=request.actor, team_id=fields.pop("team"), **fields)
 
 
 @router.get("/meeting-series/{series_id}", response=SeriesOut, summary="Read a meeting series")

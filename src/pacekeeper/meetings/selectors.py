@@ -109,7 +109,7 @@ def agenda_rows(meeting: Meeting) -> list[dict]:
 
 def meeting_items(meeting: Meeting) -> dict[str, list[MeetingItem]]:
     grouped = {kind: [] for kind in MeetingItem.Kind.values}
-    for item in meeting.items.select_related("person", "author", "task", "problem"):
+    for item in meeting.items.select_related("person", "author", "task", "problem").prefetch_related("measures"):
         grouped[item.kind].append(item)
     return grouped
 

@@ -51,8 +51,14 @@ def _schedule_fields(changes: dict, errors: dict) -> dict:
     if "starts_at" in changes:
         if not isinstance(changes["starts_at"], dt.time):
             errors["starts_at"] = [_("Enter a time such as 09:30.")]
-        fields["starts_at"] = changes["starts_at"]
+        fields["starts_at"] = _local_time(changes["starts_at"])
     return fields
+
+
+def _local_time(value):
+    """A meeting's time is a wall-clock time in the organisation's zone: an offset sent with it
+    (the API takes ISO times) is dropped, the databases store no zone for a time."""
+    return value.replace(tzinfo=None) if isinstance(value, dt.time) else value
 
 
 def _members(actor: Actor, series: MeetingSeries | None, ids) -> list[User]:
@@ -171,7 +177,7 @@ def meeting_create(
         series=series,
         held_on=held_on,
         title=title,
-        starts_at=starts_at or series.starts_at,
+        starts_at=_local_time(starts_at) or series.starts_at,
         is_ad_hoc=True,
     )
 
