@@ -47,9 +47,11 @@ class DueWindow(models.TextChoices):
 
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, actor):
+        from pacekeeper.crm.models import Customer
         from pacekeeper.tenancy.scopes import tasks_q
 
-        return self.filter(tasks_q(actor, collaborations=Task.collaborators.through.objects))
+        links = Task.collaborators.through.objects
+        return self.filter(tasks_q(actor, collaborations=links, customers=Customer.objects))
 
     def open(self):
         return self.exclude(status__in=Task.CLOSED)
