@@ -233,15 +233,40 @@ def _serve(client: Client, url: str, requests: int, name: str) -> dict:
     if answer.status_code != 200:
         raise SystemExit(f"{url} answered {answer.status_code}")
     samples = []
+    cpu_before = _cpu_seconds()
     for _request in range(requests):
         started = time.perf_counter()
         client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
+    cpu_after = _cpu_seconds()
     samples.sort()
     return {
         f"{name}_median_ms": round(statistics.median(samples), 1),
         f"{name}_p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+        # The CPU the answers cost, on average (a busy machine stretches the times above but
+        # hardly this); None where the database's share cannot be read (see _cpu_seconds).
+        f"{name}_cpu_mean_ms": (
+            round((cpu_after - cpu_before) * 1000 / requests, 1) if None not in (cpu_before, cpu_after) else None
+        ),
     }
+
+
+def _cpu_seconds() -> float | None:
+    """CPU time used so far by this process and, on PostgreSQL on this machine, by its database
+    session's server process (Linux /proc; ticks of 10 ms, so only a mean over many requests
+    means anything; parallel query workers are not counted). SQLite runs inside this process."""
+    own = time.process_time()
+    if connection.vendor == "sqlite":
+        return own
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None  # a database on another machine, or no /proc
+    return own + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _current_members(team_ids: list[int]) -> TeamMembership:
