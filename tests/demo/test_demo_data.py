@@ -52,6 +52,7 @@ def test_it_looks_like_a_real_branch(demo):
     _its_tasks_have_conversations_with_mentions(demo)
     _its_task_kpis_count_the_demos_own_completion_days(demo)
     _its_director_finds_approvals_waiting_in_the_inbox(demo)
+    _its_first_lead_finds_a_closed_meeting_and_the_next_one_planned(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -215,12 +216,24 @@ def _its_director_finds_approvals_waiting_in_the_inbox(org):
     waiting for them, in Chinese, through the same announcers as everywhere else."""
     director = org.users.get(role=Role.DIRECTOR)
     kinds = sorted(Notification.objects.filter(org=org, recipient=director).values_list("kind", flat=True))
-    # The target change, two payout runs, and the three leads' resource requests (one still waiting).
-    assert (
-        kinds
-        == ["goal_change_requested", "payout_run_waiting", "payout_run_waiting"] + ["resource_request_to_decide"] * 3
-    )
+    # The target change, the minutes of the first lead's closed meeting (shared with the director),
+    # two payout runs, and the three leads' resource requests (one still waiting).
+    assert kinds == [
+        "goal_change_requested",
+        "meeting_minutes_shared",
+        "payout_run_waiting",
+        "payout_run_waiting",
+        *["resource_request_to_decide"] * 3,
+    ]
     with translation.override("zh-hans"):
         messages = [n.message for n in Notification.objects.filter(recipient=director)]
     assert any("申请将" in message and "下调到" in message for message in messages)
     assert any("待您审批" in message for message in messages)
+
+
+def _its_first_lead_finds_a_closed_meeting_and_the_next_one_planned(org):
+    from pacekeeper.meetings.models import Meeting
+
+    closed = Meeting.objects.get(org=org, status="closed")
+    assert closed.agenda["members"] and closed.items.filter(kind="action", task__isnull=False).exists()
+    assert Meeting.objects.filter(org=org, series=closed.series, status="planned").count() == 1
