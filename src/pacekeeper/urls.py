@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("pacekeeper.reviews.urls")),
     path("", include("pacekeeper.dashboards.urls")),
     path("", include("pacekeeper.notifications.urls")),
+    path("", include("pacekeeper.feedback.urls")),
+    path("", include("pacekeeper.feedback.public_urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),

@@ -581,3 +581,36 @@ def resource_request_deciders(requester: User, *, within_lead_limit: bool, today
     if directors.exists():
         return directors
     return User.objects.filter(org_id=org_id, role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)
+
+
+# --- surveys (docs/feedback.md) --------------------------------------------------------------
+# Templates and campaigns are the organisation's: everyone in it reads them; the org admin and
+# directors keep the templates and settings, and leads may run campaigns too. Invitations and
+# answers hang off a customer: seen with the customer, and by the manager credited on the row.
+
+SURVEY_TEMPLATE_WRITER_ROLES = {Role.ADMIN, Role.DIRECTOR}
+SURVEY_CAMPAIGN_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD}
+
+
+def survey_templates_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def survey_campaigns_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def survey_invitations_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "customer__owner", "manager")
+
+
+def survey_answers_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "customer__owner", "manager")
+
+
+def may_write_survey_templates(actor: Actor) -> bool:
+    return actor.role in SURVEY_TEMPLATE_WRITER_ROLES
+
+
+def may_run_survey_campaigns(actor: Actor) -> bool:
+    return actor.role in SURVEY_CAMPAIGN_ROLES
