@@ -19,7 +19,8 @@ SURVEY_METRICS = ("csat_average", "csat_satisfied", "nps", "survey_response_rate
 def template_list(actor: Actor) -> QuerySet[SurveyTemplate]:
     """The organisation's templates; the CSAT and NPS ones are seeded on first use."""
     templates_ensure(actor.org)
-    return SurveyTemplate.objects.visible_to(actor).annotate(question_count=Count("questions"))
+    templates = SurveyTemplate.objects.visible_to(actor).annotate(question_count=Count("questions"))
+    return templates.order_by("-is_default", "name_en", "pk")
 
 
 def access_template(actor: Actor, template_id: object) -> SurveyTemplate:
@@ -34,6 +35,7 @@ def campaign_list(actor: Actor) -> QuerySet[Campaign]:
             invited=Count("invitations"),
             answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False)),
         )
+        .order_by("-created_at", "-pk")
     )
 
 
