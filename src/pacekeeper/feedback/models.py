@@ -289,10 +289,16 @@ class Answer(models.Model):
         indexes = [models.Index(fields=["org", "answered_at"], name="survey_answer_day")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(csat__isnull=True) | Q(csat__gte=CSAT_MIN, csat__lte=CSAT_MAX), name="survey_csat_range"
+                condition=Q(csat__isnull=True) | Q(csat__gte=CSAT_MIN, csat__lte=CSAT_MAX),
+                name="survey_csat_range",
+                violation_error_code="survey_csat_out_of_range",
+                violation_error_message=_("A satisfaction score is from 1 to 5."),
             ),
             models.CheckConstraint(
-                condition=Q(nps__isnull=True) | Q(nps__gte=NPS_MIN, nps__lte=NPS_MAX), name="survey_nps_range"
+                condition=Q(nps__isnull=True) | Q(nps__gte=NPS_MIN, nps__lte=NPS_MAX),
+                name="survey_nps_range",
+                violation_error_code="survey_nps_out_of_range",
+                violation_error_message=_("A recommendation score is from 0 to 10."),
             ),
         ]
 

@@ -235,11 +235,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('csat__isnull', True), models.Q(('csat__gte', 1), ('csat__lte', 5)), _connector='OR'), name='survey_csat_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('csat__isnull', True), models.Q(('csat__gte', 1), ('csat__lte', 5)), _connector='OR'), name='survey_csat_range', violation_error_code='survey_csat_out_of_range', violation_error_message='A satisfaction score is from 1 to 5.'),
         ),
         migrations.AddConstraint(
             model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('nps__isnull', True), models.Q(('nps__gte', 0), ('nps__lte', 10)), _connector='OR'), name='survey_nps_range'),
+            constraint=models.CheckConstraint(condition=models.Q(('nps__isnull', True), models.Q(('nps__gte', 0), ('nps__lte', 10)), _connector='OR'), name='survey_nps_range', violation_error_code='survey_nps_out_of_range', violation_error_message='A recommendation score is from 0 to 10.'),
         ),
         migrations.RunPython(same_org.forward(LINKS), same_org.backward(LINKS)),
     ]
