@@ -10,7 +10,7 @@ from pacekeeper.kpis import engine
 from pacekeeper.kpis.periods import Period
 from tests.browser.conftest import PHONE
 from tests.feedback.conftest import ask
-from tests.feedback.conftest import surveys as surveys_fixture  # noqa: F401 (registers `surveys`)
+from tests.feedback.conftest import surveys as surveys_fixture  # noqa: F401 (a fixture, under this name)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,9 +22,15 @@ def _csat(world):
     return values.get(world.one.manager.pk, {}).get("csat_average")
 
 
-def test_a_contact_answers_on_a_phone_and_the_managers_csat_moves(live_server, world, surveys, browser, settings):
+def test_a_contact_answers_on_a_phone_and_the_managers_csat_moves(
+    live_server,
+    world,
+    surveys_fixture,
+    browser,
+    settings,  # noqa: F811 (the fixture imported above)
+):
     settings.PUBLIC_URL = live_server.url
-    sent = ask(world, surveys)
+    sent = ask(world, surveys_fixture)
     assert _csat(world) is None
     context = browser.new_context(locale="zh-CN", **PHONE)
     page = context.new_page()
