@@ -25,9 +25,9 @@ def _csat(world):
 def test_a_contact_answers_on_a_phone_and_the_managers_csat_moves(
     live_server,
     world,
-    surveys_fixture,
+    surveys_fixture,  # noqa: F811 (the fixture imported above)
     browser,
-    settings,  # noqa: F811 (the fixture imported above)
+    settings,
 ):
     settings.PUBLIC_URL = live_server.url
     sent = ask(world, surveys_fixture)
