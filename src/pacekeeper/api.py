@@ -109,6 +109,7 @@ def on_not_found(request, error):
 def _mount() -> None:
     from pacekeeper.crm.api import router as crm_router
     from pacekeeper.crm.imports_api import router as imports_router
+    from pacekeeper.feedback.api import router as feedback_router
     from pacekeeper.goals.api import router as goals_router
     from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
@@ -134,6 +135,7 @@ def _mount() -> None:
     api.add_router("/", skills_router)
     api.add_router("/", work_resources_router)
     api.add_router("/", meetings_router)
+    api.add_router("/feedback", feedback_router)
 
 
 _mount()

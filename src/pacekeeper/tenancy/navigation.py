@@ -54,6 +54,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("resources", _("Resource requests"), "work:resource_requests", role in (Role.ADMIN, Role.DIRECTOR, Role.LEAD)),
         ("import", _("Import"), "crm:import_upload", actor.can_write),
         ("export", _("Export"), "crm:exports", True),
+        ("surveys", _("Surveys"), "feedback:home", True),
         ("audit", _("Audit trail"), "audit", role in (Role.ADMIN, Role.DIRECTOR)),
         ("settings", _("Settings"), "settings:people", role == Role.ADMIN),
     ]

@@ -701,3 +701,36 @@ def team_chain(team: Team, today: dt.date):
     return User.objects.filter(
         Q(pk__in=leading.values("user_id")) | Q(role=Role.DIRECTOR), org_id=team.org_id, is_active=True
     )
+
+
+# --- surveys (docs/feedback.md) --------------------------------------------------------------
+# Templates and campaigns are the organisation's: everyone in it reads them; the org admin and
+# directors keep the templates and settings, and leads may run campaigns too. Invitations and
+# answers hang off a customer: seen with the customer, and by the manager credited on the row.
+
+SURVEY_TEMPLATE_WRITER_ROLES = {Role.ADMIN, Role.DIRECTOR}
+SURVEY_CAMPAIGN_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD}
+
+
+def survey_templates_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def survey_campaigns_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def survey_invitations_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "customer__owner", "manager")
+
+
+def survey_answers_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "customer__owner", "manager")
+
+
+def may_write_survey_templates(actor: Actor) -> bool:
+    return actor.role in SURVEY_TEMPLATE_WRITER_ROLES
+
+
+def may_run_survey_campaigns(actor: Actor) -> bool:
+    return actor.role in SURVEY_CAMPAIGN_ROLES
