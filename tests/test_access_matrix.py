@@ -18,6 +18,7 @@ from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
+from pacekeeper.progress.models import ProgressReport
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
@@ -217,6 +218,39 @@ def _resource_request(customer):
     )
 
 
+_report_weeks = itertools.count(1)
+
+
+def _progress_report(customer):
+    """A kept weekly progress report about the customer's account manager (seen like their portfolio)."""
+    starts_on = dt.date(2026, 1, 5) + dt.timedelta(weeks=next(_report_weeks))
+    document = {
+        "title": "Report",
+        "subtitle": "Week",
+        "language": "en",
+        "organisation": customer.org.name,
+        "generated_at": None,
+        "footnotes": [],
+        "sections": [],
+    }
+    return ProgressReport.objects.create(
+        org=customer.org,
+        subject_kind="person",
+        person=customer.owner,
+        subject_ref=customer.owner_id,
+        period_kind="week",
+        starts_on=starts_on,
+        ends_on=starts_on + dt.timedelta(days=6),
+        language="en",
+        title="Report",
+        subtitle="Week",
+        fingerprint="0" * 64,
+        document=document,
+        pdf=b"%PDF-",
+        xlsx=b"PK",
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -251,6 +285,7 @@ MAKERS = {
     "work-plans": _work_plan,
     "plan-templates": _plan_template,
     "resource-requests": _resource_request,
+    "progress-reports": _progress_report,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -445,6 +480,7 @@ PAGE_MAKERS = {
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
     "resource_request_id": MAKERS["resource-requests"],
+    "progress_report_id": MAKERS["progress-reports"],
 }
 
 
@@ -466,6 +502,7 @@ PAGE_WRITERS = {
     "skill_id": {"admin"},  # the catalogue is the org admin's
     "work_plan_id": GOAL_SETTERS,
     "template_id": TEMPLATE_WRITERS,
+    "progress_report_id": {"admin", "director", "lead"},  # generating again: leads, directors, org admins
 }
 # Written through pages by its author alone (here the target's account manager), whatever the role.
 PAGE_AUTHOR_WRITES = {"comment_id"}
@@ -558,6 +595,7 @@ LIST_ROUTES = {
     "/api/v1/work-plans": "work-plans",
     "/api/v1/plan-templates": "plan-templates",
     "/api/v1/resource-requests": "resource-requests",
+    "/api/v1/progress-reports": "progress-reports",
 }
 
 
