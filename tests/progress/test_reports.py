@@ -189,7 +189,7 @@ def test_the_list_filters_and_pages(facts, client):
 
 
 def test_the_run_generates_every_report_of_the_organisation_with_its_progress(
-    facts, django_capture_on_commit_callbacks
+    facts, client, django_capture_on_commit_callbacks
 ):
     one = facts.one
     with django_capture_on_commit_callbacks(execute=True):
@@ -201,6 +201,9 @@ def test_the_run_generates_every_report_of_the_organisation_with_its_progress(
     assert run.reports_expected == run.reports_done == 1 + teams + people
     assert ProgressReport.objects.filter(org=one.org, run=run).count() == 1 + teams + people
     assert not ProgressReport.objects.filter(org=facts.two.org).exists()
+    client.force_login(one.director)
+    total = run.reports_expected
+    assert f"{total} of {total} reports" in client.get("/progress-reports/runs/").content.decode()
     with pytest.raises(Forbidden):
         services.report_run_start(actor=one.actor("lead"), period_kind="month", day=MARCH_DAY)
 

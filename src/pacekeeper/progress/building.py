@@ -25,7 +25,7 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.kpis.engine import ORG_SUBJECT, Level, compute_levels
 from pacekeeper.kpis.periods import Period, like_for_like
 from pacekeeper.kpis.registry import METRICS, Unit
-from pacekeeper.lib.documents import BarChart, Column, Document, Figure, Paragraph, Section, Table, display
+from pacekeeper.lib.documents import BarChart, Column, Document, Figure, Paragraph, Section, Table
 from pacekeeper.lib.formatting import change_percent, format_percent, format_period
 from pacekeeper.tenancy.models import Organization, Team, TeamMembership, User
 
@@ -221,6 +221,18 @@ def _span(period: Period, language: str) -> str:
 # --- goals ---------------------------------------------------------------------------------------
 
 
+KIND_ORDER = ("money", "integer", "percent", "decimal")
+
+
+def _by_kind(rows: list[tuple[str, tuple]]) -> list[tuple[str, list[tuple]]]:
+    """Rows of (kind, row) as one group per kind, in KIND_ORDER: a table's column has one kind,
+    so that the XLSX keeps numbers as numbers."""
+    groups: dict[str, list[tuple]] = {}
+    for kind, row in rows:
+        groups.setdefault(kind, []).append(row)
+    return [(kind, groups[kind]) for kind in KIND_ORDER if kind in groups]
+
+
 def _goals_section(facts: Facts, subject: Subject, compared: Comparison, language: str) -> Section:
     """Each goal's attainment and pace where it stood at the end of the period (or today)."""
     as_of = min(compared.period.end, facts.today)
@@ -237,33 +249,37 @@ def _goals_section(facts: Facts, subject: Subject, compared: Comparison, languag
             continue
         kind = kind_of(goal.metric)
         expected = progress.expected_seasonal if progress.expected_seasonal is not None else progress.expected_linear
-        rows.append(
-            (
-                goal.title,
-                str(METRICS[goal.metric].label),
-                display(_value(progress.target, kind), kind, language, facts.org.currency),
-                display(_value(progress.actual, kind), kind, language, facts.org.currency),
-                progress.attainment,
-                display(_value(expected, kind), kind, language, facts.org.currency) if expected is not None else "—",
-                status_names[progress.status],
-            )
+        row = (
+            goal.title,
+            str(METRICS[goal.metric].label),
+            _value(progress.target, kind),
+            _value(progress.actual, kind),
+            progress.attainment,
+            _value(expected, kind) if expected is not None else None,
+            status_names[progress.status],
         )
+        rows.append((kind, row))
         on_track += progress.status == goal_progress.ON_TRACK
         chart_labels.append(goal.title)
         chart_values.append(progress.attainment if progress.attainment is not None else Decimal(0))
-    columns = (
-        Column(_("Goal")),
-        Column(_("Metric")),
-        Column(_("Target")),
-        Column(_("Actual")),
-        Column(_("Attainment"), "percent"),
-        Column(_("Expected by then")),
-        Column(_("Pace")),
-    )
-    blocks: list = [Table(columns, tuple(rows), empty_text=_("No goal with a target covers this period."))]
+    blocks: list = []
+    for kind, group in _by_kind(rows):
+        currency = facts.org.currency if kind == "money" else ""
+        columns = (
+            Column(_("Goal")),
+            Column(_("Metric")),
+            Column(_("Target"), kind, currency),
+            Column(_("Actual"), kind, currency),
+            Column(_("Attainment"), "percent"),
+            Column(_("Expected by then"), kind, currency),
+            Column(_("Pace")),
+        )
+        blocks.append(Table(columns, tuple(group)))
     if rows:
         title = _("%(on)d of %(all)d goals on track") % {"on": on_track, "all": len(rows)}
         blocks.insert(0, BarChart(title, tuple(chart_labels), tuple(chart_values), "percent"))
+    else:
+        blocks.append(Paragraph(_("No goal with a target covers this period.")))
     return Section(_("Goal attainment and pace"), tuple(blocks), sheet_title=_("Goals"))
 
 
@@ -284,25 +300,26 @@ def _kpi_section(facts: Facts, subject: Subject, compared: Comparison, language:
     for key in keys:
         kind = kind_of(key)
         blocks.append(Figure(str(METRICS[key].label), now[key], kind, facts.org.currency))
-        rows.append(
-            (
-                str(METRICS[key].label),
-                display(now[key], kind, language, facts.org.currency),
-                display(before[key], kind, language, facts.org.currency),
-                _change(now[key], before[key]),
-                display(last_year[key], kind, language, facts.org.currency),
-                _change(now[key], last_year[key]),
-            )
+        row = (
+            str(METRICS[key].label),
+            now[key],
+            before[key],
+            _change(now[key], before[key]),
+            last_year[key],
+            _change(now[key], last_year[key]),
         )
-    columns = (
-        Column(_("Metric")),
-        Column(_("This period")),
-        Column(_("Previous period")),
-        Column(_("Change"), "percent"),
-        Column(_("Same period last year")),
-        Column(_("Change"), "percent"),
-    )
-    blocks.append(Table(columns, tuple(rows)))
+        rows.append((kind, row))
+    for kind, group in _by_kind(rows):
+        currency = facts.org.currency if kind == "money" else ""
+        columns = (
+            Column(_("Metric")),
+            Column(_("This period"), kind, currency),
+            Column(_("Previous period"), kind, currency),
+            Column(_("Change"), "percent"),
+            Column(_("Same period last year"), kind, currency),
+            Column(_("Change"), "percent"),
+        )
+        blocks.append(Table(columns, tuple(group)))
     if "sales_amount" in keys:
         values = (last_year["sales_amount"], before["sales_amount"], now["sales_amount"])
         labels = (_("Same period last year"), _("Previous period"), _("This period"))

@@ -27,7 +27,7 @@ from pacekeeper.tenancy.scopes import (
 
 from . import selectors, services, storage
 from .forms import GenerateForm, RunForm
-from .models import PeriodKind, ProgressReport, SubjectKind
+from .models import PeriodKind, ProgressReport, ReportRun, SubjectKind
 from .periods import last_finished
 
 
@@ -48,6 +48,7 @@ def report_list(request: HttpRequest):
         actor, period_kind=period_kind, subject_kind=subject_kind, starts_on=starts_on, search=q
     )
     page = paginate(request, reports)
+    runs = selectors.recent_runs(actor)
     context = {
         "page": page,
         "period_kind": period_kind,
@@ -59,7 +60,8 @@ def report_list(request: HttpRequest):
         "query": query_without(request, "page"),
         "may_generate": actor.role in REPORT_GENERATING_ROLES,
         "may_run_all": may_run_all_progress_reports(actor),
-        "runs": selectors.recent_runs(actor),
+        "runs": runs,
+        "runs_going": any(run.status in ReportRun.RUNNING for run in runs),
     }
     return render(request, "progress/list.html", context)
 
@@ -131,7 +133,8 @@ def run_start(request: HttpRequest):
 def run_status(request: HttpRequest):
     """The runs' progress (the list page reloads this part while a run goes on)."""
     runs = selectors.recent_runs(request.actor)
-    return render(request, "progress/_runs.html", {"runs": runs})
+    going = any(run.status in ReportRun.RUNNING for run in runs)
+    return render(request, "progress/_runs.html", {"runs": runs, "runs_going": going})
 
 
 @actor_required
