@@ -171,3 +171,19 @@ def test_it_is_written_in_the_language_asked(facts):
     assert titles[0] == "目标达成与进度"
     chart = next(b for b in _section(document, "KPI 指标").blocks if isinstance(b, BarChart))
     assert chart.title == "销售额较上月增长 46.0%"
+
+
+def test_a_running_period_is_compared_day_for_day(facts):
+    one = facts.one
+    running = Facts(one.org, today=dt.date(2026, 3, 10))
+    document = build_document(
+        facts=running, subject=_team(facts), period_kind=PeriodKind.MONTH, period=MARCH, language="en"
+    )
+    assert document.footnotes[0].startswith(
+        "Figures of 1 Mar 2026 – 10 Mar 2026, against 1 Feb 2026 – 10 Feb 2026 and 1 Mar 2025 – 10 Mar 2025"
+    )
+    so_far = compute(
+        org=one.org, metrics=["sales_amount"], level=Level.TEAM, period=Period(MARCH.start, dt.date(2026, 3, 10))
+    )
+    figures = {b.label: b.value for b in _section(document, "KPI figures").blocks if isinstance(b, Figure)}
+    assert figures["Sales amount"] == so_far[one.team_a.pk]["sales_amount"] == 650_000

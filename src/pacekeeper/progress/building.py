@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pacekeeper.goals import progress as goal_progress
 from pacekeeper.goals.models import Goal
@@ -315,9 +316,9 @@ def _kpi_section(facts: Facts, subject: Subject, compared: Comparison, language:
             Column(_("Metric")),
             Column(_("This period"), kind, currency),
             Column(_("Previous period"), kind, currency),
-            Column(_("Change"), "percent"),
+            Column(pgettext("compared with before", "Change"), "percent"),
             Column(_("Same period last year"), kind, currency),
-            Column(_("Change"), "percent"),
+            Column(pgettext("compared with before", "Change"), "percent"),
         )
         blocks.append(Table(columns, tuple(group)))
     if "sales_amount" in keys:
@@ -406,7 +407,7 @@ def _movers_section(facts: Facts, subject: Subject, compared: Comparison, people
             Column(_("Person")),
             Column(_("This period"), kind, facts.org.currency),
             Column(_("Previous period"), kind, facts.org.currency),
-            Column(_("Change"), kind, facts.org.currency),
+            Column(pgettext("compared with before", "Change"), kind, facts.org.currency),
             Column(_("Change in percent"), "percent"),
         )
         if shown and index == 0:
