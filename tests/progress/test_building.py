@@ -106,6 +106,10 @@ def test_task_completion_is_the_engines(facts):
     rows = {row[0]: row[1:] for row in table.rows}
     manager = people[one.manager.pk]
     assert rows[str(one.manager)] == (manager["task_completion_rate"], manager["on_time_completion_rate"])
+    # Team A's own people, then its sub-team as the engine counts it.
+    assert list(rows)[-1] == one.team_a1.name and str(one.sub_manager) not in rows
+    sub_team = compute(org=one.org, metrics=keys, level=Level.TEAM, period=MARCH)[one.team_a1.pk]
+    assert rows[one.team_a1.name] == (sub_team["task_completion_rate"], sub_team["on_time_completion_rate"])
 
 
 def test_key_changes_name_the_largest_movers_by_the_engines_figures(facts):

@@ -96,10 +96,10 @@ class Facts:
             self._teams = {team.pk: team for team in Team.objects.filter(org=self.org).order_by("path")}
         return self._teams
 
-    def people(self, subject: Subject, period: Period) -> list[int]:
-        """Who the report is about: the person; a team's members (its sub-teams' too) at any
-        time in the period, as the engine credits them; everyone of the organisation who
-        belonged to a team in the period."""
+    def people(self, subject: Subject, period: Period, *, direct: bool = False) -> list[int]:
+        """Who the report is about: the person; a team's members (its sub-teams' too, unless
+        `direct`) at any time in the period, as the engine credits them; everyone of the
+        organisation who belonged to a team in the period."""
         if subject.kind == SubjectKind.PERSON:
             return [subject.id]
         if self._memberships is None:
@@ -107,7 +107,9 @@ class Facts:
                 TeamMembership.objects.filter(org=self.org).values_list("user_id", "team_id", "started_on", "ended_on")
             )
         teams = self.teams()
-        if subject.kind == SubjectKind.TEAM:
+        if subject.kind == SubjectKind.TEAM and direct:
+            wanted = {subject.id}
+        elif subject.kind == SubjectKind.TEAM:
             prefix = teams[subject.id].path
             wanted = {pk for pk, team in teams.items() if team.path.startswith(prefix)}
         else:
@@ -362,26 +364,32 @@ def _tasks_section(facts: Facts, subject: Subject, compared: Comparison, people:
         note = _("previous period: %(value)s") % {"value": format_percent(before[key])}
         blocks.append(Figure(str(METRICS[key].label), now[key], "percent", note=note))
     if subject.kind != SubjectKind.PERSON:
-        rows = _task_rows(facts, subject, compared, people, keys)
-        first = _("Team") if subject.kind == SubjectKind.ORG else _("Person")
+        by_team, rows = _task_rows(facts, subject, compared, people, keys)
+        first = _("Person") if not by_team else _("Team") if subject.kind == SubjectKind.ORG else _("Person or team")
         columns = (Column(first), *(Column(str(METRICS[key].label), "percent") for key in keys))
         blocks.append(Table(columns, tuple(rows), empty_text=_("Nobody to show.")))
     return Section(_("Task completion"), tuple(blocks), sheet_title=_("Tasks"))
 
 
-def _task_rows(facts: Facts, subject: Subject, compared: Comparison, people: list[int], keys) -> list[tuple]:
-    """By person for a team; by team for the organisation (every team, sub-teams included)."""
-    if subject.kind == SubjectKind.ORG:
-        subjects = [Subject(SubjectKind.TEAM, pk, team.name) for pk, team in facts.teams().items()]
-    else:
+def _task_rows(
+    facts: Facts, subject: Subject, compared: Comparison, people: list[int], keys
+) -> tuple[bool, list[tuple]]:
+    """(with teams?, rows): the organisation by its top teams; a team by its own members, then
+    its sub-teams (each with its own sub-teams)."""
+    teams = facts.teams()
+    parent = subject.id if subject.kind == SubjectKind.TEAM else None
+    below = [Subject(SubjectKind.TEAM, pk, team.name) for pk, team in teams.items() if team.parent_id == parent]
+    subjects = []
+    if subject.kind == SubjectKind.TEAM:
         names = facts.names()
-        subjects = [Subject(SubjectKind.PERSON, pk, names.get(pk, "")) for pk in people]
-        subjects.sort(key=lambda s: s.name)
+        own = facts.people(subject, compared.shown, direct=True)
+        subjects = sorted((Subject(SubjectKind.PERSON, pk, names.get(pk, "")) for pk in own), key=lambda s: s.name)
+    subjects += below
     rows = []
     for one in subjects:
         values = facts.figures(one, compared.shown)
         rows.append((one.name, *(values[key] for key in keys)))
-    return rows
+    return bool(below), rows
 
 
 # --- key changes -------------------------------------------------------------------------------------
