@@ -222,3 +222,22 @@ def test_the_schedule_starts_last_week_on_monday_and_last_month_on_its_first_wor
     assert marks == {("week", dt.date(2026, 2, 16)), ("week", dt.date(2026, 2, 23)), ("month", dt.date(2026, 2, 1))}
     assert services.schedule_reports(now=monday) == 0  # once per period, however often it runs
     assert ReportRun.objects.filter(status="queued").count() == 6
+
+
+def test_a_chinese_report_page_says_it_all_in_chinese(facts, client):
+    import re
+
+    lead = facts.one.lead
+    lead.language = "zh-hans"
+    lead.save()
+    report = _team_report(facts, language="zh-hans")
+    client.force_login(lead)
+    page = client.get(f"/progress-reports/{report.pk}/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", main, flags=re.S)
+    words = set(re.findall(r"[A-Za-z]{3,}", text))
+    # Proper names only: the test world's team, people and goal ("Team A sales in March"); PDF,
+    # XLSX and KPI, as Chinese writes them.
+    names = {"one", "team", "lead", "manager", "teammate", "sub", "Team", "sales", "March", "PDF", "XLSX", "KPI"}
+    assert words <= names, words - names
+    assert "销售额较上月增长 46.0%" in page and "问题与措施" in page
