@@ -21,6 +21,7 @@ from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.meetings.models import Meeting, MeetingItem, MeetingSeries, MeetingSeriesMember
 from pacekeeper.notifications.models import Notification
+from pacekeeper.progress.models import ProgressReport
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
@@ -284,6 +285,39 @@ def _survey_answer(customer):
     )
 
 
+_report_weeks = itertools.count(1)
+
+
+def _progress_report(customer):
+    """A kept weekly progress report about the customer's account manager (seen like their portfolio)."""
+    starts_on = dt.date(2026, 1, 5) + dt.timedelta(weeks=next(_report_weeks))
+    document = {
+        "title": "Report",
+        "subtitle": "Week",
+        "language": "en",
+        "organisation": customer.org.name,
+        "generated_at": None,
+        "footnotes": [],
+        "sections": [],
+    }
+    return ProgressReport.objects.create(
+        org=customer.org,
+        subject_kind="person",
+        person=customer.owner,
+        subject_ref=customer.owner_id,
+        period_kind="week",
+        starts_on=starts_on,
+        ends_on=starts_on + dt.timedelta(days=6),
+        language="en",
+        title="Report",
+        subtitle="Week",
+        fingerprint="0" * 64,
+        document=document,
+        pdf=b"%PDF-",
+        xlsx=b"PK",
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -325,6 +359,7 @@ MAKERS = {
     "feedback/campaigns": _survey_campaign,
     "feedback/invitations": _survey_invitation,
     "feedback/answers": _survey_answer,
+    "progress-reports": _progress_report,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -564,6 +599,7 @@ PAGE_MAKERS = {
     "campaign_id": MAKERS["feedback/campaigns"],
     "contact_id": MAKERS["contacts"],
     "invitation_id": MAKERS["feedback/invitations"],
+    "progress_report_id": MAKERS["progress-reports"],
 }
 
 
@@ -590,6 +626,7 @@ PAGE_WRITERS = {
     "meeting_item_id": MEETING_RUNNERS,
     "survey_template_id": TEMPLATE_WRITERS,
     "campaign_id": SURVEY_CAMPAIGN_RUNNERS,
+    "progress_report_id": {"admin", "director", "lead"},  # generating again: leads, directors, org admins
 }
 # Who may write through one page, where it differs from its id's rule: every member who writes
 # adds a point to a meeting.
@@ -700,6 +737,7 @@ LIST_ROUTES = {
     "/api/v1/feedback/campaigns": "feedback/campaigns",
     "/api/v1/feedback/invitations": "feedback/invitations",
     "/api/v1/feedback/answers": "feedback/answers",
+    "/api/v1/progress-reports": "progress-reports",
 }
 
 

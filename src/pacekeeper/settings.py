@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pacekeeper.bench",
     "pacekeeper.meetings",
     "pacekeeper.feedback",
+    "pacekeeper.progress",
 ]
 
 MIDDLEWARE = [

@@ -57,6 +57,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("surveys", _("Surveys"), "feedback:home", True),
         ("audit", _("Audit trail"), "audit", role in (Role.ADMIN, Role.DIRECTOR)),
         ("settings", _("Settings"), "settings:people", role == Role.ADMIN),
+        ("progress_reports", _("Progress reports"), "progress:list", True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
 
