@@ -117,6 +117,9 @@ class ValidationFailed(PacekeeperError):
         "resource_refused_without_reason": "refusal_reason",
         "resource_status_mismatch": "status",
         "resource_threshold_negative": "lead_limit",
+        # work reports (workreports/models.py)
+        "work_report_exists": "period",
+        "work_report_period_order": "period",
     }
 
     @classmethod

@@ -49,8 +49,14 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("export", _("Export"), "crm:exports", True),
         ("audit", _("Audit trail"), "audit", role in (Role.ADMIN, Role.DIRECTOR)),
         ("settings", _("Settings"), "settings:people", role == Role.ADMIN),
+        ("work_reports", _("Work reports"), _work_reports_url(role), True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
+
+
+def _work_reports_url(role: str) -> str:
+    """An account manager opens their own reports; whoever reads reports, the team's."""
+    return "workreports:mine" if role == Role.MANAGER else "workreports:team"
 
 
 def main_places(actor: Actor, path: str) -> dict[str, list[Place]]:
