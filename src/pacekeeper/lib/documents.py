@@ -83,6 +83,21 @@ class Document:
     footnotes: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Certificate:
+    """A one-page honour or training certificate (`lib/pdf.render_certificate_pdf`):
+    "荣誉证书 — 授予 张伟 — 在2026年第三季度销售竞赛中荣获第一名 — 华东区销售部 2026年10月8日"."""
+
+    title: str  # "荣誉证书" / "Certificate of Achievement"
+    organisation: str
+    person: str
+    achievement: str  # what was achieved or completed, one or a few sentences
+    date: dt.date
+    language: str  # "zh-hans" or "en"
+    issuer: str = ""  # who grants it, shown above the date; the organisation if empty
+    number: str = ""  # the certificate's number, shown small at the bottom if given
+
+
 def display(value: object, kind: str, language: str, currency: str = "") -> str:
     """A value as text, the one way pages, PDFs and exports show it."""
     if value is None or value == "":

@@ -6,9 +6,11 @@ XLSX is read with openpyxl in read-only mode (defusedxml guards its XML when ins
 
 import codecs
 import csv
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import BinaryIO
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib import documents
 from pacekeeper.lib.text import clean_text
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -226,3 +229,122 @@ def download_response(name: str, header: list[str], rows: Iterable[list], file_f
         response = StreamingHttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{"xlsx" if file_format == "xlsx" else "csv"}"'
     return response
+
+
+# Number formats of a document's values in XLSX. Money is the amount in major units (yuan, not
+# fen) with its symbol; a percent is the number as pages show it (12.5 for 12.5 %) with a "%"
+# sign in the format, so the cell equals the figure on the page and the PDF.
+_XLSX_FORMATS = {"integer": "#,##0", "decimal": "#,##0.00", "percent": '0.0"%"', "date": "yyyy-mm-dd"}
+_SHEET_TITLE_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
+
+
+def write_document_xlsx(document) -> bytes:
+    """A `lib.documents.Document` as XLSX: a first sheet with the title, subject and period,
+    organisation and when it was generated, then one sheet per section (named by its
+    `sheet_title` or its title, at most 31 characters, unique). Key figures are label/value
+    rows, tables keep their header row, bar charts their label/value rows; numbers, money and
+    dates are cells of those types with number formats, never text."""
+    import openpyxl
+    from django.utils import timezone, translation
+
+    book = openpyxl.Workbook(write_only=True)
+    with translation.override(document.language):
+        cover = book.create_sheet(title=_unique_sheet_title(_("Summary"), set()))
+        generated = document.generated_at or timezone.now()
+        if timezone.is_aware(generated):
+            generated = timezone.make_naive(timezone.localtime(generated))
+        cover.column_dimensions["A"].width = 18
+        cover.column_dimensions["B"].width = 60
+        for label, value, kind in (
+            (_("Title"), document.title, "text"),
+            (_("Subject and period"), document.subtitle, "text"),
+            (_("Organisation"), document.organisation, "text"),
+            (_("Generated at"), generated, "datetime"),
+        ):
+            cover.append([_xlsx_cell(cover, label), _xlsx_cell(cover, value, kind)])
+        for note in document.footnotes:
+            cover.append([_xlsx_cell(cover, _("Note")), _xlsx_cell(cover, note)])
+    titles = {cover.title}
+    for section in document.sections:
+        sheet = book.create_sheet(title=_unique_sheet_title(section.sheet_title or section.title, titles))
+        titles.add(sheet.title)
+        sheet.column_dimensions["A"].width = 24
+        for letter in "BCDEFGHIJ":
+            sheet.column_dimensions[letter].width = 16
+        sheet.append([_xlsx_cell(sheet, section.title)])
+        for block in section.blocks:
+            for row in _block_rows(block):
+                sheet.append([_xlsx_cell(sheet, value, kind, currency) for value, kind, currency in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _unique_sheet_title(title: str, taken: set[str]) -> str:
+    """A valid sheet name: no []:*?/\\, at most 31 characters, not used yet (Excel compares
+    names case-insensitively)."""
+    base = (clean_text(title).translate(_SHEET_TITLE_FORBIDDEN).strip().strip("'") or "Sheet")[:31]
+    lowered = {name.lower() for name in taken}
+    candidate, number = base, 1
+    while candidate.lower() in lowered:
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: 31 - len(suffix)] + suffix
+    return candidate
+
+
+def _block_rows(block) -> list[list[tuple]]:
+    """A block as rows of (value, kind, currency), a blank row before each table and chart."""
+    if isinstance(block, documents.Figure):
+        row = [(block.label, "text", ""), (block.value, block.kind, block.currency)]
+        return [row + [(block.note, "text", "")] if block.note else row]
+    if isinstance(block, documents.Paragraph):
+        return [[(block.text, "text", "")]]
+    if isinstance(block, documents.Table):
+        rows = [[], [(column.label, "text", "") for column in block.columns]]
+        if not block.rows and block.empty_text:
+            rows.append([(block.empty_text, "text", "")])
+        for values in block.rows:
+            rows.append(
+                [(value, column.kind, column.currency) for column, value in zip(block.columns, values, strict=False)]
+            )
+        return rows
+    if isinstance(block, documents.BarChart):
+        rows = [[], [(block.title, "text", "")]]
+        rows += [
+            [(label, "text", ""), (value, block.kind, block.currency)]
+            for label, value in zip(block.labels, block.values, strict=False)
+        ]
+        return rows
+    return []
+
+
+def _xlsx_cell(sheet, value: object, kind: str = "text", currency: str = ""):
+    """One typed cell: money in major units with the currency's symbol and decimals, percent as
+    the number shown with '0.0"%"', integers and decimals with separators, dates as dates."""
+    from openpyxl.cell import WriteOnlyCell
+
+    from pacekeeper.lib.money import CURRENCY_SYMBOLS, exponent, from_minor
+
+    number_format = ""
+    if value is None or value == "":
+        value = None
+    elif kind == "money":
+        value = from_minor(int(value), currency or "CNY")
+        places = exponent(currency or "CNY")
+        symbol = CURRENCY_SYMBOLS.get(currency, "").replace('"', "")
+        digits = "#,##0" + ("." + "0" * places if places else "")
+        number_format = f'"{symbol}"{digits};-"{symbol}"{digits}' if symbol else digits
+    elif kind in ("integer", "decimal", "percent"):
+        value = Decimal(str(value)) if kind != "integer" else int(value)
+        number_format = _XLSX_FORMATS[kind]
+    elif kind == "date" and isinstance(value, dt.date):
+        number_format = _XLSX_FORMATS["date"]
+    elif kind == "datetime" and isinstance(value, dt.datetime):
+        number_format = "yyyy-mm-dd hh:mm"
+    else:
+        value = xlsx_safe(value if isinstance(value, str) else str(value))
+    cell = WriteOnlyCell(sheet, value=value)
+    if number_format:
+        cell.number_format = number_format
+    return cell
