@@ -117,3 +117,25 @@ class TestPages:
         response = client.get("/work-reports/news/", {"tag": "华南"})
         assert "竞品促销" in response.content.decode()
         assert "竞品促销" not in client.get("/work-reports/news/", {"q": "无关"}).content.decode()
+
+
+def test_it_bounds_the_queries_of_the_report_lists(world, client):
+    """Query counts do not grow with the number of reports (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    def add_reports(people):
+        for who in people:
+            _submitted(world, who, news=[{"text": "动态", "region": "华东"}], help_needed=["支持"])
+
+    paths = ["/work-reports/team/", "/work-reports/news/", "/team/"]
+    add_reports(["manager"])
+    client.force_login(world.one.lead)
+    before = {path: count(path) for path in paths}
+    add_reports(["teammate", "sub_manager"])
+    assert {path: count(path) for path in paths} == before

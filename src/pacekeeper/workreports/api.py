@@ -16,14 +16,14 @@ from .models import ITEM_LIMIT, TAG_LIMIT, TEXT_LIMIT, HelpItem, WorkReport
 router = Router(tags=["work reports"])
 
 
-class NewsIn(BodySchema):
+class WorkReportNewsIn(BodySchema):
     text: str = Field(min_length=1, max_length=ITEM_LIMIT, pattern=VISIBLE)
     competitor: str = Field("", max_length=TAG_LIMIT)
     product: str = Field("", max_length=TAG_LIMIT)
     region: str = Field("", max_length=TAG_LIMIT)
 
 
-class NewsOut(Schema):
+class WorkReportNewsOut(Schema):
     id: int
     report: int = Field(alias="report_id")
     text: str
@@ -32,7 +32,7 @@ class NewsOut(Schema):
     region: str
 
 
-class HelpItemOut(Schema):
+class WorkReportHelpItemOut(Schema):
     id: int
     report: int = Field(alias="report_id")
     text: str
@@ -60,8 +60,8 @@ class WorkReportOut(Schema):
     submitted_at: dt.datetime | None
     read_at: dt.datetime | None
     read_by: int | None = Field(alias="read_by_id")
-    news: list[NewsOut]
-    help_items: list[HelpItemOut]
+    news: list[WorkReportNewsOut]
+    help_items: list[WorkReportHelpItemOut]
 
     @staticmethod
     def resolve_news(report: WorkReport) -> list:
@@ -80,28 +80,28 @@ class WorkReportPatch(BodySchema):
     sales_progress: str = omittable(max_length=TEXT_LIMIT)
     customer_feedback: str = omittable(max_length=TEXT_LIMIT)
     plans: str = omittable(max_length=TEXT_LIMIT)
-    news: list[NewsIn] = omittable(max_length=services.MAX_ITEMS, description="replaces the list")
+    news: list[WorkReportNewsIn] = omittable(max_length=services.MAX_ITEMS, description="replaces the list")
     help_needed: list[str] = omittable(
         max_length=services.MAX_ITEMS, description="replaces the open items; items a lead took up stay"
     )
 
 
-class CommentIn(BodySchema):
+class WorkReportCommentIn(BodySchema):
     body: str = Field(min_length=1, max_length=TEXT_LIMIT, pattern=VISIBLE)
 
 
-class CommentOut(Schema):
+class WorkReportCommentOut(Schema):
     id: int
     author: int = Field(alias="author_id")
     body: str
     created_at: dt.datetime
 
 
-class HandleIn(BodySchema):
+class WorkReportHandleIn(BodySchema):
     note: str = Field("", max_length=ITEM_LIMIT)
 
 
-class ToTaskIn(BodySchema):
+class WorkReportToTaskIn(BodySchema):
     owner: ObjectId | None = Field(None, description="default: you")
     due_on: IsoDate | None = Field(None, description="default: in a week")
 
@@ -133,7 +133,7 @@ def work_reports_create(request, payload: WorkReportIn):
     return 201, services.work_report_start(actor=request.actor, day=payload.day)
 
 
-@router.get("/work-reports/news", response=list[NewsOut], summary="Search market and competitor news")
+@router.get("/work-reports/news", response=list[WorkReportNewsOut], summary="Search market and competitor news")
 @paginate(Page)
 def work_reports_news(request, q: str = "", tag: str = "", kind: str = ""):
     """`q`: words in the news; `tag` matches any of an item's tags, or only the `kind` one
@@ -174,20 +174,26 @@ def work_reports_mark_read(request, work_report_id: int):
     return services.work_report_mark_read(actor=request.actor, report=report)
 
 
-@router.get("/work-reports/{work_report_id}/comments", response=list[CommentOut], summary="A report's comments")
+@router.get(
+    "/work-reports/{work_report_id}/comments", response=list[WorkReportCommentOut], summary="A report's comments"
+)
 @paginate(Page)
 def work_reports_comments(request, work_report_id: int):
     report = selectors.access_report(request.actor, work_report_id)
     return selectors.comment_list(request.actor, report)
 
 
-@router.post("/work-reports/{work_report_id}/comments", response={201: CommentOut}, summary="Comment on a report")
-def work_reports_comment(request, work_report_id: int, payload: CommentIn):
+@router.post(
+    "/work-reports/{work_report_id}/comments", response={201: WorkReportCommentOut}, summary="Comment on a report"
+)
+def work_reports_comment(request, work_report_id: int, payload: WorkReportCommentIn):
     report = selectors.access_report(request.actor, work_report_id)
     return 201, services.work_report_comment(actor=request.actor, report=report, body=payload.body)
 
 
-@router.get("/work-report-help-items", response=list[HelpItemOut], summary="Help asked for in the reports you read")
+@router.get(
+    "/work-report-help-items", response=list[WorkReportHelpItemOut], summary="Help asked for in the reports you read"
+)
 @paginate(Page)
 def help_items_list(request, open: bool | None = None):
     return selectors.help_item_list(request.actor, open_only=bool(open))
@@ -195,19 +201,19 @@ def help_items_list(request, open: bool | None = None):
 
 @router.post(
     "/work-report-help-items/{help_item_id}/handle",
-    response=HelpItemOut,
+    response=WorkReportHelpItemOut,
     summary="Mark a request for help handled (the author's lead, a director or the org admin)",
 )
-def help_items_handle(request, help_item_id: int, payload: HandleIn):
+def help_items_handle(request, help_item_id: int, payload: WorkReportHandleIn):
     item = selectors.access_help_item(request.actor, help_item_id)
     return services.help_item_handle(actor=request.actor, item=item, note=payload.note)
 
 
 @router.post(
     "/work-report-help-items/{help_item_id}/task",
-    response=HelpItemOut,
+    response=WorkReportHelpItemOut,
     summary="Turn a request for help into a task in one step",
 )
-def help_items_to_task(request, help_item_id: int, payload: ToTaskIn):
+def help_items_to_task(request, help_item_id: int, payload: WorkReportToTaskIn):
     item = selectors.access_help_item(request.actor, help_item_id)
     return services.help_item_to_task(actor=request.actor, item=item, owner=payload.owner, due_on=payload.due_on)

@@ -38,13 +38,16 @@ def period_of(cadence: str, day: dt.date) -> Period:
     return Period(monday, monday + dt.timedelta(days=6))
 
 
-def period_label(cadence: str, start: dt.date, end: dt.date, language: str | None = None) -> str:
+def period_label(
+    cadence: str, start: dt.date, end: dt.date, language: str | None = None, *, in_sentence: bool = False
+) -> str:
     """A report's period as people name it: 12月7日那周 / week of 7 Dec, or the day."""
     language = language or get_language() or "zh-hans"
     if start == end:
         return format_date(start, language)
     if cadence == Organization.ReportCadence.WEEKLY and start.weekday() == 0 and (end - start).days == 6:
-        return capfirst(format_week(start, language))
+        week = format_week(start, language)
+        return week if in_sentence else capfirst(week)
     return format_period(start, end, language)
 
 

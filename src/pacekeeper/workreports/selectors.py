@@ -140,6 +140,7 @@ def reporting_status(actor: Actor, people: list[User]) -> dict:
         "last": last,
         "current_label": period_label(cadence, current.start, current.end),
         "last_label": period_label(cadence, last.start, last.end),
+        "last_phrase": period_label(cadence, last.start, last.end, in_sentence=True),
         "rows": rows,
         "missing_last": [row["person"] for row in rows if not (row["last"] and row["last"].is_submitted)],
         "missing_current": [row["person"] for row in rows if not (row["current"] and row["current"].is_submitted)],
