@@ -39,14 +39,20 @@ def period_of(cadence: str, day: dt.date) -> Period:
 
 
 def period_label(
-    cadence: str, start: dt.date, end: dt.date, language: str | None = None, *, in_sentence: bool = False
+    cadence: str,
+    start: dt.date,
+    end: dt.date,
+    language: str | None = None,
+    *,
+    in_sentence: bool = False,
+    this_week: dt.date | None = None,
 ) -> str:
     """A report's period as people name it: 12月7日那周 / week of 7 Dec, or the day."""
     language = language or get_language() or "zh-hans"
     if start == end:
         return format_date(start, language)
     if cadence == Organization.ReportCadence.WEEKLY and start.weekday() == 0 and (end - start).days == 6:
-        week = format_week(start, language)
+        week = format_week(start, language, this_week=this_week)
         return week if in_sentence else capfirst(week)
     return format_period(start, end, language)
 

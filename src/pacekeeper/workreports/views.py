@@ -28,7 +28,9 @@ def mine(request: HttpRequest):
     context = {
         "page": paginate(request, reports, PER_PAGE),
         "query": query_without(request, "page"),
-        "current_label": period_label(actor.org.work_report_cadence, current.start, current.end),
+        "current_label": period_label(
+            actor.org.work_report_cadence, current.start, current.end, in_sentence=True, this_week=current.start
+        ),
         "cadence": actor.org.get_work_report_cadence_display(),
         "may_write": actor.can_write,
     }
