@@ -17,6 +17,7 @@ from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
+from pacekeeper.meetings.models import Meeting, MeetingItem, MeetingSeries, MeetingSeriesMember
 from pacekeeper.notifications.models import Notification
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
@@ -239,6 +240,29 @@ def _work_report(customer):
     return report
 
 
+def _meeting_series(customer):
+    """The meeting series of the customer's account manager's team, with them as a member."""
+    team = _membership_team(customer)
+    series = MeetingSeries.objects.create(org=customer.org, team=team, title=f"{team.name} weekly")
+    MeetingSeriesMember.objects.create(org=customer.org, series=series, person=customer.owner)
+    return series
+
+
+def _meeting(customer):
+    """A planned meeting of that series."""
+    series = _meeting_series(customer)
+    return Meeting.objects.create(org=customer.org, series=series, held_on=dt.date(2026, 12, 7))
+
+
+def _meeting_item(customer):
+    """A point the customer's account manager added to a planned meeting of their team."""
+    meeting = _meeting(customer)
+    owner = customer.owner
+    return MeetingItem.objects.create(
+        org=customer.org, meeting=meeting, kind="point", text="Pricing", person=owner, author=owner
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -276,6 +300,9 @@ MAKERS = {
     "work-reports": _work_report,
     "work-report-help-items": lambda customer: _work_report(customer).help_items.get(),
     "work-report-news": lambda customer: _work_report(customer).news.get(),
+    "meeting-series": _meeting_series,
+    "meetings": _meeting,
+    "meeting-items": _meeting_item,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -303,6 +330,11 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
     "skills": {viewer: ORG_ONE for viewer in VIEWERS},
     "plan-templates": SEES_ORG,
+    # A team's meetings: the organisation-wide roles (the analyst reads), the leads of the team
+    # and above, and the team's people (a manager: their own team's, not the sub-team's).
+    "meeting-series": SEES_TEAM,
+    "meetings": SEES_TEAM,
+    "meeting-items": SEES_TEAM,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -325,6 +357,9 @@ CHANGE_DECIDERS = {"director"}
 # lead chain, directors and the org admin mark it read and take up its requests for help; they and
 # the author comment. The analyst reads submitted reports, nothing more (docs/rhythm.md).
 WORK_REPORT_LEADS = {"admin", "director", "lead"}
+# A team's meetings are run by its lead (or a lead above), a director or the org admin; the
+# members who write add their points; an item is taken back by its author or a runner.
+MEETING_RUNNERS = {"admin", "director", "lead"}
 
 
 def _target_customer(world, target: str):
@@ -417,6 +452,17 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "work-report-help-items":
         # The first lead takes it up; the next are told it has been taken up already (400).
         return {200, 400} if viewer in WORK_REPORT_LEADS else {403}
+    if kind == "meeting-series":
+        if path.endswith("/meetings"):  # plans the next meeting (an empty body asks for it)
+            return {201} if viewer in MEETING_RUNNERS else {403}
+        return {200} if viewer in MEETING_RUNNERS else {403}
+    if kind == "meetings":
+        if path.endswith(("/items", "/action-items")):  # the body is checked first: text, owner, date
+            return {422}
+        # Opening a planned meeting works once (a second runner: 400); closing needs it open (400).
+        return {200, 400} if viewer in MEETING_RUNNERS else {403}
+    if kind == "meeting-items":
+        return {204} if viewer in MEETING_RUNNERS or viewer == target else {403}
     if kind == "comments":
         # A comment is its author's to reword or delete (here the target's account manager's).
         return {200, 204} if viewer == target else {403}
@@ -487,6 +533,9 @@ PAGE_MAKERS = {
     "resource_request_id": MAKERS["resource-requests"],
     "work_report_id": MAKERS["work-reports"],
     "help_item_id": MAKERS["work-report-help-items"],
+    "series_id": MAKERS["meeting-series"],
+    "meeting_id": MAKERS["meetings"],
+    "meeting_item_id": MAKERS["meeting-items"],
 }
 
 
@@ -508,7 +557,15 @@ PAGE_WRITERS = {
     "skill_id": {"admin"},  # the catalogue is the org admin's
     "work_plan_id": GOAL_SETTERS,
     "template_id": TEMPLATE_WRITERS,
+    "series_id": MEETING_RUNNERS,
+    "meeting_id": MEETING_RUNNERS,
+    "meeting_item_id": MEETING_RUNNERS,
 }
+# Who may write through one page, where it differs from its id's rule: every member who writes
+# adds a point to a meeting.
+PAGE_ROUTE_WRITERS = {"meetings:item_add": WRITERS}
+# Written through pages by its author (the target's account manager) or by PAGE_WRITERS.
+PAGE_AUTHOR_OR_WRITERS = {"meeting_item_id"}
 # Written through pages by its author alone (here the target's account manager), whatever the role.
 PAGE_AUTHOR_WRITES = {"comment_id"}
 # Who may write through a page of this name, where it is neither WRITERS nor the parameter's rule:
@@ -532,6 +589,9 @@ PAGE_SCOPE = {
     "notification_id": SEES_OWN,
     "skill_id": EXPECTED_SCOPE["skills"],
     "template_id": SEES_ORG,
+    "series_id": SEES_TEAM,
+    "meeting_id": SEES_TEAM,
+    "meeting_item_id": SEES_TEAM,
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -561,6 +621,8 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
             response = client.post(url, {}) if get.status_code == 405 else get
             visible = target in PAGE_SCOPE.get(param, SEES_PORTFOLIO)[viewer]
             is_write = get.status_code == 405 or name.split(":")[-1].endswith(("edit", "create"))
+            writers = PAGE_ROUTE_WRITERS.get(name, PAGE_WRITERS.get(param, WRITERS))
+            may_write = viewer in writers or (param in PAGE_AUTHOR_OR_WRITERS and viewer == target)
             if name.startswith(ADMIN_PAGES) and viewer != "admin":
                 assert response.status_code == 403, (viewer, target, url)
             elif not visible:
@@ -569,7 +631,7 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
                 allowed = PAGE_NAME_WRITERS[name](viewer, target)
                 assert (response.status_code == 403) != allowed, (viewer, target, url, response.status_code)
                 assert allowed or response.status_code == 403
-            elif is_write and viewer not in PAGE_WRITERS.get(param, WRITERS):
+            elif is_write and not may_write:
                 assert response.status_code == 403, (viewer, target, url)
             elif is_write and param in PAGE_AUTHOR_WRITES and viewer != target:
                 assert response.status_code == 403, (viewer, target, url)
@@ -617,6 +679,8 @@ LIST_ROUTES = {
     "/api/v1/work-reports": "work-reports",
     "/api/v1/work-reports/news": "work-report-news",
     "/api/v1/work-report-help-items": "work-report-help-items",
+    "/api/v1/meeting-series": "meeting-series",
+    "/api/v1/meetings": "meetings",
 }
 
 

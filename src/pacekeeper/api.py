@@ -112,6 +112,7 @@ def _mount() -> None:
     from pacekeeper.goals.api import router as goals_router
     from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
+    from pacekeeper.meetings.api import router as meetings_router
     from pacekeeper.notifications.api import router as notifications_router
     from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.skills.api import router as skills_router
@@ -135,6 +136,7 @@ def _mount() -> None:
     from pacekeeper.workreports.api import router as work_reports_router
 
     api.add_router("/", work_reports_router)
+    api.add_router("/", meetings_router)
 
 
 _mount()

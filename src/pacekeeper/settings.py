@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pacekeeper.demo",
     "pacekeeper.bench",
     "pacekeeper.workreports",
+    "pacekeeper.meetings",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("pacekeeper.dashboards.urls")),
     path("", include("pacekeeper.notifications.urls")),
     path("", include("pacekeeper.workreports.urls")),
+    path("", include("pacekeeper.meetings.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),
