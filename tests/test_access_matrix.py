@@ -36,6 +36,7 @@ from pacekeeper.work.models import (
     Task,
     WorkPlan,
 )
+from pacekeeper.workreports.models import HelpItem, NewsItem, WorkReport
 from tests.factories import ContactFactory, InteractionFactory, OpportunityFactory, SaleFactory
 
 VIEWERS = ("admin", "director", "analyst", "lead", "manager")
@@ -221,6 +222,27 @@ def _resource_request(customer):
     )
 
 
+_report_weeks = itertools.count(0)
+
+
+def _work_report(customer):
+    """A submitted weekly work report of the customer's account manager (a week of its own each
+    time), with one news item and one open request for help."""
+    start = dt.date(2026, 1, 5) + dt.timedelta(weeks=next(_report_weeks))
+    report = WorkReport.objects.create(
+        org=customer.org,
+        author=customer.owner,
+        cadence="weekly",
+        period_start=start,
+        period_end=start + dt.timedelta(days=6),
+        status="submitted",
+        submitted_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    NewsItem.objects.create(org=customer.org, report=report, text="Rival cut prices", competitor="Rival")
+    HelpItem.objects.create(org=customer.org, report=report, text="Need a product expert")
+    return report
+
+
 def _meeting_series(customer):
     """The meeting series of the customer's account manager's team, with them as a member."""
     team = _membership_team(customer)
@@ -352,6 +374,9 @@ MAKERS = {
     "work-plans": _work_plan,
     "plan-templates": _plan_template,
     "resource-requests": _resource_request,
+    "work-reports": _work_report,
+    "work-report-help-items": lambda customer: _work_report(customer).help_items.get(),
+    "work-report-news": lambda customer: _work_report(customer).news.get(),
     "meeting-series": _meeting_series,
     "meetings": _meeting,
     "meeting-items": _meeting_item,
@@ -416,6 +441,10 @@ TEMPLATE_WRITERS = {"admin", "director"}
 SURVEY_CAMPAIGN_RUNNERS = {"admin", "director", "lead"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
+# A work report is written by its author alone (here the target's account manager); the author's
+# lead chain, directors and the org admin mark it read and take up its requests for help; they and
+# the author comment. The analyst reads submitted reports, nothing more (docs/rhythm.md).
+WORK_REPORT_LEADS = {"admin", "director", "lead"}
 # A team's meetings are run by its lead (or a lead above), a director or the org admin; the
 # members who write add their points; an item is taken back by its author or a runner.
 MEETING_RUNNERS = {"admin", "director", "lead"}
@@ -513,6 +542,17 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if kind == "work-reports":
+        if path.endswith("/read"):
+            return {200} if viewer in WORK_REPORT_LEADS else {403}
+        if path.endswith("/comments"):  # an empty body is refused first (422), for anyone
+            return {201, 422} if viewer in WORK_REPORT_LEADS or viewer == target else {403, 422}
+        if path.endswith("/submit"):  # the maker's report is submitted already (400)
+            return {400} if viewer == target else {403}
+        return {200} if viewer == target else {403}
+    if kind == "work-report-help-items":
+        # The first lead takes it up; the next are told it has been taken up already (400).
+        return {200, 400} if viewer in WORK_REPORT_LEADS else {403}
     if kind == "meeting-series":
         if path.endswith("/meetings"):  # plans the next meeting (an empty body asks for it)
             return {201} if viewer in MEETING_RUNNERS else {403}
@@ -592,6 +632,8 @@ PAGE_MAKERS = {
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
     "resource_request_id": MAKERS["resource-requests"],
+    "work_report_id": MAKERS["work-reports"],
+    "help_item_id": MAKERS["work-report-help-items"],
     "series_id": MAKERS["meeting-series"],
     "meeting_id": MAKERS["meetings"],
     "meeting_item_id": MAKERS["meeting-items"],
@@ -635,6 +677,16 @@ PAGE_ROUTE_WRITERS = {"meetings:item_add": WRITERS}
 PAGE_AUTHOR_OR_WRITERS = {"meeting_item_id"}
 # Written through pages by its author alone (here the target's account manager), whatever the role.
 PAGE_AUTHOR_WRITES = {"comment_id"}
+# Who may write through a page of this name, where it is neither WRITERS nor the parameter's rule:
+# (viewer, target) → allowed. Work reports: the author writes, the leads read and take up help.
+PAGE_NAME_WRITERS = {
+    "workreports:edit": lambda viewer, target: viewer == target,
+    "workreports:submit": lambda viewer, target: viewer == target,
+    "workreports:mark_read": lambda viewer, target: viewer in WORK_REPORT_LEADS,
+    "workreports:comment": lambda viewer, target: viewer in WORK_REPORT_LEADS or viewer == target,
+    "workreports:help_handle": lambda viewer, target: viewer in WORK_REPORT_LEADS,
+    "workreports:help_task": lambda viewer, target: viewer in WORK_REPORT_LEADS,
+}
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
     "plan_id": SEES_PLANS,
@@ -686,6 +738,10 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
                 assert response.status_code == 403, (viewer, target, url)
             elif not visible:
                 assert response.status_code == 404, (viewer, target, url)
+            elif is_write and name in PAGE_NAME_WRITERS:
+                allowed = PAGE_NAME_WRITERS[name](viewer, target)
+                assert (response.status_code == 403) != allowed, (viewer, target, url, response.status_code)
+                assert allowed or response.status_code == 403
             elif is_write and not may_write:
                 assert response.status_code == 403, (viewer, target, url)
             elif is_write and param in PAGE_AUTHOR_WRITES and viewer != target:
@@ -731,6 +787,9 @@ LIST_ROUTES = {
     "/api/v1/work-plans": "work-plans",
     "/api/v1/plan-templates": "plan-templates",
     "/api/v1/resource-requests": "resource-requests",
+    "/api/v1/work-reports": "work-reports",
+    "/api/v1/work-reports/news": "work-report-news",
+    "/api/v1/work-report-help-items": "work-report-help-items",
     "/api/v1/meeting-series": "meeting-series",
     "/api/v1/meetings": "meetings",
     "/api/v1/feedback/templates": "feedback/templates",

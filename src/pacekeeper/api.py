@@ -135,6 +135,9 @@ def _mount() -> None:
     api.add_router("/", work_plans_router)
     api.add_router("/", skills_router)
     api.add_router("/", work_resources_router)
+    from pacekeeper.workreports.api import router as work_reports_router
+
+    api.add_router("/", work_reports_router)
     api.add_router("/", meetings_router)
     api.add_router("/feedback", feedback_router)
     api.add_router("/", progress_router)

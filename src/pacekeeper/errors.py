@@ -120,6 +120,9 @@ class ValidationFailed(PacekeeperError):
         # surveys (feedback/models.py)
         "survey_csat_out_of_range": "csat",
         "survey_nps_out_of_range": "nps",
+        # work reports (workreports/models.py)
+        "work_report_exists": "period",
+        "work_report_period_order": "period",
     }
 
     @classmethod

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pacekeeper.dashboards",
     "pacekeeper.demo",
     "pacekeeper.bench",
+    "pacekeeper.workreports",
     "pacekeeper.meetings",
     "pacekeeper.feedback",
     "pacekeeper.progress",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pacekeeper.reviews.urls")),
     path("", include("pacekeeper.dashboards.urls")),
     path("", include("pacekeeper.notifications.urls")),
+    path("", include("pacekeeper.workreports.urls")),
     path("", include("pacekeeper.meetings.urls")),
     path("", include("pacekeeper.feedback.urls")),
     path("", include("pacekeeper.feedback.public_urls")),

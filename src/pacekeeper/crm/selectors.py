@@ -300,3 +300,18 @@ def follow_ups_between(*, actor: Actor, start: dt.date, end: dt.date, owner: int
         customers = customers.filter(owner_id=owner)
         next_steps = next_steps.filter(customer__owner_id=owner)
     return {"customers": customers, "next_steps": next_steps}
+
+
+def interactions_between(*, actor: Actor, manager_id: int, start: dt.date, end: dt.date, limit: int = 10) -> list:
+    """The latest interactions credited to one manager from `start` to `end` (local days,
+    inclusive), newest first, with their customers: a work report's list of the period's
+    contacts (the count comes from the KPI engine)."""
+    zone = ZoneInfo(actor.org.time_zone)
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return list(
+        Interaction.objects.visible_to(actor)
+        .filter(manager_id=manager_id, occurred_at__gte=since, occurred_at__lt=until)
+        .select_related("customer")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )

@@ -42,6 +42,7 @@ from .meetings import make_meetings
 from .resources import make_resource_requests
 from .skills import make_skill_levels
 from .work import make_work
+from .work_reports import make_work_reports
 
 MONTH_WEIGHT = {1: 0.9, 2: 0.6, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.25, 7: 0.9, 8: 0.9, 9: 1.1, 10: 0.85, 11: 1.0, 12: 1.4}
 # Per tier: chance of an order in a month, median order in yuan, share of customers.
@@ -115,6 +116,7 @@ def seed_organization(
             result.counts["evaluations"] = _make_reviews(org, until)
             result.counts["resource_requests"] = make_resource_requests(org, until)
             result.counts.update(make_work(org, seed=seed, until=until))
+            result.counts["work_reports"] = make_work_reports(org, until)
             result.counts["meetings"] = make_meetings(org, until)
     return result
 

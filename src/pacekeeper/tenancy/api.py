@@ -112,6 +112,7 @@ class OrganizationOut(Schema):
     language: str
     change_colours: Organization.ChangeColours
     payout_second_approver: bool
+    work_report_cadence: Organization.ReportCadence
 
 
 class OrganizationPatch(BodySchema):
@@ -121,6 +122,7 @@ class OrganizationPatch(BodySchema):
     language: str = omittable(pattern=r"^(zh-hans|en)$")
     change_colours: Organization.ChangeColours = omittable()
     payout_second_approver: Flag = omittable()
+    work_report_cadence: Organization.ReportCadence = omittable()
     reason: str = Field("", max_length=2000)
 
 

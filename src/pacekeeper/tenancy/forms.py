@@ -172,8 +172,16 @@ class OrganizationForm(CleanTextFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "currency", "time_zone", "language", "change_colours", "payout_second_approver"]
-        widgets = {"change_colours": forms.RadioSelect}
+        fields = [
+            "name",
+            "currency",
+            "time_zone",
+            "language",
+            "change_colours",
+            "payout_second_approver",
+            "work_report_cadence",
+        ]
+        widgets = {"change_colours": forms.RadioSelect, "work_report_cadence": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         from pacekeeper.lib.money import CURRENCY_EXPONENTS, CURRENCY_SYMBOLS

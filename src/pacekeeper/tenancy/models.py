@@ -39,6 +39,19 @@ class Organization(models.Model):
         default=True,
         help_text=_("The person who started a payout run cannot approve it. Turn off only if one person runs pay."),
     )
+
+    class ReportCadence(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly (Monday to Sunday)")
+
+    # How often account managers write their work reports (docs/rhythm.md, "Work reports").
+    work_report_cadence = models.CharField(
+        _("work reports"),
+        max_length=8,
+        choices=ReportCadence.choices,
+        default=ReportCadence.WEEKLY,
+        help_text=_("How often account managers write a work report. Reports already written keep their period."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

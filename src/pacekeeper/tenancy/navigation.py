@@ -58,8 +58,14 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("audit", _("Audit trail"), "audit", role in (Role.ADMIN, Role.DIRECTOR)),
         ("settings", _("Settings"), "settings:people", role == Role.ADMIN),
         ("progress_reports", _("Progress reports"), "progress:list", True),
+        ("work_reports", _("Work reports"), _work_reports_url(role), True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
+
+
+def _work_reports_url(role: str) -> str:
+    """An account manager opens their own reports; whoever reads reports, the team's."""
+    return "workreports:mine" if role == Role.MANAGER else "workreports:team"
 
 
 def main_places(actor: Actor, path: str) -> dict[str, list[Place]]:

@@ -655,6 +655,69 @@ def require_follow_up_policy_setter(actor: Actor) -> None:
         raise Forbidden()
 
 
+# --- work reports (docs/rhythm.md, "Work reports") ------------------------------------------------
+# A report is its author's: they alone write it (nobody writes a report for someone else), and
+# see it while it is a draft. Once submitted it is read by the author's lead chain (a lead's
+# scope reaches down their teams' subtrees), the directors and the org admin, and by the analyst
+# (read-only: the market news and sales progress are the analyst's material; no pay data is in
+# a report). Leads, directors and the org admin mark a report read, handle its help items and
+# comment; the author comments back.
+
+WORK_REPORT_LEAD_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD}
+
+
+def work_reports_q(actor: Actor, *, prefix: str = "") -> Q:
+    own = Q(**{f"{prefix}org_id": actor.org_id, f"{prefix}author_id": actor.user_id})
+    submitted = Q(**{f"{prefix}org_id": actor.org_id, f"{prefix}status": "submitted"})
+    if actor.member_ids is not None:
+        submitted &= Q(**{f"{prefix}author_id__in": actor.member_ids})
+    return own | submitted
+
+
+def may_write_work_report(actor: Actor, report) -> bool:
+    """The author, until a lead has read it."""
+    return actor.can_write and report.author_id == actor.user_id and report.read_at is None
+
+
+def may_lead_work_report(actor: Actor, report) -> bool:
+    """Mark read, handle help items: whoever leads the author (the report is in their scope),
+    never the author themselves."""
+    return (
+        actor.can_write
+        and actor.role in WORK_REPORT_LEAD_ROLES
+        and report.author_id != actor.user_id
+        and report.status == "submitted"
+    )
+
+
+def may_comment_work_report(actor: Actor, report) -> bool:
+    return may_lead_work_report(actor, report) or (actor.can_write and report.author_id == actor.user_id)
+
+
+def work_report_authors_q(actor: Actor) -> Q:
+    """Whose reports the actor expects (missing-report lists): active account managers in scope."""
+    return users_q(actor) & Q(is_active=True, role=Role.MANAGER)
+
+
+def work_report_leads(author: User, today: dt.date):
+    """Whom a submitted report is announced to: the active leads of the author's teams and of
+    the teams above them (whose scope reaches the author); with none, the directors."""
+    org_id = author.org_id
+    paths = Team.objects.filter(
+        org_id=org_id, memberships__in=TeamMembership.objects.current(today).filter(user_id=author.pk)
+    ).values_list("path", flat=True)
+    above = {int(part) for path in paths for part in path.strip("/").split("/") if part.isdigit()}
+    leads = User.objects.filter(
+        org_id=org_id,
+        is_active=True,
+        role=Role.LEAD,
+        team_memberships__in=TeamMembership.objects.current(today).filter(team_id__in=above, is_lead=True),
+    ).exclude(pk=author.pk)
+    if leads.exists():
+        return leads.distinct()
+    return User.objects.filter(org_id=org_id, role=Role.DIRECTOR, is_active=True).exclude(pk=author.pk)
+
+
 # --- progress meetings (meetings/; docs/rhythm.md "The weekly meeting") -------------------------
 # A team's meeting series, its meetings and their minutes are seen by the organisation-wide roles
 # (the analyst read-only), by the leads of the team and of the teams above it (a lead's scope

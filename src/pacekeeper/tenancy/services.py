@@ -404,7 +404,15 @@ def user_two_factor_reset(*, actor: Actor, user: User, reason: str = "") -> User
     return user
 
 
-ORGANIZATION_FIELDS = ("name", "currency", "time_zone", "language", "change_colours", "payout_second_approver")
+ORGANIZATION_FIELDS = (
+    "name",
+    "currency",
+    "time_zone",
+    "language",
+    "change_colours",
+    "payout_second_approver",
+    "work_report_cadence",
+)
 
 
 @transaction.atomic
