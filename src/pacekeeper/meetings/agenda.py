@@ -44,6 +44,7 @@ from pacekeeper.tenancy.scopes import Actor
 from pacekeeper.work.kpi_components import completion_facts
 from pacekeeper.work.models import Task
 from pacekeeper.work.selectors import task_filter, task_list
+from pacekeeper.workreports.selectors import latest_report_summaries
 
 from .models import Meeting, MeetingItem
 
@@ -289,4 +290,35 @@ register_section(
     _("Action items from earlier meetings"),
     build=action_items_section,
     template="meetings/agenda/_action_items.html",
+)
+
+
+# --- the latest work report -------------------------------------------------------------------------
+
+
+def work_report_section(context: AgendaContext) -> dict[int, dict]:
+    """Each member's latest submitted work report as of the meeting: its period, when it was
+    submitted and how much help it asks for that is not handled yet (kept as data, so the
+    minutes name the period in the reader's language)."""
+    summaries = latest_report_summaries(
+        org=context.actor.org, person_ids=context.member_ids, on_or_before=context.today
+    )
+    return {
+        person_id: {
+            "id": summary["id"],
+            "url": summary["url"],
+            "cadence": summary["cadence"],
+            "period_start": summary["period_start"].isoformat(),
+            "period_end": summary["period_end"].isoformat(),
+            "submitted_on": timezone.localdate(summary["submitted_at"]).isoformat()
+            if summary["submitted_at"]
+            else None,
+            "help_needed_open": summary["help_needed_open"],
+        }
+        for person_id, summary in summaries.items()
+    }
+
+
+register_section(
+    "work_report", _("Latest work report"), build=work_report_section, template="meetings/agenda/_work_report.html"
 )

@@ -152,7 +152,8 @@ def reporting_status(actor: Actor, people: list[User]) -> dict:
 
 def latest_report_summaries(*, org: Organization, person_ids, on_or_before: dt.date) -> dict[int, dict]:
     """person id → their latest submitted report whose period started on or before the day:
-    {"id", "period_label", "submitted_at", "help_needed_open", "url"}. One query."""
+    {"id", "period_label", "submitted_at", "help_needed_open", "url"} and the period itself
+    ("cadence", "period_start", "period_end") for callers that keep it. One query."""
     reports = (
         WorkReport.objects.filter(
             org_id=org.pk,
@@ -170,6 +171,9 @@ def latest_report_summaries(*, org: Organization, person_ids, on_or_before: dt.d
         found[report.author_id] = {
             "id": report.pk,
             "period_label": period_label(report.cadence, report.period_start, report.period_end),
+            "cadence": report.cadence,
+            "period_start": report.period_start,
+            "period_end": report.period_end,
             "submitted_at": report.submitted_at,
             "help_needed_open": report.open_help,
             "url": reverse("workreports:detail", args=[report.pk]),

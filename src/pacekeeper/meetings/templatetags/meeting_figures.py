@@ -50,3 +50,15 @@ def signed_points(value):
 @register.filter
 def task_status(value):
     return Task.Status(value).label if value in Task.Status.values else "—"
+
+
+@register.filter
+def work_report_period(value):
+    """A work report's period kept in the agenda, named in the reader's language."""
+    from pacekeeper.workreports.figures import period_label
+
+    try:
+        start, end = dt.date.fromisoformat(value["period_start"]), dt.date.fromisoformat(value["period_end"])
+    except (KeyError, TypeError, ValueError):
+        return "—"
+    return period_label(value.get("cadence", ""), start, end, get_language() or "zh-hans")
