@@ -18,6 +18,7 @@ from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.notifications.models import Notification
+from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
@@ -217,6 +218,33 @@ def _resource_request(customer):
     )
 
 
+_badge_numbers = itertools.count(1)
+
+
+def _badge(customer):
+    """A badge of the customer's organisation (the badges are the whole organisation's)."""
+    number = next(_badge_numbers)
+    return Badge.objects.create(org=customer.org, code=f"b{number}", name_zh=f"徽章{number}", name_en=f"Badge {number}")
+
+
+def _badge_award(customer):
+    """A badge the customer's account manager earned: seen with the person."""
+    return BadgeAward.objects.create(
+        org=customer.org,
+        badge=_badge(customer),
+        person=customer.owner,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 1, 31),
+    )
+
+
+def _kudos(customer):
+    """Kudos from the organisation's director to the customer's account manager: seen in that
+    person's team feed and by their chain."""
+    giver = customer.org.users.get(role="director")
+    return Kudos.objects.create(org=customer.org, giver=giver, recipient=customer.owner, text="Well done")
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -251,6 +279,9 @@ MAKERS = {
     "work-plans": _work_plan,
     "plan-templates": _plan_template,
     "resource-requests": _resource_request,
+    "kudos": _kudos,
+    "badges": _badge,
+    "badge-awards": _badge_award,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -278,6 +309,9 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
     "skills": {viewer: ORG_ONE for viewer in VIEWERS},
     "plan-templates": SEES_ORG,
+    # Kudos are read in the recipient's team feed and by their chain.
+    "kudos": SEES_TEAM,
+    "badges": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -398,6 +432,8 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # An empty PATCH says nothing to do (400) to every writer; deciding and spending rights
         # are the service's, tested in tests/work/test_resources.py.
         return {400} if viewer in WRITERS else {403}
+    if path.endswith("/certificate"):
+        return {404} if viewer == "analyst" else {200}  # the analyst sees badges, not certificates
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}
@@ -445,6 +481,7 @@ PAGE_MAKERS = {
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
     "resource_request_id": MAKERS["resource-requests"],
+    "badge_award_id": MAKERS["badge-awards"],
 }
 
 
@@ -480,6 +517,7 @@ PAGE_SCOPE = {
     "notification_id": SEES_OWN,
     "skill_id": EXPECTED_SCOPE["skills"],
     "template_id": SEES_ORG,
+    "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -558,6 +596,9 @@ LIST_ROUTES = {
     "/api/v1/work-plans": "work-plans",
     "/api/v1/plan-templates": "plan-templates",
     "/api/v1/resource-requests": "resource-requests",
+    "/api/v1/kudos": "kudos",
+    "/api/v1/badges": "badges",
+    "/api/v1/badge-awards": "badge-awards",
 }
 
 

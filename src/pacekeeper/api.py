@@ -113,6 +113,7 @@ def _mount() -> None:
     from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
     from pacekeeper.notifications.api import router as notifications_router
+    from pacekeeper.recognition.api import router as recognition_router
     from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.skills.api import router as skills_router
     from pacekeeper.tenancy.api import router as tenancy_router
@@ -132,6 +133,7 @@ def _mount() -> None:
     api.add_router("/", work_plans_router)
     api.add_router("/", skills_router)
     api.add_router("/", work_resources_router)
+    api.add_router("/", recognition_router)
 
 
 _mount()
