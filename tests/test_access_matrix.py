@@ -387,6 +387,8 @@ ADMIN_ONLY_OPERATIONS = {"/api/v1/users/{user_id}/two-factor-reset"}
 def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") -> set[int]:
     """Allowed answers for a visible object; a permitted write may still be refused as invalid
     (400/422) for an empty body."""
+    if path.endswith("/certificate"):
+        return {404} if viewer == "analyst" else {200}  # the analyst sees badges, not certificates
     if method == "GET":
         return {200}
     if path in ADMIN_ONLY_OPERATIONS:
@@ -432,8 +434,6 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # An empty PATCH says nothing to do (400) to every writer; deciding and spending rights
         # are the service's, tested in tests/work/test_resources.py.
         return {400} if viewer in WRITERS else {403}
-    if path.endswith("/certificate"):
-        return {404} if viewer == "analyst" else {200}  # the analyst sees badges, not certificates
     if kind in ADMIN_ONLY_WRITES:
         return {200} if viewer == "admin" or (kind == "users" and viewer == target) else {403}
     return {200} if viewer in WRITERS else {403}

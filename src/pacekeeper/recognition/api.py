@@ -10,6 +10,8 @@ from ninja.pagination import paginate
 
 from pacekeeper.lib.api_types import BodySchema, ObjectId, Page, QueryId
 from pacekeeper.lib.text import VISIBLE
+from pacekeeper.tenancy.models import Team
+from pacekeeper.tenancy.scopes import get_visible
 
 from . import selectors, services
 from .models import KUDOS_MAX_LENGTH, REASON_MAX_LENGTH
@@ -90,9 +92,6 @@ def kudos_list(request, team: QueryId | None = None, person: QueryId | None = No
     actor = request.actor
     chosen = None
     if team is not None:
-        from pacekeeper.tenancy.models import Team
-        from pacekeeper.tenancy.scopes import get_visible
-
         chosen = get_visible(Team.objects.visible_to(actor), team, actor=actor)
     rows = selectors.kudos_filter(selectors.kudos_list(actor), team=chosen, person=person, day=actor.today())
     return _ShownKudos(actor, rows.order_by("-created_at", "-pk"))

@@ -134,13 +134,13 @@ def evidence_lines(award: BadgeAward, language: str | None = None) -> list[str]:
                 )
             return lines
         if rule == Rule.TOP_NEW_CUSTOMERS:
-            line = _("%(value)s new customers, the most in %(team)s (%(size)s members)") % {
+            line = _("New customers: %(value)s, the most in %(team)s (team size: %(size)s)") % {
                 "value": evidence["value"],
                 "team": evidence["team"],
                 "size": evidence["team_size"],
             }
             if evidence.get("shared_with"):
-                line += "; " + _("shared with %(n)s others") % {"n": evidence["shared_with"]}
+                line += "; " + _("others with the same figure: %(n)s") % {"n": evidence["shared_with"]}
             if evidence.get("next_best") is not None:
                 line += "; " + _("next best: %(n)s") % {"n": evidence["next_best"]}
             return [line]
