@@ -17,6 +17,7 @@ from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
+from pacekeeper.meetings.models import Meeting, MeetingItem, MeetingSeries, MeetingSeriesMember
 from pacekeeper.notifications.models import Notification
 from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
@@ -218,6 +219,29 @@ def _resource_request(customer):
     )
 
 
+def _meeting_series(customer):
+    """The meeting series of the customer's account manager's team, with them as a member."""
+    team = _membership_team(customer)
+    series = MeetingSeries.objects.create(org=customer.org, team=team, title=f"{team.name} weekly")
+    MeetingSeriesMember.objects.create(org=customer.org, series=series, person=customer.owner)
+    return series
+
+
+def _meeting(customer):
+    """A planned meeting of that series."""
+    series = _meeting_series(customer)
+    return Meeting.objects.create(org=customer.org, series=series, held_on=dt.date(2026, 12, 7))
+
+
+def _meeting_item(customer):
+    """A point the customer's account manager added to a planned meeting of their team."""
+    meeting = _meeting(customer)
+    owner = customer.owner
+    return MeetingItem.objects.create(
+        org=customer.org, meeting=meeting, kind="point", text="Pricing", person=owner, author=owner
+    )
+
+
 _badge_numbers = itertools.count(1)
 
 
@@ -279,6 +303,9 @@ MAKERS = {
     "work-plans": _work_plan,
     "plan-templates": _plan_template,
     "resource-requests": _resource_request,
+    "meeting-series": _meeting_series,
+    "meetings": _meeting,
+    "meeting-items": _meeting_item,
     "kudos": _kudos,
     "badges": _badge,
     "badge-awards": _badge_award,
@@ -309,6 +336,11 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # The skill catalogue is the organisation's; levels follow the people (the portfolio rule).
     "skills": {viewer: ORG_ONE for viewer in VIEWERS},
     "plan-templates": SEES_ORG,
+    # A team's meetings: the organisation-wide roles (the analyst reads), the leads of the team
+    # and above, and the team's people (a manager: their own team's, not the sub-team's).
+    "meeting-series": SEES_TEAM,
+    "meetings": SEES_TEAM,
+    "meeting-items": SEES_TEAM,
     # Kudos are read in the recipient's team feed and by their chain.
     "kudos": SEES_TEAM,
     "badges": SEES_ORG,
@@ -330,6 +362,9 @@ SKILL_CONFIRMERS = {"admin", "director", "lead"}
 TEMPLATE_WRITERS = {"admin", "director"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
+# A team's meetings are run by its lead (or a lead above), a director or the org admin; the
+# members who write add their points; an item is taken back by its author or a runner.
+MEETING_RUNNERS = {"admin", "director", "lead"}
 
 
 def _target_customer(world, target: str):
@@ -413,6 +448,17 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # (400: an approved run cannot rerun, an open cycle cannot open again); the services'
         # own rules are tested in tests/incentives and tests/reviews.
         return {200, 400, 422} if viewer in PAY_AND_REVIEW_WRITERS[kind] else {403, 422}
+    if kind == "meeting-series":
+        if path.endswith("/meetings"):  # plans the next meeting (an empty body asks for it)
+            return {201} if viewer in MEETING_RUNNERS else {403}
+        return {200} if viewer in MEETING_RUNNERS else {403}
+    if kind == "meetings":
+        if path.endswith(("/items", "/action-items")):  # the body is checked first: text, owner, date
+            return {422}
+        # Opening a planned meeting works once (a second runner: 400); closing needs it open (400).
+        return {200, 400} if viewer in MEETING_RUNNERS else {403}
+    if kind == "meeting-items":
+        return {204} if viewer in MEETING_RUNNERS or viewer == target else {403}
     if kind == "comments":
         # A comment is its author's to reword or delete (here the target's account manager's).
         return {200, 204} if viewer == target else {403}
@@ -481,6 +527,9 @@ PAGE_MAKERS = {
     "work_plan_id": MAKERS["work-plans"],
     "template_id": MAKERS["plan-templates"],
     "resource_request_id": MAKERS["resource-requests"],
+    "series_id": MAKERS["meeting-series"],
+    "meeting_id": MAKERS["meetings"],
+    "meeting_item_id": MAKERS["meeting-items"],
     "badge_award_id": MAKERS["badge-awards"],
 }
 
@@ -503,7 +552,15 @@ PAGE_WRITERS = {
     "skill_id": {"admin"},  # the catalogue is the org admin's
     "work_plan_id": GOAL_SETTERS,
     "template_id": TEMPLATE_WRITERS,
+    "series_id": MEETING_RUNNERS,
+    "meeting_id": MEETING_RUNNERS,
+    "meeting_item_id": MEETING_RUNNERS,
 }
+# Who may write through one page, where it differs from its id's rule: every member who writes
+# adds a point to a meeting.
+PAGE_ROUTE_WRITERS = {"meetings:item_add": WRITERS}
+# Written through pages by its author (the target's account manager) or by PAGE_WRITERS.
+PAGE_AUTHOR_OR_WRITERS = {"meeting_item_id"}
 # Written through pages by its author alone (here the target's account manager), whatever the role.
 PAGE_AUTHOR_WRITES = {"comment_id"}
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
@@ -517,6 +574,9 @@ PAGE_SCOPE = {
     "notification_id": SEES_OWN,
     "skill_id": EXPECTED_SCOPE["skills"],
     "template_id": SEES_ORG,
+    "series_id": SEES_TEAM,
+    "meeting_id": SEES_TEAM,
+    "meeting_item_id": SEES_TEAM,
     "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
@@ -547,11 +607,13 @@ def test_it_answers_page_object_routes_by_scope(name, route, world, client):
             response = client.post(url, {}) if get.status_code == 405 else get
             visible = target in PAGE_SCOPE.get(param, SEES_PORTFOLIO)[viewer]
             is_write = get.status_code == 405 or name.split(":")[-1].endswith(("edit", "create"))
+            writers = PAGE_ROUTE_WRITERS.get(name, PAGE_WRITERS.get(param, WRITERS))
+            may_write = viewer in writers or (param in PAGE_AUTHOR_OR_WRITERS and viewer == target)
             if name.startswith(ADMIN_PAGES) and viewer != "admin":
                 assert response.status_code == 403, (viewer, target, url)
             elif not visible:
                 assert response.status_code == 404, (viewer, target, url)
-            elif is_write and viewer not in PAGE_WRITERS.get(param, WRITERS):
+            elif is_write and not may_write:
                 assert response.status_code == 403, (viewer, target, url)
             elif is_write and param in PAGE_AUTHOR_WRITES and viewer != target:
                 assert response.status_code == 403, (viewer, target, url)
@@ -596,6 +658,8 @@ LIST_ROUTES = {
     "/api/v1/work-plans": "work-plans",
     "/api/v1/plan-templates": "plan-templates",
     "/api/v1/resource-requests": "resource-requests",
+    "/api/v1/meeting-series": "meeting-series",
+    "/api/v1/meetings": "meetings",
     "/api/v1/kudos": "kudos",
     "/api/v1/badges": "badges",
     "/api/v1/badge-awards": "badge-awards",

@@ -112,6 +112,7 @@ def _mount() -> None:
     from pacekeeper.goals.api import router as goals_router
     from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
+    from pacekeeper.meetings.api import router as meetings_router
     from pacekeeper.notifications.api import router as notifications_router
     from pacekeeper.recognition.api import router as recognition_router
     from pacekeeper.reviews.api import router as reviews_router
@@ -133,6 +134,7 @@ def _mount() -> None:
     api.add_router("/", work_plans_router)
     api.add_router("/", skills_router)
     api.add_router("/", work_resources_router)
+    api.add_router("/", meetings_router)
     api.add_router("/", recognition_router)
 
 

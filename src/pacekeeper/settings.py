@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pacekeeper.dashboards",
     "pacekeeper.demo",
     "pacekeeper.bench",
+    "pacekeeper.meetings",
     "pacekeeper.recognition",
 ]
 

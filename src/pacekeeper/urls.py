@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pacekeeper.reviews.urls")),
     path("", include("pacekeeper.dashboards.urls")),
     path("", include("pacekeeper.notifications.urls")),
+    path("", include("pacekeeper.meetings.urls")),
     path("", include("pacekeeper.recognition.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),

@@ -202,3 +202,11 @@ def demo_zone(org):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(org.time_zone)
+
+
+def test_the_first_lead_finds_a_closed_meeting_and_the_next_one_planned(demo):
+    from pacekeeper.meetings.models import Meeting
+
+    closed = Meeting.objects.get(org=demo, status="closed")
+    assert closed.agenda["members"] and closed.items.filter(kind="action", task__isnull=False).exists()
+    assert Meeting.objects.filter(org=demo, series=closed.series, status="planned").count() == 1

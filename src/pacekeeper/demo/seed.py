@@ -38,6 +38,7 @@ from pacekeeper.lib.bulk import insert_rows
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
 from . import names
+from .meetings import make_meetings
 from .resources import make_resource_requests
 from .skills import make_skill_levels
 from .work import make_work
@@ -114,6 +115,7 @@ def seed_organization(
             result.counts["evaluations"] = _make_reviews(org, until)
             result.counts["resource_requests"] = make_resource_requests(org, until)
             result.counts.update(make_work(org, seed=seed, until=until))
+            result.counts["meetings"] = make_meetings(org, until)
     return result
 
 

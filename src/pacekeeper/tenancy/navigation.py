@@ -39,6 +39,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("goals", _("Goals"), "goals:list", True),
         ("tasks", _("Tasks"), "work:mine", True),
         ("skills", _("Skills"), "skills:mine", True),
+        ("meetings", _("Meetings"), "meetings:list", True),
         ("recognition", _("Kudos"), "recognition:feed", True),
         ("customers", _("Customers"), "crm:customers", True),
         ("pipeline", _("Pipeline"), "crm:pipeline", True),

@@ -583,6 +583,54 @@ def resource_request_deciders(requester: User, *, within_lead_limit: bool, today
     return User.objects.filter(org_id=org_id, role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)
 
 
+# --- progress meetings (meetings/; docs/rhythm.md "The weekly meeting") -------------------------
+# A team's meeting series, its meetings and their minutes are seen by the organisation-wide roles
+# (the analyst read-only), by the leads of the team and of the teams above it (a lead's scope
+# reaches down their subtree), by the people of the team, and by anyone on the series' member
+# list. The series and its meetings are run by the team's lead (or a lead above), a director or
+# the org admin; members who write add their own points; another team's lead: 404.
+
+MEETING_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def meeting_series_q(actor: Actor, *, memberships: QuerySet, prefix: str = "") -> Q:
+    """`memberships`: the series–member rows (meetings passes its own table in); `prefix`
+    ("series__", "meeting__series__") applies the same rule to rows seen with their series."""
+    in_org = Q(**{f"{prefix}org_id": actor.org_id})
+    if actor.member_ids is None:
+        return in_org
+    listed = memberships.filter(person_id=actor.user_id).values("series_id")
+    return in_org & (Q(**{f"{prefix}team_id__in": actor.team_ids or ()}) | Q(**{f"{prefix}pk__in": listed}))
+
+
+def may_run_meetings(actor: Actor, *, team_id: int) -> bool:
+    """Whether the actor manages the meeting series of this team and runs its meetings."""
+    if not actor.can_write:
+        return False
+    if actor.role in MEETING_ADMIN_ROLES:
+        return True
+    return actor.role == Role.LEAD and team_id in (actor.team_ids or ())
+
+
+def meeting_teams_q(actor: Actor) -> Q:
+    """The teams the actor may set up meeting series for."""
+    if actor.role in MEETING_ADMIN_ROLES and actor.can_write:
+        return Q(org_id=actor.org_id)
+    if actor.role == Role.LEAD:
+        return Q(org_id=actor.org_id, pk__in=actor.team_ids or ())
+    return Q(pk__in=[])
+
+
+def team_chain(team: Team, today: dt.date):
+    """The active leads of a team and of every team above it, and the organisation's directors:
+    whom a team's minutes are shared with beside the attendees."""
+    above = [int(part) for part in team.path.strip("/").split("/") if part.isdigit()] or [team.pk]
+    leading = TeamMembership.objects.current(today).filter(org_id=team.org_id, team_id__in=above, is_lead=True)
+    return User.objects.filter(
+        Q(pk__in=leading.values("user_id")) | Q(role=Role.DIRECTOR), org_id=team.org_id, is_active=True
+    )
+
+
 # --- recognition (docs/recognition.md) ------------------------------------------------------
 # Kudos are seen in the organisation like the team feed: organisation-wide roles see all; a lead
 # the kudos to or from their people; an account manager those to or from themselves and those
