@@ -188,7 +188,7 @@ def certificate_pdf(*, actor: Actor, award: BadgeAward, language: str) -> bytes:
         # A manual award says why (its reason); an automatic one what the badge stands for.
         detail = award.reason or badge.description_in(language)
         if detail:
-            achievement += " " + detail
+            achievement += ("" if language == "zh-hans" else " ") + detail
         certificate = Certificate(
             title=_("Certificate of Honour"),
             organisation=award.org.name,
