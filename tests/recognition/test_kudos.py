@@ -159,3 +159,41 @@ def test_the_api_lists_creates_and_refuses(world, client):
         content_type="application/json",
     )
     assert refused.status_code == 403
+
+
+def test_the_feed_and_badge_pages_do_not_grow_queries_with_rows(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    one = world.one
+    badge = Badge.objects.get(org=one.org, code="team-spirit")
+    other = Badge.objects.get(org=one.org, code="customer-hero")
+
+    def add(badge_to_use):
+        for giver, recipient in (("lead", "manager"), ("manager", "teammate")):
+            _give(
+                world,
+                giver=giver,
+                recipient=recipient,
+                customer_id=one.customers["manager"].pk if giver == "lead" else None,
+            )
+        services.badge_award_manual(
+            actor=one.actor("lead"), person_id=one.manager.pk, badge_id=badge_to_use.pk, reason="r"
+        )
+
+    def count(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    client.force_login(one.lead)
+    paths = [
+        "/recognition/",
+        "/recognition/badges/",
+        f"/recognition/people/{one.manager.pk}/",
+        f"/people/{one.manager.pk}/",
+    ]
+    add(badge)
+    before = {path: count(path) for path in paths}
+    add(other)
+    assert {path: count(path) for path in paths} == before

@@ -11,7 +11,6 @@ from ninja.pagination import paginate
 from pacekeeper.lib.api_types import BodySchema, ObjectId, Page, QueryId
 from pacekeeper.lib.text import VISIBLE
 from pacekeeper.tenancy.models import Team
-from pacekeeper.tenancy.scopes import get_visible
 
 from . import selectors, services
 from .models import KUDOS_MAX_LENGTH, REASON_MAX_LENGTH
@@ -91,9 +90,12 @@ def kudos_list(request, team: QueryId | None = None, person: QueryId | None = No
     """`team`: kudos to the team's current members (its sub-teams included); `person`: to one person."""
     actor = request.actor
     chosen = None
-    if team is not None:
-        chosen = get_visible(Team.objects.visible_to(actor), team, actor=actor)
-    rows = selectors.kudos_filter(selectors.kudos_list(actor), team=chosen, person=person, day=actor.today())
+    rows = selectors.kudos_list(actor)
+    if team is not None:  # a team the actor does not see filters to nothing, like any other value
+        chosen = Team.objects.visible_to(actor).filter(pk=team).first()
+        if chosen is None:
+            rows = rows.none()
+    rows = selectors.kudos_filter(rows, team=chosen, person=person, day=actor.today())
     return _ShownKudos(actor, rows.order_by("-created_at", "-pk"))
 
 
