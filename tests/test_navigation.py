@@ -67,3 +67,18 @@ def test_a_customer_row_carries_name_tier_due_status_and_one_action(world, clien
     for cell in ("c-tier", "c-due", "c-action"):
         assert f'class="{cell}"' in row
     assert f'href="/customers/{customer.pk}/log/"' in row
+
+
+@pytest.mark.parametrize("role", ["lead", "admin"])
+def test_the_wide_top_bar_keeps_the_less_used_places_under_more(world, client, role):
+    """At 1366 px the bar wrapped to two lines in English; the browser check is
+    tests/browser/test_task_pages_fit.py. A place under "More" that is open marks "More"."""
+    client.force_login(getattr(world.one, role))
+    html = client.get("/tasks/board/").content.decode()
+    block = re.search(r'<nav class="places".*?</nav>', html, re.S).group(0)
+    inline, menu = block.split('<details class="places-more">')
+    assert len(re.findall(r"<a href=", inline)) <= 10
+    assert "/crm/export" not in inline and "Export" in menu
+    assert 'summary class="current"' not in menu
+    exports = client.get(re.search(r'<a href="([^"]+)">Export<', menu).group(1)).content.decode()
+    assert 'summary class="current"' in exports

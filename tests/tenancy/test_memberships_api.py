@@ -73,7 +73,7 @@ def test_it_refuses_membership_and_settings_writes_to_other_roles(world, client,
     response = _post(client, f"/api/v1/memberships/{membership.pk}/end", {"ended_on": "2026-06-30"})
     assert response.status_code in (403, 404)  # 404 where the membership is not theirs to see
     assert _patch(client, "/api/v1/organization", {"currency": "USD"}).status_code == 403
-    if role != "director":  # directors set follow-up policies too (crm.services.FOLLOW_UP_POLICY_ROLES)
+    if role != "director":  # directors set follow-up policies too (tenancy.scopes.may_set_follow_up_policy)
         response = client.put("/api/v1/follow-up-policies", {"sme": 7}, content_type="application/json")
         assert response.status_code == 403
     assert TeamMembership.objects.filter(user=world.one.manager).count() == 1

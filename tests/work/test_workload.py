@@ -136,4 +136,6 @@ def test_the_page_lists_the_suggestions_in_words(world, client):
     client.force_login(one.lead)
     html = client.get("/work/workload/", {"team": one.team_a.pk}).content.decode()
     assert "Too much" in html and "Rebalancing suggestions" in html
+    # The page says the suggestions are cumulative (each counts the ones above it as made).
+    assert "each one counts the moves listed above it as made" in html
     assert "✕" in html  # the over-loaded flag comes with its mark, not colour alone

@@ -15,6 +15,7 @@ managers over 24 months; bulk inserted, then work's task rollups rebuilt), then 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import statistics
 import time
@@ -35,7 +36,7 @@ from pacekeeper.kpis.registry import percent
 from pacekeeper.lib.bulk import insert_rows
 from pacekeeper.tenancy import sign_in
 from pacekeeper.tenancy.models import Organization, Role, Team, TeamMembership, User
-from pacekeeper.work.models import Task
+from pacekeeper.work.models import Task, TaskDailyRollup, TaskMonthlyRollup, TaskOpenRollup
 from pacekeeper.work.task_rollups import task_rollups_rebuild
 
 from .kpis import PERIODS, READ_REPEATS, UNTIL, timed
@@ -66,10 +67,22 @@ def run_one(*, tasks_per_month: int = TASKS_PER_MONTH, months: int = 24, request
     rebuild_s, rows = timed(task_rollups_rebuild, org.pk)
     figures["task_rollups_rebuild_s"] = round(rebuild_s, 1)
     figures["task_rollup_rows"] = rows
+    figures["vacuum_analyze_s"] = round(timed(vacuum_analyze_work_tables)[0], 1)
+    figures["load_average_before"] = _load_average()
     figures.update(completion_times(org))
     figures.update(board_times(org, requests))
     figures.update(workload_times(org, requests))
+    figures["load_average_after"] = _load_average()
     return figures
+
+
+def _load_average() -> float | None:
+    """The machine's one-minute load average: server times taken on a shared machine say
+    little without it."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:  # not every system has one
+        return None
 
 
 # --- the tasks ---------------------------------------------------------------------------------
@@ -144,6 +157,19 @@ def _task(rng: random.Random, zone: ZoneInfo, month: Period, cutoff: dt.datetime
     return row
 
 
+def vacuum_analyze_work_tables() -> None:
+    """VACUUM ANALYZE of the tables just filled, on PostgreSQL, as autovacuum does some minutes
+    after a bulk load: without it the copy keeps the template's planner statistics (no tasks at
+    all) and plans a million tasks as if there were none, and no index-only scan is possible
+    (the workload's hours read work_task_open_load alone). (SQLite keeps no statistics unless
+    asked; the application never asks, so neither does the benchmark.)"""
+    if connection.vendor != "postgresql":
+        return
+    models = (Task, Task.collaborators.through, TaskDailyRollup, TaskMonthlyRollup, TaskOpenRollup)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+
+
 # --- the completion rate: the engine's rollups against SQL --------------------------------------
 
 
@@ -207,15 +233,40 @@ def _serve(client: Client, url: str, requests: int, name: str) -> dict:
     if answer.status_code != 200:
         raise SystemExit(f"{url} answered {answer.status_code}")
     samples = []
+    cpu_before = _cpu_seconds()
     for _request in range(requests):
         started = time.perf_counter()
         client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
+    cpu_after = _cpu_seconds()
     samples.sort()
     return {
         f"{name}_median_ms": round(statistics.median(samples), 1),
         f"{name}_p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+        # The CPU the answers cost, on average (a busy machine stretches the times above but
+        # hardly this); None where the database's share cannot be read (see _cpu_seconds).
+        f"{name}_cpu_mean_ms": (
+            round((cpu_after - cpu_before) * 1000 / requests, 1) if None not in (cpu_before, cpu_after) else None
+        ),
     }
+
+
+def _cpu_seconds() -> float | None:
+    """CPU time used so far by this process and, on PostgreSQL on this machine, by its database
+    session's server process (Linux /proc; ticks of 10 ms, so only a mean over many requests
+    means anything; parallel query workers are not counted). SQLite runs inside this process."""
+    own = time.process_time()
+    if connection.vendor == "sqlite":
+        return own
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None  # a database on another machine, or no /proc
+    return own + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _current_members(team_ids: list[int]) -> TeamMembership:

@@ -12,12 +12,11 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from pacekeeper.lib.api_types import BodySchema, IsoDate, Page, QueryId, json_int
-from pacekeeper.tenancy.scopes import get_visible, require_role
+from pacekeeper.tenancy.scopes import get_visible, require_follow_up_policy_setter
 
 from . import schemas, selectors, services
 from .models import Contact, Contract, Customer, Interaction, Opportunity, Sale, Tier
 from .selectors import CUSTOMER_SORTS, CustomerFilters, customer_list
-from .services import FOLLOW_UP_POLICY_ROLES
 
 router = Router(tags=["customers"])
 
@@ -222,7 +221,7 @@ def follow_up_policies_read(request):
     summary="Set follow-up intervals (org admin or director); moves the due dates of the changed tiers",
 )
 def follow_up_policies_set(request, payload: FollowUpPoliciesIn):
-    require_role(request.actor, FOLLOW_UP_POLICY_ROLES)
+    require_follow_up_policy_setter(request.actor)
     intervals = {tier: days for tier, days in payload.dict().items() if days is not None}
     services.follow_up_policies_set(actor=request.actor, intervals=intervals)
     return selectors.follow_up_policy_rows(actor=request.actor)

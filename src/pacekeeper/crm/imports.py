@@ -39,8 +39,8 @@ from pacekeeper.lib.money import AMOUNT_LIMIT, AmountError, parse_amount, to_min
 from pacekeeper.lib.statistics import refresh_after_bulk_load
 from pacekeeper.lib.tabular import read_rows
 from pacekeeper.lib.text import clean_text
-from pacekeeper.tenancy.models import Role, User
-from pacekeeper.tenancy.scopes import Actor, require_writer
+from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.scopes import Actor, holds_portfolio, may_change_credit, portfolio_holders_q, require_writer
 
 from . import services
 from .models import EXTERNAL_ID_TAKEN, Contact, Customer, Interaction, Sale, Tier
@@ -357,7 +357,7 @@ class References:
             )
             customers = {external_id: (pk, owner) for external_id, pk, owner in rows.iterator(chunk_size=20000)}
         managers: dict[str, int] = {}
-        people = User.objects.visible_to(actor).filter(is_active=True, role__in=(Role.MANAGER, Role.LEAD))
+        people = User.objects.visible_to(actor).filter(portfolio_holders_q(), is_active=True)
         for pk, username, display_name, employee_no in people.values_list(
             "pk", "username", "display_name", "manager_profile__employee_no"
         ):
@@ -490,7 +490,7 @@ def _parse_customer(cell, actor: Actor, refs: References) -> dict:
     take = cell.take
     owner = take(refs.manager, "owner", cell("owner"))
     if owner is None and not cell.problems:
-        if actor.role not in (Role.MANAGER, Role.LEAD):
+        if not holds_portfolio(actor):
             cell.problems.append(CellError("owner", "", _("Name the account manager of this customer.")))
         owner = actor.user_id
     return {
@@ -867,7 +867,7 @@ def _credit(
             return RowError(row.row, "manager", _label(User, values["manager"], "username"), reason)
         return manager_id
     owner = owners.owner_on(values["customer"], values["owner"], day)
-    if values["manager"] not in (None, owner) and actor.role not in services.CREDIT_ROLES:
+    if values["manager"] not in (None, owner) and not may_change_credit(actor):
         reason = _("Only a director or an org admin may credit anyone but the customer's manager on that date.")
         return RowError(row.row, "manager", _label(User, values["manager"], "username"), reason)
     if values["manager"] is None and actor.member_ids is not None and owner not in actor.member_ids:

@@ -24,7 +24,14 @@ from pacekeeper.lib.batches import chunks
 from pacekeeper.lib.money import to_minor
 from pacekeeper.tenancy.audit import audit_record, audit_record_many, required_reason
 from pacekeeper.tenancy.models import Organization, Role, User
-from pacekeeper.tenancy.scopes import Actor, require_writable, require_writer
+from pacekeeper.tenancy.scopes import (
+    Actor,
+    holds_portfolio,
+    may_change_credit,
+    may_set_follow_up_policy,
+    require_writable,
+    require_writer,
+)
 
 from .kpi_components import interaction_cells
 from .models import (
@@ -43,7 +50,6 @@ from .models import (
 from .sales_rollups import sales_changing
 
 MONEY_FIELDS = {"amount": "amount_minor", "margin": "margin_minor", "value": "value_minor"}
-PORTFOLIO_ROLES = (Role.MANAGER, Role.LEAD)
 
 
 # --- follow-up policy -------------------------------------------------------------------------
@@ -58,14 +64,10 @@ def next_due(customer: Customer, intervals: dict[str, int]) -> dt.date:
     return base + dt.timedelta(days=intervals[customer.tier])
 
 
-# Who sets follow-up policies (the Settings page itself is the org admin's, like all of Settings).
-FOLLOW_UP_POLICY_ROLES = {Role.ADMIN, Role.DIRECTOR}
-
-
 @transaction.atomic
 def follow_up_policy_set(*, actor: Actor, tier: str, interval_days: int) -> FollowUpPolicy:
     """Set a tier's interval and move every customer of that tier to its new due date."""
-    if actor.role not in FOLLOW_UP_POLICY_ROLES:
+    if not may_set_follow_up_policy(actor):
         raise ValidationFailed({"": [_("Only an org admin or a director sets follow-up policies.")]})
     if tier not in Tier.values:
         raise ValidationFailed({"tier": [_("Choose a tier from the list.")]})
@@ -114,13 +116,12 @@ def follow_up_policies_set(*, actor: Actor, intervals: dict[str, int]) -> list[F
 def _assignable_manager(actor: Actor, user_id: int | None, *, field: str) -> User:
     """A portfolio holder the actor may hand work to: themselves, or anyone in their scope."""
     if user_id is None:
-        if actor.role not in PORTFOLIO_ROLES:
+        if not holds_portfolio(actor):
             raise ValidationFailed({field: [_("Choose the account manager.")]})
         return actor.user
     user = User.objects.visible_to(actor).filter(pk=user_id, is_active=True).first()
-    # Directors, org admins and analysts carry no portfolio: nothing is credited to them, or
-    # they could credit sales — and so commission — to themselves.
-    if user is None or user.role not in PORTFOLIO_ROLES:
+    # Directors, org admins and analysts carry no portfolio (tenancy.scopes.holds_portfolio).
+    if user is None or not holds_portfolio(user):
         raise ValidationFailed({field: [_("Choose an active account manager you are responsible for.")]})
     return user
 
@@ -385,12 +386,6 @@ CONTRACT_FIELDS = {"external_id", "title", "starts_on", "ends_on", "value", "ren
 OPPORTUNITY_FIELDS = {"external_id", "name", "stage", "amount", "probability", "expected_close_on", "closed_on"}
 
 
-# Who may credit a fact to someone other than its customer's account manager at the fact's date,
-# or move a fact to another customer (DESIGN rule 4: credit follows the fact, so this is an
-# exception, with a reason, kept in the audit trail).
-CREDIT_ROLES = (Role.ADMIN, Role.DIRECTOR)
-
-
 class OwnerHistory:
     """Who owned each customer on a given day, from the transfer history: the owner on a day is
     the `from_manager` of the first transfer after that day, or today's owner if none came
@@ -424,7 +419,7 @@ def credited_manager(actor: Actor, fact: models.Model) -> int:
 
 
 def _require_credit_changer(actor: Actor, field: str, reason: str) -> str:
-    if actor.role not in CREDIT_ROLES:
+    if not may_change_credit(actor):
         raise ValidationFailed(
             {field: [_("Only a director or an org admin may change who is credited with a record, or its customer.")]}
         )

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -316,6 +317,12 @@ def store(file, folder: Path) -> str:
         partial.unlink(missing_ok=True)
         raise
     return stored_as
+
+
+def remove_on_commit(path: Path, *, using: str | None = None) -> None:
+    """Remove a stored file once the transaction deleting its row commits: a rollback keeps the
+    row and its file together, a commit leaves no file without a row."""
+    transaction.on_commit(lambda: path.unlink(missing_ok=True), using=using)
 
 
 def stored_path(folder: Path, stored_as: str) -> Path:

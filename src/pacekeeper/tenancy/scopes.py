@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -363,15 +363,46 @@ TASK_FULL = "full"
 TASK_PROGRESS = "progress"
 
 
-def tasks_q(actor: Actor, *, collaborations: QuerySet) -> Q:
-    """`collaborations`: the task–collaborator link rows (work passes its own table in)."""
+def tasks_q(actor: Actor, *, collaborations: QuerySet, customers: QuerySet) -> Q:
+    """`collaborations`: the task–collaborator link rows; `customers`: the customer table (work
+    passes both in).
+
+    Each of the three ways to see a task is asked of an index of its own — the owner on
+    (org, owner, status, due_on), the customer on the task's customer column, the collaboration
+    on the primary key — and the database takes the union of the three. ("The customer's owner
+    is one of my people" asked through a join made PostgreSQL read every task of the
+    organisation with its customer: seconds for a lead's board at a million tasks.) The
+    customers are those of `portfolio_q`, the rule Customer.visible_to applies."""
     in_org = Q(org_id=actor.org_id)
     if actor.member_ids is None:
         return in_org
     collaborating = collaborations.filter(user_id__in=actor.member_ids).values("task_id")
+    their_customers = customers.filter(portfolio_q(actor, "owner")).order_by().values("pk")
     return in_org & (
-        Q(owner_id__in=actor.member_ids) | Q(customer__owner_id__in=actor.member_ids) | Q(pk__in=collaborating)
+        Q(owner_id__in=actor.member_ids) | Q(AnyOf("customer_id", their_customers)) | Q(AnyOf("pk", collaborating))
     )
+
+
+class AnyOf(Func):
+    """`column IN (subquery)`, written so that PostgreSQL answers it from the column's index
+    even inside an OR: `column = ANY(ARRAY(subquery))` runs the subquery once and looks its
+    values up in the index (a plain `IN (subquery)` under OR becomes a filter on every row).
+    Elsewhere (SQLite) it is the plain `IN`, which SQLite already looks up per OR term."""
+
+    output_field = BooleanField()
+    conditional = True
+    arity = 2
+
+    def __init__(self, column: str, subquery: QuerySet):
+        super().__init__(F(column), Subquery(subquery))
+
+    def as_sql(self, compiler, connection, **extra):
+        (column, column_params), (rows, rows_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{column} IN {rows}", (*column_params, *rows_params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (column, column_params), (rows, rows_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"{column} = ANY(ARRAY{rows})", (*column_params, *rows_params)
 
 
 def task_write_level(actor: Actor, task, *, collaborating: bool | None = None) -> str | None:
@@ -389,9 +420,16 @@ def task_write_level(actor: Actor, task, *, collaborating: bool | None = None) -
     return None
 
 
+def sees_only_own_tasks_calendar(actor: Actor) -> bool:
+    """An account manager's due-date calendar is their own; the others choose whose to see."""
+    return actor.role == Role.MANAGER
+
+
 def task_assignees_q(actor: Actor) -> Q:
-    """Whom the actor may make a task's owner: their people (an account manager: themselves)."""
-    return users_q(actor) & Q(is_active=True)
+    """Whom the actor may make a task's owner: their active people (an account manager:
+    themselves), never the org admin account — it sets the organisation up and carries no tasks.
+    The owner pickers, the assignment ranking, the form, the API and the service all ask this."""
+    return users_q(actor) & Q(is_active=True) & ~Q(role=Role.ADMIN)
 
 
 def task_collaborators_q(actor: Actor) -> Q:
@@ -581,6 +619,40 @@ def resource_request_deciders(requester: User, *, within_lead_limit: bool, today
     if directors.exists():
         return directors
     return User.objects.filter(org_id=org_id, role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)
+
+
+# --- customer work: who holds a portfolio, who changes credit, who sets follow-up policies (crm) --
+# Account managers and leads carry customers. Directors, org admins and analysts carry none:
+# nothing is credited to them, or they could credit sales — and so commission — to themselves.
+PORTFOLIO_ROLES = {Role.MANAGER, Role.LEAD}
+# Crediting a fact to someone other than its customer's manager at the fact's date, or moving it
+# to another customer, is an exception (DESIGN rule 4), with a reason kept in the audit trail.
+CREDIT_ROLES = {Role.ADMIN, Role.DIRECTOR}
+# Who sets follow-up policies (the Settings page itself is the org admin's, like all of Settings).
+FOLLOW_UP_POLICY_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def holds_portfolio(person: Actor | User) -> bool:
+    """May customers (and the facts credited with them) be this person's?"""
+    return person.role in PORTFOLIO_ROLES
+
+
+def portfolio_holders_q() -> Q:
+    """The people holds_portfolio says yes to, as a filter on users."""
+    return Q(role__in=PORTFOLIO_ROLES)
+
+
+def may_change_credit(actor: Actor) -> bool:
+    return actor.role in CREDIT_ROLES
+
+
+def may_set_follow_up_policy(actor: Actor) -> bool:
+    return actor.role in FOLLOW_UP_POLICY_ROLES
+
+
+def require_follow_up_policy_setter(actor: Actor) -> None:
+    if not may_set_follow_up_policy(actor):
+        raise Forbidden()
 
 
 # --- progress meetings (meetings/; docs/rhythm.md "The weekly meeting") -------------------------

@@ -9,6 +9,11 @@ class WorkConfig(AppConfig):
     def ready(self) -> None:
         # `chores` registers the periodic chores on import. The KPI engine knows no fact app:
         # work registers its task metrics.
-        from . import chores, metrics  # noqa: F401
+        from django.db.models.signals import post_delete
+
+        from . import chores, discussion, metrics  # noqa: F401
+        from .models import Attachment
 
         metrics.register()
+        # An attachment's file leaves the disk with its row, also when a task is deleted.
+        post_delete.connect(discussion.remove_attachment_file, sender=Attachment, dispatch_uid="work-attachment-file")

@@ -215,9 +215,17 @@ def attachment_add(*, actor: Actor, task: Task, file) -> Attachment:
 def attachment_delete(*, actor: Actor, attachment: Attachment) -> None:
     if not may_delete_attachment(actor, attachment):
         raise Forbidden(_("Only whoever attached the file, or edits the task, may delete it."))
-    path = attachment_path(attachment)
-    attachment.delete()
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    attachment.delete()  # the file goes on commit (remove_attachment_file)
+
+
+def remove_attachment_file(sender, instance: Attachment, using: str, **kwargs) -> None:
+    """post_delete of an attachment, however the row goes — deleted alone, or with its task or its
+    organisation (a cascade): its file leaves the disk when the deletion commits."""
+    try:
+        path = attachment_path(instance)
+    except ValueError:  # not a name `store` made: nothing of ours to remove
+        return
+    uploads.remove_on_commit(path, using=using)
 
 
 def attachment_open(attachment: Attachment):

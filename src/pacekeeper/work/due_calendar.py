@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from pacekeeper.crm.selectors import follow_ups_between
 from pacekeeper.lib import date_rules
 from pacekeeper.lib.formatting import format_period, month_label
-from pacekeeper.tenancy.models import Role
-from pacekeeper.tenancy.scopes import Actor
+from pacekeeper.tenancy.scopes import Actor, sees_only_own_tasks_calendar
 
 from . import selectors
 from .models import Task
@@ -78,7 +77,7 @@ def neighbours(view: str, first: dt.date, last: dt.date) -> tuple[dt.date, dt.da
 
 def person_shown(actor: Actor, person: int | None) -> int | None:
     """An account manager's calendar is their own; the others choose someone or see everyone."""
-    return actor.user_id if actor.role == Role.MANAGER else person
+    return actor.user_id if sees_only_own_tasks_calendar(actor) else person
 
 
 def calendar_page(actor: Actor, *, view: str, day: dt.date, person: int | None) -> dict:

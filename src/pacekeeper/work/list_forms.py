@@ -12,12 +12,15 @@ from pacekeeper.lib.widgets import DateInput
 
 from .listing import TaskSort
 from .models import DueWindow, Task
+from .selectors import OPEN_STATUSES
 
 
 class TaskListForm(CleanTextFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Task.Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), (OPEN_STATUSES, _("Open (to do, doing, blocked)")), *Task.Status.choices],
     )
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
     goal = forms.TypedChoiceField(label=_("Goal"), coerce=int, required=False, empty_value=None)

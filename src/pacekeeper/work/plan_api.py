@@ -26,6 +26,7 @@ from pacekeeper.lib.text import VISIBLE
 
 from . import plan_selectors as selectors
 from . import plans as services
+from .filters import filter_given
 from .models import WorkPlan
 from .plan_templates import Template, from_model
 
@@ -170,11 +171,7 @@ def _plan_out(actor, plan: WorkPlan) -> dict:
 @router.get("/work-plans", response=list[WorkPlanOut], summary="List work plans (newest first)")
 @paginate(Page)
 def work_plans_list(request, goal: QueryId | None = None, q: str | None = None):
-    plans = selectors.work_plan_list(request.actor)
-    if goal:
-        plans = plans.filter(goal_id=goal)
-    if q and q.strip():
-        plans = plans.filter(title__icontains=q.strip()[:100])
+    plans = filter_given(selectors.work_plan_list(request.actor), goal_id=goal, title__icontains=q)
     return plans.order_by("-created_at", "-pk")
 
 

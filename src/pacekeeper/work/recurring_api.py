@@ -24,6 +24,7 @@ from pacekeeper.lib.text import VISIBLE
 
 from . import recurring_selectors as selectors
 from . import recurring_services as services
+from .filters import filter_given
 from .recurrence import next_occurrences
 from .recurring_models import MAX_INTERVAL, MAX_LEAD_DAYS, RecurringTask
 
@@ -119,9 +120,7 @@ def recurring_tasks_list(
     request, owner: QueryId | None = None, status: RecurringTask.Status | None = None, mine: bool = False
 ):
     rules = selectors.recurring_task_list(request.actor, whose="mine" if mine else "", status=status or "")
-    if owner:
-        rules = rules.filter(owner_id=owner)
-    return rules.prefetch_related("collaborators")
+    return filter_given(rules, owner_id=owner).prefetch_related("collaborators")
 
 
 @router.post("/recurring-tasks", response={201: RecurringTaskOut}, summary="Create a recurring task")

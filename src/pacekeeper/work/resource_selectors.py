@@ -13,6 +13,7 @@ from pacekeeper.goals.models import Goal
 from pacekeeper.tenancy.models import Role, Team, TeamMembership
 from pacekeeper.tenancy.scopes import RESOURCE_ADMIN_ROLES, Actor, decides_resource_requests, get_visible
 
+from .filters import filter_given
 from .models import Task
 from .resource_models import (
     FLAG_LABELS,
@@ -70,16 +71,9 @@ def resource_request_filter(
 ) -> QuerySet[ResourceRequest]:
     """The filters the list page and the API share. `goal` also finds the requests of the
     goal's tasks; `to_decide` keeps the waiting requests the actor may decide."""
-    if status:
-        requests = requests.filter(status=status)
-    if kind:
-        requests = requests.filter(kind=kind)
-    if task:
-        requests = requests.filter(task_id=task)
+    requests = filter_given(requests, status=status, kind=kind, task_id=task, requested_by_id=requested_by)
     if goal:
         requests = requests.filter(Q(goal_id=goal) | Q(task__goal_id=goal))
-    if requested_by:
-        requests = requests.filter(requested_by_id=requested_by)
     if flag in FLAGS:
         requests = requests.filter(flag_q(flag))
     if to_decide:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils.translation import pgettext_lazy
 
 from pacekeeper.crm.models import Customer
 from pacekeeper.goals.models import Goal
-from pacekeeper.tenancy.models import Role, User
+from pacekeeper.tenancy.models import User
 from pacekeeper.tenancy.scopes import Actor, get_visible, task_assignees_q, task_collaborators_q, task_write_level
 
+from .filters import filter_given
 from .models import ChecklistItem, Quadrant, Task
 
 
@@ -30,6 +31,11 @@ def access_checklist_item(actor: Actor, item_id: object) -> ChecklistItem:
     return get_visible(ChecklistItem.objects.visible_to(actor).select_related("task"), item_id, actor=actor)
 
 
+# The list's status filter value for every open status (to do, doing, blocked): what the board's
+# owner and quadrant columns hold, so their "show all" lists the same tasks.
+OPEN_STATUSES = "open"
+
+
 def task_filter(
     tasks: QuerySet[Task],
     *,
@@ -44,14 +50,11 @@ def task_filter(
 ) -> QuerySet[Task]:
     """The filters the list, the board and the API share (`q` searches titles and descriptions).
     `due`: overdue, today, week (the next seven days), none (undated)."""
-    if status:
+    if status == OPEN_STATUSES:
+        tasks = tasks.open()
+    elif status:
         tasks = tasks.filter(status=status)
-    if owner:
-        tasks = tasks.filter(owner_id=owner)
-    if goal:
-        tasks = tasks.filter(goal_id=goal)
-    if customer:
-        tasks = tasks.filter(customer_id=customer)
+    tasks = filter_given(tasks, owner_id=owner, goal_id=goal, customer_id=customer)
     if label:
         tasks = tasks.filter(labels__icontains=label.strip()[:50])
     if q and q.strip():
@@ -94,9 +97,8 @@ def tasks_due(actor: Actor) -> dict[str, list[Task]]:
 
 
 def assignable_people(actor: Actor) -> QuerySet[User]:
-    """Whom an owner picker offers: the actor's active people, without the org admin account
-    (it sets the organisation up and carries no tasks)."""
-    people = User.objects.filter(task_assignees_q(actor)).exclude(role=Role.ADMIN)
+    """Whom an owner picker offers: tenancy.scopes.task_assignees_q (no org admin account)."""
+    people = User.objects.filter(task_assignees_q(actor))
     return people.order_by("display_name", "username")
 
 
@@ -155,47 +157,68 @@ def _with_write_level(actor: Actor, shown: list[Task]) -> list[Task]:
     return shown
 
 
-def _status_columns(actor: Actor, **filters) -> list[dict]:
-    """The counts (WIP) from one grouped COUNT, and each column's first cards in quadrant order
-    from its own query — loading all statuses at once let a crowded column starve the others,
-    so a count and its cards disagreed. Each card carries `write_level` (may the actor move
-    it?), decided for all cards without a query per card."""
-    tasks = board_tasks(actor, **filters)
-    counts = dict(tasks.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    cards = _cards(actor, tasks)
-    labels = dict(Task.Status.choices)
-    columns = []
-    for status in BOARD_STATUSES:
-        shown = _with_write_level(actor, list(cards.filter(status=status)[:CARDS_PER_COLUMN]))
-        columns.append(
-            {
-                "key": status,
-                "status": status,
-                "label": labels[status],
-                "count": counts.get(status, 0),
-                "cards": shown,
-                "list_filter": f"status={status}",
-            }
+def _column_cards(actor: Actor, tasks: QuerySet[Task], key) -> dict[object, tuple[int, list[Task]]]:
+    """Each column's whole count and first CARDS_PER_COLUMN cards in quadrant order, for all the
+    columns at once: one query numbers the visible tasks within their column (`key`: what the
+    board groups by) and keeps the first ones' ids — so a crowded column never starves the
+    others, and counts (WIP) and cards come from the same rows — and a second reads those cards
+    by id with their owner, goal and customer. (A query per column, and one for the counts,
+    each asked the scope again: five for the status columns, one per person for the owner
+    columns; numbering the rows already joined to the customers made PostgreSQL read the
+    whole customer table.) Each card carries `write_level` (may the actor move it?), decided
+    for all cards without a query per card."""
+    order = (F("quadrant_rank").asc(), F("due_on").asc(nulls_last=True), F("pk").asc())
+    first = (
+        tasks.with_quadrant(actor.today())
+        .annotate(
+            column_key=key,
+            column_place=Window(RowNumber(), partition_by=[key], order_by=order),
+            column_count=Window(Count("pk"), partition_by=[key]),
         )
+        .filter(column_place__lte=CARDS_PER_COLUMN)
+        .values_list("pk", "column_key", "column_count")
+        .order_by()
+    )
+    placed = {pk: (column, count) for pk, column, count in first}
+    # The ids come from the scoped query above: reading them back is no new decision of who sees what.
+    shown = _cards(actor, Task.objects.filter(pk__in=list(placed)).select_related("owner", "goal", "customer"))
+    columns: dict[object, tuple[int, list[Task]]] = {}
+    for task in _with_write_level(actor, list(shown)):
+        column, count = placed[task.pk]
+        columns.setdefault(column, (count, []))[1].append(task)
     return columns
 
 
+def _status_columns(actor: Actor, **filters) -> list[dict]:
+    """A column per board status, in the order work flows."""
+    columns = _column_cards(actor, board_tasks(actor, **filters), F("status"))
+    labels = dict(Task.Status.choices)
+    return [
+        {
+            "key": status,
+            "status": status,
+            "label": labels[status],
+            "count": columns.get(status, (0, []))[0],
+            "cards": columns.get(status, (0, []))[1],
+            "list_filter": f"status={status}",
+        }
+        for status in BOARD_STATUSES
+    ]
+
+
 def _owner_columns(actor: Actor, **filters) -> list[dict]:
-    """A column per person owning an open task on the board, by name; counts from one grouped
-    COUNT, each column's first cards from its own query, as the status columns."""
-    tasks = board_tasks(actor, **filters).open()
-    counts = dict(tasks.order_by().values_list("owner_id").annotate(n=Count("pk")).values_list("owner_id", "n"))
+    """A column per person owning an open task on the board, by name."""
+    columns = _column_cards(actor, board_tasks(actor, **filters).open(), F("owner_id"))
     name = Coalesce(NullIf("display_name", Value("")), "username")
     # The owners of tasks the actor sees, in the actor's organisation (never a bare id lookup).
-    people = User.objects.filter(org_id=actor.org_id, pk__in=list(counts)).order_by(name, "pk")
-    cards = _cards(actor, tasks)
+    people = User.objects.filter(org_id=actor.org_id, pk__in=list(columns)).order_by(name, "pk")
     return [
         {
             "key": f"owner-{person.pk}",
             "label": str(person),
-            "count": counts[person.pk],
-            "cards": _with_write_level(actor, list(cards.filter(owner_id=person.pk)[:CARDS_PER_COLUMN])),
-            "list_filter": f"owner={person.pk}",
+            "count": columns[person.pk][0],
+            "cards": columns[person.pk][1],
+            "list_filter": f"owner={person.pk}&status={OPEN_STATUSES}",
         }
         for person in people
     ]
@@ -204,16 +227,13 @@ def _owner_columns(actor: Actor, **filters) -> list[dict]:
 def _quadrant_columns(actor: Actor, **filters) -> list[dict]:
     """Four columns, do now to drop, of the open tasks on the board (a closed task has no
     urgency left to weigh); the quadrant by the organisation's today."""
-    tasks = board_tasks(actor, **filters).open().with_quadrant(actor.today())
-    rows = tasks.order_by().values_list("quadrant_rank").annotate(n=Count("pk"))
-    counts = dict(rows.values_list("quadrant_rank", "n"))
-    cards = _cards(actor, tasks)
+    columns = _column_cards(actor, board_tasks(actor, **filters).open(), F("quadrant_rank"))
     return [
         {
             "key": f"quadrant-{q.value}",
             "label": QUADRANT_COLUMN_LABELS[q],
-            "count": counts.get(q.value, 0),
-            "cards": _with_write_level(actor, list(cards.filter(quadrant_rank=q.value)[:CARDS_PER_COLUMN])),
+            "count": columns.get(q.value, (0, []))[0],
+            "cards": columns.get(q.value, (0, []))[1],
             "list_filter": None,  # the list has no quadrant filter: the column says so, no link
         }
         for q in Quadrant

@@ -60,7 +60,9 @@ DESCRIPTION_LIMIT = 5000
 @transaction.atomic
 def task_create(*, actor: Actor, changes: dict) -> Task:
     require_writer(actor)
-    task = Task(org_id=actor.org_id, created_by=actor.user, owner=actor.user)
+    # The owner is checked on every creation, the default (the creator) too: the org admin
+    # account carries no tasks (tenancy.scopes.task_assignees_q), so it names an owner.
+    task = Task(org_id=actor.org_id, created_by=actor.user)
     changes = {"owner": actor.user_id, **changes}
     required = changes.pop("required_skills", None)  # skills slice: work/required_skills.py
     collaborators = _apply(actor, task, changes)

@@ -2,7 +2,7 @@
 parses, fetches through the scope, calls the service that the API calls too, and renders."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -170,7 +170,7 @@ def task_status(request: HttpRequest, task_id: int):
             return HttpResponse(error.text, status=400)
         message_service_errors(request, error)
         if request.POST.get("next") == "board" and form.cleaned_data["status"] != Task.Status.BLOCKED:
-            return redirect("work:board")
+            return redirect(_board_url(request))
         # Blocked without a reason: the task's page with "blocked" still chosen and the reason
         # field focused, so the next submission only adds the reason (nothing was changed).
         url = reverse("work:detail", kwargs={"task_id": task.pk})
@@ -178,8 +178,20 @@ def task_status(request: HttpRequest, task_id: int):
     if is_htmx(request):
         return HttpResponse(status=204)
     if request.POST.get("next") == "board":
-        return redirect("work:board")
+        return redirect(_board_url(request))
     return redirect("work:detail", task_id=task.pk)
+
+
+def _board_url(request: HttpRequest) -> str:
+    """The board as the card's menu left it: its grouping and filters (`board_query`), only the
+    board's own parameters, re-encoded (never a URL taken from the form)."""
+    given = QueryDict(request.POST.get("board_query", "")[:1000])
+    kept = QueryDict(mutable=True)
+    for name in BoardFilterForm.base_fields:
+        if value := given.get(name, "").strip():
+            kept[name] = value
+    url = reverse("work:board")
+    return f"{url}?{kept.urlencode()}" if kept else url
 
 
 @actor_required

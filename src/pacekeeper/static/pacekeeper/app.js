@@ -21,3 +21,36 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+
+// The top bar's "More" menu closes on a click elsewhere or on Escape, like any menu.
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.places-more[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const menu of document.querySelectorAll("details.places-more[open]")) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
+
+// A frame marked data-scroll-cue (the task board) shades the edge where content lies beyond
+// and reveals the hint just before it, so columns off screen are never a secret.
+function markScrollCue(frame) {
+  const inner = frame.firstElementChild;
+  if (!inner) return;
+  const beyondRight = inner.scrollWidth - inner.clientWidth - inner.scrollLeft > 2;
+  frame.classList.toggle("more-left", inner.scrollLeft > 2);
+  frame.classList.toggle("more-right", beyondRight);
+  const hint = frame.previousElementSibling;
+  if (hint && hint.classList.contains("board-scroll-hint")) hint.hidden = !beyondRight;
+}
+document.addEventListener("DOMContentLoaded", () => {
+  for (const frame of document.querySelectorAll("[data-scroll-cue]")) {
+    markScrollCue(frame);
+    frame.firstElementChild?.addEventListener("scroll", () => markScrollCue(frame), { passive: true });
+  }
+  window.addEventListener("resize", () => document.querySelectorAll("[data-scroll-cue]").forEach(markScrollCue));
+});
