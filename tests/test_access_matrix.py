@@ -15,10 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from pacekeeper.api import api
 from pacekeeper.crm.models import Contract, ImportJob
+from pacekeeper.feedback import tokens as survey_tokens
+from pacekeeper.feedback.models import Answer, Campaign, Invitation, SurveyTemplate
 from pacekeeper.goals.models import Goal, GoalChange
 from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.meetings.models import Meeting, MeetingItem, MeetingSeries, MeetingSeriesMember
 from pacekeeper.notifications.models import Notification
+from pacekeeper.progress.models import ProgressReport
 from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
@@ -242,6 +245,80 @@ def _meeting_item(customer):
     )
 
 
+def _survey_template(customer):
+    """A survey of the customer's organisation, with one CSAT question (names are unique per org)."""
+    number = next(_template_numbers)
+    template = SurveyTemplate.objects.create(org=customer.org, name_zh=f"调查 {number}", name_en=f"Survey {number}")
+    template.questions.create(org=customer.org, kind="csat", text_zh="满意吗？", text_en="Satisfied?")
+    return template
+
+
+def _survey_campaign(customer):
+    """A campaign of the customer's organisation, not sent (the organisation's, like templates)."""
+    return Campaign.objects.create(org=customer.org, template=_survey_template(customer), name="Q4")
+
+
+def _survey_invitation(customer):
+    """An open invitation to a contact of the customer, credited to its account manager."""
+    nonce = survey_tokens.new_nonce()
+    return Invitation.objects.create(
+        org=customer.org,
+        template=_survey_template(customer),
+        customer=customer,
+        contact=ContactFactory(customer=customer),
+        manager=customer.owner,
+        nonce=nonce,
+        token_hash=survey_tokens.token_hash(survey_tokens.token_for(nonce)),
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=30),
+    )
+
+
+def _survey_answer(customer):
+    invitation = _survey_invitation(customer)
+    return Answer.objects.create(
+        org=customer.org,
+        invitation=invitation,
+        template=invitation.template,
+        customer=customer,
+        contact=invitation.contact,
+        manager=customer.owner,
+        csat=4,
+    )
+
+
+_report_weeks = itertools.count(1)
+
+
+def _progress_report(customer):
+    """A kept weekly progress report about the customer's account manager (seen like their portfolio)."""
+    starts_on = dt.date(2026, 1, 5) + dt.timedelta(weeks=next(_report_weeks))
+    document = {
+        "title": "Report",
+        "subtitle": "Week",
+        "language": "en",
+        "organisation": customer.org.name,
+        "generated_at": None,
+        "footnotes": [],
+        "sections": [],
+    }
+    return ProgressReport.objects.create(
+        org=customer.org,
+        subject_kind="person",
+        person=customer.owner,
+        subject_ref=customer.owner_id,
+        period_kind="week",
+        starts_on=starts_on,
+        ends_on=starts_on + dt.timedelta(days=6),
+        language="en",
+        title="Report",
+        subtitle="Week",
+        fingerprint="0" * 64,
+        document=document,
+        pdf=b"%PDF-",
+        xlsx=b"PK",
+    )
+
+
 _badge_numbers = itertools.count(1)
 
 
@@ -306,6 +383,11 @@ MAKERS = {
     "meeting-series": _meeting_series,
     "meetings": _meeting,
     "meeting-items": _meeting_item,
+    "feedback/templates": _survey_template,
+    "feedback/campaigns": _survey_campaign,
+    "feedback/invitations": _survey_invitation,
+    "feedback/answers": _survey_answer,
+    "progress-reports": _progress_report,
     "kudos": _kudos,
     "badges": _badge,
     "badge-awards": _badge_award,
@@ -341,6 +423,10 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "meeting-series": SEES_TEAM,
     "meetings": SEES_TEAM,
     "meeting-items": SEES_TEAM,
+    # Survey templates and campaigns are the organisation's; invitations and answers follow the
+    # customer (the portfolio rule).
+    "feedback/templates": SEES_ORG,
+    "feedback/campaigns": SEES_ORG,
     # Kudos are read in the recipient's team feed and by their chain.
     "kudos": SEES_TEAM,
     "badges": SEES_ORG,
@@ -360,6 +446,8 @@ GOAL_SETTERS = {"admin", "director", "lead"}
 SKILL_CONFIRMERS = {"admin", "director", "lead"}
 # A work plan is changed by whoever sets its goal; plan templates by the org admin and directors.
 TEMPLATE_WRITERS = {"admin", "director"}
+# Survey templates are kept by the org admin and directors; campaigns are run by leads too.
+SURVEY_CAMPAIGN_RUNNERS = {"admin", "director", "lead"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 # A team's meetings are run by its lead (or a lead above), a director or the org admin; the
@@ -373,11 +461,15 @@ def _target_customer(world, target: str):
     return world.one.customers[target]
 
 
+# Public routes: no session, only the token in the path (their own section below).
+PUBLIC_API_ROUTES = {"/api/v1/feedback/public/{invitation_token}"}
+
+
 def api_object_routes() -> list[tuple[str, str]]:
     schema = api.get_openapi_schema()
     routes = []
     for path, operations in schema["paths"].items():
-        if "{" not in path:
+        if "{" not in path or path in PUBLIC_API_ROUTES:
             continue
         for method in operations:
             routes.append((method.upper(), path))
@@ -385,7 +477,9 @@ def api_object_routes() -> list[tuple[str, str]]:
 
 
 def _collection(path: str) -> str:
-    return path.removeprefix("/api/v1/").split("/")[0]
+    """The first part of the path ("tasks"), or the first two under an app's prefix ("feedback/answers")."""
+    parts = path.removeprefix("/api/v1/").split("/")
+    return "/".join(parts[:2]) if parts[0] == "feedback" else parts[0]
 
 
 def test_it_knows_a_maker_for_every_api_object_route():
@@ -434,6 +528,13 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         return {200, 400, 422} if viewer in GOAL_SETTERS else {403, 422}
     if kind == "plan-templates":
         return {200, 204, 400, 422} if viewer in TEMPLATE_WRITERS else {403, 422}
+    if kind == "feedback/templates":
+        return {200, 201, 400, 422} if viewer in TEMPLATE_WRITERS else {403, 422}
+    if kind == "feedback/campaigns":
+        # Sending: the first runner sends (200), the next ones find it sent (400).
+        return {200, 400} if viewer in SURVEY_CAMPAIGN_RUNNERS else {403}
+    if kind == "feedback/answers":
+        return {403}  # answers are kept: a delete is refused to everyone (and audited)
     if kind == "goal-changes":
         return {200, 400, 422} if viewer in CHANGE_DECIDERS else {403, 422}
     if kind == "evaluations":
@@ -530,6 +631,11 @@ PAGE_MAKERS = {
     "series_id": MAKERS["meeting-series"],
     "meeting_id": MAKERS["meetings"],
     "meeting_item_id": MAKERS["meeting-items"],
+    "survey_template_id": MAKERS["feedback/templates"],
+    "campaign_id": MAKERS["feedback/campaigns"],
+    "contact_id": MAKERS["contacts"],
+    "invitation_id": MAKERS["feedback/invitations"],
+    "progress_report_id": MAKERS["progress-reports"],
     "badge_award_id": MAKERS["badge-awards"],
 }
 
@@ -555,6 +661,9 @@ PAGE_WRITERS = {
     "series_id": MEETING_RUNNERS,
     "meeting_id": MEETING_RUNNERS,
     "meeting_item_id": MEETING_RUNNERS,
+    "survey_template_id": TEMPLATE_WRITERS,
+    "campaign_id": SURVEY_CAMPAIGN_RUNNERS,
+    "progress_report_id": {"admin", "director", "lead"},  # generating again: leads, directors, org admins
 }
 # Who may write through one page, where it differs from its id's rule: every member who writes
 # adds a point to a meeting.
@@ -577,6 +686,8 @@ PAGE_SCOPE = {
     "series_id": SEES_TEAM,
     "meeting_id": SEES_TEAM,
     "meeting_item_id": SEES_TEAM,
+    "survey_template_id": SEES_ORG,
+    "campaign_id": SEES_ORG,
     "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
@@ -660,6 +771,11 @@ LIST_ROUTES = {
     "/api/v1/resource-requests": "resource-requests",
     "/api/v1/meeting-series": "meeting-series",
     "/api/v1/meetings": "meetings",
+    "/api/v1/feedback/templates": "feedback/templates",
+    "/api/v1/feedback/campaigns": "feedback/campaigns",
+    "/api/v1/feedback/invitations": "feedback/invitations",
+    "/api/v1/feedback/answers": "feedback/answers",
+    "/api/v1/progress-reports": "progress-reports",
     "/api/v1/kudos": "kudos",
     "/api/v1/badges": "badges",
     "/api/v1/badge-awards": "badge-awards",
@@ -723,3 +839,21 @@ def test_it_lists_customers_on_the_page_exactly_as_the_api_does(world, client):
         exported = {line.split(",")[0] for line in export.splitlines()[1:]}
         expected = {c.external_id for c in world.one.customers.values() if c.pk in api_ids}
         assert exported == expected, viewer
+
+
+# --- the public survey endpoint: no session, only the token -------------------------------------
+
+
+def test_the_public_survey_endpoint_answers_to_the_token_alone(world, client):
+    invitation = _survey_invitation(world.one.customers["manager"])
+    token = survey_tokens.token_for(invitation.nonce)
+    url = f"/api/v1/feedback/public/{token}"
+    question = invitation.template.questions.get()
+    assert client.get(url).status_code == 200  # nobody signed in
+    client.force_login(world.two.admin)  # a session of another organisation changes nothing
+    assert client.get(url).status_code == 200
+    assert client.get(url[:-1] + ("A" if token[-1] != "A" else "B")).status_code == 404
+    client.logout()
+    assert client.post(url, {"answers": {str(question.pk): 4}}, content_type="application/json").status_code == 201
+    assert client.get(url).status_code == 404  # answered: the link opens nothing more
+    assert client.get("/api/v1/feedback/templates").status_code == 401  # the rest of the API needs a session

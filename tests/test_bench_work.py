@@ -3,6 +3,8 @@ the pages and finds the engine's completion rates equal to the hand-written SQL'
 
 import datetime as dt
 
+import pytest
+
 from pacekeeper.bench import work as work_bench
 from pacekeeper.demo.seed import seed_organization
 from pacekeeper.work.models import Task, TaskMonthlyRollup
@@ -10,6 +12,7 @@ from pacekeeper.work.models import Task, TaskMonthlyRollup
 UNTIL = dt.date(2026, 6, 30)
 
 
+@pytest.mark.slow
 def test_it_measures_a_small_organisation(db):
     seeded = seed_organization(managers=12, customers=30, months=2, seed=3, until=UNTIL, team_size=4)
 

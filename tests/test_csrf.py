@@ -14,6 +14,8 @@ from tests.routes import page_routes
 OUR_APPS = ("tenancy", "crm", "goals", "kpis", "incentives", "reviews", "notifications", "work")
 # Operations that take no session (they are how one gets a credential).
 SESSIONLESS = {("POST", "/api/v1/auth/token")}
+# A survey answer takes no session either: the link's token is its only credential (docs/feedback.md).
+SESSIONLESS |= {("POST", "/api/v1/feedback/public/{invitation_token}")}
 # Pages where signing in starts: refused too without a token, but with the sign-in's own wording.
 UNSAFE = ("post", "put", "patch", "delete")
 

@@ -119,6 +119,8 @@ DERIVED = {
     ("work_taskdailyrollup", "manager_id"),
     ("work_taskmonthlyrollup", "manager_id"),
     ("work_taskopenrollup", "manager_id"),
+    ("feedback_surveydailyrollup", "manager_id"),
+    ("feedback_surveymonthlyrollup", "manager_id"),
 }
 
 

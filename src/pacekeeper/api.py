@@ -109,11 +109,13 @@ def on_not_found(request, error):
 def _mount() -> None:
     from pacekeeper.crm.api import router as crm_router
     from pacekeeper.crm.imports_api import router as imports_router
+    from pacekeeper.feedback.api import router as feedback_router
     from pacekeeper.goals.api import router as goals_router
     from pacekeeper.incentives.api import router as incentives_router
     from pacekeeper.kpis.api import router as kpis_router
     from pacekeeper.meetings.api import router as meetings_router
     from pacekeeper.notifications.api import router as notifications_router
+    from pacekeeper.progress.api import router as progress_router
     from pacekeeper.recognition.api import router as recognition_router
     from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.skills.api import router as skills_router
@@ -135,6 +137,8 @@ def _mount() -> None:
     api.add_router("/", skills_router)
     api.add_router("/", work_resources_router)
     api.add_router("/", meetings_router)
+    api.add_router("/feedback", feedback_router)
+    api.add_router("/", progress_router)
     api.add_router("/", recognition_router)
 
 

@@ -117,6 +117,9 @@ class ValidationFailed(PacekeeperError):
         "resource_refused_without_reason": "refusal_reason",
         "resource_status_mismatch": "status",
         "resource_threshold_negative": "lead_limit",
+        # surveys (feedback/models.py)
+        "survey_csat_out_of_range": "csat",
+        "survey_nps_out_of_range": "nps",
     }
 
     @classmethod

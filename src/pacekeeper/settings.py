@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "pacekeeper.demo",
     "pacekeeper.bench",
     "pacekeeper.meetings",
+    "pacekeeper.feedback",
+    "pacekeeper.progress",
     "pacekeeper.recognition",
 ]
 
@@ -259,3 +261,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PACEKEEPER_LOG_LEVEL", "WARNING")},
 }
+
+# Surveys (docs/feedback.md): the address contacts open survey links at, the mail server that
+# sends invitations, and the public answer page's rate limits (requests per window).
+PUBLIC_URL = os.environ.get("PACEKEEPER_PUBLIC_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get("PACEKEEPER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("PACEKEEPER_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PACEKEEPER_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PACEKEEPER_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PACEKEEPER_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PACEKEEPER_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("PACEKEEPER_EMAIL_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("PACEKEEPER_EMAIL_FROM", "pacekeeper@localhost")
+SURVEY_RATE_WINDOW_SECONDS = int(os.environ.get("PACEKEEPER_SURVEY_RATE_WINDOW_SECONDS", "600"))
+SURVEY_RATE_PER_ADDRESS = int(os.environ.get("PACEKEEPER_SURVEY_RATE_PER_ADDRESS", "120"))
+SURVEY_RATE_PER_TOKEN = int(os.environ.get("PACEKEEPER_SURVEY_RATE_PER_TOKEN", "30"))

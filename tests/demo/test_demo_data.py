@@ -5,6 +5,7 @@ day of a month, when a month-to-date spike shows most."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from pacekeeper.crm.models import Customer, Interaction, Opportunity, Sale
 from pacekeeper.demo.seed import demo_months, seed_organization
@@ -14,7 +15,8 @@ from pacekeeper.goals.progress import goal_progress
 from pacekeeper.kpis.engine import compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import percent
-from pacekeeper.tenancy.models import User
+from pacekeeper.notifications.models import Notification
+from pacekeeper.tenancy.models import Role, User
 from pacekeeper.tenancy.scopes import actor_for
 from pacekeeper.work.load import UNDER_LOADED_SHARE, bookings
 from pacekeeper.work.models import Comment, Quadrant, RecurringTask, Task, WorkPlan
@@ -25,12 +27,15 @@ TODAY = dt.date(2026, 12, 3)  # three days into December
 
 
 @pytest.fixture
-def demo(db):
-    return seed_organization(
-        managers=12, customers=300, months=demo_months(TODAY), seed=2026, team_size=4, until=TODAY
-    ).org
+def demo(db, django_capture_on_commit_callbacks):
+    # Notifications are delivered after commit, as they are when `pacekeeper demo` seeds.
+    with django_capture_on_commit_callbacks(execute=True):
+        return seed_organization(
+            managers=12, customers=300, months=demo_months(TODAY), seed=2026, team_size=4, until=TODAY
+        ).org
 
 
+@pytest.mark.slow
 def test_it_looks_like_a_real_branch(demo):
     """One generation, every property (the demo takes seconds to build; once is enough)."""
     _it_has_no_facts_after_today(demo)
@@ -46,6 +51,8 @@ def test_it_looks_like_a_real_branch(demo):
     _its_workload_has_people_over_and_under_capacity(demo)
     _its_tasks_have_conversations_with_mentions(demo)
     _its_task_kpis_count_the_demos_own_completion_days(demo)
+    _its_director_finds_approvals_waiting_in_the_inbox(demo)
+    _its_first_lead_finds_a_closed_meeting_and_the_next_one_planned(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -204,9 +211,29 @@ def demo_zone(org):
     return ZoneInfo(org.time_zone)
 
 
-def test_the_first_lead_finds_a_closed_meeting_and_the_next_one_planned(demo):
+def _its_director_finds_approvals_waiting_in_the_inbox(org):
+    """The demo shows the inbox at work: its director finds the target change and the payout runs
+    waiting for them, in Chinese, through the same announcers as everywhere else."""
+    director = org.users.get(role=Role.DIRECTOR)
+    kinds = sorted(Notification.objects.filter(org=org, recipient=director).values_list("kind", flat=True))
+    # The target change, the minutes of the first lead's closed meeting (shared with the director),
+    # two payout runs, and the three leads' resource requests (one still waiting).
+    assert kinds == [
+        "goal_change_requested",
+        "meeting_minutes_shared",
+        "payout_run_waiting",
+        "payout_run_waiting",
+        *["resource_request_to_decide"] * 3,
+    ]
+    with translation.override("zh-hans"):
+        messages = [n.message for n in Notification.objects.filter(recipient=director)]
+    assert any("申请将" in message and "下调到" in message for message in messages)
+    assert any("待您审批" in message for message in messages)
+
+
+def _its_first_lead_finds_a_closed_meeting_and_the_next_one_planned(org):
     from pacekeeper.meetings.models import Meeting
 
-    closed = Meeting.objects.get(org=demo, status="closed")
+    closed = Meeting.objects.get(org=org, status="closed")
     assert closed.agenda["members"] and closed.items.filter(kind="action", task__isnull=False).exists()
-    assert Meeting.objects.filter(org=demo, series=closed.series, status="planned").count() == 1
+    assert Meeting.objects.filter(org=org, series=closed.series, status="planned").count() == 1

@@ -24,6 +24,7 @@ class Facts:
     customers: list[dict] = field(default_factory=list)  # pk, owner, tier, created, status
     transfers: list[dict] = field(default_factory=list)  # customer, from_manager, at (aware)
     tasks: list[dict] = field(default_factory=list)  # owner, status, done_at (aware or None), due (or None)
+    surveys: list[dict] = field(default_factory=list)  # manager, sent_at, answered_at (or None), csat, nps
     memberships: list[dict] = field(default_factory=list)  # user, team, start, end (or None)
     teams: dict[int, int | None] = field(default_factory=dict)  # team → parent
     intervals: dict[str, int] = field(default_factory=dict)
@@ -94,6 +95,34 @@ def credits(facts: Facts, start: dt.date, end: dt.date) -> list[tuple[int, dt.da
                 out.append((last["manager"], last["day"], "retained", 1))
     out += _compliance(facts, end)
     out += _tasks(facts, start, end)
+    out += _surveys(facts, start, end)
+    return out
+
+
+def _surveys(facts: Facts, start: dt.date, end: dt.date) -> list:
+    """docs/feedback.md, Survey metrics: an invitation on its local sending day (answered or
+    not), an answer's scores on its local answering day, both to the manager on the invitation."""
+    out = []
+    for survey in facts.surveys:
+        manager, sent_on = survey["manager"], local_day(survey["sent_at"])
+        answered = survey["answered_at"] is not None
+        if start <= sent_on <= end:
+            out.append((manager, sent_on, "survey_invitations", 1))
+            if answered:
+                out.append((manager, sent_on, "survey_responses", 1))
+        if not answered or not start <= local_day(survey["answered_at"]) <= end:
+            continue
+        day = local_day(survey["answered_at"])
+        if survey["csat"] is not None:
+            out += [(manager, day, "csat_answers", 1), (manager, day, "csat_sum", survey["csat"])]
+            if survey["csat"] >= 4:
+                out.append((manager, day, "csat_satisfied", 1))
+        if survey["nps"] is not None:
+            out.append((manager, day, "nps_answers", 1))
+            if survey["nps"] >= 9:
+                out.append((manager, day, "nps_promoters", 1))
+            if survey["nps"] <= 6:
+                out.append((manager, day, "nps_detractors", 1))
     return out
 
 
@@ -170,6 +199,12 @@ def metric_values(sums: dict, prev_sales: int, year_sales: int) -> dict:
         "average_deal_size": None if not get("orders") else int(_half_up(Fraction(get("sales"), get("orders")), 0)),
         "task_completion_rate": _percent(get("tasks_done"), get("tasks_done") + get("tasks_open")),
         "on_time_completion_rate": _percent(get("tasks_on_time"), get("tasks_dated")),
+        "csat_average": None
+        if not get("csat_answers")
+        else _half_up(Fraction(get("csat_sum"), get("csat_answers")), 2),
+        "csat_satisfied": _percent(get("csat_satisfied"), get("csat_answers")),
+        "nps": _percent(get("nps_promoters") - get("nps_detractors"), get("nps_answers")),
+        "survey_response_rate": _percent(get("survey_responses"), get("survey_invitations")),
     }
 
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from pacekeeper.crm.models import Contract, Customer, FollowUpPolicy, Interaction, Opportunity, OwnershipTransfer, Sale
 from pacekeeper.crm.services import customers_contacts_changed
+from pacekeeper.feedback.models import Answer, Invitation, SurveyTemplate
 from pacekeeper.kpis.engine import by_monthly_rollups, compute, compute_levels, monthly_series
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import METRICS
@@ -99,6 +100,22 @@ tasks = st.lists(
         }
     ),
     max_size=15,
+)
+# Survey invitations: credited to a manager, sent on some day and UTC hour, maybe answered some
+# days later (a CSAT score, an NPS score, both or neither).
+surveys = st.lists(
+    st.fixed_dictionaries(
+        {
+            "customer": customers,
+            "manager": managers,
+            "sent": day_offsets,
+            "hour": st.integers(0, 23),
+            "after": st.none() | st.integers(0, 40),
+            "csat": st.none() | st.integers(1, 5),
+            "nps": st.none() | st.integers(0, 10),
+        }
+    ),
+    max_size=10,
 )
 # Each manager: a first team, and maybe a move to another team on some day.
 careers = st.lists(
@@ -253,10 +270,45 @@ def _build(data) -> tuple[Organization, reference.Facts, dict]:
             org=org, owner=people[row["owner"]], title="t", due_on=due, status=row["status"], completed_at=done_at
         )
         facts.tasks.append({"owner": task.owner_id, "status": row["status"], "done_at": done_at, "due": due})
+    _surveys(org, data["surveys"], made, people, facts)
     customers_contacts_changed(org=org, customer_ids=[c.pk for c in made])  # as the services do
     rollups_rebuild(org=org)
     subjects = {"manager": [p.pk for p in people], "team": [t.pk for t in teams.values()], "org": [0]}
     return org, facts, subjects
+
+
+def _surveys(org, rows, made, people, facts) -> None:
+    template = SurveyTemplate.objects.create(org=org, name_zh="调查", name_en="Survey") if rows else None
+    for index, row in enumerate(rows):
+        customer = made[row["customer"]]
+        contact = customer.contacts.create(org=org, name="c")
+        sent_at = dt.datetime.combine(BASE + dt.timedelta(days=row["sent"]), dt.time(row["hour"]), tzinfo=dt.UTC)
+        answered_at = sent_at + dt.timedelta(days=row["after"]) if row["after"] is not None else None
+        invitation = Invitation.objects.create(
+            org=org,
+            template=template,
+            customer=customer,
+            contact=contact,
+            manager=people[row["manager"]],
+            nonce=f"n{org.pk}_{index}",
+            token_hash=f"h{org.pk}_{index}",
+            sent_at=sent_at,
+            expires_at=sent_at + dt.timedelta(days=60),
+            answered_at=answered_at,
+        )
+        if answered_at is not None:
+            Answer.objects.create(
+                org=org,
+                invitation=invitation,
+                template=template,
+                customer=customer,
+                contact=contact,
+                manager=invitation.manager,
+                answered_at=answered_at,
+                csat=row["csat"],
+                nps=row["nps"],
+            )
+        facts.surveys.append({**row, "manager": invitation.manager_id, "sent_at": sent_at, "answered_at": answered_at})
 
 
 # A small random organisation's history, for _build.
@@ -270,6 +322,7 @@ organisations = st.fixed_dictionaries(
         "contracts": contracts,
         "opportunities": opportunities,
         "tasks": tasks,
+        "surveys": surveys,
     }
 )
 

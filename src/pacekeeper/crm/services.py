@@ -299,6 +299,16 @@ INTERACTION_FIELDS = {
 }
 
 
+# Called with each new interaction once it is committed: other apps register here from their
+# AppConfig.ready() (feedback sends a survey after chosen kinds), so the CRM imports none of them.
+INTERACTION_LOGGED: list = []
+
+
+def _announce_interaction(interaction: Interaction) -> None:
+    for callback in list(INTERACTION_LOGGED):
+        callback(interaction)
+
+
 @transaction.atomic
 def interaction_save(*, actor: Actor, interaction: Interaction | None = None, changes: dict) -> Interaction:
     """Log (or correct) an interaction. It is credited to the customer's account manager on the
@@ -323,6 +333,8 @@ def interaction_save(*, actor: Actor, interaction: Interaction | None = None, ch
         interaction.contacts.set(contacts)
     customer_ids = {interaction.customer_id, old_customer_id} - {None}
     customers_contacts_changed(org=actor.org, customer_ids=customer_ids)
+    if before is None and INTERACTION_LOGGED:
+        transaction.on_commit(lambda: _announce_interaction(interaction))
     return interaction
 
 

@@ -49,7 +49,7 @@ DESCRIPTIONS = {
     404: "No such row, or not one you may see: the two answers are the same",
     413: "The upload is larger than the limit",
     422: "Malformed input: a value of the wrong type, format or range, or a field the operation does not take",
-    429: "Signing in is locked for a while after repeated failures",
+    429: "Too many attempts: signing in is locked for a while, or a public survey link was used too often",
     503: "Too many sign-ins at once; try again after Retry-After seconds",
 }
 # Answers only some operations give, by operation id.
@@ -58,6 +58,8 @@ EXTRA = {
     "pacekeeper_crm_imports_api_imports_create": (413,),
     "pacekeeper_kpis_api_leaderboard": (404,),  # a team you may not see
     "pacekeeper_work_load_api_workload_read": (404,),  # a team you may not see
+    "pacekeeper_feedback_api_public_survey": (429,),  # rate-limited per address and per link
+    "pacekeeper_feedback_api_public_answer": (429,),
 }
 
 

@@ -55,8 +55,10 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("resources", _("Resource requests"), "work:resource_requests", role in (Role.ADMIN, Role.DIRECTOR, Role.LEAD)),
         ("import", _("Import"), "crm:import_upload", actor.can_write),
         ("export", _("Export"), "crm:exports", True),
+        ("surveys", _("Surveys"), "feedback:home", True),
         ("audit", _("Audit trail"), "audit", role in (Role.ADMIN, Role.DIRECTOR)),
         ("settings", _("Settings"), "settings:people", role == Role.ADMIN),
+        ("progress_reports", _("Progress reports"), "progress:list", True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
 

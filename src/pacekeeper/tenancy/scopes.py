@@ -703,6 +703,72 @@ def team_chain(team: Team, today: dt.date):
     )
 
 
+# --- surveys (docs/feedback.md) --------------------------------------------------------------
+# Templates and campaigns are the organisation's: everyone in it reads them; the org admin and
+# directors keep the templates and settings, and leads may run campaigns too. Invitations and
+# answers hang off a customer: seen with the customer, and by the manager credited on the row.
+
+SURVEY_TEMPLATE_WRITER_ROLES = {Role.ADMIN, Role.DIRECTOR}
+SURVEY_CAMPAIGN_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD}
+
+
+def survey_templates_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def survey_campaigns_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def survey_invitations_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "customer__owner", "manager")
+
+
+def survey_answers_q(actor: Actor) -> Q:
+    return portfolio_q(actor, "customer__owner", "manager")
+
+
+def may_write_survey_templates(actor: Actor) -> bool:
+    return actor.role in SURVEY_TEMPLATE_WRITER_ROLES
+
+
+def may_run_survey_campaigns(actor: Actor) -> bool:
+    return actor.role in SURVEY_CAMPAIGN_ROLES
+
+
+# --- progress reports (progress/) ------------------------------------------------------------------
+
+# Who generates progress reports on demand (for the subjects they see) and starts the whole
+# organisation's run (directors and org admins); everyone reads the reports they see.
+REPORT_GENERATING_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD}
+
+
+def progress_reports_q(actor: Actor) -> Q:
+    """Organisation-wide roles: every report; a lead: the reports of their teams (sub-teams
+    included) and of their people; anyone else: their own."""
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    own = Q(org_id=actor.org_id, subject_kind="person", person_id__in=actor.member_ids)
+    if actor.role == Role.LEAD:
+        return own | Q(org_id=actor.org_id, subject_kind="team", team_id__in=actor.team_ids or ())
+    return own
+
+
+def may_generate_progress_report(actor: Actor, *, subject_kind: str, subject_id: int) -> bool:
+    """A lead for their teams and people; a director or org admin for anyone and the organisation."""
+    if actor.role not in REPORT_GENERATING_ROLES:
+        return False
+    if actor.member_ids is None:
+        return True
+    if subject_kind == "team":
+        return subject_id in (actor.team_ids or ())
+    return subject_kind == "person" and subject_id in actor.member_ids
+
+
+def may_run_all_progress_reports(actor: Actor) -> bool:
+    return actor.role in (Role.ADMIN, Role.DIRECTOR)
+
+
 # --- recognition (docs/recognition.md) ------------------------------------------------------
 # Kudos are seen in the organisation like the team feed: organisation-wide roles see all; a lead
 # the kudos to or from their people; an account manager those to or from themselves and those

@@ -11,6 +11,7 @@ from pacekeeper.bench import databases
 from pacekeeper.bench import imports as import_bench
 from pacekeeper.bench import kpis as kpis_bench
 from pacekeeper.bench import load as load_bench
+from pacekeeper.bench import reports as reports_bench
 from pacekeeper.bench import upload as upload_bench
 from pacekeeper.bench import work as work_bench
 
@@ -21,11 +22,12 @@ class Command(BaseCommand):
         "pacekeeper bench kpis [--managers N --customers M --months K] | "
         "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn) | "
         "pacekeeper bench work [--managers N --customers M --months K --requests R] | "
+        "pacekeeper bench reports [--managers N --customers M --months K] | "
         "pacekeeper bench upload (SQLite; the limits from the environment): a JSON object on the last line"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work"])
+        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work", "reports"])
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--managers", type=int, default=2000)
         parser.add_argument("--customers", type=int, default=200_000)
@@ -63,6 +65,8 @@ class Command(BaseCommand):
                 result = work_bench.run_one(
                     tasks_per_month=options["tasks_per_month"], months=options["months"], requests=options["requests"]
                 )
+            elif options["name"] == "reports":
+                result = reports_bench.run_one()
             else:
                 result = kpis_bench.run_one()
             self.stdout.write(json.dumps(result))
@@ -114,7 +118,7 @@ class Command(BaseCommand):
         if engine not in ("postgresql", "sqlite"):
             raise CommandError(f"unknown engine {engine}")
         self.stderr.write(f"measuring {engine}…")
-        if name in ("kpis", "work"):  # the work benchmark adds tasks to a copy of the KPI data
+        if name in ("kpis", "work", "reports"):  # work and reports run on a copy of the KPI data
             size = (options["managers"], options["customers"], options["months"])
             url = databases.kpis_database(engine, size, folder, log=self.stderr.write, copy=name)
             return databases.run_child(url, argv, data_dir=folder)

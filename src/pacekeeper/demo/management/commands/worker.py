@@ -47,3 +47,8 @@ def recover_stalled_jobs() -> None:
     recovered = recover_stalled_payout_runs()
     if recovered:
         print(f"Marked {recovered} interrupted payout run(s) as failed; they can be run again.", file=sys.stderr)
+    from pacekeeper.progress.services import recover_stalled_report_runs
+
+    recovered = recover_stalled_report_runs()
+    if recovered:
+        print(f"Marked {recovered} interrupted report run(s) as failed; they can be started again.", file=sys.stderr)
