@@ -22,6 +22,7 @@ from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.meetings.models import Meeting, MeetingItem, MeetingSeries, MeetingSeriesMember
 from pacekeeper.notifications.models import Notification
 from pacekeeper.progress.models import ProgressReport
+from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
@@ -340,6 +341,33 @@ def _progress_report(customer):
     )
 
 
+_badge_numbers = itertools.count(1)
+
+
+def _badge(customer):
+    """A badge of the customer's organisation (the badges are the whole organisation's)."""
+    number = next(_badge_numbers)
+    return Badge.objects.create(org=customer.org, code=f"b{number}", name_zh=f"徽章{number}", name_en=f"Badge {number}")
+
+
+def _badge_award(customer):
+    """A badge the customer's account manager earned: seen with the person."""
+    return BadgeAward.objects.create(
+        org=customer.org,
+        badge=_badge(customer),
+        person=customer.owner,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 1, 31),
+    )
+
+
+def _kudos(customer):
+    """Kudos from the organisation's director to the customer's account manager: seen in that
+    person's team feed and by their chain."""
+    giver = customer.org.users.get(role="director")
+    return Kudos.objects.create(org=customer.org, giver=giver, recipient=customer.owner, text="Well done")
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -385,6 +413,9 @@ MAKERS = {
     "feedback/invitations": _survey_invitation,
     "feedback/answers": _survey_answer,
     "progress-reports": _progress_report,
+    "kudos": _kudos,
+    "badges": _badge,
+    "badge-awards": _badge_award,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -421,6 +452,9 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # customer (the portfolio rule).
     "feedback/templates": SEES_ORG,
     "feedback/campaigns": SEES_ORG,
+    # Kudos are read in the recipient's team feed and by their chain.
+    "kudos": SEES_TEAM,
+    "badges": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -511,6 +545,8 @@ ADMIN_ONLY_OPERATIONS = {"/api/v1/users/{user_id}/two-factor-reset"}
 def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") -> set[int]:
     """Allowed answers for a visible object; a permitted write may still be refused as invalid
     (400/422) for an empty body."""
+    if path.endswith("/certificate"):
+        return {404} if viewer == "analyst" else {200}  # the analyst sees badges, not certificates
     if method == "GET":
         return {200}
     if path in ADMIN_ONLY_OPERATIONS:
@@ -642,6 +678,7 @@ PAGE_MAKERS = {
     "contact_id": MAKERS["contacts"],
     "invitation_id": MAKERS["feedback/invitations"],
     "progress_report_id": MAKERS["progress-reports"],
+    "badge_award_id": MAKERS["badge-awards"],
 }
 
 
@@ -703,6 +740,7 @@ PAGE_SCOPE = {
     "meeting_item_id": SEES_TEAM,
     "survey_template_id": SEES_ORG,
     "campaign_id": SEES_ORG,
+    "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -797,6 +835,9 @@ LIST_ROUTES = {
     "/api/v1/feedback/invitations": "feedback/invitations",
     "/api/v1/feedback/answers": "feedback/answers",
     "/api/v1/progress-reports": "progress-reports",
+    "/api/v1/kudos": "kudos",
+    "/api/v1/badges": "badges",
+    "/api/v1/badge-awards": "badge-awards",
 }
 
 

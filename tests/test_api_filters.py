@@ -20,6 +20,7 @@ from pacekeeper.incentives.commission import Tier as RateTier
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.notifications.models import Notification
+from pacekeeper.recognition.models import Badge
 from pacekeeper.reviews import services as reviews
 from pacekeeper.skills import services as skills_services
 from pacekeeper.work.models import RecurringTask, ResourceRequest, Task, WorkPlan
@@ -145,6 +146,7 @@ def rows(world, django_capture_on_commit_callbacks):
         )
     _resource_requests(one, active)
     skills = _skill_rows(one)
+    _recognition_rows(one)
     return {"skills": skills, "draft": draft, "active": active, "runs": runs, "cycles": cycles}
 
 
@@ -161,6 +163,20 @@ def _skill_rows(one) -> dict:
     skills_services.level_confirm(actor=director, person_id=one.manager.pk, skill_id=analysis.pk)
     skills_services.level_confirm(actor=director, person_id=one.teammate.pk, skill_id=negotiation.pk, level=5)
     return {"negotiation": negotiation, "analysis": analysis}
+
+
+def _recognition_rows(one) -> None:
+    """Kudos to the manager (team A) and to the other manager (team B); a manual award each for
+    the manager and the teammate, of two badges; one default badge deactivated."""
+    from pacekeeper.recognition import services as recognition
+
+    director = one.actor("director")
+    recognition.kudos_give(actor=director, recipient_id=one.manager.pk, text="Great")
+    recognition.kudos_give(actor=director, recipient_id=one.other_manager.pk, text="Well done")
+    badges = list(Badge.objects.filter(org=one.org, rule="manual").order_by("pk"))
+    recognition.badge_award_manual(actor=director, person_id=one.manager.pk, badge_id=badges[0].pk, reason="x")
+    recognition.badge_award_manual(actor=director, person_id=one.teammate.pk, badge_id=badges[1].pk, reason="y")
+    Badge.objects.filter(org=one.org, code="full-follow-up").update(is_active=False)
 
 
 def _resource_requests(one, goal) -> None:
@@ -280,6 +296,24 @@ FILTERS[("/api/v1/resource-requests", "flag")] = (
 FILTERS[("/api/v1/resource-requests", "to_decide")] = (
     lambda w, r: "true",
     lambda item, w, r: item["status"] == "requested" and item["requested_by"] != w.one.admin.pk,
+)
+# Recognition (rows: _recognition_rows).
+FILTERS[("/api/v1/kudos", "team")] = (
+    lambda w, r: w.one.team_b.pk,
+    lambda item, w, r: item["recipient"] == w.one.other_manager.pk,
+)
+FILTERS[("/api/v1/kudos", "person")] = (
+    lambda w, r: w.one.manager.pk,
+    lambda item, w, r: item["recipient"] == w.one.manager.pk,
+)
+FILTERS[("/api/v1/badges", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
+FILTERS[("/api/v1/badge-awards", "person")] = (
+    lambda w, r: w.one.teammate.pk,
+    lambda item, w, r: item["person"] == w.one.teammate.pk,
+)
+FILTERS[("/api/v1/badge-awards", "badge")] = (
+    lambda w, r: Badge.objects.get(org=w.one.org, code="team-spirit").pk,
+    lambda item, w, r: item["badge"] == Badge.objects.get(org=w.one.org, code="team-spirit").pk,
 )
 _DATE_FIELDS = {
     "interactions": "occurred_at",

@@ -116,6 +116,7 @@ def _mount() -> None:
     from pacekeeper.meetings.api import router as meetings_router
     from pacekeeper.notifications.api import router as notifications_router
     from pacekeeper.progress.api import router as progress_router
+    from pacekeeper.recognition.api import router as recognition_router
     from pacekeeper.reviews.api import router as reviews_router
     from pacekeeper.skills.api import router as skills_router
     from pacekeeper.tenancy.api import router as tenancy_router
@@ -141,6 +142,7 @@ def _mount() -> None:
     api.add_router("/", meetings_router)
     api.add_router("/feedback", feedback_router)
     api.add_router("/", progress_router)
+    api.add_router("/", recognition_router)
 
 
 _mount()

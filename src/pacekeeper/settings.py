@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pacekeeper.meetings",
     "pacekeeper.feedback",
     "pacekeeper.progress",
+    "pacekeeper.recognition",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,7 @@ EVERYDAY = {
 # Places a wide screen's top bar keeps behind its "More" menu, unless they are one of the role's
 # everyday places: with all of them in line the bar wrapped to two lines at 1366 px in English.
 # A new place that is not visited daily belongs here too.
-LESS_USED = ("skills", "leaderboard", "resources", "import", "export", "audit")
+LESS_USED = ("skills", "recognition", "leaderboard", "resources", "import", "export", "audit")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("tasks", _("Tasks"), "work:mine", True),
         ("skills", _("Skills"), "skills:mine", True),
         ("meetings", _("Meetings"), "meetings:list", True),
+        ("recognition", _("Kudos"), "recognition:feed", True),
         ("customers", _("Customers"), "crm:customers", True),
         ("pipeline", _("Pipeline"), "crm:pipeline", True),
         ("leaderboard", _("Leaderboard"), "kpis:leaderboard", True),

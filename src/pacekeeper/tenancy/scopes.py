@@ -830,3 +830,55 @@ def may_generate_progress_report(actor: Actor, *, subject_kind: str, subject_id:
 
 def may_run_all_progress_reports(actor: Actor) -> bool:
     return actor.role in (Role.ADMIN, Role.DIRECTOR)
+
+
+# --- recognition (docs/recognition.md) ------------------------------------------------------
+# Kudos are seen in the organisation like the team feed: organisation-wide roles see all; a lead
+# the kudos to or from their people; an account manager those to or from themselves and those
+# to their teammates (the team feed). A person's badges are seen by whoever sees the person;
+# their certificates by the person, their chain, directors and the org admin (not the analyst).
+
+BADGE_AWARDERS = {Role.ADMIN, Role.DIRECTOR, Role.LEAD}
+
+
+def kudos_q(actor: Actor) -> Q:
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    if actor.role == Role.MANAGER:
+        teammates = TeamMembership.objects.current(actor.today()).filter(
+            org_id=actor.org_id, team_id__in=actor.team_ids or ()
+        )
+        return Q(org_id=actor.org_id) & (
+            Q(recipient_id__in=teammates.values("user_id")) | Q(recipient_id=actor.user_id) | Q(giver_id=actor.user_id)
+        )
+    return Q(org_id=actor.org_id) & (Q(recipient_id__in=actor.member_ids) | Q(giver_id__in=actor.member_ids))
+
+
+def kudos_recipients_q(actor: Actor) -> Q:
+    """Whom the actor may praise: anyone active in their organisation but themselves."""
+    return Q(org_id=actor.org_id, is_active=True) & ~Q(pk=actor.user_id)
+
+
+def badges_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def badge_awards_q(actor: Actor) -> Q:
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    return Q(org_id=actor.org_id, person_id__in=actor.member_ids)
+
+
+def certificates_q(actor: Actor) -> Q:
+    """Awards whose certificate the actor may download: the analyst none."""
+    if actor.role == Role.ANALYST:
+        return Q(pk__in=[])
+    return badge_awards_q(actor)
+
+
+def may_award_badge(actor: Actor, person_id: int) -> bool:
+    """Directors and the org admin award a badge by hand to anyone; a lead to their people;
+    nobody to themselves."""
+    if person_id == actor.user_id or actor.role not in BADGE_AWARDERS:
+        return False
+    return actor.role != Role.LEAD or person_id in (actor.member_ids or ())
