@@ -23,7 +23,17 @@ EVERYDAY = {
 # Places a wide screen's top bar keeps behind its "More" menu, unless they are one of the role's
 # everyday places: with all of them in line the bar wrapped to two lines at 1366 px in English.
 # A new place that is not visited daily belongs here too.
-LESS_USED = ("skills", "recognition", "leaderboard", "resources", "import", "export", "audit")
+LESS_USED = (
+    "skills",
+    "recognition",
+    "surveys",
+    "progress_reports",
+    "leaderboard",
+    "resources",
+    "import",
+    "export",
+    "audit",
+)
 
 
 @dataclass(frozen=True)
