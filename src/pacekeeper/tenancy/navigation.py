@@ -28,6 +28,7 @@ LESS_USED = (
     "recognition",
     "surveys",
     "progress_reports",
+    "pipeline",
     "leaderboard",
     "resources",
     "import",
