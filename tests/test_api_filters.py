@@ -19,6 +19,7 @@ from pacekeeper.incentives import services as incentives
 from pacekeeper.incentives.commission import Tier as RateTier
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
+from pacekeeper.meetings.models import MeetingItem
 from pacekeeper.notifications.models import Notification
 from pacekeeper.recognition.models import Badge
 from pacekeeper.reviews import services as reviews
@@ -147,7 +148,17 @@ def rows(world, django_capture_on_commit_callbacks):
     _resource_requests(one, active)
     skills = _skill_rows(one)
     _recognition_rows(one)
-    return {"skills": skills, "draft": draft, "active": active, "runs": runs, "cycles": cycles}
+    _meeting_rows(one)
+    _progress_report_rows(one)
+    _work_report_rows(one)
+    return {
+        "skills": skills,
+        "draft": draft,
+        "active": active,
+        "runs": runs,
+        "cycles": cycles,
+        "surveys": _survey_rows(one),
+    }
 
 
 def _skill_rows(one) -> dict:
@@ -177,6 +188,121 @@ def _recognition_rows(one) -> None:
     recognition.badge_award_manual(actor=director, person_id=one.manager.pk, badge_id=badges[0].pk, reason="x")
     recognition.badge_award_manual(actor=director, person_id=one.teammate.pk, badge_id=badges[1].pk, reason="y")
     Badge.objects.filter(org=one.org, code="full-follow-up").update(is_active=False)
+
+
+def _survey_rows(one) -> dict:
+    """The seeded NPS template deactivated; two campaigns; the manager's customer asked in the
+    first and answered, the teammate's asked in the second and answered, and asked again by
+    hand (unanswered)."""
+    from django.utils import timezone
+
+    from pacekeeper.feedback import services as feedback
+    from pacekeeper.feedback.defaults import templates_ensure
+    from pacekeeper.feedback.models import SurveyTemplate
+
+    director = one.actor("director")
+    templates_ensure(one.org)
+    csat = SurveyTemplate.objects.get(org=one.org, kind="csat", is_default=True)
+    nps = SurveyTemplate.objects.get(org=one.org, kind="nps", is_default=True)
+    feedback.template_update(actor=director, template=nps, changes={"is_active": False})
+    campaigns = [
+        feedback.campaign_create(actor=director, name=name, template_id=csat.pk, filters={})
+        for name in ("Spring", "Autumn")
+    ]
+    contacts = {
+        owner: ContactFactory(customer=one.customers[owner], email=f"{owner}-survey@example.com")
+        for owner in ("manager", "teammate")
+    }
+    with timezone.override(one.org.time_zone):
+        asked = [
+            feedback._invite(one.org, template=csat, contact=contacts[owner], channel="link", campaign=campaign)
+            for owner, campaign in (("manager", campaigns[0]), ("teammate", campaigns[1]), ("teammate", None))
+        ]
+    score = next(q for q in csat.questions.all() if q.kind == "csat")
+    for sent in asked[:2]:
+        feedback.answer_submit(token=sent.token, values={str(score.pk): 5})
+    return {"campaigns": campaigns, "invitations": [sent.invitation for sent in asked]}
+
+
+def _meeting_rows(one) -> None:
+    """Team A's series (active): a closed meeting whose minutes mention the renewal, a planned
+    one; team B's series (deactivated): a meeting being held."""
+    from pacekeeper.meetings import services as meetings
+    from pacekeeper.meetings.models import Meeting, MeetingItem
+
+    series_a = meetings.series_create(actor=one.actor("lead"), team_id=one.team_a.pk, title="Team A weekly")
+    series_b = meetings.series_create(actor=one.actor("director"), team_id=one.team_b.pk, title="Team B weekly")
+    meetings.series_update(actor=one.actor("director"), series=series_b, changes={"is_active": False})
+    at = dt.datetime(2026, 10, 5, 1, tzinfo=dt.UTC)
+    closed = Meeting.objects.create(
+        org=one.org, series=series_a, held_on=dt.date(2026, 10, 5), status="closed", opened_at=at, closed_at=at
+    )
+    MeetingItem.objects.create(
+        org=one.org, meeting=closed, kind="problem", text="The Acme renewal is late", author=one.lead
+    )
+    Meeting.objects.create(org=one.org, series=series_a, held_on=dt.date(2026, 10, 12))
+    held = Meeting.objects.create(
+        org=one.org, series=series_b, held_on=dt.date(2026, 10, 6), status="open", opened_at=at
+    )
+    MeetingItem.objects.create(org=one.org, meeting=held, kind="point", text="Trade fair", author=one.other_lead)
+
+
+def _progress_report_rows(one) -> None:
+    """Kept reports: the manager's week from 5 October, team A's October, the organisation's
+    week from 12 October."""
+    from pacekeeper.progress.models import ProgressReport
+
+    for kind, subject, period_kind, starts_on, ends_on in (
+        ("person", {"person": one.manager}, "week", dt.date(2026, 10, 5), dt.date(2026, 10, 11)),
+        ("team", {"team": one.team_a}, "month", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        ("org", {}, "week", dt.date(2026, 10, 12), dt.date(2026, 10, 18)),
+    ):
+        ProgressReport.objects.create(
+            org=one.org,
+            subject_kind=kind,
+            subject_ref=next(iter(subject.values())).pk if subject else 0,
+            period_kind=period_kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            language="en",
+            title="Report",
+            subtitle=period_kind,
+            fingerprint="0" * 64,
+            pdf=b"%PDF-",
+            xlsx=b"PK",
+            **subject,
+        )
+
+
+def _work_report_rows(one) -> None:
+    """The manager's report of the week from 5 October, submitted and read (news about the
+    competitor Acme in the north, help handled); the teammate's of the next week, submitted and
+    unread (news about the product Acme in the south, help open); the admin's own draft."""
+    from pacekeeper.workreports.models import HelpItem, NewsItem, WorkReport
+
+    at = dt.datetime(2026, 10, 20, 1, tzinfo=dt.UTC)
+    for author, start, status, read, news, help_status in (
+        (one.manager, dt.date(2026, 10, 5), "submitted", True, ("Acme cut prices", "Acme", "", "North"), "handled"),
+        (one.teammate, dt.date(2026, 10, 12), "submitted", False, ("A new Acme range", "", "Acme", "South"), "open"),
+        (one.admin, dt.date(2026, 10, 19), "draft", False, None, None),
+    ):
+        report = WorkReport.objects.create(
+            org=one.org,
+            author=author,
+            cadence="weekly",
+            period_start=start,
+            period_end=start + dt.timedelta(days=6),
+            status=status,
+            submitted_at=at if status == "submitted" else None,
+            read_at=at if read else None,
+            read_by=one.lead if read else None,
+        )
+        if news:
+            text, competitor, product, region = news
+            NewsItem.objects.create(
+                org=one.org, report=report, text=text, competitor=competitor, product=product, region=region
+            )
+            HelpItem.objects.create(org=one.org, report=report, text="Samples", status=help_status)
 
 
 def _resource_requests(one, goal) -> None:
@@ -315,6 +441,79 @@ FILTERS[("/api/v1/badge-awards", "badge")] = (
     lambda w, r: Badge.objects.get(org=w.one.org, code="team-spirit").pk,
     lambda item, w, r: item["badge"] == Badge.objects.get(org=w.one.org, code="team-spirit").pk,
 )
+# Surveys (rows: _survey_rows).
+FILTERS[("/api/v1/feedback/templates", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
+FILTERS[("/api/v1/feedback/invitations", "answered")] = (
+    lambda w, r: "true",
+    lambda item, w, r: item["answered_at"] is not None,
+)
+FILTERS[("/api/v1/feedback/invitations", "campaign")] = (
+    lambda w, r: r["surveys"]["campaigns"][1].pk,
+    lambda item, w, r: item["campaign"] == r["surveys"]["campaigns"][1].pk,
+)
+FILTERS[("/api/v1/feedback/answers", "campaign")] = (
+    lambda w, r: r["surveys"]["campaigns"][0].pk,
+    lambda item, w, r: (
+        item["invitation"]
+        in {sent.pk for sent in r["surveys"]["invitations"] if sent.campaign_id == r["surveys"]["campaigns"][0].pk}
+    ),
+)
+for _kind in ("invitations", "answers"):
+    FILTERS[(f"/api/v1/feedback/{_kind}", "customer")] = (
+        lambda w, r: w.one.customers["manager"].pk,
+        lambda item, w, r: item["customer"] == w.one.customers["manager"].pk,
+    )
+# Meetings (rows: _meeting_rows): `q` searches titles and what the minutes say.
+FILTERS[("/api/v1/meeting-series", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
+FILTERS[("/api/v1/meetings", "status")] = (lambda w, r: "open", lambda item, w, r: item["status"] == "open")
+FILTERS[("/api/v1/meetings", "q")] = (
+    lambda w, r: "renewal",
+    lambda item, w, r: (
+        "renewal" in item["title"].lower()
+        or MeetingItem.objects.filter(meeting_id=item["id"], text__icontains="renewal").exists()
+    ),
+)
+# Progress reports (rows: _progress_report_rows).
+FILTERS[("/api/v1/progress-reports", "period_kind")] = (
+    lambda w, r: "month",
+    lambda item, w, r: item["period_kind"] == "month",
+)
+FILTERS[("/api/v1/progress-reports", "subject_kind")] = (
+    lambda w, r: "team",
+    lambda item, w, r: item["subject_kind"] == "team",
+)
+FILTERS[("/api/v1/progress-reports", "starts_on")] = (
+    lambda w, r: "2026-10-12",
+    lambda item, w, r: item["starts_on"] == "2026-10-12",
+)
+# Work reports (rows: _work_report_rows).
+FILTERS[("/api/v1/work-reports", "author")] = (
+    lambda w, r: w.one.teammate.pk,
+    lambda item, w, r: item["author"] == w.one.teammate.pk,
+)
+FILTERS[("/api/v1/work-reports", "status")] = (lambda w, r: "draft", lambda item, w, r: item["status"] == "draft")
+FILTERS[("/api/v1/work-reports", "unread")] = (
+    lambda w, r: "true",
+    lambda item, w, r: item["status"] == "submitted" and item["read_at"] is None,
+)
+FILTERS[("/api/v1/work-reports", "day")] = (
+    lambda w, r: "2026-10-14",
+    lambda item, w, r: item["period_start"] <= "2026-10-14" <= item["period_end"],
+)
+FILTERS[("/api/v1/work-report-help-items", "open")] = (
+    lambda w, r: "true",
+    lambda item, w, r: item["status"] == "open",
+)
+FILTERS[("/api/v1/work-reports/news", "q")] = (lambda w, r: "prices", lambda item, w, r: "prices" in item["text"])
+FILTERS[("/api/v1/work-reports/news", "tag")] = (
+    lambda w, r: "north",
+    lambda item, w, r: "north" in {item[kind].lower() for kind in ("competitor", "product", "region")},
+)
+# `kind` says which of the item's tags `tag` must be: sent with a tag found under two kinds.
+FILTERS[("/api/v1/work-reports/news", "kind")] = (
+    lambda w, r: {"tag": "acme", "kind": "product"},
+    lambda item, w, r: item["product"].lower() == "acme",
+)
 _DATE_FIELDS = {
     "interactions": "occurred_at",
     "sales": "ordered_on",
@@ -357,7 +556,8 @@ def test_each_filter_answers_200_and_leaves_out_what_it_should(world, rows, clie
     client.force_login(world.one.admin)  # sees every row of the organisation, pay and evaluations included
     base = {**REQUIRED.get(path, {}), "page_size": 500} if path != "/api/v1/kpis/leaderboard" else REQUIRED[path]
     everything = _items(client.get(path, base))
-    chosen = _items(client.get(path, {**base, name: value(world, rows)}))
+    sent = value(world, rows)  # a dict: parameters that only mean something together
+    chosen = _items(client.get(path, {**base, **(sent if isinstance(sent, dict) else {name: sent})}))
     assert chosen, "the filter's value should match some rows"
     assert all(matches(item, world, rows) for item in chosen)
     assert len(chosen) < len(everything), "the filter should leave some rows out"
