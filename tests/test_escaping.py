@@ -137,3 +137,21 @@ def test_planted_scripts_render_escaped_on_every_page(client):
                 assert PAYLOAD not in body, (role, url, headers)
                 escaped_somewhere += ESCAPED in body
     assert escaped_somewhere > 20  # the payloads were really shown, escaped, on many pages
+
+
+def test_chart_tooltips_that_build_html_escape_what_people_typed():
+    """ECharts inserts a tooltip formatter's result as HTML: a person's display name or a goal's
+    title in a chart ran as script in a director's browser (progress reports). Every script of
+    ours with a function formatter escapes with echarts.format.encodeHTML."""
+    from pathlib import Path
+
+    import pacekeeper
+
+    root = Path(pacekeeper.__file__).parent
+    scripts = [p for p in root.rglob("*.js") if "vendor" not in p.parts]
+    offenders = [
+        str(p.relative_to(root))
+        for p in scripts
+        if "formatter: function" in p.read_text(encoding="utf-8") and "encodeHTML" not in p.read_text(encoding="utf-8")
+    ]
+    assert scripts and offenders == []

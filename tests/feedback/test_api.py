@@ -67,3 +67,16 @@ def test_answers_are_read_only_and_a_delete_is_refused(world, surveys, client):
     client.force_login(world.one.teammate)
     assert client.get(f"/api/v1/feedback/answers/{stored.pk}").status_code == 404
     assert Invitation.objects.count() == 1
+
+
+def test_a_live_link_is_shown_only_to_its_sender_and_the_credited_manager(world, surveys, client):
+    """The link answers as the customer without an account: the analyst (read-only) and a lead
+    reading the invitation see that it is open, not the link."""
+    sent = ask(world, surveys)  # credited to the manager, sent by nobody in particular
+    url = f"/api/v1/feedback/invitations/{sent.invitation.pk}"
+    for who, sees in (("manager", True), ("analyst", False), ("lead", False), ("director", False)):
+        client.force_login(getattr(world.one, who))
+        link = client.get(url).json()["url"]
+        assert (link is not None and sent.token in link) if sees else link is None, who
+        page = client.get(f"/surveys/invitations/{sent.invitation.pk}/").content.decode()
+        assert (sent.token in page) is sees, who

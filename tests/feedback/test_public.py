@@ -92,3 +92,16 @@ def test_the_api_refuses_out_of_range_and_oversized_answers_clearly(world, surve
     assert response.status_code == 400 and not Answer.objects.exists()
     assert client.post(url, {"answers": {str(csat.pk): 4}}, content_type="application/json").status_code == 201
     assert client.post(url, {"answers": {str(csat.pk): 4}}, content_type="application/json").status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["²", "--5", "４", "1e3"])
+def test_a_score_that_is_not_a_plain_number_is_a_field_error_not_a_500(world, surveys, typed):
+    """str.isdigit() said yes to "²", then int() failed: a 500 for anyone with a link."""
+    sent = ask(world, surveys)
+    csat, _text = _fields(sent)
+    response = Client().post(
+        f"/api/v1/feedback/public/{sent.token}", {"answers": {str(csat.pk): typed}}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == f"q{csat.pk}"
+    assert not Answer.objects.exists()

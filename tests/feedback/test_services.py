@@ -133,6 +133,17 @@ class TestSending:
                 actor=world.one.actor("manager"), name="x", template_id=surveys["csat"].pk, filters={}
             )
 
+    def test_only_its_maker_or_a_director_sends_a_leads_campaign(self, world, surveys):
+        """Another lead sending it would spend it on their own contacts (the maker could not
+        send it afterwards)."""
+        campaign = services.campaign_create(
+            actor=world.one.actor("lead"), name="Mine", template_id=surveys["csat"].pk, filters={}
+        )
+        with pytest.raises(Forbidden):
+            services.campaign_send(actor=world.one.actor("other_lead"), campaign=campaign)
+        campaign.refresh_from_db()
+        assert campaign.sent_at is None and not Invitation.objects.filter(campaign=campaign).exists()
+
     def test_it_sends_a_survey_after_a_chosen_kind_of_interaction(
         self, world, surveys, django_capture_on_commit_callbacks
     ):

@@ -51,3 +51,20 @@ def test_a_progress_report_lists_meeting_problems_and_work_report_help(world):
         end=report.period_end,
     )
     assert {row["problem"] for row in rows} == {"需要产品经理陪同拜访", "回款周期变长"}
+
+
+def test_an_account_manager_reads_only_their_own_part_of_the_agenda(world, client):
+    """The agenda is frozen in the lead's scope; a member reads only the people whose figures
+    they may see (rule 2) — their own goals, tasks and customers, not a peer's."""
+    meeting = _held_meeting(world)
+    client.force_login(world.one.teammate)
+    agenda = client.get(f"/api/v1/meetings/{meeting.pk}/agenda").json()["agenda"]
+    assert [member["id"] for member in agenda["members"]] == [world.one.teammate.pk]
+    assert all(set(values) <= {str(world.one.teammate.pk)} for values in agenda["sections"].values())
+    client.force_login(world.one.lead)
+    agenda = client.get(f"/api/v1/meetings/{meeting.pk}/agenda").json()["agenda"]
+    assert {member["id"] for member in agenda["members"]} == {
+        world.one.lead.pk,
+        world.one.manager.pk,
+        world.one.teammate.pk,
+    }

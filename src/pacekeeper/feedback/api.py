@@ -143,7 +143,7 @@ class InvitationCreated(InvitationOut):
 
 
 class InvitationLinkOut(InvitationOut):
-    url: str | None = Field(description="the link while the invitation is open, else null")
+    url: str | None = Field(description="the open link, to its sender and the credited manager; else null")
 
 
 class AnswerOut(Schema):
@@ -270,8 +270,7 @@ def invitations_create(request, payload: InvitationIn):
 @router.get("/invitations/{invitation_id}", response=InvitationLinkOut, summary="Read an invitation and its link")
 def invitations_read(request, invitation_id: int):
     invitation = selectors.access_invitation(request.actor, invitation_id)
-    open_ = invitation.answered_at is None and not invitation.is_expired
-    invitation.url = services.invitation_link(invitation) if open_ else None
+    invitation.url = services.open_link_for(request.actor, invitation)
     return invitation
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,8 @@ from pacekeeper.tenancy.models import Organization, TeamMembership
 from pacekeeper.tenancy.scopes import (
     Actor,
     may_run_survey_campaigns,
+    may_see_survey_link,
+    may_send_survey_campaign,
     may_write_survey_templates,
     require_writer,
 )
@@ -329,6 +332,13 @@ def invitation_create(
     )
 
 
+def open_link_for(actor: Actor, invitation: Invitation) -> str | None:
+    """The invitation's link for this reader while it is open, if they may see it at all."""
+    if invitation.answered_at is not None or invitation.is_expired or not may_see_survey_link(actor, invitation):
+        return None
+    return invitation_link(invitation)
+
+
 def invitation_link(invitation: Invitation) -> str:
     """The invitation's link, written again from its nonce (for its QR code and reminders)."""
     return tokens.public_url(tokens.token_for(invitation.nonce))
@@ -363,7 +373,7 @@ def campaign_send(*, actor: Actor, campaign: Campaign) -> CampaignResult:
     who opted out, were asked too recently, or have no email address (each reported)."""
     from .selectors import campaign_contacts
 
-    if not may_run_survey_campaigns(actor):
+    if not may_send_survey_campaign(actor, campaign):
         raise Forbidden()
     if campaign.sent_at is not None:
         raise ValidationFailed({"": [_("This campaign has been sent already.")]})
@@ -555,10 +565,14 @@ def invitation_by_token(token: str, *, for_answer: bool = False) -> Invitation:
     return invitation
 
 
+# ASCII digits only: str.isdigit() also says yes to "²" and other digits int() refuses (a 500).
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
+
+
 def _score(question: SurveyQuestion, value: object, low: int, high: int) -> int:
     if isinstance(value, bool):
         value = None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
         value = int(value.strip())
     if not isinstance(value, int) or not low <= value <= high:
         raise ValidationFailed(
@@ -571,7 +585,7 @@ def _choice(question: SurveyQuestion, value: object) -> list[int]:
     values = value if isinstance(value, list) else [value]
     chosen = []
     for item in values:
-        if isinstance(item, str) and item.strip().isdigit():
+        if isinstance(item, str) and _WHOLE_NUMBER.fullmatch(item.strip()):
             item = int(item.strip())
         if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item < len(question.options):
             raise ValidationFailed({f"q{question.pk}": [_("Choose one of the options.")]})

@@ -250,7 +250,7 @@ def invite(request: HttpRequest, contact_id: int):
 def invitation(request: HttpRequest, invitation_id: int):
     """An invitation's link and QR code again, while it is open."""
     found = selectors.access_invitation(request.actor, invitation_id)
-    url = None if found.answered_at or found.is_expired else services.invitation_link(found)
+    url = services.open_link_for(request.actor, found)
     return _link_page(request, found, url)
 
 

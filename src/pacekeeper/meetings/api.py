@@ -102,7 +102,9 @@ class ActionIn(BodySchema):
 class AgendaOut(Schema):
     meeting: int
     status: str
-    agenda: dict | None = Field(description="frozen when the meeting was opened; null before")
+    agenda: dict | None = Field(
+        description="frozen when the meeting was opened; null before. Only the members whose figures you see."
+    )
 
 
 @router.get("/meeting-series", response=list[SeriesOut], summary="The meeting series you see")
@@ -165,7 +167,7 @@ def meeting_read(request, meeting_id: int):
 @router.get("/meetings/{meeting_id}/agenda", response=AgendaOut, summary="A meeting's frozen agenda")
 def meeting_agenda(request, meeting_id: int):
     meeting = selectors.access_meeting(request.actor, meeting_id)
-    return {"meeting": meeting.pk, "status": meeting.status, "agenda": meeting.agenda}
+    return {"meeting": meeting.pk, "status": meeting.status, "agenda": selectors.agenda_seen_by(request.actor, meeting)}
 
 
 @router.get("/meetings/{meeting_id}/items", response=list[ItemOut], summary="Points, problems, decisions, actions")

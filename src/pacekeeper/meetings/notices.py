@@ -13,7 +13,9 @@ from pacekeeper.lib.formatting import format_date
 from pacekeeper.notifications.kinds import Kind, register
 from pacekeeper.notifications.services import notify
 from pacekeeper.tenancy.models import User
-from pacekeeper.tenancy.scopes import Actor, team_chain
+from pacekeeper.tenancy.scopes import Actor, actor_for, team_chain
+
+from .models import Meeting
 
 MINUTES_SHARED = "meeting_minutes_shared"
 
@@ -43,10 +45,18 @@ register(
 
 
 def minutes_recipients(meeting) -> list[User]:
+    """The attendees and the lead's chain — those of them who may still read the minutes (a
+    person taken off the series since would get a link to a page that answers 404, and the
+    meeting's title with it)."""
     attendees = [member["id"] for member in (meeting.agenda or {}).get("members", [])]
     people = list(User.objects.filter(org_id=meeting.org_id, pk__in=attendees, is_active=True))
     chain = list(team_chain(meeting.series.team, meeting.held_on))
-    return people + chain
+    return [person for person in people + chain if _may_read(person, meeting)]
+
+
+def _may_read(person: User, meeting: Meeting) -> bool:
+    actor = actor_for(person)
+    return actor is not None and Meeting.objects.visible_to(actor).filter(pk=meeting.pk).exists()
 
 
 def announce_minutes(*, actor: Actor, meeting) -> None:

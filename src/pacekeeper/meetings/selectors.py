@@ -85,9 +85,27 @@ def may_run(actor: Actor, series: MeetingSeries) -> bool:
     return may_run_meetings(actor, team_id=series.team_id)
 
 
-def agenda_rows(meeting: Meeting) -> list[dict]:
+def agenda_seen_by(actor: Actor, meeting: Meeting) -> dict | None:
+    """The frozen agenda as this reader may see it: only the members whose portfolio they see
+    (rule 2) — an account manager reads their own figures, customers and tasks, not a peer's,
+    whatever the runner's scope was when the agenda was frozen."""
+    agenda = meeting.agenda
+    if not agenda or actor.member_ids is None:
+        return agenda
+    seen = {str(person_id) for person_id in actor.member_ids}
+    return {
+        **agenda,
+        "members": [member for member in agenda.get("members", []) if str(member["id"]) in seen],
+        "sections": {
+            key: {person: value for person, value in values.items() if person in seen}
+            for key, values in agenda.get("sections", {}).items()
+        },
+    }
+
+
+def agenda_rows(agenda: dict | None) -> list[dict]:
     """The frozen agenda per member: [{"person": {"id", "name"}, "sections": [(section, value)]}]."""
-    agenda = meeting.agenda or {}
+    agenda = agenda or {}
     sections = agenda.get("sections", {})
     rows = []
     for member in agenda.get("members", []):

@@ -140,7 +140,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, **forms):
         "may_run": may_run,
         "may_write": actor.can_write and not meeting.is_closed,
         "items": items,
-        "agenda": selectors.agenda_rows(meeting),
+        "agenda": selectors.agenda_rows(selectors.agenda_seen_by(actor, meeting)),
         "item_form": forms.get("item_form") or ItemForm(kinds=kinds, people=members, problems=problems),
         "action_form": forms.get("action_form") or ActionItemForm(people=members, problems=problems),
     }
@@ -227,7 +227,7 @@ def minutes(request: HttpRequest, meeting_id: int):
         "meeting": meeting,
         "series": meeting.series,
         "items": selectors.meeting_items(meeting),
-        "agenda": selectors.agenda_rows(meeting),
+        "agenda": selectors.agenda_rows(selectors.agenda_seen_by(request.actor, meeting)),
     }
     return render(request, "meetings/minutes.html", context)
 

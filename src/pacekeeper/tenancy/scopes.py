@@ -799,6 +799,20 @@ def may_run_survey_campaigns(actor: Actor) -> bool:
     return actor.role in SURVEY_CAMPAIGN_ROLES
 
 
+def may_see_survey_link(actor: Actor, invitation) -> bool:
+    """A live survey link answers as the customer without an account: only whoever sent it and
+    the account manager credited with it see it again (not the analyst, not a peer)."""
+    return actor.user.pk in (invitation.created_by_id, invitation.manager_id)
+
+
+def may_send_survey_campaign(actor: Actor, campaign) -> bool:
+    """A campaign is sent by whoever made it, or by the org admin or a director: another lead
+    sending it would spend it on their own contacts."""
+    if not may_run_survey_campaigns(actor):
+        return False
+    return actor.role in SURVEY_TEMPLATE_WRITER_ROLES or campaign.created_by_id == actor.user.pk
+
+
 # --- progress reports (progress/) ------------------------------------------------------------------
 
 # Who generates progress reports on demand (for the subjects they see) and starts the whole

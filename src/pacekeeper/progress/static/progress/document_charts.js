@@ -22,7 +22,12 @@
     chart.setOption({
       grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"},
-        formatter: function (items) { return items[0].name + ": " + data.texts[items[0].dataIndex]; }},
+        // ECharts puts a formatter's result into the page as HTML: names are people's and
+        // goals' own text, so both parts are escaped.
+        formatter: function (items) {
+          var escape = echarts.format.encodeHTML;
+          return escape(String(items[0].name)) + ": " + escape(String(data.texts[items[0].dataIndex]));
+        }},
       xAxis: {type: "value", axisLabel: {formatter: axisAmount(data.language)}},
       yAxis: {type: "category", data: data.labels, inverse: true},
       series: [{type: "bar", data: data.values, itemStyle: {color: "#1f5fbf"}}],
