@@ -59,7 +59,7 @@ class CampaignForm(CleanTextFormMixin, forms.Form):
         return {key: data[key] for key in ("tier", "status", "owner", "q", "decision_makers") if data.get(key)}
 
 
-class InviteForm(forms.Form):
+class InviteForm(CleanTextFormMixin, forms.Form):
     template = forms.TypedChoiceField(label=_("Survey"), coerce=int)
     channel = forms.ChoiceField(label=_("Send by"), choices=Invitation.Channel.choices, initial=Invitation.Channel.LINK)
     language = forms.ChoiceField(
@@ -71,7 +71,7 @@ class InviteForm(forms.Form):
         self.fields["template"].choices = [(t.pk, t.name_in(get_language() or "")) for t in templates]
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(CleanTextFormMixin, forms.Form):
     min_days_between = forms.IntegerField(
         label=_("Days between two surveys to one contact"), min_value=1, max_value=3650
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pacekeeper.lib.text import CleanTextFormMixin
 from pacekeeper.lib.widgets import DateInput
 
 from .models import PeriodKind
@@ -10,7 +11,7 @@ from .models import PeriodKind
 LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(CleanTextFormMixin, forms.Form):
     subject = forms.ChoiceField(label=_("About"))
     period_kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.WEEK)
     day = forms.DateField(label=_("A day in the period"), widget=DateInput())
@@ -25,6 +26,6 @@ class GenerateForm(forms.Form):
         return kind, int(number or 0)
 
 
-class RunForm(forms.Form):
+class RunForm(CleanTextFormMixin, forms.Form):
     period_kind = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.WEEK)
     day = forms.DateField(label=_("A day in the period"), widget=DateInput())
