@@ -152,3 +152,26 @@ def test_amounts_are_in_the_organisations_currency(world, client):
     sale = SaleFactory(customer=world.one.customers["manager"], amount_minor=1500)
     client.force_login(world.one.manager)
     assert client.get(f"/api/v1/sales/{sale.pk}").json()["amount"] == "1500"
+
+
+def test_no_two_api_schemas_share_a_name():
+    """django-ninja names a schema's OpenAPI component after its class: two `RunOut`s (payout
+    runs, progress report runs) made one overwrite the other, and /payouts was documented with
+    the progress run's body."""
+    import collections
+
+    from ninja import Schema
+
+    from pacekeeper.api import api as the_api
+
+    assert the_api.get_openapi_schema()["paths"]  # every router is mounted and its schemas made
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [c for c in subclasses(Schema) if c.__module__.startswith("pacekeeper.") and "api" in c.__module__]
+    names = collections.Counter(c.__name__ for c in ours)
+    assert len(ours) > 50
+    assert sorted(name for name, count in names.items() if count > 1) == []

@@ -5,10 +5,11 @@ invitation's token (docs/feedback.md)."""
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.errors import PacekeeperError
+from pacekeeper.errors import NotFound, PacekeeperError, ValidationFailed
 from pacekeeper.lib.api_types import BodySchema, Flag, ObjectId, Page, QueryId, decimal_text, omittable
 from pacekeeper.lib.text import VISIBLE
 
@@ -255,7 +256,11 @@ def invitations_list(
 
 @router.post("/invitations", response={201: InvitationCreated}, summary="Ask one contact: a link, or an email")
 def invitations_create(request, payload: InvitationIn):
-    contact = selectors.access_contact(request.actor, payload.contact)
+    # An id in the body names a field, not the resource: one out of scope is a field error.
+    try:
+        contact = selectors.access_contact(request.actor, payload.contact)
+    except NotFound:
+        raise ValidationFailed({"contact": [_("Choose a contact of a customer you see.")]}) from None
     sent = services.invitation_create(
         actor=request.actor,
         contact=contact,

@@ -49,12 +49,12 @@ class ReportIn(BodySchema):
     language: str = Field("", max_length=10, description="zh-hans or en; default: yours")
 
 
-class RunIn(BodySchema):
+class ReportRunIn(BodySchema):
     period_kind: PeriodKind
     day: IsoDate = Field(description="any day of the week or month")
 
 
-class RunOut(Schema):
+class ReportRunOut(Schema):
     id: int
     period_kind: str
     starts_on: dt.date
@@ -130,8 +130,8 @@ def progress_reports_xlsx(request, progress_report_id: int):
 
 @router.post(
     "/progress-report-runs",
-    response={201: RunOut},
+    response={201: ReportRunOut},
     summary="Generate every report of the organisation for a week or month, in the background (directors, org admins)",
 )
-def progress_report_runs_create(request, payload: RunIn):
+def progress_report_runs_create(request, payload: ReportRunIn):
     return 201, services.report_run_start(actor=request.actor, period_kind=payload.period_kind, day=payload.day)
