@@ -265,6 +265,7 @@ class TestOrganization:
                 "time_zone": "Asia/Hong_Kong",
                 "language": "en",
                 "change_colours": "international",
+                "work_report_cadence": "weekly",
                 "reason": "HK branch",
             },
         )
@@ -282,7 +283,7 @@ class TestOrganization:
 
     def test_it_refuses_a_time_zone_not_in_the_list_and_a_currency_of_other_units(self, world, admin_client):
         data = {"name": "Org One", "currency": "JPY", "time_zone": "Mars/Olympus", "language": "zh-hans"}
-        data |= {"change_colours": "china", "payout_second_approver": "on"}
+        data |= {"change_colours": "china", "payout_second_approver": "on", "work_report_cadence": "weekly"}
         response = admin_client.post("/settings/organisation/", data)
         assert response.status_code == 200
         assert set(response.context["form"].errors) == {"time_zone"}
