@@ -75,6 +75,12 @@ class ValidationFailed(PacekeeperError):
     # model constraint sets `violation_error_code`; tests/test_constraint_messages.py checks
     # that every one is here and has a readable, translated message).
     CODE_FIELDS = {
+        # progress reports (progress/models.py), recognition (recognition/models.py)
+        "progress_report_subject_kind": "subject",
+        "progress_report_period_order": "day",
+        "report_run_live": "day",
+        "kudos_to_self": "recipient",
+        "period_out_of_order": "period_end",
         "external_id_taken": "external_id",
         "ends_before_start": "ends_on",
         "membership_ends_before_start": "ended_on",

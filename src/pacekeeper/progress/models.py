@@ -72,6 +72,7 @@ class ProgressReport(models.Model):
                 | Q(subject_kind="team", team__isnull=False, person__isnull=True)
                 | Q(subject_kind="person", team__isnull=True, person__isnull=False),
                 name="progress_report_subject_matches_kind",
+                violation_error_code="progress_report_subject_kind",
                 violation_error_message=_(
                     "A team report names a team, a personal one a person, the organisation's neither."
                 ),
@@ -79,6 +80,7 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="progress_report_ends_after_start",
+                violation_error_code="progress_report_period_order",
                 violation_error_message=_("The period ends on or after its start."),
             ),
             models.UniqueConstraint(
@@ -132,6 +134,7 @@ class ReportRun(models.Model):
                 fields=["org", "period_kind", "starts_on"],
                 condition=Q(status__in=("queued", "running")),
                 name="report_run_one_live_per_period",
+                violation_error_code="report_run_live",
                 violation_error_message=_("The reports of this period are already being generated."),
             ),
         ]
