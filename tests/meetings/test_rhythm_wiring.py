@@ -51,6 +51,9 @@ def test_a_progress_report_lists_meeting_problems_and_work_report_help(world):
         end=report.period_end,
     )
     assert {row["problem"] for row in rows} == {"需要产品经理陪同拜访", "回款周期变长"}
+    # Raised the day the report was submitted (today), not at its period's end (days ahead).
+    today = world.one.actor("manager").today()
+    assert {row["date"] for row in rows} == {today}
 
 
 def test_an_account_manager_reads_only_their_own_part_of_the_agenda(world, client):

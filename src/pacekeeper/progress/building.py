@@ -192,7 +192,7 @@ def build_document(
         ]
         if subject.kind != SubjectKind.PERSON:
             sections.append(_movers_section(facts, subject, compared, people))
-        sections.append(_problems_section(facts, people, compared))
+        sections.append(_problems_section(facts, people, compared, personal=subject.kind == SubjectKind.PERSON))
         footnotes = [_periods_note(compared, language)]
         return Document(
             title=_("Progress report: %(subject)s") % {"subject": subject.name},
@@ -440,11 +440,13 @@ def _movers_section(facts: Facts, subject: Subject, compared: Comparison, people
 # --- problems and measures -----------------------------------------------------------------------------
 
 
-def _problems_section(facts: Facts, people: list[int], compared: Comparison) -> Section:
+def _problems_section(facts: Facts, people: list[int], compared: Comparison, *, personal: bool) -> Section:
     names = facts.names()
     found = sources.problems_and_measures(
         org=facts.org, person_ids=people, start=compared.period.start, end=min(compared.period.end, facts.today)
     )
+    if personal:  # a team's problem, raised about nobody in particular, is not this person's
+        found = [item for item in found if item.get("person_id")]
     rows = tuple(
         (
             item["date"],

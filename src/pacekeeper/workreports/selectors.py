@@ -5,6 +5,7 @@ the caller has already decided whose reports may be shown)."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -182,23 +183,27 @@ def latest_report_summaries(*, org: Organization, person_ids, on_or_before: dt.d
 
 
 def problems_and_measures(*, org: Organization, person_ids, start: dt.date, end: dt.date) -> list[dict]:
-    """The help asked for in submitted reports whose period overlaps start..end, as problems,
-    with what was done about it as the measure ("" while open): a task's title and status, or
-    the lead's note. Oldest first. One query."""
+    """The help asked for in reports submitted from start to end (the organisation's days), as
+    problems raised on the day the report was submitted — not its period's end, which may be
+    days later and outside a month that ends mid-week — with what was done about it as the
+    measure ("" while open): a task's title and status, or the lead's note. Oldest first."""
+    zone = ZoneInfo(org.time_zone)
+    since = dt.datetime.combine(start, dt.time(), tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     items = (
         HelpItem.objects.filter(
             org_id=org.pk,
             report__author_id__in=list(person_ids),
             report__status=WorkReport.Status.SUBMITTED,
-            report__period_start__lte=end,
-            report__period_end__gte=start,
+            report__submitted_at__gte=since,
+            report__submitted_at__lt=until,
         )
         .select_related("report", "task")
-        .order_by("report__period_end", "report_id", "position", "pk")
+        .order_by("report__submitted_at", "report_id", "position", "pk")
     )
     return [
         {
-            "date": item.report.period_end,
+            "date": item.report.submitted_at.astimezone(zone).date(),
             "person_id": item.report.author_id,
             "problem": item.text,
             "measure": _measure(item),

@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
@@ -55,6 +56,9 @@ class Command(BaseCommand):
             seed_organization(managers=12, customers=300, months=months, seed=2026, password=DEMO_PASSWORD, team_size=4)
         self._print_logins(options["addr"])
         if not options["no_serve"]:
+            if "PACEKEEPER_PUBLIC_URL" not in os.environ:
+                # Survey links and QR codes point at the demo as served, not at the default port.
+                settings.PUBLIC_URL = f"http://{options['addr']}"
             start_task_worker()
             call_command("runserver", options["addr"], use_reloader=False, use_threading=True)
 
