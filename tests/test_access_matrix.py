@@ -473,6 +473,8 @@ SKILL_CONFIRMERS = {"admin", "director", "lead"}
 TEMPLATE_WRITERS = {"admin", "director"}
 # Survey templates are kept by the org admin and directors; campaigns are run by leads too.
 SURVEY_CAMPAIGN_RUNNERS = {"admin", "director", "lead"}
+# A campaign is sent by its maker, the org admin or a director (another lead would spend it).
+SURVEY_CAMPAIGN_SENDERS = {"admin", "director"}
 # A lead's lowering of their own team's target waits for a director, who alone decides it.
 CHANGE_DECIDERS = {"director"}
 # A work report is written by its author alone (here the target's account manager); the author's
@@ -560,8 +562,9 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "feedback/templates":
         return {200, 201, 400, 422} if viewer in TEMPLATE_WRITERS else {403, 422}
     if kind == "feedback/campaigns":
-        # Sending: the first runner sends (200), the next ones find it sent (400).
-        return {200, 400} if viewer in SURVEY_CAMPAIGN_RUNNERS else {403}
+        # Sending: the first sender sends (200), the next ones find it sent (400). The campaign
+        # has no maker here, so only the org admin and directors may send it.
+        return {200, 400} if viewer in SURVEY_CAMPAIGN_SENDERS else {403}
     if kind == "feedback/answers":
         return {403}  # answers are kept: a delete is refused to everyone (and audited)
     if kind == "goal-changes":
@@ -709,7 +712,7 @@ PAGE_WRITERS = {
 }
 # Who may write through one page, where it differs from its id's rule: every member who writes
 # adds a point to a meeting.
-PAGE_ROUTE_WRITERS = {"meetings:item_add": WRITERS}
+PAGE_ROUTE_WRITERS = {"meetings:item_add": WRITERS, "feedback:campaign_send": SURVEY_CAMPAIGN_SENDERS}
 # Written through pages by its author (the target's account manager) or by PAGE_WRITERS.
 PAGE_AUTHOR_OR_WRITERS = {"meeting_item_id"}
 # Written through pages by its author alone (here the target's account manager), whatever the role.
