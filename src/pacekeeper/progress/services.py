@@ -18,8 +18,14 @@ from pacekeeper.kpis.periods import Period
 from pacekeeper.lib import date_rules, request_context
 from pacekeeper.lib.formatting import format_date
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
-from pacekeeper.tenancy.models import Organization, Role, Team, User
-from pacekeeper.tenancy.scopes import Actor, may_generate_progress_report, may_run_all_progress_reports
+from pacekeeper.tenancy.models import Organization, Team, User
+from pacekeeper.tenancy.scopes import (
+    REPORT_GENERATING_ROLES,
+    Actor,
+    may_generate_progress_report,
+    may_run_all_progress_reports,
+    portfolio_holders_q,
+)
 
 from . import exports, storage
 from .building import Facts, Subject, build_document, subject_of
@@ -72,7 +78,7 @@ def report_generate(
     if subject_kind != SubjectKind.ORG and not subject_id:
         raise ValidationFailed({"subject": [_("Choose whom the report is about.")]})
     if not may_generate_progress_report(actor, subject_kind=subject_kind, subject_id=subject_id):
-        if actor.role in (Role.ADMIN, Role.DIRECTOR, Role.LEAD):
+        if actor.role in REPORT_GENERATING_ROLES:
             raise ValidationFailed({"subject": [_("You cannot generate reports about them.")]})
         raise Forbidden(_("Team leads, directors and org admins generate progress reports."))
     period = check_period(period_kind, day, actor.today())
@@ -205,7 +211,7 @@ def run_subjects(org: Organization) -> list[Subject]:
         Subject(SubjectKind.TEAM, pk, name)
         for pk, name in Team.objects.filter(org=org).order_by("path").values_list("pk", "name")
     ]
-    people = User.objects.filter(org=org, is_active=True, role__in=(Role.MANAGER, Role.LEAD)).order_by("pk")
+    people = User.objects.filter(portfolio_holders_q(), org=org, is_active=True).order_by("pk")
     subjects += [Subject(SubjectKind.PERSON, person.pk, str(person)) for person in people]
     return subjects
 

@@ -17,12 +17,13 @@ from pacekeeper.lib.dates import parse_date
 from pacekeeper.lib.documents import BarChart, Figure, Paragraph, Table, display
 from pacekeeper.lib.formatting import format_datetime, is_chinese
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
-from pacekeeper.tenancy.models import Role, Team, User
+from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import (
     REPORT_GENERATING_ROLES,
     Actor,
     may_generate_progress_report,
     may_run_all_progress_reports,
+    portfolio_holders_q,
 )
 
 from . import selectors, services, storage
@@ -75,7 +76,7 @@ def _subject_choices(actor: Actor) -> list[tuple[str, str]]:
     for team in Team.objects.visible_to(actor).order_by("path"):
         if may_generate_progress_report(actor, subject_kind="team", subject_id=team.pk):
             choices.append((f"team:{team.pk}", _("Team: %(name)s") % {"name": team.name}))
-    people = User.objects.visible_to(actor).filter(is_active=True, role__in=(Role.MANAGER, Role.LEAD))
+    people = User.objects.visible_to(actor).filter(portfolio_holders_q(), is_active=True)
     for person in people.order_by("username"):
         choices.append((f"person:{person.pk}", _("Person: %(name)s") % {"name": str(person)}))
     return choices
