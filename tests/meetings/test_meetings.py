@@ -192,7 +192,12 @@ class TestActionItem:
             problem=problem.pk,
         )
         task = Task.objects.get(pk=item.task_id)
-        assert (task.title, task.owner, task.due_on) == ("Call every renewal", one.teammate, due)
+        assert (task.title, task.owner, task.due_on, task.is_important) == (
+            "Call every renewal",
+            one.teammate,
+            due,
+            True,
+        )
         assert item.problem == problem
 
     def test_it_refuses_an_owner_outside_the_meeting(self, one, series):

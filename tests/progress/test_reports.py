@@ -206,6 +206,8 @@ def test_the_run_generates_every_report_of_the_organisation_with_its_progress(
     assert f"{total} of {total} reports" in client.get("/progress-reports/runs/").content.decode()
     with pytest.raises(Forbidden):
         services.report_run_start(actor=one.actor("lead"), period_kind="month", day=MARCH_DAY)
+    client.force_login(one.manager)
+    assert client.get("/progress-reports/runs/").status_code == 403
 
 
 def test_the_schedule_starts_last_week_on_monday_and_last_month_on_its_first_working_day(facts):

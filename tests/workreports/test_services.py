@@ -155,7 +155,12 @@ class TestLead:
         with django_capture_on_commit_callbacks(execute=True):
             item = services.help_item_to_task(actor=lead, item=selectors.access_help_item(lead, item.pk))
         task = Task.objects.get(pk=item.task_id)
-        assert (task.title, task.owner_id, item.status) == ("需要产品经理陪同拜访", world.one.lead.pk, "task")
+        assert (task.title, task.owner_id, item.status, task.is_important) == (
+            "需要产品经理陪同拜访",
+            world.one.lead.pk,
+            "task",
+            True,
+        )
         assert Notification.objects.filter(recipient=world.one.manager, kind="work_report_help_handled").exists()
         with pytest.raises(ValidationFailed):
             services.help_item_to_task(actor=lead, item=item)

@@ -98,12 +98,13 @@ class Certificate:
     number: str = ""  # the certificate's number, shown small at the bottom if given
 
 
-def display(value: object, kind: str, language: str, currency: str = "") -> str:
-    """A value as text, the one way pages, PDFs and exports show it."""
+def display(value: object, kind: str, language: str, currency: str = "", *, short: bool = False) -> str:
+    """A value as text, the one way pages, PDFs and exports show it (`short`: a key figure's card,
+    where Chinese amounts read in 万 and 亿)."""
     if value is None or value == "":
         return "—"
     if kind == "money":
-        return formatting.format_amount(int(value), currency, language)
+        return formatting.format_amount(int(value), currency, language, short=short)
     if kind == "percent":
         return formatting.format_percent(value)
     if kind == "date" and isinstance(value, dt.date):

@@ -286,9 +286,9 @@ def action_item_add(
         "meeting": meeting,
         "day": meeting.held_on.isoformat(),
     }
-    task = task_create(
-        actor=actor, changes={"title": title, "owner": person.pk, "due_on": due_on, "description": description}
-    )
+    # What a meeting decides to do is important by definition; urgency follows from the due date.
+    changes = {"title": title, "owner": person.pk, "due_on": due_on, "description": description, "is_important": True}
+    task = task_create(actor=actor, changes=changes)
     return MeetingItem.objects.create(
         org_id=actor.org_id,
         meeting=meeting,

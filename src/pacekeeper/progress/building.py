@@ -271,7 +271,7 @@ def _goals_section(facts: Facts, subject: Subject, compared: Comparison, languag
         columns = (
             Column(_("Goal")),
             Column(_("Metric")),
-            Column(_("Target"), kind, currency),
+            Column(pgettext("the figure a goal aims at", "Target"), kind, currency),
             Column(_("Actual"), kind, currency),
             Column(_("Attainment"), "percent"),
             Column(_("Expected by then"), kind, currency),
@@ -318,9 +318,9 @@ def _kpi_section(facts: Facts, subject: Subject, compared: Comparison, language:
             Column(_("Metric")),
             Column(_("This period"), kind, currency),
             Column(_("Previous period"), kind, currency),
-            Column(pgettext("compared with before", "Change"), "percent"),
+            Column(_("Change on the previous period"), "percent"),
             Column(_("Same period last year"), kind, currency),
-            Column(pgettext("compared with before", "Change"), "percent"),
+            Column(_("Change on last year"), "percent"),
         )
         blocks.append(Table(columns, tuple(group)))
     if "sales_amount" in keys:

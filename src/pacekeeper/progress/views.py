@@ -133,6 +133,8 @@ def run_start(request: HttpRequest):
 @actor_required
 def run_status(request: HttpRequest):
     """The runs' progress (the list page reloads this part while a run goes on)."""
+    if not may_run_all_progress_reports(request.actor):
+        raise Forbidden(_("Directors and org admins generate all reports at once."))
     runs = selectors.recent_runs(request.actor)
     going = any(run.status in ReportRun.RUNNING for run in runs)
     return render(request, "progress/_runs.html", {"runs": runs, "runs_going": going})
@@ -176,7 +178,7 @@ def _page_sections(document) -> list[dict]:
                 figures.append(
                     {
                         "label": block.label,
-                        "text": display(block.value, block.kind, language, block.currency),
+                        "text": display(block.value, block.kind, language, block.currency, short=True),
                         "note": block.note,
                     }
                 )

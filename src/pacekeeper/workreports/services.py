@@ -245,6 +245,8 @@ def help_item_to_task(
             "description": description[:5000],
             "owner": owner or actor.user_id,
             "due_on": due_on or actor.today() + dt.timedelta(days=TASK_DUE_DAYS),
+            # Someone asked for help with it: important; urgency follows from the due date.
+            "is_important": True,
         },
     )
     item.status = HelpItem.Status.TASK

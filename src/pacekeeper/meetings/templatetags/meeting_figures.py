@@ -62,3 +62,9 @@ def work_report_period(value):
     except (KeyError, TypeError, ValueError):
         return "—"
     return period_label(value.get("cadence", ""), start, end, get_language() or "zh-hans")
+
+
+@register.filter
+def unlisted(value) -> int:
+    """How many of a counted list the agenda leaves out (it lists the first few by name)."""
+    return max(int(value.get("count", 0)) - len(value.get("items", ())), 0)
