@@ -33,6 +33,7 @@ FAST_SETTINGS = {
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     "LANGUAGE_CODE": "en",
+    "PROGRESS_CHECK_SECONDS": 0,  # a test changes figures and looks again at once
 }
 
 

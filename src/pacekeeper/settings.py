@@ -265,6 +265,8 @@ LOGGING = {
 
 # Surveys (docs/feedback.md): the address contacts open survey links at, the mail server that
 # sends invitations, and the public answer page's rate limits (requests per window).
+# How long a progress report's "figures changed since" check is kept before it is rebuilt.
+PROGRESS_CHECK_SECONDS = int(os.environ.get("PACEKEEPER_PROGRESS_CHECK_SECONDS", "120"))
 PUBLIC_URL = os.environ.get("PACEKEEPER_PUBLIC_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("PACEKEEPER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("PACEKEEPER_EMAIL_HOST", "localhost")

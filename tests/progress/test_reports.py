@@ -4,6 +4,7 @@ period not yet started, scoping, the pages and the API, the organisation's run a
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from pacekeeper.errors import Forbidden, ValidationFailed
@@ -52,6 +53,20 @@ def test_a_changed_fact_of_the_period_is_said_on_the_page(facts, client):
     # Generating it again takes the new figures, and the page no longer says so.
     client.post(f"/progress-reports/{report.pk}/regenerate/")
     assert "Figures changed since" not in client.get(f"/progress-reports/{report.pk}/").content.decode()
+
+
+def test_the_check_is_kept_for_a_while_and_not_rebuilt_on_each_view(facts, settings, monkeypatch):
+    report = _team_report(facts)
+    settings.PROGRESS_CHECK_SECONDS = 60
+    rebuilt = []
+    real = services._rebuilt_state
+    monkeypatch.setattr(services, "_rebuilt_state", lambda r: rebuilt.append(r.pk) or real(r))
+    try:
+        first, second = services.current_state(report), services.current_state(report)
+    finally:
+        cache.clear()  # the kept answer must not outlive this test (SQLite reuses the report's id)
+    assert first == second == {"changed": False, "sections": []}
+    assert rebuilt == [report.pk]
 
 
 def test_a_fact_of_another_period_changes_nothing(facts):

@@ -7,6 +7,8 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,7 +163,19 @@ def keep_report(
 def current_state(report: ProgressReport) -> dict:
     """Whether the figures of the report's period are still those kept: rebuilds the document
     now (for the same subject, period and language) and compares. {"changed": bool, "sections":
-    [titles of the sections that changed]}; a subject since deleted counts as unchanged."""
+    [titles of the sections that changed]}; a subject since deleted counts as unchanged.
+
+    Rebuilding costs as much as generating, so the answer is kept for
+    PROGRESS_CHECK_SECONDS (a reader reloading the page does not rebuild it each time)."""
+    key = f"progress-state:{report.pk}:{report.fingerprint}"
+    state = cache.get(key)
+    if state is None:
+        state = _rebuilt_state(report)
+        cache.set(key, state, settings.PROGRESS_CHECK_SECONDS)
+    return state
+
+
+def _rebuilt_state(report: ProgressReport) -> dict:
     try:
         subject = subject_of(report.org, report.subject_kind, report.subject_id)
     except LookupError:
