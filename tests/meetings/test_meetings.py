@@ -76,6 +76,18 @@ class TestSeries:
         assert 0 <= (meeting.held_on - one.actor("lead").today()).days < 7
         assert services.meeting_schedule_next(actor=one.actor("lead"), series=series) == meeting
 
+    def test_a_meeting_held_early_keeps_the_next_one_a_cadence_after_its_planned_day(self, one, series):
+        lead = one.actor("lead")
+        today = lead.today()
+        series.weekday = (today.weekday() + 3) % 7  # the series meets three days from now
+        series.save(update_fields=["weekday"])
+        planned = services.meeting_schedule_next(actor=lead, series=series)
+        assert planned.held_on == today + dt.timedelta(days=3)
+        held = services.meeting_open(actor=lead, meeting=planned)
+        assert held.held_on == today  # held today: its minutes say when it really happened
+        upcoming, _past = selectors.series_meetings(series)
+        assert [m.held_on for m in upcoming] == [today + dt.timedelta(days=3 + 7)]
+
     def test_it_refuses_a_series_for_a_team_one_does_not_lead(self, one):
         with pytest.raises(ValidationFailed):
             services.series_create(actor=one.actor("other_lead"), team_id=one.team_a.pk)

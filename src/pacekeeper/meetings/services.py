@@ -188,7 +188,7 @@ def meeting_open(*, actor: Actor, meeting: Meeting) -> Meeting:
     require_runner(actor, meeting.series)
     if not meeting.is_planned:
         raise ValidationFailed(_("This meeting has already been opened."))
-    meeting.held_on = actor.today()
+    planned_on, meeting.held_on = meeting.held_on, actor.today()
     previous = previous_meeting(meeting)
     members = members_of(meeting.series)
     meeting.agenda = agenda_build(actor=actor, meeting=meeting, members=members, previous=previous)
@@ -196,7 +196,20 @@ def meeting_open(*, actor: Actor, meeting: Meeting) -> Meeting:
     meeting.opened_at = timezone.now()
     meeting.opened_by = actor.user
     meeting.save(update_fields=["held_on", "agenda", "status", "opened_at", "opened_by"])
+    if not meeting.is_ad_hoc:
+        _plan_following(meeting, after=max(planned_on, meeting.held_on))
     return meeting
+
+
+def _plan_following(meeting: Meeting, *, after: dt.date) -> None:
+    """Once a series' meeting is held, its next one shows as upcoming. A meeting held early
+    (Wednesday for Friday) does not pull the next one into the same week: the cadence counts
+    from the later of the planned and the held day."""
+    series = meeting.series
+    if series.meetings.filter(status=Meeting.Status.PLANNED, is_ad_hoc=False).exists():
+        return
+    held_on = next_occurrence(series, after=after, today=meeting.held_on)
+    Meeting.objects.create(org_id=meeting.org_id, series=series, held_on=held_on, starts_at=series.starts_at)
 
 
 @transaction.atomic
