@@ -258,6 +258,15 @@ class TestPermission:
         meeting = services.meeting_schedule_next(actor=one.actor("lead"), series=series)
         point = services.item_add(actor=one.actor("manager"), meeting=meeting, kind="point", text="Discount policy")
         assert point.person == one.manager
+        with pytest.raises(ValidationFailed) as refused:
+            services.item_add(
+                actor=one.actor("manager"), meeting=meeting, kind="point", text="Y's pricing", person=one.teammate.pk
+            )
+        assert "person" in refused.value.errors
+        lead_filed = services.item_add(
+            actor=one.actor("lead"), meeting=meeting, kind="point", text="Y's pricing", person=one.teammate.pk
+        )
+        assert lead_filed.person == one.teammate
         with pytest.raises(Forbidden):
             services.meeting_open(actor=one.actor("manager"), meeting=meeting)
         with pytest.raises(Forbidden):

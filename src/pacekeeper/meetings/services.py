@@ -274,6 +274,9 @@ def item_add(
     about = _person(actor, meeting, person, "person")
     if kind == MeetingItem.Kind.POINT and about is None:
         about = actor.user
+    if about not in (None, actor.user) and not may_run_meetings(actor, team_id=meeting.series.team_id):
+        # A member speaks for themselves; the lead files a point under someone else's name.
+        raise ValidationFailed({"person": [_("Add points under your own name: the lead files them under others.")]})
     return MeetingItem.objects.create(
         org_id=actor.org_id, meeting=meeting, kind=kind, text=text, person=about, author=actor.user, problem=answered
     )

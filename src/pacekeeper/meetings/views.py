@@ -141,7 +141,9 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, **forms):
         "may_write": actor.can_write and not meeting.is_closed,
         "items": items,
         "agenda": selectors.agenda_rows(selectors.agenda_seen_by(actor, meeting)),
-        "item_form": forms.get("item_form") or ItemForm(kinds=kinds, people=members, problems=problems),
+        # A member adds points under their own name ("—"); the lead may file them under anyone's.
+        "item_form": forms.get("item_form")
+        or ItemForm(kinds=kinds, people=members if may_run else (), problems=problems),
         "action_form": forms.get("action_form") or ActionItemForm(people=members, problems=problems),
     }
     return render(request, "meetings/meeting_detail.html", context)
