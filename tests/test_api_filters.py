@@ -561,3 +561,27 @@ def test_each_filter_answers_200_and_leaves_out_what_it_should(world, rows, clie
     assert chosen, "the filter's value should match some rows"
     assert all(matches(item, world, rows) for item in chosen)
     assert len(chosen) < len(everything), "the filter should leave some rows out"
+
+
+# A yes/no filter sent as false keeps the other side (not everything, as if it were left out).
+BOOLEAN_FILTERS = (
+    ("/api/v1/notifications", "unread"),
+    ("/api/v1/work-reports", "unread"),
+    (
+        "/api/v1/work-report-help-items",
+        "open",
+    ),
+)
+
+
+@pytest.mark.parametrize(("path", "name"), BOOLEAN_FILTERS)
+def test_a_yes_no_filter_sent_as_false_keeps_the_other_side(world, rows, client, path, name):
+    _value, matches = FILTERS[(path, name)]
+    client.force_login(world.one.admin)
+    base = {**REQUIRED.get(path, {}), "page_size": 500}
+    everything = _items(client.get(path, base))
+    yes = _items(client.get(path, {**base, name: "true"}))
+    no = _items(client.get(path, {**base, name: "false"}))
+    assert no and yes
+    assert not any(matches(item, world, rows) for item in no)
+    assert sorted(item["id"] for item in yes + no) == sorted(item["id"] for item in everything)

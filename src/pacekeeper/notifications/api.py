@@ -29,7 +29,7 @@ class ReadAllOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], summary="Your notifications, newest first")
 @paginate(Page)
-def notifications_list(request, unread: bool = False):
+def notifications_list(request, unread: bool | None = None):
     return selectors.notification_list(actor=request.actor, unread=unread)
 
 

@@ -15,7 +15,7 @@ from . import selectors, services
 @actor_required
 def inbox(request: HttpRequest) -> HttpResponse:
     unread = request.GET.get("show") == "unread"
-    page = paginate(request, selectors.notification_list(actor=request.actor, unread=unread))
+    page = paginate(request, selectors.notification_list(actor=request.actor, unread=unread or None))
     context = {"page": page, "unread_only": unread, "query": query_without(request, "page")}
     return render(request, "notifications/inbox.html", context)
 

@@ -196,7 +196,7 @@ def work_reports_comment(request, work_report_id: int, payload: WorkReportCommen
 )
 @paginate(Page)
 def help_items_list(request, open: bool | None = None):
-    return selectors.help_item_list(request.actor, open_only=bool(open))
+    return selectors.help_item_list(request.actor, is_open=open)
 
 
 @router.post(

@@ -51,8 +51,9 @@ def report_filter(
         reports = reports.filter(author_id=author)
     if status:
         reports = reports.filter(status=status)
-    if unread:
-        reports = reports.filter(status=WorkReport.Status.SUBMITTED, read_at__isnull=True)
+    if unread is not None:  # True: submitted and not read yet; False: all the others
+        waiting = Q(status=WorkReport.Status.SUBMITTED, read_at__isnull=True)
+        reports = reports.filter(waiting) if unread else reports.exclude(waiting)
     if day is not None:
         reports = reports.filter(period_start__lte=day, period_end__gte=day)
     return reports
@@ -70,10 +71,11 @@ def comment_list(actor: Actor, report: WorkReport) -> QuerySet[ReportComment]:
     return ReportComment.objects.visible_to(actor).filter(report=report).select_related("author")
 
 
-def help_item_list(actor: Actor, *, open_only: bool = False) -> QuerySet[HelpItem]:
+def help_item_list(actor: Actor, *, is_open: bool | None = None) -> QuerySet[HelpItem]:
+    """`is_open` True: still open; False: handled (a task, or marked handled); None: all."""
     items = HelpItem.objects.visible_to(actor).filter(report__status=WorkReport.Status.SUBMITTED)
-    if open_only:
-        items = items.open()
+    if is_open is not None:
+        items = items.filter(status=HelpItem.Status.OPEN) if is_open else items.exclude(status=HelpItem.Status.OPEN)
     return items.select_related("report__author", "task").order_by("-report__period_start", "report_id", "position")
 
 

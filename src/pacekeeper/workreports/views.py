@@ -208,7 +208,7 @@ def team(request: HttpRequest):
     reports = selectors.report_filter(
         selectors.report_list(actor).exclude(author_id=actor.user_id).filter(status="submitted"),
         author=filters.get("person"),
-        unread=filters.get("unread"),
+        unread=filters.get("unread") or None,  # the box unticked shows all, not only the read
     )
     context = {
         "form": form,
