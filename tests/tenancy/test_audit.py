@@ -81,3 +81,14 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(world):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             attempt()
     assert AuditEntry.objects.get().after == "lead"
+
+
+def test_an_issued_certificate_reads_in_words_not_codes():
+    from django.utils import translation
+
+    from pacekeeper.tenancy.audit import field_label, value_label
+
+    entry = AuditEntry(object_type="recognition.badgeaward", field="certificate", after="HR-2026-0007 zh-hans")
+    with translation.override("en"):
+        assert field_label(entry) == "certificate issued"
+        assert value_label(entry, entry.after) == "HR-2026-0007 (简体中文)"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -93,7 +94,12 @@ def named_trail(*, actor, obj: models.Model, limit: int = 20) -> list[AuditEntry
 # --- showing recorded changes to people ----------------------------------------------------------
 
 # Recorded fields that are not a model field of their own.
-EXTRA_FIELD_LABELS = {"rules": _("rules"), "amount": _("amount"), "two_factor": _("Two-factor sign-in")}
+EXTRA_FIELD_LABELS = {
+    "rules": _("rules"),
+    "amount": _("amount"),
+    "two_factor": _("Two-factor sign-in"),
+    "certificate": _("certificate issued"),
+}
 YES_NO = {"True": _("yes"), "False": _("no")}
 # Values recorded for a field that is not a model field, by field.
 EXTRA_VALUE_LABELS = {
@@ -161,6 +167,8 @@ def value_label(entry: AuditEntry, value: str) -> str:
         return str(YES_NO[value])
     if value in EXTRA_VALUE_LABELS.get(entry.field, {}):
         return str(EXTRA_VALUE_LABELS[entry.field][value])
+    if entry.field == "certificate":
+        return _certificate_label(value)
     model_field = _model_field(entry.object_type, entry.field)
     if model_field is not None and model_field.name.endswith("_minor"):
         return _money_label(entry, value)
@@ -176,3 +184,13 @@ def _money_label(entry: AuditEntry, value: str) -> str:
     except (AmountError, ArithmeticError):
         return value
     return format_amount(minor, currency, get_language() or "zh-hans")
+
+
+def _certificate_label(value: str) -> str:
+    """A certificate is recorded as "<number> <language code>": the language by its own name."""
+    number, _space, code = value.partition(" ")
+    try:
+        language = translation.get_language_info(code)["name_local"]
+    except KeyError:
+        return value
+    return f"{number} ({language})"
