@@ -110,3 +110,10 @@ def test_a_commission_rate_reads_as_it_was_set():
     from pacekeeper.lib.formatting import format_rate
 
     assert [format_rate(Decimal(v)) for v in ("1.500", "0.250", "3", "12.3456")] == ["1.5%", "0.25%", "3%", "12.3456%"]
+
+
+def test_it_joins_items_with_the_readers_punctuation():
+    from pacekeeper.lib.formatting import join_items
+
+    assert join_items(["拜访客户", "发送报价"], "zh-hans") == "拜访客户；发送报价"
+    assert join_items(["Visit", "Quote"], "en") == "Visit; Quote"

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import translation
+
 from pacekeeper.lib.money import CURRENCY_SYMBOLS, exponent, from_minor
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -25,6 +27,13 @@ _EN_UNITS = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3
 
 def is_chinese(language: str) -> bool:
     return language.lower().startswith("zh")
+
+
+def join_items(items, language: str | None = None) -> str:
+    """Several items in one cell or line: "甲；乙" in Chinese, "a; b" in English (the reader's
+    language unless one is given)."""
+    language = language or translation.get_language() or "en"
+    return ("；" if is_chinese(language) else "; ").join(str(item) for item in items)
 
 
 def format_amount(minor: int, currency: str, language: str, *, short: bool = False) -> str:

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pacekeeper.lib.formatting import join_items
 from pacekeeper.tenancy.models import Organization, Team, User
 from pacekeeper.tenancy.scopes import Actor, get_visible, may_run_meetings, meeting_teams_q
 
@@ -156,7 +157,7 @@ def problems_and_measures(*, org: Organization, person_ids, start: dt.date, end:
             "date": problem.meeting.held_on,
             "person_id": problem.person_id,
             "problem": problem.text,
-            "measure": "; ".join(measure.text for measure in problem.measures.all()),
+            "measure": join_items(measure.text for measure in problem.measures.all()),
             "source": source,
             "url": reverse("meetings:meeting", args=[problem.meeting_id]),
         }

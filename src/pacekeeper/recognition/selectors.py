@@ -14,7 +14,7 @@ from pacekeeper.crm.models import Customer
 from pacekeeper.kpis.periods import Period, like_for_like
 from pacekeeper.kpis.registry import METRICS, Direction, Unit
 from pacekeeper.kpis.selectors import leaderboard
-from pacekeeper.lib.formatting import format_amount, format_percent, month_label
+from pacekeeper.lib.formatting import format_amount, format_percent, join_items, month_label
 from pacekeeper.tenancy.models import Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, certificates_q, get_visible, kudos_recipients_q
 
@@ -140,9 +140,9 @@ def evidence_lines(award: BadgeAward, language: str | None = None) -> list[str]:
                 "size": evidence["team_size"],
             }
             if evidence.get("shared_with"):
-                line += "; " + _("others with the same figure: %(n)s") % {"n": evidence["shared_with"]}
+                line = join_items([line, _("others with the same figure: %(n)s") % {"n": evidence["shared_with"]}])
             if evidence.get("next_best") is not None:
-                line += "; " + _("next best: %(n)s") % {"n": evidence["next_best"]}
+                line = join_items([line, _("next best: %(n)s") % {"n": evidence["next_best"]}])
             return [line]
         if rule == Rule.FULL_FOLLOW_UP:
             return [_("Follow-up compliance: %(value)s") % {"value": format_percent(Decimal(evidence["value"]))}]

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from pacekeeper.lib.formatting import join_items
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.scopes import Actor
 
@@ -79,7 +80,7 @@ def task_rows(tasks: QuerySet[Task], *, actor: Actor, labels: dict) -> Iterator[
             labels["yes"] if task.is_important else labels["no"],
             labels["urgency"].get(task.urgency, task.urgency),
             str(task.owner),
-            "; ".join(str(person) for person in task.collaborators.all()),
+            join_items(task.collaborators.all()),
             task.goal.title if task.goal_id else "",
             task.customer.name if task.customer_id else "",
             task.start_on,
