@@ -130,6 +130,8 @@ def test_pages_are_numbered_and_the_table_header_repeats(zh_pdf):
         assert f"第 {number} / {len(texts)} 页" in text
     for text in texts[2:-1]:  # pages inside the long table start with its header
         assert "姓名" in text and "最近拜访" in text
+    for text in texts[1:]:  # the running head: the organisation, then the subject and period (not the title)
+        assert text.rstrip().endswith("上海示例科技有限公司\n华东一组 · 2026年11月")
 
 
 def test_an_english_report_speaks_english(en_pdf):

@@ -199,9 +199,9 @@ def _rule(width: float):
 
 
 def _section(section: Section, language: str, styles: dict, width: float) -> list:
-    from reportlab.platypus import CondPageBreak, Spacer
+    from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
-    flowables = [CondPageBreak(60), _p(section.title, styles["section"]), _rule(width)]
+    flowables: list = []
     figures: list[Figure] = []
     for block in (*section.blocks, None):
         if isinstance(block, Figure):
@@ -217,7 +217,14 @@ def _section(section: Section, language: str, styles: dict, width: float) -> lis
             flowables.append(_p(block.text, styles["body"]))
         elif isinstance(block, BarChart):
             flowables.extend(_bar_chart(block, language, styles, width))
-    return flowables
+    # The heading stays with what follows it: never alone at the foot of a page.
+    # (A chart kept together is opened up: ReportLab moves a KeepTogether nested in another to
+    # the next page even when both fit.)
+    first = flowables[:1]
+    if first and isinstance(first[0], KeepTogether):
+        first = list(first[0]._content)
+    head = [_p(section.title, styles["section"]), _rule(width), *first]
+    return [CondPageBreak(60), KeepTogether(head), *flowables[1:]]
 
 
 FIGURES_PER_ROW = 4
@@ -421,7 +428,8 @@ def _numbered_canvas(document: Document, page_label: str):
                 top = page_height - MARGIN_MM * mm / 2 - 2 * mm
                 edge = MARGIN_MM * mm + 6  # the text's edge: the frame pads by 6 pt
                 self.drawString(edge, top, _fit(document.organisation, page_width / 2 - edge))
-                heading = _fit(f"{document.title} · {document.subtitle}", page_width / 2 - edge)
+                # The subtitle names the subject and the period; the title would say the subject again.
+                heading = _fit(document.subtitle or document.title, page_width / 2 - edge)
                 self.drawRightString(page_width - edge, top, heading)
             self.restoreState()
 
