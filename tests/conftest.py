@@ -34,6 +34,7 @@ FAST_SETTINGS = {
     "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     "LANGUAGE_CODE": "en",
     "PROGRESS_CHECK_SECONDS": 0,  # a test changes figures and looks again at once
+    "PROGRESS_GENERATE_PER_HOUR": 10_000,  # the cache (and its counts) outlives a test
 }
 
 

@@ -33,7 +33,8 @@ class Unauthenticated(PacekeeperError):
 
 
 class TooManyAttempts(PacekeeperError):
-    """Signing in is locked for a cool-off after repeated failures."""
+    """Signing in is locked for a cool-off after repeated failures; or a costly action was asked
+    for too often (generating reports)."""
 
     status = 429
 

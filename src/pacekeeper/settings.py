@@ -267,6 +267,8 @@ LOGGING = {
 # sends invitations, and the public answer page's rate limits (requests per window).
 # How long a progress report's "figures changed since" check is kept before it is rebuilt.
 PROGRESS_CHECK_SECONDS = int(os.environ.get("PACEKEEPER_PROGRESS_CHECK_SECONDS", "120"))
+# How many progress reports one person may generate (or generate again) within an hour.
+PROGRESS_GENERATE_PER_HOUR = int(os.environ.get("PACEKEEPER_PROGRESS_GENERATE_PER_HOUR", "60"))
 PUBLIC_URL = os.environ.get("PACEKEEPER_PUBLIC_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("PACEKEEPER_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("PACEKEEPER_EMAIL_HOST", "localhost")

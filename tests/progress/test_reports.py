@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.errors import Forbidden, TooManyAttempts, ValidationFailed
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.progress import services
 from pacekeeper.progress.models import ProgressReport, ReportRun, ScheduledPeriod
@@ -258,3 +258,17 @@ def test_a_chinese_report_page_says_it_all_in_chinese(facts, client):
     names = {"one", "team", "lead", "manager", "teammate", "sub", "Team", "sales", "March", "PDF", "XLSX", "KPI"}
     assert words <= names, words - names
     assert "销售额较上月增长 46.0%" in page and "问题与措施" in page
+
+
+def test_generating_too_often_is_refused_and_keeps_nothing_new(facts, settings):
+    settings.PROGRESS_GENERATE_PER_HOUR = 2
+    cache.clear()
+    try:
+        first = _team_report(facts)
+        services.report_regenerate(actor=facts.one.actor("lead"), report=first)
+        with pytest.raises(TooManyAttempts) as refused:
+            _team_report(facts, language="zh-hans")
+        assert refused.value.status == 429
+        assert ProgressReport.objects.count() == 1
+    finally:
+        cache.clear()

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from pacekeeper.errors import Forbidden, PacekeeperError, ValidationFailed
+from pacekeeper.errors import Forbidden, PacekeeperError, TooManyAttempts, ValidationFailed
 from pacekeeper.kpis.periods import Period
-from pacekeeper.lib import date_rules, request_context
+from pacekeeper.lib import date_rules, rate_limits, request_context
 from pacekeeper.lib.formatting import format_date
 from pacekeeper.lib.jobs import close_broken_connection, heartbeat, stale_cutoff
 from pacekeeper.tenancy.models import Organization, Team, User
@@ -84,6 +84,7 @@ def report_generate(
             raise ValidationFailed({"subject": [_("You cannot generate reports about them.")]})
         raise Forbidden(_("Team leads, directors and org admins generate progress reports."))
     period = check_period(period_kind, day, actor.today())
+    _count_generation(actor)
     try:
         subject = subject_of(actor.org, subject_kind, subject_id)
     except LookupError:
@@ -95,9 +96,19 @@ def report_generate(
     )
 
 
+def _count_generation(actor: Actor) -> None:
+    """Each report costs about a second of the server's time: a script looping on generating
+    would slow everyone down. The organisation's run (the worker) is not counted."""
+    limit = settings.PROGRESS_GENERATE_PER_HOUR
+    if not rate_limits.allow(f"progress-generate:{actor.user_id}", limit=limit, seconds=3600):
+        message = _("You have generated %(n)s reports within the hour: try again later.") % {"n": limit}
+        raise TooManyAttempts(message)
+
+
 def report_regenerate(*, actor: Actor, report: ProgressReport) -> ProgressReport:
     if not may_generate_progress_report(actor, subject_kind=report.subject_kind, subject_id=report.subject_id):
         raise Forbidden(_("Team leads, directors and org admins generate progress reports."))
+    _count_generation(actor)
     subject = subject_of(report.org, report.subject_kind, report.subject_id)
     facts = Facts(report.org, today=actor.today())
     period = Period(report.starts_on, report.ends_on)
