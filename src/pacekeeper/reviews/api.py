@@ -18,7 +18,7 @@ from pacekeeper.lib.api_types import (
     decimal_text,
     json_int,
 )
-from pacekeeper.tenancy.scopes import get_visible, require_grade_distribution
+from pacekeeper.tenancy.scopes import get_visible
 
 from . import selectors, services
 from .models import Criterion, Evaluation, ReviewCycle
@@ -29,12 +29,10 @@ FinalScore = decimal_string(digits=4, places=1, pattern=r"^(120(\.0)?|1[01][0-9]
 
 
 class ReviewBandSchema(Schema):
-    # Attainment in percent: from (included) to (excluded; none for the last band) → score.
-    from_: decimal_string(digits=6, places=2, signed=False) = Field(alias="from")
-    to: decimal_string(digits=6, places=2, signed=False) | None = None
+    # Attainment in percent: from `start` (included) to `end` (excluded; none for the last band).
+    start: decimal_string(digits=6, places=2, signed=False)
+    end: decimal_string(digits=6, places=2, signed=False) | None = None
     score: decimal_string(digits=4, places=1, signed=False)
-
-    model_config = {"populate_by_name": True}
 
 
 class CriterionSchema(Schema):
@@ -106,7 +104,9 @@ class CycleOut(Schema):
                 "curve": criterion.curve,
                 "floor": criterion.floor,
                 "cap": criterion.cap,
-                "bands": criterion.bands,
+                "bands": [
+                    {"start": band["from"], "end": band["to"], "score": band["score"]} for band in criterion.bands
+                ],
             }
             for criterion in cycle.criteria.all()
         ]
@@ -214,7 +214,7 @@ class DisputeResolutionIn(BodySchema):
 
 class DistributionRowOut(Schema):
     team: str
-    total: int
+    graded: int
     counts: dict[str, int]
     shares: dict[str, DecimalText]
     off_target: list[str]
@@ -272,7 +272,7 @@ def _criteria(payload: CycleIn) -> list[services.CriterionIn]:
             floor=row.floor,
             cap=row.cap,
             bands=tuple(
-                {"from": str(band.from_), "to": None if band.to is None else str(band.to), "score": str(band.score)}
+                {"from": str(band.start), "to": None if band.end is None else str(band.end), "score": str(band.score)}
                 for band in row.bands
             ),
         )
@@ -299,6 +299,13 @@ def _save_cycle(request, payload: CycleIn, cycle: ReviewCycle | None = None) -> 
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
         criteria=_criteria(payload),
+        deadlines=services.Deadlines(
+            payload.self_due, payload.review_due, payload.calibration_due, payload.acknowledgement_due
+        ),
+        audience=payload.audience.dict(),
+        target_distribution={
+            grade: share.dict(exclude_none=True) for grade, share in payload.target_distribution.items()
+        },
     )
     return _cycle(request, saved.pk)
 
@@ -404,14 +411,14 @@ def evaluations_resolve(request, evaluation_id: int, payload: DisputeResolutionI
 )
 def cycles_distribution(request, cycle_id: int):
     cycle = _cycle(request, cycle_id)
-    require_grade_distribution(request.actor)
+    # An account manager gets no rows (tenancy.scopes.sees_grade_distribution).
     found = selectors.distribution(actor=request.actor, cycle=cycle)
     return {
         "target": cycle.target_distribution,
         "rows": [
             {
                 "team": row["label"],
-                "total": row["total"],
+                "graded": row["total"],
                 "counts": row["counts"],
                 "shares": {grade: decimal_text(share) for grade, share in row["shares"].items()},
                 "off_target": row["off_target"],

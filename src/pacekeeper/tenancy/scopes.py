@@ -921,8 +921,3 @@ def calibration_moves_q(actor: Actor) -> Q:
     if actor.member_ids is not None:
         q &= Q(evaluation__person_id__in=actor.member_ids)
     return q
-
-
-def require_grade_distribution(actor: Actor) -> None:
-    if not sees_grade_distribution(actor):
-        raise Forbidden(_("Grade shares are shown to leads and directors."))
