@@ -23,7 +23,8 @@ CYCLE = {
     "target_distribution": {"A": {"max": 20}, "D": {"min": 5}},
     "criteria": [
         {"name": "Sales", "kind": "metric", "metric": "sales_amount", "target": "100000.00", "weight": 60,
-         "curve": "bands", "bands": [{"start": "0", "end": "60", "score": "0"}, {"start": "60", "end": "100", "score": "60"},
+         "curve": "bands", "bands": [{"start": "0", "end": "60", "score": "0"},
+                                     {"start": "60", "end": "100", "score": "60"},
                                      {"start": "100", "end": None, "score": "100"}]},
         {"name": "Service", "kind": "rating", "weight": 40},
     ],
