@@ -40,6 +40,11 @@ def test_a_cycle_round_trips_through_the_api(world, client):
     client.force_login(world.one.director)
     status, body = _json(client, "post", "/api/v1/review-cycles", CYCLE)
     assert status == 201, body
+    capped = CYCLE["criteria"][0] | {"curve": "capped", "floor": "50", "cap": "110", "bands": []}
+    status, other = _json(
+        client, "post", "/api/v1/review-cycles", CYCLE | {"name": "Capped", "criteria": [capped, CYCLE["criteria"][1]]}
+    )
+    assert status == 201 and (other["criteria"][0]["floor"], other["criteria"][0]["cap"]) == ("50.00", "110.0"), other
     assert body["audience"] == {"roles": ["manager"], "teams": [], "people": []}
     assert body["target_distribution"] == {"A": {"min": None, "max": 20}, "D": {"min": 5, "max": None}}
     assert (body["self_due"], body["acknowledgement_due"]) == ("2026-07-10", "2026-08-07")
@@ -151,8 +156,13 @@ def test_no_account_manager_reaches_a_peers_evaluation_anywhere(world, client):
         assert client.get(url).status_code == 404, url
     for path in ("self/", "review/", "calibrate/", "send-back/", "respond/", "resolve/"):
         assert client.post(f"/evaluations/{peer.pk}/{path}", {"comment": "x", "reason": "x"}).status_code == 404
-    for path in ("self-assessment", "review", "calibration", "send-back", "acknowledge", "dispute", "resolution"):
-        status, _body = _json(client, "post", f"/api/v1/evaluations/{peer.pk}/{path}", {"comment": "x", "reason": "x"})
+    bodies = {
+        "self-assessment": {"comment": "x"}, "review": {"comment": "x"}, "calibration": {},
+        "send-back": {"reason": "x"}, "acknowledge": {"comment": "x"}, "dispute": {"comment": "x"},
+        "resolution": {"reason": "x"},
+    }  # fmt: skip
+    for path, body in bodies.items():
+        status, _body = _json(client, "post", f"/api/v1/evaluations/{peer.pk}/{path}", body)
         assert status == 404, path
     listed = client.get(f"/api/v1/evaluations?cycle={cycle.pk}").json()["items"]
     assert [row["person"] for row in listed] == [one.manager.pk]

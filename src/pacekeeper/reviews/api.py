@@ -102,8 +102,8 @@ class CycleOut(Schema):
                 "target": units.shown(criterion.metric, criterion.target),
                 "roles": criterion.roles,
                 "curve": criterion.curve,
-                "floor": criterion.floor,
-                "cap": criterion.cap,
+                "floor": decimal_text(criterion.floor),
+                "cap": decimal_text(criterion.cap),
                 "bands": [
                     {"start": band["from"], "end": band["to"], "score": band["score"]} for band in criterion.bands
                 ],
@@ -230,6 +230,14 @@ class CalibrationMoveOut(Schema):
     grade_after: str
     reason: str
     moved_at: str
+
+    @staticmethod
+    def resolve_score_before(move):
+        return decimal_text(move.score_before)
+
+    @staticmethod
+    def resolve_score_after(move):
+        return decimal_text(move.score_after)
 
     @staticmethod
     def resolve_moved_at(move):
