@@ -726,6 +726,8 @@ PAGE_NAME_WRITERS = {
     "workreports:comment": lambda viewer, target: viewer in WORK_REPORT_LEADS or viewer == target,
     "workreports:help_handle": lambda viewer, target: viewer in WORK_REPORT_LEADS,
     "workreports:help_task": lambda viewer, target: viewer in WORK_REPORT_LEADS,
+    # Acknowledging or disputing an evaluation is its person's alone (here: not calibrated yet, 400).
+    "reviews:evaluation_respond": lambda viewer, target: viewer == target,
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {

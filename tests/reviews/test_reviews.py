@@ -31,7 +31,12 @@ H1 = {"starts_on": dt.date(2026, 1, 1), "ends_on": dt.date(2026, 6, 30)}
         ("sales_amount", 150, 100, "120.0"),  # capped
         ("sales_amount", None, 100, "0.0"),  # no sales at all
         ("sales_amount", 2, 3, "66.7"),  # 66.666… half up to one decimal
-        ("customers_lost", 4, 2, "50.0"),  # lower is better: target ÷ actual
+        # Lower is better: (2 − actual ÷ target) × 100, so 1 over and 1 under a target of 2 are
+        # 50 and 150 (capped 120) — no longer 66.7 and 200 as target ÷ actual gave.
+        ("customers_lost", 3, 2, "50.0"),
+        ("customers_lost", 4, 2, "0.0"),  # twice the target: nothing
+        ("customers_lost", 5, 2, "0.0"),  # worse still: never below 0
+        ("customers_lost", 2, 2, "100.0"),
         ("customers_lost", 0, 2, "120.0"),  # none lost: full marks and more
     ],
 )

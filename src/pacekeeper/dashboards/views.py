@@ -14,6 +14,7 @@ from pacekeeper.kpis.periods import page_period, period_presets
 from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.formatting import is_chinese, month_label
 from pacekeeper.lib.pages import actor_required
+from pacekeeper.reviews.selectors import overdue_steps
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
 from pacekeeper.work import selectors as work_selectors
@@ -48,6 +49,8 @@ def team(request: HttpRequest):
         context.update(_span_words(presets, period, context["to_date"]))
         for row in context["rows"]:
             row["spark"] = selectors.sparkline_points(row["trend"])
+        members = [row["person"].pk for row in context["rows"]]
+        context["evaluations_overdue"] = overdue_steps(actor=actor, person_ids=members)
     return render(request, "dashboards/team.html", context)
 
 
@@ -72,6 +75,7 @@ def overview(request: HttpRequest):
     }
     pending = goal_change_pending_list(actor=actor)
     context.update({"period": period, "presets": presets, "chart": chart, "pending_changes": pending})
+    context["evaluations_overdue"] = overdue_steps(actor=actor)
     context.update(_span_words(presets, period, context["to_date"]))
     return render(request, "dashboards/overview.html", context)
 

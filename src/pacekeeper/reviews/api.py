@@ -20,12 +20,19 @@ from pacekeeper.lib.api_types import (
 )
 from pacekeeper.tenancy.scopes import get_visible
 
-from . import services
+from . import selectors, services
 from .models import Criterion, Evaluation, ReviewCycle
 
 router = Router(tags=["evaluations"])
 # A calibrated score: 0 to 120 with one decimal ("87.5").
 FinalScore = decimal_string(digits=4, places=1, pattern=r"^(120(\.0)?|1[01][0-9](\.[0-9])?|[0-9]{1,2}(\.[0-9])?)$")
+
+
+class ReviewBandSchema(Schema):
+    # Attainment in percent: from `start` (included) to `end` (excluded; none for the last band).
+    start: decimal_string(digits=6, places=2, signed=False)
+    end: decimal_string(digits=6, places=2, signed=False) | None = None
+    score: decimal_string(digits=4, places=1, signed=False)
 
 
 class CriterionSchema(Schema):
@@ -36,6 +43,22 @@ class CriterionSchema(Schema):
     metric: str = Field("", max_length=40)
     # Zero is a business rule (400: a metric criterion needs a target above zero), not a format.
     target: decimal_string(digits=18, places=2, signed=False) | None = Field(None, description="amounts in yuan")
+    roles: list[str] = Field(default_factory=list, max_length=2, description="manager, lead; empty: both")
+    curve: str = Field("linear", max_length=16, description="linear, capped or bands")
+    floor: decimal_string(digits=6, places=2, signed=False) | None = Field(None, description="capped: attainment %")
+    cap: decimal_string(digits=4, places=1, signed=False) | None = Field(None, description="capped: highest score")
+    bands: list[ReviewBandSchema] = Field(default_factory=list, max_length=20)
+
+
+class ReviewAudienceSchema(Schema):
+    roles: list[str] = Field(default_factory=list, max_length=2)
+    teams: list[JsonInt] = Field(default_factory=list, max_length=500)
+    people: list[JsonInt] = Field(default_factory=list, max_length=5000)
+
+
+class ReviewGradeShareSchema(Schema):
+    min: JsonInt | None = None
+    max: JsonInt | None = None
 
 
 class CycleIn(BodySchema):
@@ -43,6 +66,14 @@ class CycleIn(BodySchema):
     starts_on: IsoDate
     ends_on: IsoDate
     criteria: list[CriterionSchema] = Field(min_length=1, max_length=30)
+    self_due: IsoDate | None = None
+    review_due: IsoDate | None = None
+    calibration_due: IsoDate | None = None
+    acknowledgement_due: IsoDate | None = None
+    audience: ReviewAudienceSchema = Field(default_factory=ReviewAudienceSchema)
+    target_distribution: dict[str, ReviewGradeShareSchema] = Field(
+        default_factory=dict, description='grade → {"min": %, "max": %}'
+    )
 
 
 class CycleOut(Schema):
@@ -52,6 +83,12 @@ class CycleOut(Schema):
     ends_on: IsoDate
     status: str
     criteria: list[CriterionSchema]
+    self_due: IsoDate | None
+    review_due: IsoDate | None
+    calibration_due: IsoDate | None
+    acknowledgement_due: IsoDate | None
+    audience: ReviewAudienceSchema
+    target_distribution: dict[str, ReviewGradeShareSchema]
 
     @staticmethod
     def resolve_criteria(cycle: ReviewCycle):
@@ -63,6 +100,13 @@ class CycleOut(Schema):
                 "weight": criterion.weight,
                 "metric": criterion.metric,
                 "target": units.shown(criterion.metric, criterion.target),
+                "roles": criterion.roles,
+                "curve": criterion.curve,
+                "floor": decimal_text(criterion.floor),
+                "cap": decimal_text(criterion.cap),
+                "bands": [
+                    {"start": band["from"], "end": band["to"], "score": band["score"]} for band in criterion.bands
+                ],
             }
             for criterion in cycle.criteria.all()
         ]
@@ -97,6 +141,16 @@ class EvaluationOut(Schema):
     final_score: DecimalText | None
     grade: str | None
     scores: list[ScoreOut]
+    sent_back_reason: str
+    response: str
+    response_comment: str
+    resolution: str
+    resolution_reason: str
+    locked: bool
+
+    @staticmethod
+    def resolve_locked(evaluation: Evaluation):
+        return evaluation.locked_at is not None
 
     @staticmethod
     def resolve_review_comment(evaluation: Evaluation, context):
@@ -145,6 +199,57 @@ class CalibrationIn(BodySchema):
     reason: str = Field("", max_length=2000)
 
 
+class EvaluationResponseIn(BodySchema):
+    comment: str = Field("", max_length=10_000)
+
+
+class EvaluationSendBackIn(BodySchema):
+    reason: str = Field(max_length=2000)
+
+
+class DisputeResolutionIn(BodySchema):
+    reason: str = Field(max_length=2000)
+    final_score: FinalScore | None = Field(None, description="empty: the score is upheld")
+
+
+class DistributionRowOut(Schema):
+    team: str
+    graded: int
+    counts: dict[str, int]
+    shares: dict[str, DecimalText]
+    off_target: list[str]
+
+
+class CalibrationMoveOut(Schema):
+    id: int
+    evaluation: int = Field(alias="evaluation_id")
+    occasion: str
+    score_before: DecimalText | None
+    score_after: DecimalText
+    grade_before: str
+    grade_after: str
+    reason: str
+    moved_at: str
+
+    @staticmethod
+    def resolve_score_before(move):
+        return decimal_text(move.score_before)
+
+    @staticmethod
+    def resolve_score_after(move):
+        return decimal_text(move.score_after)
+
+    @staticmethod
+    def resolve_moved_at(move):
+        return move.moved_at.isoformat()
+
+
+class CycleDistributionOut(Schema):
+    target: dict[str, ReviewGradeShareSchema]
+    rows: list[DistributionRowOut]
+    moves: list[CalibrationMoveOut]
+
+
 def _cycle(request, cycle_id: int, *, for_write: bool = False) -> ReviewCycle:
     scoped = ReviewCycle.objects.visible_to(request.actor).prefetch_related("criteria")
     return get_visible(scoped, cycle_id, actor=request.actor, for_write=for_write)
@@ -170,6 +275,14 @@ def _criteria(payload: CycleIn) -> list[services.CriterionIn]:
             weight=row.weight,
             metric=row.metric,
             target=units.stored(row.metric, row.target),
+            roles=tuple(row.roles),
+            curve=row.curve,
+            floor=row.floor,
+            cap=row.cap,
+            bands=tuple(
+                {"from": str(band.start), "to": None if band.end is None else str(band.end), "score": str(band.score)}
+                for band in row.bands
+            ),
         )
         for row in payload.criteria
     ]
@@ -194,6 +307,13 @@ def _save_cycle(request, payload: CycleIn, cycle: ReviewCycle | None = None) -> 
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
         criteria=_criteria(payload),
+        deadlines=services.Deadlines(
+            payload.self_due, payload.review_due, payload.calibration_due, payload.acknowledgement_due
+        ),
+        audience=payload.audience.dict(),
+        target_distribution={
+            grade: share.dict(exclude_none=True) for grade, share in payload.target_distribution.items()
+        },
     )
     return _cycle(request, saved.pk)
 
@@ -261,3 +381,57 @@ def evaluations_calibrate(request, evaluation_id: int, payload: CalibrationIn):
         reason=payload.reason,
     )
     return _evaluation(request, evaluation.pk)
+
+
+@router.post("/evaluations/{evaluation_id}/send-back", response=EvaluationOut, summary="Send a self-assessment back")
+def evaluations_send_back(request, evaluation_id: int, payload: EvaluationSendBackIn):
+    services.send_back(actor=request.actor, evaluation=_evaluation(request, evaluation_id), reason=payload.reason)
+    return _evaluation(request, evaluation_id)
+
+
+@router.post("/evaluations/{evaluation_id}/acknowledge", response=EvaluationOut, summary="Acknowledge your evaluation")
+def evaluations_acknowledge(request, evaluation_id: int, payload: EvaluationResponseIn):
+    services.acknowledge(actor=request.actor, evaluation=_evaluation(request, evaluation_id), comment=payload.comment)
+    return _evaluation(request, evaluation_id)
+
+
+@router.post("/evaluations/{evaluation_id}/dispute", response=EvaluationOut, summary="Dispute your evaluation")
+def evaluations_dispute(request, evaluation_id: int, payload: EvaluationResponseIn):
+    services.dispute(actor=request.actor, evaluation=_evaluation(request, evaluation_id), comment=payload.comment)
+    return _evaluation(request, evaluation_id)
+
+
+@router.post("/evaluations/{evaluation_id}/resolution", response=EvaluationOut, summary="Uphold or change a dispute")
+def evaluations_resolve(request, evaluation_id: int, payload: DisputeResolutionIn):
+    services.resolve_dispute(
+        actor=request.actor,
+        evaluation=_evaluation(request, evaluation_id),
+        reason=payload.reason,
+        final_score=payload.final_score,
+    )
+    return _evaluation(request, evaluation_id)
+
+
+@router.get(
+    "/review-cycles/{cycle_id}/distribution",
+    response=CycleDistributionOut,
+    summary="Grade distribution per team against the target, and the calibration moves",
+)
+def cycles_distribution(request, cycle_id: int):
+    cycle = _cycle(request, cycle_id)
+    # An account manager gets no rows (tenancy.scopes.sees_grade_distribution).
+    found = selectors.distribution(actor=request.actor, cycle=cycle)
+    return {
+        "target": cycle.target_distribution,
+        "rows": [
+            {
+                "team": row["label"],
+                "graded": row["total"],
+                "counts": row["counts"],
+                "shares": {grade: decimal_text(share) for grade, share in row["shares"].items()},
+                "off_target": row["off_target"],
+            }
+            for row in found["rows"]
+        ],
+        "moves": found["moves"],
+    }

@@ -36,6 +36,17 @@ class ReviewCycle(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Deadlines per step (inclusive; empty: none). A step still waiting the day after is overdue.
+    self_due = models.DateField(_("self-assessments due"), null=True, blank=True)
+    review_due = models.DateField(_("reviews due"), null=True, blank=True)
+    calibration_due = models.DateField(_("calibration due"), null=True, blank=True)
+    acknowledgement_due = models.DateField(_("acknowledgements due"), null=True, blank=True)
+    # Who is evaluated when the cycle opens: {"roles": [...], "teams": [ids], "people": [ids]}.
+    # People listed: exactly them; else the roles (default account managers and leads), within
+    # the teams (and their sub-teams) when some are given. Ids are checked against the org on save.
+    audience = models.JSONField(_("who is evaluated"), default=dict, blank=True)
+    # Target distribution of grades, in percent: {"A": {"max": 20}, "D": {"min": 5}}.
+    target_distribution = models.JSONField(_("target distribution"), default=dict, blank=True)
 
     objects = CycleQuerySet.as_manager()
 
@@ -71,6 +82,14 @@ class Criterion(models.Model):
     target = models.DecimalField(_("target"), max_digits=20, decimal_places=2, null=True, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
     position = models.PositiveSmallIntegerField(default=0)
+    # The roles measured by this criterion (empty: every role evaluated); per role the weights
+    # of its criteria add up to 100.
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    # How attainment becomes a score (scoring.py): linear, capped (floor and cap) or bands.
+    curve = models.CharField(_("curve"), max_length=16, default="linear")
+    floor = models.DecimalField(_("floor (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    cap = models.DecimalField(_("cap"), max_digits=5, decimal_places=1, null=True, blank=True)
+    bands = models.JSONField(_("bands"), default=list, blank=True)
 
     class Meta:
         ordering = ["cycle", "position", "pk"]
@@ -98,6 +117,15 @@ class Criterion(models.Model):
 
         return unit_of(self.metric)
 
+    def applies_to(self, role: str) -> bool:
+        return not self.roles or role in self.roles
+
+    @property
+    def chart_points(self) -> str:
+        from .scoring import curve_chart
+
+        return curve_chart(self.curve, self.floor, self.cap, self.bands)
+
 
 class EvaluationQuerySet(models.QuerySet):
     def visible_to(self, actor):
@@ -119,6 +147,14 @@ class Evaluation(models.Model):
         C = "C", _("C · meets expectations")
         D = "D", _("D · below expectations")
 
+    class Response(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DISPUTED = "disputed", _("Disputed")
+
+    class Resolution(models.TextChoices):
+        UPHELD = "upheld", _("Upheld")
+        CHANGED = "changed", _("Changed")
+
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="evaluations")
     person = models.ForeignKey(
@@ -137,6 +173,15 @@ class Evaluation(models.Model):
     calibrated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The lead's reason when sending the self-assessment back (shown to the person).
+    sent_back_reason = models.TextField(_("sent back because"), blank=True)
+    # After calibration: the person acknowledges or disputes; a dispute is upheld or changed by a
+    # director. Acknowledged or resolved, the evaluation is locked.
+    response = models.CharField(_("response"), max_length=16, choices=Response.choices, blank=True)
+    response_comment = models.TextField(_("person's comment"), blank=True)
+    resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
+    resolution_reason = models.TextField(_("director's reason"), blank=True)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -192,3 +237,45 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation} · {self.criterion}"
+
+
+class CalibrationMove(models.Model):
+    """A grade or score moved by a director, at calibration or on a dispute, with the reason."""
+
+    class Occasion(models.TextChoices):
+        CALIBRATION = "calibration", _("Calibration")
+        DISPUTE = "dispute", _("Dispute")
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="moves")
+    occasion = models.CharField(_("occasion"), max_length=16, choices=Occasion.choices)
+    score_before = models.DecimalField(_("score before"), max_digits=5, decimal_places=1, null=True)
+    score_after = models.DecimalField(_("score after"), max_digits=5, decimal_places=1)
+    grade_before = models.CharField(_("grade before"), max_length=1, blank=True)
+    grade_after = models.CharField(_("grade after"), max_length=1)
+    reason = models.TextField(_("reason"))
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.grade_before} → {self.grade_after}"
+
+
+class OverdueNotice(models.Model):
+    """The mark that an overdue step was announced (once per evaluation and step)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=16)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "evaluation", "step"], name="review_overdue_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.step}"

@@ -16,4 +16,7 @@ urlpatterns = [
     path("evaluations/<int:evaluation_id>/self/", views.evaluation_self, name="evaluation_self"),
     path("evaluations/<int:evaluation_id>/review/", views.evaluation_review, name="evaluation_review"),
     path("evaluations/<int:evaluation_id>/calibrate/", views.evaluation_calibrate, name="evaluation_calibrate"),
+    path("evaluations/<int:evaluation_id>/send-back/", views.evaluation_send_back, name="evaluation_send_back"),
+    path("evaluations/<int:evaluation_id>/respond/", views.evaluation_respond, name="evaluation_respond"),
+    path("evaluations/<int:evaluation_id>/resolve/", views.evaluation_resolve, name="evaluation_resolve"),
 ]

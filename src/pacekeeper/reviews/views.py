@@ -13,18 +13,28 @@ from pacekeeper.goals import units
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
-from pacekeeper.tenancy.models import person_named
+from pacekeeper.tenancy.models import Role, Team, User, person_named
 from pacekeeper.tenancy.scopes import (
     REVIEW_ADMIN_ROLES,
     get_visible,
     may_calibrate,
+    may_respond_to_evaluation,
     may_review,
     require_personal_records,
     require_role,
+    sees_grade_distribution,
 )
 
-from . import services
-from .forms import CalibrationForm, CriterionFormSet, CycleForm, RatingsForm
+from . import selectors, services
+from .forms import (
+    CalibrationForm,
+    CriterionFormSet,
+    CycleForm,
+    RatingsForm,
+    ReasonForm,
+    ResolutionForm,
+    ResponseForm,
+)
 from .models import Criterion, Evaluation, ReviewCycle
 
 
@@ -81,6 +91,10 @@ def cycle_detail(request: HttpRequest, cycle_id: int):
             "query": query_without(request, "page"),
             "manages": request.actor.role in REVIEW_ADMIN_ROLES,
             "history": audit_trail(actor=request.actor, obj=cycle),
+            "distribution": selectors.distribution(actor=request.actor, cycle=cycle)
+            if sees_grade_distribution(request.actor) and cycle.status != ReviewCycle.Status.DRAFT
+            else None,
+            "audience": _audience_words(cycle),
         },
     )
 
@@ -120,10 +134,42 @@ def cycle_export(request: HttpRequest, cycle_id: int):
     )
 
 
+def _audience_words(cycle: ReviewCycle) -> str:
+    """Who the cycle evaluates, in words."""
+    audience = cycle.audience or {}
+    if audience.get("people"):
+        names = User.objects.filter(org_id=cycle.org_id, pk__in=audience["people"]).order_by("username")
+        return _("Chosen people: %(names)s") % {"names": ", ".join(str(person) for person in names[:20])}
+    roles = audience.get("roles") or [Role.MANAGER, Role.LEAD]
+    words = ", ".join(str(Role(role).label) for role in roles)
+    if audience.get("teams"):
+        teams = Team.objects.filter(org_id=cycle.org_id, pk__in=audience["teams"]).order_by("name")
+        words += " · " + _("in %(teams)s") % {"teams": ", ".join(team.name for team in teams)}
+    return words
+
+
+def _bands_text(bands) -> str:
+    return "; ".join(f"{band['from']}={band['score']}" for band in bands[1:])
+
+
 def _cycle_forms(request: HttpRequest, cycle: ReviewCycle | None):
     initial, rows = None, None
     if cycle is not None:
-        initial = {"name": cycle.name, "starts_on": cycle.starts_on, "ends_on": cycle.ends_on}
+        audience = cycle.audience or {}
+        initial = {
+            "name": cycle.name,
+            "starts_on": cycle.starts_on,
+            "ends_on": cycle.ends_on,
+            **{field: getattr(cycle, field) for field in services.DEADLINE_FIELDS},
+            "audience_roles": audience.get("roles", []),
+            "audience_teams": audience.get("teams", []),
+            "audience_people": audience.get("people", []),
+            **{
+                f"share_{grade}_{key}": value
+                for grade, limits in (cycle.target_distribution or {}).items()
+                for key, value in limits.items()
+            },
+        }
         rows = [
             {
                 "name": criterion.name,
@@ -131,11 +177,25 @@ def _cycle_forms(request: HttpRequest, cycle: ReviewCycle | None):
                 "metric": criterion.metric,
                 "target": units.shown(criterion.metric, criterion.target),
                 "weight": criterion.weight,
+                "roles": criterion.roles,
+                "curve": criterion.curve,
+                "floor": criterion.floor,
+                "cap": criterion.cap,
+                "bands": _bands_text(criterion.bands),
             }
             for criterion in cycle.criteria.all()
         ]
     data = request.POST if request.method == "POST" else None
-    return CycleForm(data, initial=initial), CriterionFormSet(data, initial=rows, prefix="criteria")
+    org_id = request.actor.org_id
+    form = CycleForm(
+        data,
+        initial=initial,
+        teams=Team.objects.filter(org_id=org_id).order_by("path"),
+        people=User.objects.filter(org_id=org_id, is_active=True, role__in=services.EVALUATED_ROLES).order_by(
+            "username"
+        ),
+    )
+    return form, CriterionFormSet(data, initial=rows, prefix="criteria")
 
 
 def _save_cycle(request: HttpRequest, cycle: ReviewCycle | None):
@@ -149,12 +209,28 @@ def _save_cycle(request: HttpRequest, cycle: ReviewCycle | None):
                 weight=row["weight"],
                 metric=row.get("metric") or "",
                 target=units.stored(row.get("metric") or "", row.get("target")),
+                roles=tuple(row.get("roles") or ()),
+                curve=row.get("curve") or "linear",
+                floor=row.get("floor"),
+                cap=row.get("cap"),
+                bands=tuple(row.get("bands") or ()),
             )
             for row in criteria_forms.cleaned_data
             if row.get("name")
         ]
+        data = form.cleaned_data
         try:
-            saved = services.cycle_save(actor=request.actor, cycle=cycle, criteria=criteria, **form.cleaned_data)
+            saved = services.cycle_save(
+                actor=request.actor,
+                cycle=cycle,
+                criteria=criteria,
+                name=data["name"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                deadlines=services.Deadlines(*(data[field] for field in services.DEADLINE_FIELDS)),
+                audience=form.audience(),
+                target_distribution=form.target_distribution(),
+            )
         except ValidationFailed as error:
             add_service_errors(form, error)  # "criteria" is no form field: its messages go on top
         else:
@@ -201,7 +277,8 @@ def cycle_close(request: HttpRequest, cycle_id: int):
 
 
 def _rating_criteria(evaluation: Evaluation) -> list[Criterion]:
-    return list(evaluation.cycle.criteria.filter(kind=Criterion.Kind.RATING))
+    """The rating criteria that measure this person (their role's set)."""
+    return list(evaluation.cycle.criteria.filter(kind=Criterion.Kind.RATING, scores__evaluation=evaluation))
 
 
 def _step_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
@@ -209,13 +286,22 @@ def _step_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
     actor = request.actor
     open_cycle = evaluation.cycle.status == ReviewCycle.Status.OPEN
     forms = {}
+    if evaluation.locked_at is None and evaluation.step == Evaluation.Step.DONE:
+        if not evaluation.response and may_respond_to_evaluation(actor, evaluation.person_id):
+            forms["response_form"] = ResponseForm()
+        if evaluation.response == Evaluation.Response.DISPUTED and may_calibrate(actor, evaluation.person_id):
+            forms["resolution_form"] = ResolutionForm()
     if not open_cycle:
         return forms
     criteria = _rating_criteria(evaluation)
     if evaluation.step == Evaluation.Step.SELF and evaluation.person_id == actor.user_id:
-        forms["self_form"] = RatingsForm(criteria=criteria, required=False)
+        forms["self_form"] = RatingsForm(
+            criteria=criteria, required=False, initial={"comment": evaluation.self_comment}
+        )
     if evaluation.step in (Evaluation.Step.SELF, Evaluation.Step.REVIEW) and may_review(actor, evaluation.person_id):
         forms["review_form"] = RatingsForm(criteria=criteria)
+    if evaluation.step == Evaluation.Step.REVIEW and may_review(actor, evaluation.person_id):
+        forms["send_back_form"] = ReasonForm()
     if evaluation.step == Evaluation.Step.CALIBRATION and may_calibrate(actor, evaluation.person_id):
         forms["calibration_form"] = CalibrationForm(initial={"final_score": evaluation.score})
     return forms
@@ -288,5 +374,54 @@ def evaluation_calibrate(request: HttpRequest, evaluation_id: int):
             evaluation=evaluation,
             final_score=form.cleaned_data["final_score"],
             reason=form.cleaned_data["reason"],
+        ),
+    )
+
+
+@actor_required
+@require_POST
+def evaluation_send_back(request: HttpRequest, evaluation_id: int):
+    evaluation = _evaluation(request, evaluation_id)
+    form = ReasonForm(request.POST)
+    return _submit(
+        request,
+        evaluation.pk,
+        "send_back_form",
+        form,
+        lambda form: services.send_back(actor=request.actor, evaluation=evaluation, reason=form.cleaned_data["reason"]),
+    )
+
+
+@actor_required
+@require_POST
+def evaluation_respond(request: HttpRequest, evaluation_id: int):
+    """Acknowledge (button "acknowledge") or dispute (button "dispute") with the comment."""
+    evaluation = _evaluation(request, evaluation_id)
+    form = ResponseForm(request.POST)
+    respond = services.dispute if request.POST.get("answer") == "dispute" else services.acknowledge
+    return _submit(
+        request,
+        evaluation.pk,
+        "response_form",
+        form,
+        lambda form: respond(actor=request.actor, evaluation=evaluation, comment=form.cleaned_data["comment"]),
+    )
+
+
+@actor_required
+@require_POST
+def evaluation_resolve(request: HttpRequest, evaluation_id: int):
+    evaluation = _evaluation(request, evaluation_id)
+    form = ResolutionForm(request.POST)
+    return _submit(
+        request,
+        evaluation.pk,
+        "resolution_form",
+        form,
+        lambda form: services.resolve_dispute(
+            actor=request.actor,
+            evaluation=evaluation,
+            reason=form.cleaned_data["reason"],
+            final_score=form.cleaned_data["final_score"],
         ),
     )

@@ -896,3 +896,28 @@ def may_award_badge(actor: Actor, person_id: int) -> bool:
     if person_id == actor.user_id or actor.role not in BADGE_AWARDERS:
         return False
     return actor.role != Role.LEAD or person_id in (actor.member_ids or ())
+
+
+# --- evaluations: acknowledgement, disputes, distribution (reviews) -----------------------------
+
+
+def may_respond_to_evaluation(actor: Actor, person_id: int) -> bool:
+    """Only the person evaluated acknowledges or disputes their evaluation."""
+    return person_id == actor.user_id and sees_personal_records(actor)
+
+
+def sees_grade_distribution(actor: Actor) -> bool:
+    """Grade shares per team and the calibration moves: directors and admins (all), leads (their
+    people's); never an account manager (a small team's shares would show a peer's grade)."""
+    return actor.role in REVIEW_ADMIN_ROLES or actor.role == Role.LEAD
+
+
+def calibration_moves_q(actor: Actor) -> Q:
+    """Moves on the evaluations the viewer may see, never on their own (a lead's own evaluation
+    is calibrated above them)."""
+    if not sees_grade_distribution(actor):
+        return Q(pk__in=[])
+    q = Q(org_id=actor.org_id) & ~Q(evaluation__person_id=actor.user_id)
+    if actor.member_ids is not None:
+        q &= Q(evaluation__person_id__in=actor.member_ids)
+    return q
