@@ -116,7 +116,7 @@ class CriterionForm(CleanTextFormMixin, forms.Form):
     cap = forms.DecimalField(label=_("Cap"), required=False, min_value=0, max_value=120, max_digits=4, decimal_places=1)
     bands = forms.CharField(
         label=_("Bands"), required=False, max_length=500,
-        help_text=_("From which attainment, which score: “60=60; 80=80; 100=100; 120=120” (under 60 % scores 0)."),
+        help_text=_("From which attainment, which score: “60=60; 80=80; 100=100; 120=120” (a score of 0 under 60 %)."),
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
