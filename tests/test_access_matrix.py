@@ -368,6 +368,34 @@ def _kudos(customer):
     return Kudos.objects.create(org=customer.org, giver=giver, recipient=customer.owner, text="Well done")
 
 
+def _churning_customer(customer):
+    """An active customer of the same account manager, never contacted in two years: at risk."""
+    from tests.factories import CustomerFactory
+
+    return CustomerFactory(owner=customer.owner, created_on=dt.date(2024, 1, 1))
+
+
+def _value_service(customer):
+    from pacekeeper.relationships.models import ValueService
+
+    return ValueService.objects.create(
+        org=customer.org,
+        customer=customer,
+        kind="consulting",
+        delivered_on=dt.date(2026, 3, 1),
+        effort_hours=2,
+        delivered_by=customer.owner,
+    )
+
+
+def _education_session(customer):
+    from pacekeeper.relationships.models import EducationSession
+
+    return EducationSession.objects.create(
+        org=customer.org, customer=customer, title="Intro", held_on=dt.date(2026, 3, 1), host=customer.owner
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -416,6 +444,10 @@ MAKERS = {
     "kudos": _kudos,
     "badges": _badge,
     "badge-awards": _badge_award,
+    "relationship-health": _churning_customer,
+    "churn-risks": _churning_customer,
+    "value-services": _value_service,
+    "education-sessions": _education_session,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -606,6 +638,8 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "comments":
         # A comment is its author's to reword or delete (here the target's account manager's).
         return {200, 204} if viewer == target else {403}
+    if kind in ("value-services", "education-sessions") and method in ("PATCH", "POST"):
+        return {422}  # the body is checked first: a rating, the attendees
     if kind == "attachments":
         # Deleted by its uploader or whoever edits the task in full: every writer who sees it here.
         return {204} if viewer in WRITERS else {403}
@@ -682,6 +716,7 @@ PAGE_MAKERS = {
     "invitation_id": MAKERS["feedback/invitations"],
     "progress_report_id": MAKERS["progress-reports"],
     "badge_award_id": MAKERS["badge-awards"],
+    "education_session_id": MAKERS["education-sessions"],
 }
 
 
@@ -843,6 +878,10 @@ LIST_ROUTES = {
     "/api/v1/kudos": "kudos",
     "/api/v1/badges": "badges",
     "/api/v1/badge-awards": "badge-awards",
+    "/api/v1/relationship-health": "relationship-health",
+    "/api/v1/churn-risks": "churn-risks",
+    "/api/v1/value-services": "value-services",
+    "/api/v1/education-sessions": "education-sessions",
 }
 
 

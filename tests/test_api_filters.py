@@ -151,6 +151,7 @@ def rows(world, django_capture_on_commit_callbacks):
     _meeting_rows(one)
     _progress_report_rows(one)
     _work_report_rows(one)
+    _relationship_rows(one)
     return {
         "skills": skills,
         "draft": draft,
@@ -159,6 +160,25 @@ def rows(world, django_capture_on_commit_callbacks):
         "cycles": cycles,
         "surveys": _survey_rows(one),
     }
+
+
+def _relationship_rows(one) -> None:
+    """Never-contacted customers (at risk) of the manager and the other manager (team B); a
+    consulting service by the manager and a market report by the teammate; education sessions
+    in March and October."""
+    from pacekeeper.relationships.models import EducationSession, ValueService
+    from tests.factories import CustomerFactory
+
+    for owner in (one.manager, one.other_manager):
+        CustomerFactory(owner=owner, created_on=dt.date(2024, 1, 1))
+    for customer, kind, day in (
+        (one.customers["manager"], "consulting", dt.date(2026, 3, 1)),
+        (one.customers["teammate"], "market_report", dt.date(2026, 10, 1)),
+    ):
+        ValueService.objects.create(
+            org=one.org, customer=customer, kind=kind, delivered_on=day, effort_hours=2, delivered_by=customer.owner
+        )
+        EducationSession.objects.create(org=one.org, customer=customer, title=kind, held_on=day, host=customer.owner)
 
 
 def _skill_rows(one) -> dict:
@@ -513,6 +533,34 @@ FILTERS[("/api/v1/work-reports/news", "tag")] = (
 FILTERS[("/api/v1/work-reports/news", "kind")] = (
     lambda w, r: {"tag": "acme", "kind": "product"},
     lambda item, w, r: item["product"].lower() == "acme",
+)
+# Relationships (rows: _relationship_rows).
+for _path in ("/api/v1/relationship-health", "/api/v1/churn-risks"):
+    FILTERS[(_path, "manager")] = (
+        lambda w, r: w.one.manager.pk,
+        lambda item, w, r: item["manager"] == w.one.manager.pk,
+    )
+    FILTERS[(_path, "team")] = (
+        lambda w, r: w.one.team_b.pk,
+        lambda item, w, r: item["manager"] == w.one.other_manager.pk,
+    )
+FILTERS[("/api/v1/relationship-health", "at_risk")] = (lambda w, r: "true", lambda item, w, r: item["at_risk"])
+for _path in ("/api/v1/value-services", "/api/v1/education-sessions"):
+    FILTERS[(_path, "customer")] = (
+        lambda w, r: w.one.customers["manager"].pk,
+        lambda item, w, r: item["customer"] == w.one.customers["manager"].pk,
+    )
+FILTERS[("/api/v1/value-services", "kind")] = (
+    lambda w, r: "consulting",
+    lambda item, w, r: item["kind"] == "consulting",
+)
+FILTERS[("/api/v1/value-services", "delivered_by")] = (
+    lambda w, r: w.one.teammate.pk,
+    lambda item, w, r: item["delivered_by"] == w.one.teammate.pk,
+)
+FILTERS[("/api/v1/education-sessions", "held_from")] = (
+    lambda w, r: "2026-06-01",
+    lambda item, w, r: item["held_on"] >= "2026-06-01",
 )
 _DATE_FIELDS = {
     "interactions": "occurred_at",

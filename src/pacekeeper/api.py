@@ -143,6 +143,9 @@ def _mount() -> None:
     api.add_router("/feedback", feedback_router)
     api.add_router("/", progress_router)
     api.add_router("/", recognition_router)
+    from pacekeeper.relationships.api import router as relationships_router
+
+    api.add_router("/", relationships_router)
 
 
 _mount()

@@ -130,6 +130,10 @@ class ValidationFailed(PacekeeperError):
         # work reports (workreports/models.py)
         "work_report_exists": "period",
         "work_report_period_order": "period",
+        # relationships (relationships/models.py)
+        "health_weight_out_of_range": "",
+        "service_rating_out_of_range": "rating",
+        "service_effort_out_of_range": "effort_hours",
     }
 
     @classmethod

@@ -38,6 +38,7 @@ from pacekeeper.lib.bulk import insert_rows
 from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role, Team, TeamMembership, User
 
 from . import names
+from .churn import fade_lost_customers
 from .meetings import make_meetings
 from .resources import make_resource_requests
 from .skills import make_skill_levels
@@ -365,6 +366,10 @@ def _make_facts(
         _customer_contracts(rng, index, customer, manager, since, until, contracts)
         _customer_opportunities(rng, customer, manager, until, opportunities)
     interactions = _tidy_follow_ups(rng, staff, customers, interactions, last_contact, until, zone)
+    lost = {customer.pk for index, customer in enumerate(customers, start=1) if _is_lost(index)}
+    interactions, sales, contracts = fade_lost_customers(
+        random.Random(rng.getrandbits(64)), lost, interactions, sales, contracts, last_contact, last_sale, until
+    )
     insert_rows(
         Interaction,
         (

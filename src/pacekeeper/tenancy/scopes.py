@@ -921,3 +921,22 @@ def calibration_moves_q(actor: Actor) -> Q:
     if actor.member_ids is not None:
         q &= Q(evaluation__person_id__in=actor.member_ids)
     return q
+# --- relationships (docs/relationships.md) ---------------------------------------------------------
+# Health scores and churn risks are seen with the customer (the portfolio rule); value-added
+# services and education sessions with their customer, and by whoever delivered or hosted them.
+# They are written by whoever may write the customer. The health weights are the org admin's.
+
+
+def relationship_customers_q(actor: Actor) -> Q:
+    """Customers whose health the actor sees: their portfolio, lost and prospects included."""
+    return portfolio_q(actor, "owner")
+
+
+def may_set_health_weights(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+def service_deliverers_q(actor: Actor) -> Q:
+    """Who may be named as having delivered a service or hosted a session: anyone active in the
+    organisation (a specialist from another team often does)."""
+    return Q(org_id=actor.org_id, is_active=True)
