@@ -921,6 +921,8 @@ def calibration_moves_q(actor: Actor) -> Q:
     if actor.member_ids is not None:
         q &= Q(evaluation__person_id__in=actor.member_ids)
     return q
+
+
 # --- relationships (docs/relationships.md) ---------------------------------------------------------
 # Health scores and churn risks are seen with the customer (the portfolio rule); value-added
 # services and education sessions with their customer, and by whoever delivered or hosted them.
