@@ -143,6 +143,9 @@ def _mount() -> None:
     api.add_router("/feedback", feedback_router)
     api.add_router("/", progress_router)
     api.add_router("/", recognition_router)
+    from pacekeeper.teamhealth.api import router as teamhealth_router
+
+    api.add_router("/", teamhealth_router)
 
 
 _mount()
