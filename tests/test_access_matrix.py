@@ -25,6 +25,7 @@ from pacekeeper.progress.models import ProgressReport
 from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
+from pacekeeper.teamhealth.models import Conflict, ConflictParty
 from pacekeeper.tenancy.models import ApiToken
 from pacekeeper.work.models import (
     Attachment,
@@ -368,6 +369,16 @@ def _kudos(customer):
     return Kudos.objects.create(org=customer.org, giver=giver, recipient=customer.owner, text="Well done")
 
 
+def _conflict(customer):
+    """A conflict case the customer's account manager raised between themselves and the team B
+    lead (no viewer here): private to those two, a mediator, and directors."""
+    other_lead = customer.org.users.get(username__endswith="_other_lead")
+    conflict = Conflict.objects.create(org=customer.org, title="Case", description="d", raised_by=customer.owner)
+    for person in (customer.owner, other_lead):
+        ConflictParty.objects.create(org=customer.org, conflict=conflict, person=person)
+    return conflict
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -416,6 +427,7 @@ MAKERS = {
     "kudos": _kudos,
     "badges": _badge,
     "badge-awards": _badge_award,
+    "conflicts": _conflict,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -455,6 +467,9 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # Kudos are read in the recipient's team feed and by their chain.
     "kudos": SEES_TEAM,
     "badges": SEES_ORG,
+    # Conflict cases: the people involved (here the target raised it and is a party) and
+    # directors (HR); not the org admin, not the analyst, not a lead who is not involved.
+    "conflicts": {"admin": set(), "director": ORG_ONE, "analyst": set(), "lead": set(), "manager": {"manager"}},
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -603,6 +618,13 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         return {200, 400} if viewer in MEETING_RUNNERS else {403}
     if kind == "meeting-items":
         return {204} if viewer in MEETING_RUNNERS or viewer == target else {403}
+    if kind == "conflicts":
+        # An empty body is refused first (422) on the steps that take one; the raiser's PATCH
+        # changes nothing (200); confirming is a party's, refused while the case is only raised
+        # (400). The order of steps and who takes each: tests/teamhealth/test_conflicts.py.
+        if path.endswith("/confirm"):
+            return {400} if viewer == target else {403}
+        return {200} if method == "PATCH" else {422}
     if kind == "comments":
         # A comment is its author's to reword or delete (here the target's account manager's).
         return {200, 204} if viewer == target else {403}
@@ -682,6 +704,7 @@ PAGE_MAKERS = {
     "invitation_id": MAKERS["feedback/invitations"],
     "progress_report_id": MAKERS["progress-reports"],
     "badge_award_id": MAKERS["badge-awards"],
+    "conflict_id": MAKERS["conflicts"],
 }
 
 
@@ -726,6 +749,12 @@ PAGE_NAME_WRITERS = {
     "workreports:comment": lambda viewer, target: viewer in WORK_REPORT_LEADS or viewer == target,
     "workreports:help_handle": lambda viewer, target: viewer in WORK_REPORT_LEADS,
     "workreports:help_task": lambda viewer, target: viewer in WORK_REPORT_LEADS,
+    # Conflict steps: a director names the mediator; the mediator (none yet) or a director records
+    # the agreement and closes; each party confirms.
+    "teamhealth:conflict_mediation": lambda viewer, target: viewer == "director",
+    "teamhealth:conflict_agreement": lambda viewer, target: viewer == "director",
+    "teamhealth:conflict_close": lambda viewer, target: viewer == "director",
+    "teamhealth:conflict_confirm": lambda viewer, target: viewer == target,
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -744,6 +773,7 @@ PAGE_SCOPE = {
     "survey_template_id": SEES_ORG,
     "campaign_id": SEES_ORG,
     "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
+    "conflict_id": EXPECTED_SCOPE["conflicts"],
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -841,6 +871,7 @@ LIST_ROUTES = {
     "/api/v1/kudos": "kudos",
     "/api/v1/badges": "badges",
     "/api/v1/badge-awards": "badge-awards",
+    "/api/v1/conflicts": "conflicts",
 }
 
 
@@ -851,6 +882,10 @@ SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization", "/api/v1/follow-up-polic
 COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/leaderboard"}
 # The workload of a team: scoped by team and people in work.workload, tested in tests/work/test_workload.py.
 COMPUTED_ROUTES |= {"/api/v1/workload"}
+# Anonymous pulse figures of whole teams, shown by the group rule (teamhealth/groups.py); the
+# person's own pulse status and the organisation's pulse settings. Tested in tests/teamhealth.
+COMPUTED_ROUTES |= {"/api/v1/pulse/results"}
+SINGLE_OBJECTS |= {"/api/v1/pulse/status", "/api/v1/pulse/settings"}
 
 
 def test_it_covers_every_api_list_route():

@@ -6,7 +6,7 @@ anonymity rule shows (groups.py), and only for closed periods."""
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.errors import NotFound, ValidationFailed
@@ -105,7 +105,9 @@ def pulse_status(request):
     "roles). A period shows figures only for a group the anonymity rule shows: at least the "
     "minimum of answers, and never one that would reveal a smaller group by difference.",
 )
-def pulse_results(request, team: QueryId | None = None, periods: int = Field(pulse.DEFAULT_PERIODS, ge=1, le=24)):
+def pulse_results(
+    request, team: QueryId | None = None, periods: int = Query(pulse.DEFAULT_PERIODS, ge=1, le=pulse.MAX_PERIODS)
+):
     actor = request.actor
     chosen = None
     if team is not None:
@@ -234,7 +236,7 @@ class _ShownConflicts:
 
 @router.get("/conflicts", response=list[ConflictOut], summary="Conflict cases you are involved in (directors: all)")
 @paginate(Page)
-def conflicts_list(request, status: Conflict.Status | None = None, q: str = Field("", max_length=200)):
+def conflicts_list(request, status: Conflict.Status | None = None, q: str = Query("", max_length=200)):
     return _ShownConflicts(conflicts.conflict_list(request.actor, status=status, search=q))
 
 

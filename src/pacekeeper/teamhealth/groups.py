@@ -14,7 +14,8 @@ The groups shown are decided once per period for the whole organisation, from th
 the same whoever asks and through whichever route (page, API, export, alert); a person's scope
 only picks which of them they may see, so putting two people's views side by side reveals no
 more than the rule allows. Where rule 2 fails, the smallest shown group below is hidden with
-everything under it (hiding it adds at least `min_group` answers to the remainder). Groups are
+everything under it (hiding it adds at least `min_group` answers to the remainder) — or, for a
+group with nothing shown above it (the organisation), that group alone when that loses less. Groups are
 built from the team paths stored on the answers, so the tree as it is today changes nothing.
 Only closed periods are shown: while a period is open, a figure changing after one person
 answers or edits would show that person's answer.
@@ -112,7 +113,13 @@ def _decide(groups: dict[int, Group], min_group: int) -> None:
         remainder = group.count - sum(groups[k].count for k in below)
         if 0 < remainder < min_group:
             smallest = min(below, key=lambda k: (groups[k].count, k))
-            _hide_subtree(groups, smallest)
+            if not _has_shown_ancestor(groups, key) and _shown_in(groups, smallest) > 1:
+                # Nothing shown above: hiding this group alone is safe and loses one figure
+                # (the organisation's, with a few answers from people in no team) instead of
+                # a whole subtree of teams.
+                group.shown, group.hidden_because = False, Hidden.DIFFERENCE
+            else:
+                _hide_subtree(groups, smallest)
 
 
 def _shown_below(groups: dict[int, Group], key: int) -> list[int]:
@@ -124,6 +131,25 @@ def _shown_below(groups: dict[int, Group], key: int) -> list[int]:
         else:
             found.extend(_shown_below(groups, child))
     return found
+
+
+def _has_shown_ancestor(groups: dict[int, Group], key: int) -> bool:
+    parent, seen = groups[key].parent, set()
+    while parent is not None and parent not in seen:
+        if groups[parent].shown:
+            return True
+        seen.add(parent)
+        parent = groups[parent].parent
+    return False
+
+
+def _shown_in(groups: dict[int, Group], key: int) -> int:
+    stack, count = [key], 0
+    while stack:
+        group = groups[stack.pop()]
+        count += group.shown
+        stack.extend(group.children)
+    return count
 
 
 def _hide_subtree(groups: dict[int, Group], key: int) -> None:
