@@ -19,3 +19,13 @@ def step_label(code: str) -> str:
     if code == "confirmed":
         return _("confirmed the agreement")
     return str(dict(Conflict.Status.choices).get(code, code))
+
+
+@register.inclusion_tag("teamhealth/_pulse_prompt.html", takes_context=True)
+def pulse_prompt(context):
+    """A small prompt on My day while this period's pulse is unanswered (one query)."""
+    from ..pulse import pulse_status
+
+    actor = getattr(context.get("request"), "actor", None)
+    status = pulse_status(actor) if actor is not None else None
+    return {"show": status is not None and not status.has_answered}
