@@ -25,6 +25,7 @@ from pacekeeper.progress.models import ProgressReport
 from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
+from pacekeeper.teamhealth.models import Conflict, ConflictParty
 from pacekeeper.tenancy.models import ApiToken
 from pacekeeper.work.models import (
     Attachment,
@@ -396,6 +397,16 @@ def _education_session(customer):
     )
 
 
+def _conflict(customer):
+    """A conflict case the customer's account manager raised between themselves and the team B
+    lead (no viewer here): private to those two, a mediator, and directors."""
+    other_lead = customer.org.users.get(username__endswith="_other_lead")
+    conflict = Conflict.objects.create(org=customer.org, title="Case", description="d", raised_by=customer.owner)
+    for person in (customer.owner, other_lead):
+        ConflictParty.objects.create(org=customer.org, conflict=conflict, person=person)
+    return conflict
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -448,6 +459,7 @@ MAKERS = {
     "churn-risks": _churning_customer,
     "value-services": _value_service,
     "education-sessions": _education_session,
+    "conflicts": _conflict,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -487,6 +499,9 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # Kudos are read in the recipient's team feed and by their chain.
     "kudos": SEES_TEAM,
     "badges": SEES_ORG,
+    # Conflict cases: the people involved (here the target raised it and is a party) and
+    # directors (HR); not the org admin, not the analyst, not a lead who is not involved.
+    "conflicts": {"admin": set(), "director": ORG_ONE, "analyst": set(), "lead": set(), "manager": {"manager"}},
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -635,6 +650,13 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         return {200, 400} if viewer in MEETING_RUNNERS else {403}
     if kind == "meeting-items":
         return {204} if viewer in MEETING_RUNNERS or viewer == target else {403}
+    if kind == "conflicts":
+        # An empty body is refused first (422) on the steps that take one; the raiser's PATCH
+        # changes nothing (200); confirming is a party's, refused while the case is only raised
+        # (400). The order of steps and who takes each: tests/teamhealth/test_conflicts.py.
+        if path.endswith("/confirm"):
+            return {400} if viewer == target else {403}
+        return {200} if method == "PATCH" else {422}
     if kind == "comments":
         # A comment is its author's to reword or delete (here the target's account manager's).
         return {200, 204} if viewer == target else {403}
@@ -717,6 +739,7 @@ PAGE_MAKERS = {
     "progress_report_id": MAKERS["progress-reports"],
     "badge_award_id": MAKERS["badge-awards"],
     "education_session_id": MAKERS["education-sessions"],
+    "conflict_id": MAKERS["conflicts"],
 }
 
 
@@ -763,6 +786,12 @@ PAGE_NAME_WRITERS = {
     "workreports:help_task": lambda viewer, target: viewer in WORK_REPORT_LEADS,
     # Acknowledging or disputing an evaluation is its person's alone (here: not calibrated yet, 400).
     "reviews:evaluation_respond": lambda viewer, target: viewer == target,
+    # Conflict steps: a director names the mediator; the mediator (none yet) or a director records
+    # the agreement and closes; each party confirms.
+    "teamhealth:conflict_mediation": lambda viewer, target: viewer == "director",
+    "teamhealth:conflict_agreement": lambda viewer, target: viewer == "director",
+    "teamhealth:conflict_close": lambda viewer, target: viewer == "director",
+    "teamhealth:conflict_confirm": lambda viewer, target: viewer == target,
 }
 # Who sees the object behind this kind of id, where it is not the portfolio rule.
 PAGE_SCOPE = {
@@ -781,6 +810,7 @@ PAGE_SCOPE = {
     "survey_template_id": SEES_ORG,
     "campaign_id": SEES_ORG,
     "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
+    "conflict_id": EXPECTED_SCOPE["conflicts"],
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -882,6 +912,7 @@ LIST_ROUTES = {
     "/api/v1/churn-risks": "churn-risks",
     "/api/v1/value-services": "value-services",
     "/api/v1/education-sessions": "education-sessions",
+    "/api/v1/conflicts": "conflicts",
 }
 
 
@@ -892,6 +923,10 @@ SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization", "/api/v1/follow-up-polic
 COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/leaderboard"}
 # The workload of a team: scoped by team and people in work.workload, tested in tests/work/test_workload.py.
 COMPUTED_ROUTES |= {"/api/v1/workload"}
+# Anonymous pulse figures of whole teams, shown by the group rule (teamhealth/groups.py); the
+# person's own pulse status and the organisation's pulse settings. Tested in tests/teamhealth.
+COMPUTED_ROUTES |= {"/api/v1/pulse/results"}
+SINGLE_OBJECTS |= {"/api/v1/pulse/status", "/api/v1/pulse/settings"}
 
 
 def test_it_covers_every_api_list_route():

@@ -39,7 +39,11 @@ NOT_FILTERS = {
     ("/api/v1/workload", "weeks"),
     ("/api/v1/kpis/leaderboard", "metric"),
     ("/api/v1/kpis/leaderboard", "period"),
+    # Which group's pulse figures and how many periods: what is computed (tests/teamhealth).
+    ("/api/v1/pulse/results", "team"),
+    ("/api/v1/pulse/results", "periods"),
 }
+PRIVATE_TO_DIRECTORS = {"/api/v1/conflicts"}
 REQUIRED = {"/api/v1/kpis/leaderboard": {"metric": "sales_amount", "period": "2026-10"}}
 
 
@@ -152,6 +156,7 @@ def rows(world, django_capture_on_commit_callbacks):
     _progress_report_rows(one)
     _work_report_rows(one)
     _relationship_rows(one)
+    _conflict_rows(one)
     return {
         "skills": skills,
         "draft": draft,
@@ -208,6 +213,17 @@ def _recognition_rows(one) -> None:
     recognition.badge_award_manual(actor=director, person_id=one.manager.pk, badge_id=badges[0].pk, reason="x")
     recognition.badge_award_manual(actor=director, person_id=one.teammate.pk, badge_id=badges[1].pk, reason="y")
     Badge.objects.filter(org=one.org, code="full-follow-up").update(is_active=False)
+
+
+def _conflict_rows(one) -> None:
+    """Two conflict cases, one taken into mediation."""
+    from pacekeeper.teamhealth import conflicts
+
+    manager, director = one.actor("manager"), one.actor("director")
+    people = [one.manager.pk, one.teammate.pk]
+    conflicts.conflict_raise(actor=manager, title="Parking spots", description="d", party_ids=people)
+    case = conflicts.conflict_raise(actor=manager, title="Shared customer", description="d", party_ids=people)
+    conflicts.conflict_start_mediation(actor=director, conflict=case, mediator_id=one.lead.pk)
 
 
 def _survey_rows(one) -> dict:
@@ -461,6 +477,9 @@ FILTERS[("/api/v1/badge-awards", "badge")] = (
     lambda w, r: Badge.objects.get(org=w.one.org, code="team-spirit").pk,
     lambda item, w, r: item["badge"] == Badge.objects.get(org=w.one.org, code="team-spirit").pk,
 )
+# Conflict cases (rows: _conflict_rows), read by a director: the org admin sees none.
+FILTERS[("/api/v1/conflicts", "status")] = (lambda w, r: "mediation", lambda item, w, r: item["status"] == "mediation")
+FILTERS[("/api/v1/conflicts", "q")] = (lambda w, r: "parking", lambda item, w, r: "parking" in item["title"].lower())
 # Surveys (rows: _survey_rows).
 FILTERS[("/api/v1/feedback/templates", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
 FILTERS[("/api/v1/feedback/invitations", "answered")] = (
@@ -601,7 +620,9 @@ def _items(response) -> list[dict]:
 @pytest.mark.parametrize(("path", "name"), sorted(FILTERS))
 def test_each_filter_answers_200_and_leaves_out_what_it_should(world, rows, client, path, name):
     value, matches = FILTERS[(path, name)]
-    client.force_login(world.one.admin)  # sees every row of the organisation, pay and evaluations included
+    # The org admin sees every row of the organisation, pay and evaluations included; conflict
+    # cases are the people involved's and directors' alone.
+    client.force_login(world.one.director if path in PRIVATE_TO_DIRECTORS else world.one.admin)
     base = {**REQUIRED.get(path, {}), "page_size": 500} if path != "/api/v1/kpis/leaderboard" else REQUIRED[path]
     everything = _items(client.get(path, base))
     sent = value(world, rows)  # a dict: parameters that only mean something together

@@ -146,6 +146,9 @@ def _mount() -> None:
     from pacekeeper.relationships.api import router as relationships_router
 
     api.add_router("/", relationships_router)
+    from pacekeeper.teamhealth.api import router as teamhealth_router
+
+    api.add_router("/", teamhealth_router)
 
 
 _mount()

@@ -81,6 +81,10 @@ class ValidationFailed(PacekeeperError):
         "progress_report_period_order": "day",
         "report_run_live": "day",
         "kudos_to_self": "recipient",
+        # team health (teamhealth/models.py)
+        "pulse_min_group_too_small": "min_group",
+        "pulse_drop_alert_range": "drop_alert",
+        "pulse_score_out_of_range": "",
         "period_out_of_order": "period_end",
         "external_id_taken": "external_id",
         "ends_before_start": "ends_on",

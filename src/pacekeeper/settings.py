@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pacekeeper.progress",
     "pacekeeper.recognition",
     "pacekeeper.relationships",
+    "pacekeeper.teamhealth",
 ]
 
 MIDDLEWARE = [

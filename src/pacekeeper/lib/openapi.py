@@ -58,6 +58,7 @@ EXTRA = {
     "pacekeeper_crm_imports_api_imports_create": (413,),
     "pacekeeper_kpis_api_leaderboard": (404,),  # a team you may not see
     "pacekeeper_work_load_api_workload_read": (404,),  # a team you may not see
+    "pacekeeper_teamhealth_api_pulse_results": (404,),  # a team you may not see
     "pacekeeper_feedback_api_public_survey": (429,),  # rate-limited per address and per link
     "pacekeeper_feedback_api_public_answer": (429,),
 }

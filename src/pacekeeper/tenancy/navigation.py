@@ -35,6 +35,7 @@ LESS_USED = (
     "export",
     "audit",
     "relationships",
+    "team_health",
 )
 
 
@@ -73,6 +74,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("progress_reports", _("Progress reports"), "progress:list", True),
         ("work_reports", _("Work reports"), _work_reports_url(role), True),
         ("relationships", _("Churn risks"), "relationships:churn", True),
+        ("team_health", _("Team health"), "teamhealth:results", True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
 

@@ -942,3 +942,77 @@ def service_deliverers_q(actor: Actor) -> Q:
     """Who may be named as having delivered a service or hosted a session: anyone active in the
     organisation (a specialist from another team often does)."""
     return Q(org_id=actor.org_id, is_active=True)
+
+
+# --- team health (docs/teamhealth.md) ------------------------------------------------------------
+# Pulse figures are anonymous group figures (teamhealth.groups decides which groups may be shown at
+# all, the same for everyone); here only whose groups a person may ask for: the whole organisation
+# for organisation-wide roles, a lead's teams and their sub-teams, an account manager's own team.
+# Everyone answers the pulse for themselves. Conflict cases are private to the people involved
+# (whoever raised it, the parties, the mediator) and directors, who stand for HR: not the org admin
+# (a system role: running the tool gives no business in people's disputes), not the analyst.
+
+PULSE_SETTINGS_ROLES = {Role.ADMIN, Role.DIRECTOR}
+CONFLICT_HANDLER_ROLES = {Role.DIRECTOR}
+
+
+def pulse_teams_q(actor: Actor) -> Q:
+    return teams_q(actor)
+
+
+def may_see_org_pulse(actor: Actor) -> bool:
+    return actor.sees_whole_org
+
+
+def may_change_pulse_settings(actor: Actor) -> bool:
+    return actor.role in PULSE_SETTINGS_ROLES
+
+
+def pulse_alert_recipients(team: Team, today: dt.date):
+    """The manager of a team's lead: the leads of the team above it, else the directors."""
+    if team.parent_id is not None:
+        leads = User.objects.filter(
+            org_id=team.org_id,
+            is_active=True,
+            pk__in=TeamMembership.objects.current(today)
+            .filter(org_id=team.org_id, team_id=team.parent_id, is_lead=True)
+            .values("user_id"),
+        )
+        if leads.exists():
+            return leads
+    return User.objects.filter(org_id=team.org_id, is_active=True, role=Role.DIRECTOR)
+
+
+def conflicts_q(actor: Actor) -> Q:
+    if actor.role in CONFLICT_HANDLER_ROLES:
+        return Q(org_id=actor.org_id)
+    me = actor.user_id
+    return Q(org_id=actor.org_id) & (Q(raised_by_id=me) | Q(mediator_id=me) | Q(parties__person_id=me))
+
+
+def may_raise_conflict(actor: Actor) -> bool:
+    return actor.can_write
+
+
+def conflict_people_q(actor: Actor) -> Q:
+    """Who may be named a party or a mediator: anyone active in the actor's organisation."""
+    return Q(org_id=actor.org_id, is_active=True)
+
+
+def may_edit_conflict(actor: Actor, conflict) -> bool:
+    return actor.role in CONFLICT_HANDLER_ROLES or conflict.raised_by_id == actor.user_id
+
+
+def may_assign_mediator(actor: Actor) -> bool:
+    return actor.role in CONFLICT_HANDLER_ROLES
+
+
+def may_mediate_conflict(actor: Actor, conflict) -> bool:
+    """Record the agreement and the follow-up: the mediator or a director."""
+    return actor.role in CONFLICT_HANDLER_ROLES or (
+        conflict.mediator_id is not None and conflict.mediator_id == actor.user_id
+    )
+
+
+def conflict_handlers(org: Organization):
+    return User.objects.filter(org_id=org.pk, is_active=True, role__in=CONFLICT_HANDLER_ROLES)
