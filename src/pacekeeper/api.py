@@ -143,6 +143,9 @@ def _mount() -> None:
     api.add_router("/feedback", feedback_router)
     api.add_router("/", progress_router)
     api.add_router("/", recognition_router)
+    from pacekeeper.risks.api import router as risks_router
+
+    api.add_router("/", risks_router)
 
 
 _mount()

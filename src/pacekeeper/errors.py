@@ -129,6 +129,16 @@ class ValidationFailed(PacekeeperError):
         # work reports (workreports/models.py)
         "work_report_exists": "period",
         "work_report_period_order": "period",
+        # risk register (risks/models.py)
+        "risk_probability_range": "probability",
+        "risk_impact_range": "impact",
+        "risk_residual_probability_range": "residual_probability",
+        "risk_residual_impact_range": "residual_impact",
+        "risk_subject_not_level": "level",
+        "risk_signal_open": "signal_key",
+        "risk_action_exists": "task",
+        "receivable_exists": "sale",
+        "risk_settings_range": "concentration_threshold",
     }
 
     @classmethod
