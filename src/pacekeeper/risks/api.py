@@ -3,7 +3,7 @@
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page, QueryId, json_int, omittable
@@ -158,33 +158,25 @@ class ReceivablePatch(BodySchema):
     paid_on: IsoDate | None = None
 
 
+class RiskQuery(Schema):
+    """Typed filters: an unknown level or a probability of 7 is a 422, not a silently empty list.
+    `probability` and `impact` together: one cell of the heat map."""
+
+    level: Level | None = None
+    category: Category | None = None
+    status: Status | None = None
+    probability: int | None = Field(None, ge=1, le=5)
+    impact: int | None = Field(None, ge=1, le=5)
+    owner: QueryId | None = None
+    review_overdue: bool | None = None
+    q: str | None = Field(None, max_length=100)
+
+
 @router.get("/risks", response=list[RiskOut], summary="Risks you may see, newest first")
 @paginate(Page)
-def risks_list(
-    request,
-    level: Level | None = None,
-    category: Category | None = None,
-    status: Status | None = None,
-    probability: int | None = Field(None, ge=1, le=5),
-    impact: int | None = Field(None, ge=1, le=5),
-    owner: QueryId | None = None,
-    review_overdue: bool | None = None,
-    q: str | None = Field(None, max_length=100),
-):
-    """`probability` and `impact` together: one cell of the heat map."""
+def risks_list(request, filters: Query[RiskQuery]):
     actor = request.actor
-    rows = selectors.risk_filter(
-        selectors.risk_list(actor),
-        actor=actor,
-        level=level,
-        category=category,
-        status=status,
-        probability=probability,
-        impact=impact,
-        owner=owner,
-        review_overdue=review_overdue,
-        q=q,
-    )
+    rows = selectors.risk_filter(selectors.risk_list(actor), actor=actor, **filters.dict())
     return rows.order_by("-pk")
 
 
