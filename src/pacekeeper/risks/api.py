@@ -138,7 +138,7 @@ class RiskSettingsPatch(BodySchema):
     contract_days_ahead: int = omittable()
 
 
-class ReceivableOut(Schema):
+class RiskReceivableOut(Schema):
     id: int
     sale: int = Field(alias="sale_id")
     customer: int = Field(alias="sale.customer_id")
@@ -147,13 +147,13 @@ class ReceivableOut(Schema):
     is_paid: bool
 
 
-class ReceivableIn(BodySchema):
+class RiskReceivableIn(BodySchema):
     sale: ObjectId
     due_on: IsoDate
     paid_on: IsoDate | None = None
 
 
-class ReceivablePatch(BodySchema):
+class RiskReceivablePatch(BodySchema):
     due_on: IsoDate = omittable()
     paid_on: IsoDate | None = None
 
@@ -258,7 +258,7 @@ def risk_settings_update(request, payload: RiskSettingsPatch):
     return services.risk_settings_update(actor=request.actor, data=payload.dict(exclude_unset=True))
 
 
-@router.get("/risk-receivables", response=list[ReceivableOut], summary="Payment due dates of the sales you see")
+@router.get("/risk-receivables", response=list[RiskReceivableOut], summary="Payment due dates of the sales you see")
 @paginate(Page)
 def receivables_list(request, paid: bool | None = None):
     rows = selectors.receivable_list(request.actor)
@@ -267,15 +267,15 @@ def receivables_list(request, paid: bool | None = None):
     return rows.order_by("due_on", "pk")
 
 
-@router.post("/risk-receivables", response={201: ReceivableOut}, summary="Say when a sale is to be paid")
-def receivables_create(request, payload: ReceivableIn):
+@router.post("/risk-receivables", response={201: RiskReceivableOut}, summary="Say when a sale is to be paid")
+def receivables_create(request, payload: RiskReceivableIn):
     receivable = services.receivable_set(
         actor=request.actor, sale_id=payload.sale, due_on=payload.due_on, paid_on=payload.paid_on
     )
     return 201, receivable
 
 
-@router.patch("/risk-receivables/{receivable_id}", response=ReceivableOut, summary="Change a due date or mark paid")
-def receivables_update(request, receivable_id: int, payload: ReceivablePatch):
+@router.patch("/risk-receivables/{receivable_id}", response=RiskReceivableOut, summary="Change a due date or mark paid")
+def receivables_update(request, receivable_id: int, payload: RiskReceivablePatch):
     receivable = selectors.access_receivable(request.actor, receivable_id)
     return services.receivable_update(actor=request.actor, receivable=receivable, data=payload.dict(exclude_unset=True))
