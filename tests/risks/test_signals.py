@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pacekeeper.crm.models import Contract, Sale
+from pacekeeper.errors import ValidationFailed
 from pacekeeper.goals import services as goals
 from pacekeeper.risks import services
 from pacekeeper.risks.models import Receivable, Risk, RiskChange
@@ -91,6 +92,9 @@ def test_concentration_is_raised_for_the_manager_and_the_team_worked_by_hand(wor
     # Closed by its owner, the next run raises a new one (the open risk was dealt with).
     services.risk_update(actor=one.actor("manager"), risk=mine, data={"status": "closed"})
     assert _run(world)["raised"] == 1
+    with pytest.raises(ValidationFailed) as refused:  # reopening the old one would make two open
+        services.risk_update(actor=one.actor("manager"), risk=mine, data={"status": "open"})
+    assert "status" in refused.value.errors
     assert customers["A"].pk  # the portfolio stays as built
 
 

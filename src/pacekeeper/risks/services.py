@@ -216,6 +216,9 @@ def risk_update(*, actor: Actor, risk: Risk, data: dict, note: str = "") -> Risk
     unknown = set(data) - EDITABLE
     errors: dict[str, list[str]] = {field: [_("This field cannot be set.")] for field in sorted(unknown)}
     values = _checked(actor, data, errors, creating=False)
+    reopening = values.get("status") == Status.OPEN and risk.status != Status.OPEN and risk.signal_key
+    if reopening and Risk.objects.open().filter(org_id=risk.org_id, signal_key=risk.signal_key).exists():
+        errors["status"] = [_("A newer open risk stands for this signal: change that one instead.")]
     if errors:
         raise ValidationFailed(errors)
     before = {field: getattr(risk, field) for field in SCORED}
