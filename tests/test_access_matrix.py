@@ -24,6 +24,7 @@ from pacekeeper.notifications.models import Notification
 from pacekeeper.progress.models import ProgressReport
 from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
+from pacekeeper.risks.models import Receivable, Risk
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.teamhealth.models import Conflict, ConflictParty
 from pacekeeper.tenancy.models import ApiToken
@@ -407,6 +408,28 @@ def _conflict(customer):
     return conflict
 
 
+def _risk(customer):
+    """A risk about the customer, owned by its account manager: seen with the customer."""
+    return Risk.objects.create(
+        org=customer.org,
+        level="customer",
+        customer=customer,
+        title="Key account may leave",
+        category="market",
+        probability=3,
+        impact=4,
+        owner=customer.owner,
+        review_on=dt.date(2030, 1, 1),
+    )
+
+
+def _receivable(customer):
+    """A payment due date of one of the customer's sales: seen with the sale."""
+    return Receivable.objects.create(
+        org=customer.org, sale=SaleFactory(customer=customer), due_on=dt.date(2026, 12, 31)
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -460,6 +483,8 @@ MAKERS = {
     "value-services": _value_service,
     "education-sessions": _education_session,
     "conflicts": _conflict,
+    "risks": _risk,
+    "risk-receivables": _receivable,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -657,6 +682,8 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         if path.endswith("/confirm"):
             return {400} if viewer == target else {403}
         return {200} if method == "PATCH" else {422}
+    if kind == "risks" and method == "POST":
+        return {422}  # an action needs its title: the body is checked first, for anyone
     if kind == "comments":
         # A comment is its author's to reword or delete (here the target's account manager's).
         return {200, 204} if viewer == target else {403}
@@ -740,6 +767,7 @@ PAGE_MAKERS = {
     "badge_award_id": MAKERS["badge-awards"],
     "education_session_id": MAKERS["education-sessions"],
     "conflict_id": MAKERS["conflicts"],
+    "risk_id": MAKERS["risks"],
 }
 
 
@@ -913,12 +941,14 @@ LIST_ROUTES = {
     "/api/v1/value-services": "value-services",
     "/api/v1/education-sessions": "education-sessions",
     "/api/v1/conflicts": "conflicts",
+    "/api/v1/risks": "risks",
+    "/api/v1/risk-receivables": "risk-receivables",
 }
 
 
 # Not rows of a list: the person themselves, and their organisation's settings (the same for
 # everyone in it; writing them is tested in tests/tenancy/test_memberships_api.py).
-SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization", "/api/v1/follow-up-policies"}
+SINGLE_OBJECTS = {"/api/v1/me", "/api/v1/organization", "/api/v1/follow-up-policies", "/api/v1/risk-settings"}
 # Figures computed for subjects; scoped by role in kpis.selectors, tested in tests/kpis/test_api_pages.py.
 COMPUTED_ROUTES = {"/api/v1/kpis/metrics", "/api/v1/kpis/values", "/api/v1/kpis/leaderboard"}
 # The workload of a team: scoped by team and people in work.workload, tested in tests/work/test_workload.py.
@@ -927,6 +957,8 @@ COMPUTED_ROUTES |= {"/api/v1/workload"}
 # person's own pulse status and the organisation's pulse settings. Tested in tests/teamhealth.
 COMPUTED_ROUTES |= {"/api/v1/pulse/results"}
 SINGLE_OBJECTS |= {"/api/v1/pulse/status", "/api/v1/pulse/settings"}
+# The risk heat map counts the risks the viewer sees (risks_q), tested in tests/risks/test_api.py.
+COMPUTED_ROUTES |= {"/api/v1/risk-heatmap"}
 
 
 def test_it_covers_every_api_list_route():

@@ -157,6 +157,7 @@ def rows(world, django_capture_on_commit_callbacks):
     _work_report_rows(one)
     _relationship_rows(one)
     _conflict_rows(one)
+    _risk_rows(one)
     return {
         "skills": skills,
         "draft": draft,
@@ -224,6 +225,39 @@ def _conflict_rows(one) -> None:
     conflicts.conflict_raise(actor=manager, title="Parking spots", description="d", party_ids=people)
     case = conflicts.conflict_raise(actor=manager, title="Shared customer", description="d", party_ids=people)
     conflicts.conflict_start_mediation(actor=director, conflict=case, mediator_id=one.lead.pk)
+
+
+def _risk_rows(one) -> None:
+    """Risks: the manager's customer's (market, 4 × 3, open), team A's "Tender lost" (credit,
+    2 × 2, closed), the organisation's (operational, 3 × 3, review overdue). Two payment due
+    dates, one paid."""
+    from pacekeeper.risks import services as risks
+    from pacekeeper.risks.models import Receivable, Risk
+
+    director = one.actor("director")
+    later = dt.date.today() + dt.timedelta(days=7)
+    common = {"description": "", "contingency": "", "response": "", "review_on": later}
+    risks.risk_create(
+        actor=director,
+        data=common
+        | {"level": "customer", "customer": one.customers["manager"].pk, "title": "Key account", "category": "market"}
+        | {"probability": 4, "impact": 3, "owner": one.manager.pk},
+    )
+    team = risks.risk_create(
+        actor=director,
+        data=common
+        | {"level": "team", "team": one.team_a.pk, "title": "Tender lost", "category": "credit"}
+        | {"probability": 2, "impact": 2, "owner": one.lead.pk},
+    )
+    risks.risk_update(actor=director, risk=team, data={"status": "closed"})
+    overdue = risks.risk_create(
+        actor=director,
+        data=common | {"level": "org", "title": "Rates rise", "category": "operational", "probability": 3, "impact": 3},
+    )
+    Risk.objects.filter(pk=overdue.pk).update(review_on=dt.date.today() - dt.timedelta(days=1))
+    for customer, paid_on in ((one.customers["manager"], None), (one.customers["teammate"], dt.date(2026, 11, 2))):
+        sale = SaleFactory(customer=customer, ordered_on=dt.date(2026, 10, 1))
+        Receivable.objects.create(org=one.org, sale=sale, due_on=dt.date(2026, 11, 1), paid_on=paid_on)
 
 
 def _survey_rows(one) -> dict:
@@ -480,6 +514,22 @@ FILTERS[("/api/v1/badge-awards", "badge")] = (
 # Conflict cases (rows: _conflict_rows), read by a director: the org admin sees none.
 FILTERS[("/api/v1/conflicts", "status")] = (lambda w, r: "mediation", lambda item, w, r: item["status"] == "mediation")
 FILTERS[("/api/v1/conflicts", "q")] = (lambda w, r: "parking", lambda item, w, r: "parking" in item["title"].lower())
+# Risks (rows: _risk_rows).
+FILTERS[("/api/v1/risks", "level")] = (lambda w, r: "team", lambda item, w, r: item["level"] == "team")
+FILTERS[("/api/v1/risks", "category")] = (lambda w, r: "credit", lambda item, w, r: item["category"] == "credit")
+FILTERS[("/api/v1/risks", "status")] = (lambda w, r: "closed", lambda item, w, r: item["status"] == "closed")
+FILTERS[("/api/v1/risks", "probability")] = (lambda w, r: 4, lambda item, w, r: item["probability"] == 4)
+FILTERS[("/api/v1/risks", "impact")] = (lambda w, r: 3, lambda item, w, r: item["impact"] == 3)
+FILTERS[("/api/v1/risks", "owner")] = (
+    lambda w, r: w.one.manager.pk,
+    lambda item, w, r: item["owner"] == w.one.manager.pk,
+)
+FILTERS[("/api/v1/risks", "review_overdue")] = (
+    lambda w, r: "true",
+    lambda item, w, r: item["status"] == "open" and item["review_on"] < dt.date.today().isoformat(),
+)
+FILTERS[("/api/v1/risks", "q")] = (lambda w, r: "tender", lambda item, w, r: "Tender" in item["title"])
+FILTERS[("/api/v1/risk-receivables", "paid")] = (lambda w, r: "true", lambda item, w, r: item["is_paid"])
 # Surveys (rows: _survey_rows).
 FILTERS[("/api/v1/feedback/templates", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
 FILTERS[("/api/v1/feedback/invitations", "answered")] = (

@@ -149,6 +149,11 @@ def test_the_patch_schemas_offer_null_only_where_it_means_something():
         "RecurringTaskPatch.ends_on",
         "RecurringTaskPatch.weekday",
         "RecurringTaskPatch.day_of_month",
+        # A risk's response and residual figures may be cleared; a receivable marked paid by mistake is unpaid again.
+        "RiskPatch.response",
+        "RiskPatch.residual_probability",
+        "RiskPatch.residual_impact",
+        "RiskReceivablePatch.paid_on",
     }
 
 

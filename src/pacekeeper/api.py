@@ -149,6 +149,9 @@ def _mount() -> None:
     from pacekeeper.teamhealth.api import router as teamhealth_router
 
     api.add_router("/", teamhealth_router)
+    from pacekeeper.risks.api import router as risks_router
+
+    api.add_router("/", risks_router)
 
 
 _mount()

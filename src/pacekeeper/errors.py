@@ -138,6 +138,16 @@ class ValidationFailed(PacekeeperError):
         "health_weight_out_of_range": "",
         "service_rating_out_of_range": "rating",
         "service_effort_out_of_range": "effort_hours",
+        # risk register (risks/models.py)
+        "risk_probability_range": "probability",
+        "risk_impact_range": "impact",
+        "risk_residual_probability_range": "residual_probability",
+        "risk_residual_impact_range": "residual_impact",
+        "risk_subject_not_level": "level",
+        "risk_signal_open": "signal_key",
+        "risk_action_exists": "task",
+        "receivable_exists": "sale",
+        "risk_settings_range": "concentration_threshold",
     }
 
     @classmethod

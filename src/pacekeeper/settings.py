@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pacekeeper.recognition",
     "pacekeeper.relationships",
     "pacekeeper.teamhealth",
+    "pacekeeper.risks",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("pacekeeper.recognition.urls")),
     path("", include("pacekeeper.relationships.urls")),
     path("", include("pacekeeper.teamhealth.urls")),
+    path("", include("pacekeeper.risks.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from pacekeeper.kpis.registry import METRICS
 from pacekeeper.lib.formatting import is_chinese, month_label
 from pacekeeper.lib.pages import actor_required
 from pacekeeper.reviews.selectors import overdue_steps
+from pacekeeper.risks import selectors as risk_selectors
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
 from pacekeeper.work import selectors as work_selectors
@@ -30,6 +31,7 @@ def my_day(request: HttpRequest):
     context["trend"] = selectors.own_trend(actor=request.actor)
     context["chart"] = _line_chart(context["trend"])
     context["tasks_due"] = work_selectors.tasks_due(request.actor)
+    context["risk_reviews"] = risk_selectors.overdue_reviews(request.actor)  # the person's own (risks app)
     return render(request, "dashboards/my_day.html", context)
 
 
@@ -76,6 +78,7 @@ def overview(request: HttpRequest):
     pending = goal_change_pending_list(actor=actor)
     context.update({"period": period, "presets": presets, "chart": chart, "pending_changes": pending})
     context["evaluations_overdue"] = overdue_steps(actor=actor)
+    context["risk_reviews"] = risk_selectors.overdue_reviews(actor)  # the organisation's (risks app)
     context.update(_span_words(presets, period, context["to_date"]))
     return render(request, "dashboards/overview.html", context)
 

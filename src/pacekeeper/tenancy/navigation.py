@@ -36,6 +36,7 @@ LESS_USED = (
     "audit",
     "relationships",
     "team_health",
+    "risks",
 )
 
 
@@ -75,6 +76,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("work_reports", _("Work reports"), _work_reports_url(role), True),
         ("relationships", _("Churn risks"), "relationships:churn", True),
         ("team_health", _("Team health"), "teamhealth:results", True),
+        ("risks", _("Risks"), "risks:list", True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
 

@@ -1016,3 +1016,77 @@ def may_mediate_conflict(actor: Actor, conflict) -> bool:
 
 def conflict_handlers(org: Organization):
     return User.objects.filter(org_id=org.pk, is_active=True, role__in=CONFLICT_HANDLER_ROLES)
+
+
+# --- risk register (risks/; docs/risks.md) ---------------------------------------------------
+# A risk is seen by the organisation-wide roles (the analyst read-only) and by its owner; a team's
+# risk also by the team's lead chain (a lead's scope reaches down their subtree) and its members;
+# a customer's risk with the customer (the portfolio rule); a goal's risk with the goal. An
+# organisation's risk: the organisation-wide roles and its owner alone. Writing: the org admin and
+# directors any risk; a lead the risks they see below the organisation; anyone writing their own
+# risks and (account managers) their own customers'. Signals run for the org admin and directors.
+
+RISK_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def risks_q(actor: Actor, *, prefix: str = "") -> Q:
+    in_org = Q(**{f"{prefix}org_id": actor.org_id})
+    if actor.member_ids is None:
+        return in_org
+    return in_org & (
+        Q(**{f"{prefix}owner_id": actor.user_id})
+        | Q(**{f"{prefix}level": "team", f"{prefix}team_id__in": actor.team_ids or ()})
+        | Q(**{f"{prefix}level": "customer", f"{prefix}customer__owner_id__in": actor.member_ids})
+        | (Q(**{f"{prefix}level": "goal"}) & goals_q(actor, prefix=f"{prefix}goal__"))
+    )
+
+
+def may_write_risk(actor: Actor, risk) -> bool:
+    """For a risk the actor sees (risks_q)."""
+    if not actor.can_write:
+        return False
+    if actor.role in RISK_ADMIN_ROLES or risk.owner_id == actor.user_id:
+        return True
+    if actor.role == Role.LEAD:
+        return risk.level != "org"
+    return risk.level == "customer" and risk.customer.owner_id == actor.user_id
+
+
+def may_raise_risk(actor: Actor, *, level: str, team_id=None, customer=None, goal=None) -> bool:
+    """Whether the actor may record a risk about this subject (already checked visible)."""
+    if not actor.can_write:
+        return False
+    if actor.role in RISK_ADMIN_ROLES:
+        return True
+    if actor.role == Role.LEAD:
+        return level != "org" and (level != "team" or team_id in (actor.team_ids or ()))
+    if level == "customer":
+        return customer is not None and customer.owner_id == actor.user_id
+    return level == "goal" and goal is not None and goal.person_id == actor.user_id
+
+
+def risk_owners_q(actor: Actor) -> Q:
+    """Who may own a risk: any active person of the organisation."""
+    return Q(org_id=actor.org_id, is_active=True)
+
+
+def may_run_risk_signals(actor: Actor) -> bool:
+    return actor.role in RISK_ADMIN_ROLES
+
+
+def may_set_risk_settings(actor: Actor) -> bool:
+    return actor.role in RISK_ADMIN_ROLES
+
+
+def risk_overview_reader(actor: Actor) -> bool:
+    """The director's overview lists every overdue risk review of the organisation."""
+    return actor.role in RISK_ADMIN_ROLES
+
+
+def receivables_q(actor: Actor) -> Q:
+    """A sale's payment due date is seen with the sale (its customer, or the manager credited)."""
+    return portfolio_q(actor, "sale__customer__owner", "sale__manager")
+
+
+def may_write_receivable(actor: Actor) -> bool:
+    return actor.can_write
