@@ -34,6 +34,7 @@ LESS_USED = (
     "import",
     "export",
     "audit",
+    "insights",
 )
 
 
@@ -71,6 +72,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("settings", _("Settings"), "settings:people", role == Role.ADMIN),
         ("progress_reports", _("Progress reports"), "progress:list", True),
         ("work_reports", _("Work reports"), _work_reports_url(role), True),
+        ("insights", _("Customer voice"), "insights:overview", True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
 
