@@ -169,12 +169,6 @@ def text_analyses_list(
     return selectors.filtered(rows, f).distinct().prefetch_related("topic_links").order_by("-day", "-pk")
 
 
-@router.get("/text-analyses/{text_analysis_id}", response=TextAnalysisOut, summary="Read an analysed text")
-def text_analyses_read(request, text_analysis_id: int):
-    actor = request.actor
-    return get_visible(selectors.analyses(actor).prefetch_related("topic_links"), text_analysis_id, actor=actor)
-
-
 @router.post(
     "/text-analyses/preview",
     response=TextResultOut,
@@ -191,3 +185,9 @@ def text_analyses_preview(request, payload: TextIn):
         "topic_codes": [t.code for t in found],
         "keywords": result.keywords,
     }
+
+
+@router.get("/text-analyses/{text_analysis_id}", response=TextAnalysisOut, summary="Read an analysed text")
+def text_analyses_read(request, text_analysis_id: int):
+    actor = request.actor
+    return get_visible(selectors.analyses(actor).prefetch_related("topic_links"), text_analysis_id, actor=actor)
