@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import Forbidden, ValidationFailed
-from pacekeeper.lib.formatting import format_date, format_period
+from pacekeeper.lib.formatting import format_date, format_percent, format_period
 from pacekeeper.lib.ids import parse_id
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.models import Team, User
@@ -131,6 +131,8 @@ def overview(request: HttpRequest):
                 )
     changed = selectors.what_changed(actor, f, today=today, months=months, language=language)
     for row in changed["rows"]:
+        row["share_now_text"] = format_percent(row["share_now"])
+        row["share_before_text"] = format_percent(row["share_before"])
         row["link"] = _comments_url(topic=row["topic"].pk, since=start.isoformat(), until=end.isoformat(), **keep)
     context = {
         "trend": trend,
