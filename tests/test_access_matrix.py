@@ -430,6 +430,38 @@ def _receivable(customer):
     )
 
 
+_insight_numbers = itertools.count(1)
+
+
+def _insight_topic(customer):
+    """A feedback topic of the customer's organisation (the topic list is the whole organisation's)."""
+    from pacekeeper.insights.models import Topic
+
+    number = next(_insight_numbers)
+    return Topic.objects.create(
+        org=customer.org, code=f"t{number}", name_zh=f"话题{number}", name_en=f"Topic {number}", keywords_zh="价格"
+    )
+
+
+def _text_analysis(customer):
+    """An analysed interaction note about the customer, credited to its account manager."""
+    from pacekeeper.insights.models import TextAnalysis
+
+    return TextAnalysis.objects.create(
+        org=customer.org,
+        source="interaction",
+        source_id=next(_insight_numbers),
+        day=dt.date(2026, 11, 5),
+        customer=customer,
+        manager=customer.owner,
+        excerpt="价格太贵",
+        language="zh",
+        sentiment="negative",
+        text_hash="x",
+        config_hash="x",
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -485,6 +517,8 @@ MAKERS = {
     "conflicts": _conflict,
     "risks": _risk,
     "risk-receivables": _receivable,
+    "insight-topics": _insight_topic,
+    "text-analyses": _text_analysis,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -527,6 +561,8 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # Conflict cases: the people involved (here the target raised it and is a party) and
     # directors (HR); not the org admin, not the analyst, not a lead who is not involved.
     "conflicts": {"admin": set(), "director": ORG_ONE, "analyst": set(), "lead": set(), "manager": {"manager"}},
+    # Feedback topics are the organisation's list; analysed texts follow the portfolio rule.
+    "insight-topics": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -633,6 +669,8 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         return {200, 204, 400, 422} if viewer in TEMPLATE_WRITERS else {403, 422}
     if kind == "feedback/templates":
         return {200, 201, 400, 422} if viewer in TEMPLATE_WRITERS else {403, 422}
+    if kind == "insight-topics":  # kept by the org admin and directors (an empty PATCH changes nothing)
+        return {200, 204} if viewer in TEMPLATE_WRITERS else {403}
     if kind == "feedback/campaigns":
         # Sending: the first sender sends (200), the next ones find it sent (400). The campaign
         # has no maker here, so only the org admin and directors may send it.
@@ -768,6 +806,7 @@ PAGE_MAKERS = {
     "education_session_id": MAKERS["education-sessions"],
     "conflict_id": MAKERS["conflicts"],
     "risk_id": MAKERS["risks"],
+    "insight_topic_id": MAKERS["insight-topics"],
 }
 
 
@@ -795,6 +834,7 @@ PAGE_WRITERS = {
     "survey_template_id": TEMPLATE_WRITERS,
     "campaign_id": SURVEY_CAMPAIGN_RUNNERS,
     "progress_report_id": {"admin", "director", "lead"},  # generating again: leads, directors, org admins
+    "insight_topic_id": TEMPLATE_WRITERS,
 }
 # Who may write through one page, where it differs from its id's rule: every member who writes
 # adds a point to a meeting.
@@ -839,6 +879,7 @@ PAGE_SCOPE = {
     "campaign_id": SEES_ORG,
     "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
     "conflict_id": EXPECTED_SCOPE["conflicts"],
+    "insight_topic_id": SEES_ORG,
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -943,6 +984,8 @@ LIST_ROUTES = {
     "/api/v1/conflicts": "conflicts",
     "/api/v1/risks": "risks",
     "/api/v1/risk-receivables": "risk-receivables",
+    "/api/v1/insight-topics": "insight-topics",
+    "/api/v1/text-analyses": "text-analyses",
 }
 
 

@@ -165,6 +165,7 @@ def rows(world, django_capture_on_commit_callbacks):
         "runs": runs,
         "cycles": cycles,
         "surveys": _survey_rows(one),
+        "insights": _insight_rows(one),
     }
 
 
@@ -258,6 +259,37 @@ def _risk_rows(one) -> None:
     for customer, paid_on in ((one.customers["manager"], None), (one.customers["teammate"], dt.date(2026, 11, 2))):
         sale = SaleFactory(customer=customer, ordered_on=dt.date(2026, 10, 1))
         Receivable.objects.create(org=one.org, sale=sale, due_on=dt.date(2026, 11, 1), paid_on=paid_on)
+
+
+def _insight_rows(one) -> None:
+    """Two interaction notes analysed (the manager's negative about price on 3 Oct, the
+    sub-team manager's positive about billing on 20 Oct) among the other texts; one topic
+    deactivated."""
+    from pacekeeper.insights.models import TextAnalysis, Topic
+    from pacekeeper.insights.services import analyse_org
+
+    noon = dt.time(12, tzinfo=ZoneInfo(one.org.time_zone))
+    for owner, day, text in (
+        ("manager", dt.date(2026, 10, 3), "价格太贵，很不满意"),
+        ("sub_manager", dt.date(2026, 10, 20), "The invoice is clear, thanks"),
+    ):
+        InteractionFactory(customer=one.customers[owner], occurred_at=dt.datetime.combine(day, noon), summary=text)
+    Topic.objects.filter(org=one.org, code="delivery").update(is_active=False)
+    analyse_org(one.org)
+    # And one from a source another app registers (tickets).
+    TextAnalysis.objects.create(
+        org=one.org,
+        source="ticket",
+        source_id=1,
+        day=dt.date(2026, 10, 21),
+        customer=one.customers["teammate"],
+        manager=one.teammate,
+        excerpt="Late delivery",
+        language="en",
+        sentiment="negative",
+        text_hash="x",
+        config_hash="x",
+    )
 
 
 def _survey_rows(one) -> dict:
@@ -552,6 +584,45 @@ for _kind in ("invitations", "answers"):
         lambda w, r: w.one.customers["manager"].pk,
         lambda item, w, r: item["customer"] == w.one.customers["manager"].pk,
     )
+# Insights (rows: _insight_rows).
+FILTERS[("/api/v1/insight-topics", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
+
+
+def _topic_id(w, code):
+    from pacekeeper.insights.models import Topic
+
+    return Topic.objects.get(org=w.one.org, code=code).pk
+
+
+FILTERS[("/api/v1/text-analyses", "topic")] = (
+    lambda w, r: _topic_id(w, "price"),
+    lambda item, w, r: _topic_id(w, "price") in item["topics"],
+)
+FILTERS[("/api/v1/text-analyses", "sentiment")] = (
+    lambda w, r: "negative",
+    lambda item, w, r: item["sentiment"] == "negative",
+)
+FILTERS[("/api/v1/text-analyses", "source")] = (lambda w, r: "ticket", lambda item, w, r: item["source"] == "ticket")
+FILTERS[("/api/v1/text-analyses", "manager")] = (
+    lambda w, r: w.one.sub_manager.pk,
+    lambda item, w, r: item["manager"] == w.one.sub_manager.pk,
+)
+FILTERS[("/api/v1/text-analyses", "team")] = (
+    lambda w, r: w.one.team_a1.pk,
+    lambda item, w, r: item["team"] == w.one.team_a1.pk,
+)
+FILTERS[("/api/v1/text-analyses", "customer")] = (
+    lambda w, r: w.one.customers["manager"].pk,
+    lambda item, w, r: item["customer"] == w.one.customers["manager"].pk,
+)
+FILTERS[("/api/v1/text-analyses", "since")] = (
+    lambda w, r: "2026-10-10",
+    lambda item, w, r: item["day"] >= "2026-10-10",
+)
+FILTERS[("/api/v1/text-analyses", "until")] = (
+    lambda w, r: "2026-10-10",
+    lambda item, w, r: item["day"] <= "2026-10-10",
+)
 # Meetings (rows: _meeting_rows): `q` searches titles and what the minutes say.
 FILTERS[("/api/v1/meeting-series", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
 FILTERS[("/api/v1/meetings", "status")] = (lambda w, r: "open", lambda item, w, r: item["status"] == "open")

@@ -112,6 +112,7 @@ def _mount() -> None:
     from pacekeeper.feedback.api import router as feedback_router
     from pacekeeper.goals.api import router as goals_router
     from pacekeeper.incentives.api import router as incentives_router
+    from pacekeeper.insights.api import router as insights_router
     from pacekeeper.kpis.api import router as kpis_router
     from pacekeeper.meetings.api import router as meetings_router
     from pacekeeper.notifications.api import router as notifications_router
@@ -152,6 +153,7 @@ def _mount() -> None:
     from pacekeeper.risks.api import router as risks_router
 
     api.add_router("/", risks_router)
+    api.add_router("/", insights_router)
 
 
 _mount()

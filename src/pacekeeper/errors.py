@@ -76,6 +76,10 @@ class ValidationFailed(PacekeeperError):
     # model constraint sets `violation_error_code`; tests/test_constraint_messages.py checks
     # that every one is here and has a readable, translated message).
     CODE_FIELDS = {
+        # insights (insights/models.py)
+        "insight_topic_code_taken": "code",
+        "insight_analysis_duplicate": "",
+        "insight_analysis_topic_duplicate": "",
         # progress reports (progress/models.py), recognition (recognition/models.py)
         "progress_report_subject_kind": "subject",
         "progress_report_period_order": "day",

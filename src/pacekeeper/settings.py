@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pacekeeper.relationships",
     "pacekeeper.teamhealth",
     "pacekeeper.risks",
+    "pacekeeper.insights",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("pacekeeper.relationships.urls")),
     path("", include("pacekeeper.teamhealth.urls")),
     path("", include("pacekeeper.risks.urls")),
+    path("", include("pacekeeper.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),

@@ -37,6 +37,7 @@ LESS_USED = (
     "relationships",
     "team_health",
     "risks",
+    "insights",
 )
 
 
@@ -77,6 +78,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("relationships", _("Churn risks"), "relationships:churn", True),
         ("team_health", _("Team health"), "teamhealth:results", True),
         ("risks", _("Risks"), "risks:list", True),
+        ("insights", _("Customer voice"), "insights:overview", True),
     ]
     return [(key, label, url_name) for key, label, url_name, allowed in candidates if allowed]
 

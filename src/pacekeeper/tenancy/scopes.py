@@ -1090,3 +1090,37 @@ def receivables_q(actor: Actor) -> Q:
 
 def may_write_receivable(actor: Actor) -> bool:
     return actor.can_write
+
+
+# --- insights (feedback text analysis: topics, analysed texts) --------------------------------
+
+INSIGHT_TOPIC_WRITER_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+
+def insight_topics_q(actor: Actor) -> Q:
+    """Everyone in the organisation reads its topic list."""
+    return Q(org_id=actor.org_id)
+
+
+def may_write_insight_topics(actor: Actor) -> bool:
+    return actor.role in INSIGHT_TOPIC_WRITER_ROLES
+
+
+def require_insight_topic_writer(actor: Actor) -> None:
+    if not may_write_insight_topics(actor):
+        raise Forbidden(_("The topic list is kept by the org admin and directors."))
+
+
+def text_analyses_q(actor: Actor, *, prefix: str = "") -> Q:
+    """Analysed customer texts: those credited to a person the actor sees, or about a customer
+    such a person holds (an account manager sees their portfolio's comments only)."""
+    in_org = Q(**{f"{prefix}org_id": actor.org_id})
+    if actor.member_ids is None:
+        return in_org
+    return in_org & (
+        Q(**{f"{prefix}manager_id__in": actor.member_ids}) | Q(**{f"{prefix}customer__owner_id__in": actor.member_ids})
+    )
+
+
+def may_reanalyse_insights(actor: Actor) -> bool:
+    return actor.role in INSIGHT_TOPIC_WRITER_ROLES

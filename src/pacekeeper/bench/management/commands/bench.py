@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pacekeeper.bench import databases
+from pacekeeper.bench import feedback as feedback_bench
 from pacekeeper.bench import imports as import_bench
 from pacekeeper.bench import kpis as kpis_bench
 from pacekeeper.bench import load as load_bench
@@ -23,11 +24,14 @@ class Command(BaseCommand):
         "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn) | "
         "pacekeeper bench work [--managers N --customers M --months K --requests R] | "
         "pacekeeper bench reports [--managers N --customers M --months K] | "
-        "pacekeeper bench upload (SQLite; the limits from the environment): a JSON object on the last line"
+        "pacekeeper bench upload (SQLite; the limits from the environment) | "
+        "pacekeeper bench feedback [--comments N] (text analysis speed and held-out figures): "
+        "a JSON object on the last line"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work", "reports"])
+        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work", "reports", "feedback"])
+        parser.add_argument("--comments", type=int, default=100_000, help="feedback: comments analysed")
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--managers", type=int, default=2000)
         parser.add_argument("--customers", type=int, default=200_000)
@@ -80,6 +84,10 @@ class Command(BaseCommand):
             return
         if options["name"] == "upload":
             self.stdout.write(json.dumps(self._upload()))
+            return
+        if options["name"] == "feedback":  # pure text analysis: in this process, no database
+            figures = feedback_bench.run(count=options["comments"], log=self.stderr.write)
+            self.stdout.write(json.dumps(figures))
             return
         folder = databases.scratch_folder()
         figures = {}

@@ -1,0 +1,102 @@
+"""Where the texts to analyse come from: a small registry. feedback's survey comments and crm's
+interaction notes are registered here; another app (tickets) registers its own from its
+AppConfig.ready() with `register(Source(...))` — insights imports no such app.
+
+A source yields `SourceText` rows of one organisation; `label` names it on the pages and `link`
+gives the page of one text (or "" when there is none)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class SourceText:
+    source_id: int
+    text: str
+    day: dt.date
+    customer_id: int | None
+    manager_id: int | None
+    team_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: object
+    texts: Callable[[object], Iterable[SourceText]]  # org → its texts
+    link: Callable[[int], str] = lambda source_id: ""
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(source: Source) -> Source:
+    SOURCES[source.kind] = source
+    return source
+
+
+def label(kind: str) -> str:
+    source = SOURCES.get(kind)
+    return str(source.label) if source else kind
+
+
+# --- the sources this app knows ---------------------------------------------------------------
+
+
+def _survey_texts(org) -> Iterable[SourceText]:
+    """Every free-text answer of a survey answer (the comment and any other text question)."""
+    from pacekeeper.feedback.models import Answer, SurveyQuestion
+
+    zone = ZoneInfo(org.time_zone)
+    text_questions = {
+        str(pk)
+        for pk in SurveyQuestion.objects.filter(org=org, kind=SurveyQuestion.Kind.TEXT).values_list("pk", flat=True)
+    }
+    rows = Answer.objects.filter(org=org).values_list(
+        "pk", "comment", "items", "answered_at", "customer_id", "manager_id", "team_id"
+    )
+    for pk, comment, items, answered_at, customer_id, manager_id, team_id in rows.iterator(chunk_size=2000):
+        parts = [comment] if comment else []
+        for key, value in (items or {}).items():
+            if key in text_questions and isinstance(value, str) and value and value != comment:
+                parts.append(value)
+        text = "\n".join(p.strip() for p in parts if p.strip())
+        if text:
+            yield SourceText(pk, text, answered_at.astimezone(zone).date(), customer_id, manager_id, team_id)
+
+
+def _interaction_texts(org) -> Iterable[SourceText]:
+    """Interaction notes (summary and outcome), credited to the interaction's manager and the
+    team they were in on its day."""
+    from pacekeeper.crm.models import Interaction
+    from pacekeeper.tenancy.models import TeamMembership
+
+    zone = ZoneInfo(org.time_zone)
+    memberships: dict[int, list] = {}
+    for m in TeamMembership.objects.filter(org_id=org.pk).order_by("-is_lead", "pk"):
+        memberships.setdefault(m.user_id, []).append(m)
+
+    def team_on(manager_id: int, day: dt.date) -> int | None:
+        for m in memberships.get(manager_id, ()):
+            if m.started_on <= day and (m.ended_on is None or day <= m.ended_on):
+                return m.team_id
+        return None
+
+    rows = Interaction.objects.filter(org=org).values_list(
+        "pk", "summary", "outcome", "occurred_at", "customer_id", "manager_id"
+    )
+    for pk, summary, outcome, occurred_at, customer_id, manager_id in rows.iterator(chunk_size=2000):
+        text = "\n".join(p.strip() for p in (summary, outcome) if p and p.strip())
+        if text:
+            day = occurred_at.astimezone(zone).date()
+            yield SourceText(pk, text, day, customer_id, manager_id, team_on(manager_id, day))
+
+
+register(Source("survey_answer", _("Survey answer"), _survey_texts))
+register(Source("interaction", _("Interaction note"), _interaction_texts))
