@@ -290,6 +290,7 @@ class RiskSettings(models.Model):
     concentration_top_n = models.PositiveSmallIntegerField(_("top customers counted"), default=3)
     concentration_threshold = models.PositiveSmallIntegerField(_("concentration threshold (%)"), default=50)
     concentration_months = models.PositiveSmallIntegerField(_("sales window (months)"), default=12)
+    # xgettext:no-python-format
     goal_late_share = models.PositiveSmallIntegerField(_("late in the period from (% elapsed)"), default=66)
     overload_weeks = models.PositiveSmallIntegerField(_("weeks over capacity"), default=2)
     receivable_grace_days = models.PositiveSmallIntegerField(_("days overdue before a risk"), default=30)
