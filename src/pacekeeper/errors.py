@@ -129,6 +129,11 @@ class ValidationFailed(PacekeeperError):
         # work reports (workreports/models.py)
         "work_report_exists": "period",
         "work_report_period_order": "period",
+        # tickets (tickets/models.py)
+        "ticket_working_day_order": "day_end",
+        "sla_policy_taken": "severity",
+        "sla_hours_positive": "first_response_hours",
+        "holiday_override_taken": "day",
     }
 
     @classmethod

@@ -896,3 +896,22 @@ def may_award_badge(actor: Actor, person_id: int) -> bool:
     if person_id == actor.user_id or actor.role not in BADGE_AWARDERS:
         return False
     return actor.role != Role.LEAD or person_id in (actor.member_ids or ())
+
+
+# --- tickets (tickets/; docs/tickets.md) ---------------------------------------------------------
+# The portfolio rule: a manager sees the tickets of their customers and those assigned to them; a
+# lead their team's; the org-wide roles all; the analyst reads. The org admin keeps the SLA
+# policy, the working hours and the holiday overrides.
+
+
+def tickets_q(actor: Actor, *, prefix: str = "") -> Q:
+    return portfolio_q(actor, f"{prefix}customer__owner", f"{prefix}assignee", org_field=f"{prefix}org")
+
+
+def ticket_assignees_q(actor: Actor) -> Q:
+    """Anyone of the organisation who writes may be given a ticket (a specialist, a colleague)."""
+    return Q(org_id=actor.org_id, is_active=True, role__in=WRITING_ROLES)
+
+
+def may_set_sla_policy(actor: Actor) -> bool:
+    return actor.is_admin
