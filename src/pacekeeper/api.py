@@ -143,6 +143,9 @@ def _mount() -> None:
     api.add_router("/feedback", feedback_router)
     api.add_router("/", progress_router)
     api.add_router("/", recognition_router)
+    from pacekeeper.tickets.api import router as tickets_router
+
+    api.add_router("/", tickets_router)
 
 
 _mount()

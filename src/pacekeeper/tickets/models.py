@@ -200,6 +200,9 @@ class Ticket(models.Model):
     resolution_seconds = models.PositiveIntegerField(null=True, blank=True)
     # Breach warnings sent (each once): "response_80", "response_100", "resolution_80", "resolution_100".
     warned = models.JSONField(default=list, blank=True)
+    # A target was missed (set when a late response or resolution is recorded, or by the chore
+    # when an open ticket passes a target): what the list's "breached" filter reads.
+    is_breached = models.BooleanField(_("SLA breached"), default=False)
 
     objects = TicketQuerySet.as_manager()
 

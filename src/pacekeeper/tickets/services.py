@@ -325,6 +325,7 @@ def _apply_status(actor: Actor, ticket: Ticket, after: str, reason: str) -> None
         _response, resolution = timers(ticket, calendar=calendar, changes=_changes(ticket), now=now)
         ticket.resolution_seconds = resolution.elapsed_seconds
         ticket.resolution_met = not resolution.breached
+        ticket.is_breached = ticket.is_breached or resolution.breached
     elif after == Status.IN_PROGRESS and ticket.status in (Status.RESOLVED, Status.REPORTED_BACK, Status.CLOSED):
         _move(actor.user, ticket, after, now, reason)  # a reopen: resolved again later, told again
         ticket.resolved_at = ticket.reported_back_at = ticket.closed_at = None
@@ -365,7 +366,8 @@ def ticket_add_entry(*, actor: Actor, ticket: Ticket, kind: object, body: object
         ticket.first_response_at = now
         response, _resolution = timers(ticket, calendar=calendar_for(ticket.org), changes=_changes(ticket), now=now)
         ticket.response_met = not response.breached
-        update += ["first_response_at", "response_met"]
+        ticket.is_breached = ticket.is_breached or response.breached
+        update += ["first_response_at", "response_met", "is_breached"]
     if kind == TicketEntry.Kind.REPORT_BACK:
         _move(actor.user, ticket, Status.REPORTED_BACK, now)
         ticket.reported_back_at = now
@@ -492,7 +494,8 @@ def tickets_check_sla(*, org: Organization, now: dt.datetime | None = None) -> i
                 reached = timed.elapsed_seconds >= share * timed.target_seconds
                 if reached and key not in ticket.warned:
                     ticket.warned = [*ticket.warned, key]
-                    Ticket.objects.filter(pk=ticket.pk).update(warned=ticket.warned)
+                    ticket.is_breached = ticket.is_breached or label == "100"
+                    Ticket.objects.filter(pk=ticket.pk).update(warned=ticket.warned, is_breached=ticket.is_breached)
                     notices.announce_sla(ticket=ticket, target=name, breached=label == "100")
                     sent += 1
     return sent

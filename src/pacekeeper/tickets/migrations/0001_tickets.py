@@ -56,6 +56,7 @@ class Migration(migrations.Migration):
                 ('resolution_met', models.BooleanField(blank=True, null=True)),
                 ('resolution_seconds', models.PositiveIntegerField(blank=True, null=True)),
                 ('warned', models.JSONField(blank=True, default=list)),
+                ('is_breached', models.BooleanField(default=False, verbose_name='SLA breached')),
                 ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
                 ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='crm.contact', verbose_name='contact')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
