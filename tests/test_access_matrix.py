@@ -26,6 +26,7 @@ from pacekeeper.recognition.models import Badge, BadgeAward, Kudos
 from pacekeeper.reviews.models import Criterion, CriterionScore, Evaluation, ReviewCycle
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.tenancy.models import ApiToken
+from pacekeeper.tickets.models import SlaPolicy, Ticket, TicketStatusChange
 from pacekeeper.work.models import (
     Attachment,
     ChecklistItem,
@@ -368,6 +369,47 @@ def _kudos(customer):
     return Kudos.objects.create(org=customer.org, giver=giver, recipient=customer.owner, text="Well done")
 
 
+def _ticket(customer):
+    """A complaint about the customer, given to its account manager (the portfolio rule)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        org=customer.org,
+        customer=customer,
+        assignee=customer.owner,
+        manager=customer.owner,
+        channel="phone",
+        kind="complaint",
+        subject="Late",
+        created_at=now,
+        response_target=3600,
+        resolution_target=7200,
+    )
+    TicketStatusChange.objects.create(org=customer.org, ticket=ticket, after="new", at=now)
+    return ticket
+
+
+_sla_combos = itertools.count(0)
+
+
+def _ticket_sla_policy(customer):
+    """One of the organisation's 20 (severity, tier) targets, in turn (the SLA policy is the
+    organisation's)."""
+    number = next(_sla_combos) % 20
+    severity, tier = (
+        ["critical", "high", "normal", "low"][number // 5],
+        ["", "strategic", "key", "standard", "sme"][number % 5],
+    )
+    policy, _created = SlaPolicy.objects.update_or_create(
+        org=customer.org,
+        severity=severity,
+        tier=tier,
+        defaults={"first_response_hours": 1, "resolution_hours": 2},
+    )
+    return policy
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -416,6 +458,8 @@ MAKERS = {
     "kudos": _kudos,
     "badges": _badge,
     "badge-awards": _badge_award,
+    "tickets": _ticket,
+    "ticket-sla-policies": _ticket_sla_policy,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -455,6 +499,8 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     # Kudos are read in the recipient's team feed and by their chain.
     "kudos": SEES_TEAM,
     "badges": SEES_ORG,
+    # The SLA targets are the organisation's: everyone reads them, the org admin keeps them.
+    "ticket-sla-policies": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -609,6 +655,11 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "attachments":
         # Deleted by its uploader or whoever edits the task in full: every writer who sees it here.
         return {204} if viewer in WRITERS else {403}
+    if kind == "tickets":
+        # Status, assignee, thread: the body is checked first (422 for an empty one), then the role.
+        return {200, 201, 400, 422} if viewer in WRITERS else {403, 422}
+    if kind == "ticket-sla-policies":
+        return {204} if viewer == "admin" else {403}
     if method == "DELETE":
         return {204} if viewer in WRITERS else {403}
     if kind == "tasks" and method == "POST":
@@ -682,6 +733,7 @@ PAGE_MAKERS = {
     "invitation_id": MAKERS["feedback/invitations"],
     "progress_report_id": MAKERS["progress-reports"],
     "badge_award_id": MAKERS["badge-awards"],
+    "ticket_id": MAKERS["tickets"],
 }
 
 
@@ -841,6 +893,8 @@ LIST_ROUTES = {
     "/api/v1/kudos": "kudos",
     "/api/v1/badges": "badges",
     "/api/v1/badge-awards": "badge-awards",
+    "/api/v1/tickets": "tickets",
+    "/api/v1/ticket-sla-policies": "ticket-sla-policies",
 }
 
 
