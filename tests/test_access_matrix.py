@@ -390,6 +390,19 @@ def _ticket(customer):
     return ticket
 
 
+def _ticket_attachment(customer):
+    """A file on a ticket about the customer, kept where the service keeps it: seen with the ticket."""
+    from pacekeeper.tickets.services import attachments_folder
+
+    folder = attachments_folder(customer.org_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_as = secrets.token_hex(16)
+    (folder / stored_as).write_bytes(b"%PDF-1.7\n")
+    return _ticket(customer).attachments.create(
+        org=customer.org, name="invoice.pdf", stored_as=stored_as, content_type="application/pdf", size=9
+    )
+
+
 _sla_combos = itertools.count(0)
 
 
@@ -734,6 +747,7 @@ PAGE_MAKERS = {
     "progress_report_id": MAKERS["progress-reports"],
     "badge_award_id": MAKERS["badge-awards"],
     "ticket_id": MAKERS["tickets"],
+    "ticket_attachment_id": lambda customer: _ticket_attachment(customer),
 }
 
 

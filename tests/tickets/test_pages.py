@@ -99,3 +99,21 @@ def test_others_read_the_sla_page_but_cannot_change_it(world, clock, client):
         {"save_policy": "", "severity": "high", "first_response_hours": 2, "resolution_hours": 10},
     )
     assert refused.status_code == 403 and not SlaPolicy.objects.exists()
+
+
+def test_a_file_is_attached_checked_and_downloaded_by_those_who_see_the_ticket(world, clock, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ticket = open_ticket(world)
+    client.force_login(world.one.manager)
+    pdf = SimpleUploadedFile("发票.pdf", b"%PDF-1.7\n1 0 obj\n", content_type="application/pdf")
+    done = client.post(f"/tickets/{ticket.pk}/attachments/", {"file": pdf})
+    assert done.status_code == 302
+    attachment = ticket.attachments.get()
+    download = client.get(f"/tickets/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    program = SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00", content_type="application/pdf")
+    refused = client.post(f"/tickets/{ticket.pk}/attachments/", {"file": program})
+    assert refused.status_code == 400 and ticket.attachments.count() == 1
+    client.force_login(world.one.other_manager)
+    assert client.get(f"/tickets/attachments/{attachment.pk}/").status_code == 404

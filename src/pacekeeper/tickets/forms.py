@@ -100,3 +100,13 @@ class TicketSettingsForm(CleanTextFormMixin, forms.Form):
     nps_threshold = forms.IntegerField(
         label=_("Open a ticket at an NPS score of at most"), min_value=-1, max_value=10, help_text=_("-1 turns it off.")
     )
+
+
+class AttachmentForm(CleanTextFormMixin, forms.Form):
+    """For the page's markup and its errors; the service checks the file (lib/uploads.py)."""
+
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "attachment_%s")
+        super().__init__(*args, **kwargs)

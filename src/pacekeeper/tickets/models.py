@@ -261,3 +261,24 @@ class TicketStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.before}→{self.after}"
+
+
+class TicketAttachment(models.Model):
+    """A file on a ticket (a photo of the damage, the disputed invoice), checked and kept the way
+    task attachments are (lib/uploads.py): under DATA_DIR by a random name, never served by a URL
+    of its own; `name` is the name it was uploaded with, for display and the download only."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(_("file name"), max_length=200)
+    stored_as = models.CharField(max_length=32, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pacekeeper.tenancy.scopes import Actor, get_visible
 
 from . import sla
-from .models import HolidayOverride, SlaPolicy, Ticket
+from .models import HolidayOverride, SlaPolicy, Ticket, TicketAttachment
 from .services import calendar_for, timers
 
 
@@ -87,3 +87,11 @@ def sla_policy_list(actor: Actor) -> QuerySet:
 
 def holiday_list(actor: Actor) -> QuerySet:
     return HolidayOverride.objects.filter(org_id=actor.org_id).order_by("day")
+
+
+def access_attachment(actor: Actor, ticket_attachment_id: object) -> TicketAttachment:
+    """An attachment is seen with its ticket."""
+    from pacekeeper.tenancy.scopes import tickets_q
+
+    rows = TicketAttachment.objects.filter(tickets_q(actor, prefix="ticket__")).select_related("ticket")
+    return get_visible(rows, ticket_attachment_id, actor=actor)

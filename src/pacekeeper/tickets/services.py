@@ -37,6 +37,7 @@ from .models import (
     SlaPolicy,
     Status,
     Ticket,
+    TicketAttachment,
     TicketEntry,
     TicketSettings,
     TicketStatusChange,
@@ -506,3 +507,58 @@ def tickets_check_sla_all() -> int:
     for org in Organization.objects.order_by("pk"):
         sent += tickets_check_sla(org=org)
     return sent
+
+
+# --- attachments (lib/uploads.py, as task attachments) ------------------------------------------------
+
+ATTACHMENTS_PER_TICKET = 20
+
+
+def attachments_folder(org_id: int):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "ticket-attachments" / str(int(org_id))
+
+
+@transaction.atomic
+def ticket_attachment_add(*, actor: Actor, ticket: Ticket, file) -> TicketAttachment:
+    """Check the upload, keep it, record it. A refused file is never written."""
+    from django.conf import settings
+
+    from pacekeeper.lib import uploads
+
+    require_writer(actor)
+    if file is None:
+        raise ValidationFailed({"file": [_("Choose a file to attach.")]})
+    if ticket.attachments.count() >= ATTACHMENTS_PER_TICKET:
+        message = _("A ticket holds at most %(n)s files.") % {"n": ATTACHMENTS_PER_TICKET}
+        raise ValidationFailed({"file": [message]})
+    checked = uploads.check_upload(file, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    folder = attachments_folder(ticket.org_id)
+    stored_as = uploads.store(file, folder)
+    try:
+        return TicketAttachment.objects.create(
+            org_id=ticket.org_id,
+            ticket=ticket,
+            uploaded_by=actor.user,
+            name=checked.name,
+            stored_as=stored_as,
+            content_type=checked.content_type,
+            size=checked.size,
+        )
+    except BaseException:
+        uploads.stored_path(folder, stored_as).unlink(missing_ok=True)
+        raise
+
+
+def ticket_attachment_open(attachment: TicketAttachment):
+    """The stored file, opened for reading; a file gone from the disk answers 404 like a missing row."""
+    from pacekeeper.errors import NotFound
+    from pacekeeper.lib import uploads
+
+    try:
+        return open(uploads.stored_path(attachments_folder(attachment.org_id), attachment.stored_as), "rb")
+    except (OSError, ValueError):
+        raise NotFound() from None

@@ -12,4 +12,6 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/entries/", views.ticket_entry, name="entry"),
     path("tickets/<int:ticket_id>/status/", views.ticket_status, name="status"),
     path("tickets/<int:ticket_id>/assignee/", views.ticket_assign, name="assign"),
+    path("tickets/<int:ticket_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path("tickets/attachments/<int:ticket_attachment_id>/", views.attachment_download, name="attachment"),
 ]

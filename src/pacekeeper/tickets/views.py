@@ -6,7 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,7 +21,16 @@ from pacekeeper.tenancy.models import User
 from pacekeeper.tenancy.scopes import may_set_sla_policy, ticket_assignees_q
 
 from . import selectors, services
-from .forms import AssignForm, EntryForm, HolidayForm, SlaPolicyForm, StatusForm, TicketForm, TicketSettingsForm
+from .forms import (
+    AssignForm,
+    AttachmentForm,
+    EntryForm,
+    HolidayForm,
+    SlaPolicyForm,
+    StatusForm,
+    TicketForm,
+    TicketSettingsForm,
+)
 from .models import Kind, Severity, Status
 
 PER_PAGE = 25
@@ -116,7 +125,7 @@ def ticket_new(request: HttpRequest):
 
 
 @actor_required
-def ticket_detail(request: HttpRequest, ticket_id: int, entry_form=None):
+def ticket_detail(request: HttpRequest, ticket_id: int, entry_form=None, attachment_form=None):
     actor = request.actor
     ticket = selectors.access_ticket(actor, ticket_id)
     shown = selectors.shown_tickets(actor, [ticket])[0]
@@ -131,8 +140,11 @@ def ticket_detail(request: HttpRequest, ticket_id: int, entry_form=None):
         "entry_form": entry_form or EntryForm(),
         "status_form": StatusForm(initial={"status": ticket.status}),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}, assignees=_assignees(actor)),
+        "attachments": ticket.attachments.all(),
+        "attachment_form": attachment_form or AttachmentForm(),
     }
-    return render(request, "tickets/ticket_detail.html", context, status=400 if entry_form is not None else 200)
+    refused = entry_form is not None or attachment_form is not None
+    return render(request, "tickets/ticket_detail.html", context, status=400 if refused else 200)
 
 
 @require_POST
@@ -262,3 +274,36 @@ def _sla_post(request, policy_form, holiday_form, settings_form):
             if form.is_bound:
                 add_service_errors(form, failed)
     return False, policy_form, holiday_form, settings_form
+
+
+@require_POST
+@actor_required
+def attachment_add(request: HttpRequest, ticket_id: int):
+    ticket = selectors.access_ticket(request.actor, ticket_id, for_write=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.ticket_attachment_add(actor=request.actor, ticket=ticket, file=form.cleaned_data["file"])
+        except ValidationFailed as failed:
+            add_service_errors(form, failed)
+        else:
+            return redirect("tickets:detail", ticket_id=ticket.pk)
+    return ticket_detail(request, ticket_id, attachment_form=form)
+
+
+# The download is a file to save, never a page to render (as task attachments).
+DOWNLOAD_POLICY = "default-src 'none'; sandbox"
+
+
+@actor_required
+def attachment_download(request: HttpRequest, ticket_attachment_id: int):
+    attachment = selectors.access_attachment(request.actor, ticket_attachment_id)
+    response = FileResponse(
+        services.ticket_attachment_open(attachment),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_POLICY
+    return response
