@@ -95,3 +95,10 @@ def access_attachment(actor: Actor, ticket_attachment_id: object) -> TicketAttac
 
     rows = TicketAttachment.objects.filter(tickets_q(actor, prefix="ticket__")).select_related("ticket")
     return get_visible(rows, ticket_attachment_id, actor=actor)
+
+
+def assignee_choices(actor: Actor) -> QuerySet:
+    from pacekeeper.tenancy.models import User
+    from pacekeeper.tenancy.scopes import ticket_assignees_q
+
+    return User.objects.filter(ticket_assignees_q(actor)).order_by("username")

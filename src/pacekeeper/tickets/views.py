@@ -17,8 +17,7 @@ from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.lib.formatting import format_datetime, format_hours
 from pacekeeper.lib.ids import parse_id
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
-from pacekeeper.tenancy.models import User
-from pacekeeper.tenancy.scopes import may_set_sla_policy, ticket_assignees_q
+from pacekeeper.tenancy.scopes import may_set_sla_policy
 
 from . import selectors, services
 from .forms import (
@@ -58,7 +57,7 @@ def timer_text(timed, zone) -> tuple[str, str]:
 
 
 def _assignees(actor):
-    return User.objects.filter(ticket_assignees_q(actor)).order_by("username")
+    return selectors.assignee_choices(actor)
 
 
 @actor_required
