@@ -28,6 +28,7 @@ from pacekeeper.risks.models import Receivable, Risk
 from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.teamhealth.models import Conflict, ConflictParty
 from pacekeeper.tenancy.models import ApiToken
+from pacekeeper.tickets.models import SlaPolicy, Ticket, TicketStatusChange
 from pacekeeper.work.models import (
     Attachment,
     ChecklistItem,
@@ -462,6 +463,60 @@ def _text_analysis(customer):
     )
 
 
+def _ticket(customer):
+    """A complaint about the customer, given to its account manager (the portfolio rule)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    ticket = Ticket.objects.create(
+        org=customer.org,
+        customer=customer,
+        assignee=customer.owner,
+        manager=customer.owner,
+        channel="phone",
+        kind="complaint",
+        subject="Late",
+        created_at=now,
+        response_target=3600,
+        resolution_target=7200,
+    )
+    TicketStatusChange.objects.create(org=customer.org, ticket=ticket, after="new", at=now)
+    return ticket
+
+
+def _ticket_attachment(customer):
+    """A file on a ticket about the customer, kept where the service keeps it: seen with the ticket."""
+    from pacekeeper.tickets.services import attachments_folder
+
+    folder = attachments_folder(customer.org_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_as = secrets.token_hex(16)
+    (folder / stored_as).write_bytes(b"%PDF-1.7\n")
+    return _ticket(customer).attachments.create(
+        org=customer.org, name="invoice.pdf", stored_as=stored_as, content_type="application/pdf", size=9
+    )
+
+
+_sla_combos = itertools.count(0)
+
+
+def _ticket_sla_policy(customer):
+    """One of the organisation's 20 (severity, tier) targets, in turn (the SLA policy is the
+    organisation's)."""
+    number = next(_sla_combos) % 20
+    severity, tier = (
+        ["critical", "high", "normal", "low"][number // 5],
+        ["", "strategic", "key", "standard", "sme"][number % 5],
+    )
+    policy, _created = SlaPolicy.objects.update_or_create(
+        org=customer.org,
+        severity=severity,
+        tier=tier,
+        defaults={"first_response_hours": 1, "resolution_hours": 2},
+    )
+    return policy
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -519,6 +574,8 @@ MAKERS = {
     "risk-receivables": _receivable,
     "insight-topics": _insight_topic,
     "text-analyses": _text_analysis,
+    "tickets": _ticket,
+    "ticket-sla-policies": _ticket_sla_policy,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -563,6 +620,8 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "conflicts": {"admin": set(), "director": ORG_ONE, "analyst": set(), "lead": set(), "manager": {"manager"}},
     # Feedback topics are the organisation's list; analysed texts follow the portfolio rule.
     "insight-topics": SEES_ORG,
+    # The SLA targets are the organisation's: everyone reads them, the org admin keeps them.
+    "ticket-sla-policies": SEES_ORG,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -730,6 +789,11 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
     if kind == "attachments":
         # Deleted by its uploader or whoever edits the task in full: every writer who sees it here.
         return {204} if viewer in WRITERS else {403}
+    if kind == "tickets":
+        # Status, assignee, thread: the body is checked first (422 for an empty one), then the role.
+        return {200, 201, 400, 422} if viewer in WRITERS else {403, 422}
+    if kind == "ticket-sla-policies":
+        return {204} if viewer == "admin" else {403}
     if method == "DELETE":
         return {204} if viewer in WRITERS else {403}
     if kind == "tasks" and method == "POST":
@@ -807,6 +871,8 @@ PAGE_MAKERS = {
     "conflict_id": MAKERS["conflicts"],
     "risk_id": MAKERS["risks"],
     "insight_topic_id": MAKERS["insight-topics"],
+    "ticket_id": MAKERS["tickets"],
+    "ticket_attachment_id": lambda customer: _ticket_attachment(customer),
 }
 
 
@@ -986,6 +1052,8 @@ LIST_ROUTES = {
     "/api/v1/risk-receivables": "risk-receivables",
     "/api/v1/insight-topics": "insight-topics",
     "/api/v1/text-analyses": "text-analyses",
+    "/api/v1/tickets": "tickets",
+    "/api/v1/ticket-sla-policies": "ticket-sla-policies",
 }
 
 

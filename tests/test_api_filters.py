@@ -166,6 +166,7 @@ def rows(world, django_capture_on_commit_callbacks):
         "cycles": cycles,
         "surveys": _survey_rows(one),
         "insights": _insight_rows(one),
+        "tickets": _ticket_rows(one),
     }
 
 
@@ -186,6 +187,27 @@ def _relationship_rows(one) -> None:
             org=one.org, customer=customer, kind=kind, delivered_on=day, effort_hours=2, delivered_by=customer.owner
         )
         EducationSession.objects.create(org=one.org, customer=customer, title=kind, held_on=day, host=customer.owner)
+
+
+def _ticket_rows(one) -> dict:
+    """A new high complaint about the manager's customer; a low suggestion of the teammate's,
+    resolved and breached; a service request of the other manager's, in progress, given to the
+    teammate."""
+    from pacekeeper.tickets import services as tickets
+    from pacekeeper.tickets.models import Ticket
+
+    director = one.actor("director")
+
+    def opened(owner, **fields):
+        return tickets.ticket_create(actor=director, customer_id=one.customers[owner].pk, channel="phone", **fields)
+
+    complaint = opened("manager", kind="complaint", severity="high", subject="Invoice wrong twice")
+    suggestion = opened("teammate", kind="suggestion", severity="low", subject="Offer a mobile app")
+    tickets.ticket_set_status(actor=director, ticket=suggestion, status="resolved")
+    Ticket.objects.filter(pk=suggestion.pk).update(is_breached=True)
+    request = opened("other_manager", kind="request", subject="Training for new staff", assignee_id=one.teammate.pk)
+    tickets.ticket_set_status(actor=director, ticket=request, status="in_progress")
+    return {"complaint": complaint, "suggestion": suggestion, "request": request}
 
 
 def _skill_rows(one) -> dict:
@@ -623,6 +645,23 @@ FILTERS[("/api/v1/text-analyses", "until")] = (
     lambda w, r: "2026-10-10",
     lambda item, w, r: item["day"] <= "2026-10-10",
 )
+# Tickets (rows: _ticket_rows).
+FILTERS[("/api/v1/tickets", "status")] = (
+    lambda w, r: "in_progress",
+    lambda item, w, r: item["status"] == "in_progress",
+)
+FILTERS[("/api/v1/tickets", "kind")] = (lambda w, r: "complaint", lambda item, w, r: item["kind"] == "complaint")
+FILTERS[("/api/v1/tickets", "severity")] = (lambda w, r: "low", lambda item, w, r: item["severity"] == "low")
+FILTERS[("/api/v1/tickets", "assignee")] = (
+    lambda w, r: w.one.teammate.pk,
+    lambda item, w, r: item["assignee"] == w.one.teammate.pk,
+)
+FILTERS[("/api/v1/tickets", "customer")] = (
+    lambda w, r: w.one.customers["manager"].pk,
+    lambda item, w, r: item["customer"] == w.one.customers["manager"].pk,
+)
+FILTERS[("/api/v1/tickets", "breached")] = (lambda w, r: "true", lambda item, w, r: item["is_breached"])
+FILTERS[("/api/v1/tickets", "q")] = (lambda w, r: "invoice", lambda item, w, r: "Invoice" in item["subject"])
 # Meetings (rows: _meeting_rows): `q` searches titles and what the minutes say.
 FILTERS[("/api/v1/meeting-series", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
 FILTERS[("/api/v1/meetings", "status")] = (lambda w, r: "open", lambda item, w, r: item["status"] == "open")

@@ -154,6 +154,9 @@ def _mount() -> None:
 
     api.add_router("/", risks_router)
     api.add_router("/", insights_router)
+    from pacekeeper.tickets.api import router as tickets_router
+
+    api.add_router("/", tickets_router)
 
 
 _mount()

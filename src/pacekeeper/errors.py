@@ -152,6 +152,11 @@ class ValidationFailed(PacekeeperError):
         "risk_action_exists": "task",
         "receivable_exists": "sale",
         "risk_settings_range": "concentration_threshold",
+        # tickets (tickets/models.py)
+        "ticket_working_day_order": "day_end",
+        "sla_policy_taken": "severity",
+        "sla_hours_positive": "first_response_hours",
+        "holiday_override_taken": "day",
     }
 
     @classmethod

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pacekeeper.teamhealth",
     "pacekeeper.risks",
     "pacekeeper.insights",
+    "pacekeeper.tickets",
 ]
 
 MIDDLEWARE = [

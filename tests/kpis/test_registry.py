@@ -82,7 +82,7 @@ class TestIndependence:
 class TestStartUp:
     def test_it_has_the_crm_register_its_providers_and_metrics(self):
         assert set(registry.PROVIDERS) >= {"additive", "retention", "compliance"}
-        apps = {"tasks": "work", "surveys": "feedback"}  # each fact app registers its own
+        apps = {"tasks": "work", "surveys": "feedback", "tickets": "tickets"}  # each fact app registers its own
         for key, provider in registry.PROVIDERS.items():
             app = apps.get(key, "crm")
             assert provider.compute.__module__.startswith(f"pacekeeper.{app}.")

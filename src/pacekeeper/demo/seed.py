@@ -42,6 +42,7 @@ from .churn import fade_lost_customers
 from .meetings import make_meetings
 from .resources import make_resource_requests
 from .skills import make_skill_levels
+from .tickets import make_tickets
 from .work import make_work
 from .work_reports import make_work_reports
 
@@ -119,6 +120,7 @@ def seed_organization(
             result.counts.update(make_work(org, seed=seed, until=until))
             result.counts["work_reports"] = make_work_reports(org, until)
             result.counts["meetings"] = make_meetings(org, until)
+            result.counts["tickets"] = make_tickets(org, seed=seed, until=until)
     return result
 
 

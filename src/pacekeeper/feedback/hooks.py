@@ -23,3 +23,22 @@ def connect() -> None:
 
     if _after_interaction not in INTERACTION_LOGGED:
         INTERACTION_LOGGED.append(_after_interaction)
+
+
+# Who listens to recorded answers: apps that act on a survey answer (tickets opens one for a low
+# score) register a callable taking the Answer from their own `ready()`; feedback imports none of
+# them. Called after the answer commits; a listener's failure never loses the answer.
+ANSWER_RECORDED: list = []
+
+
+def register_answer_recorded(listener) -> None:
+    if listener not in ANSWER_RECORDED:
+        ANSWER_RECORDED.append(listener)
+
+
+def answer_recorded(answer) -> None:
+    for listener in list(ANSWER_RECORDED):
+        try:
+            listener(answer)
+        except Exception:
+            logger.exception("listener of survey answer %s failed", answer.pk)

@@ -33,7 +33,7 @@ from pacekeeper.tenancy.scopes import (
     require_writer,
 )
 
-from . import notices, tokens
+from . import hooks, notices, tokens
 from .models import (
     CSAT_MAX,
     CSAT_MIN,
@@ -675,6 +675,7 @@ def answer_submit(*, token: str, values: dict) -> Answer:
         days=[invitation.sent_at.astimezone(zone).date(), now.astimezone(zone).date()],
     )
     transaction.on_commit(lambda: notices.announce_answer(answer))
+    transaction.on_commit(lambda: hooks.answer_recorded(answer))  # e.g. a ticket for a low score
     return answer
 
 

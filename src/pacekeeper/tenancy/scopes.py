@@ -1124,3 +1124,22 @@ def text_analyses_q(actor: Actor, *, prefix: str = "") -> Q:
 
 def may_reanalyse_insights(actor: Actor) -> bool:
     return actor.role in INSIGHT_TOPIC_WRITER_ROLES
+
+
+# --- tickets (tickets/; docs/tickets.md) ---------------------------------------------------------
+# The portfolio rule: a manager sees the tickets of their customers and those assigned to them; a
+# lead their team's; the org-wide roles all; the analyst reads. The org admin keeps the SLA
+# policy, the working hours and the holiday overrides.
+
+
+def tickets_q(actor: Actor, *, prefix: str = "") -> Q:
+    return portfolio_q(actor, f"{prefix}customer__owner", f"{prefix}assignee", org_field=f"{prefix}org")
+
+
+def ticket_assignees_q(actor: Actor) -> Q:
+    """Anyone of the organisation who writes may be given a ticket (a specialist, a colleague)."""
+    return Q(org_id=actor.org_id, is_active=True, role__in=WRITING_ROLES)
+
+
+def may_set_sla_policy(actor: Actor) -> bool:
+    return actor.is_admin
