@@ -311,3 +311,45 @@ def plan_create(request: HttpRequest):
 @actor_required
 def plan_edit(request: HttpRequest, plan_id: int):
     return _save_plan(request, _plan(request, plan_id))
+
+
+# --- statements ------------------------------------------------------------------------------------
+
+
+@actor_required
+def line_statement(request: HttpRequest, line_id: int):
+    """A person's statement for one run, item by item; ?format=pdf or xlsx downloads it. Seen by
+    whoever sees the line (tenancy/scopes.payout_lines_q): the person once the run is approved,
+    their lead chain, pay admins; never the analyst. Anything else is a 404."""
+    from django.http import HttpResponse
+    from django.utils.translation import get_language
+
+    from pacekeeper.lib.pdf import render_pdf
+    from pacekeeper.lib.tabular import XLSX_CONTENT_TYPE, write_document_xlsx
+
+    from .statements import statement_document, statement_rows
+
+    require_personal_records(request.actor)
+    scoped = PayoutLine.objects.visible_to(request.actor).select_related("org", "person", "run", "run__plan")
+    line = get_visible(scoped.prefetch_related("details__sale"), line_id, actor=request.actor)
+    language = get_language() or line.org.language
+    file_format = request.GET.get("format", "")
+    name = f"statement-{line.run.starts_on.isoformat()}-{line.run.ends_on.isoformat()}-{line.person.username}"
+    if file_format in ("pdf", "xlsx"):
+        document = statement_document(line, language)
+        if file_format == "pdf":
+            response = HttpResponse(render_pdf(document), content_type="application/pdf")
+        else:
+            response = HttpResponse(write_document_xlsx(document), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+        return response
+    return render(
+        request,
+        "incentives/statement.html",
+        {
+            "line": line,
+            "run": line.run,
+            "rows": statement_rows(line, language),
+            "query": query_without(request, "format"),
+        },
+    )
