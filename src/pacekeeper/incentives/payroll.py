@@ -177,7 +177,6 @@ def _clawbacks(run: PayoutRun, metric: str) -> dict[int, list[Clawback]]:
             line__run__plan_id=run.plan_id,
         )
         .exclude(line__run__status__in=DEAD)
-        .exclude(line__run_id=run.pk)
         .values_list("sale_id", flat=True)
     )
     rates = {

@@ -39,7 +39,10 @@ LONGEST_RUN_DAYS = 366
 
 def rules_text(rules: list, currency: str) -> str:
     """The rules as a person reads them in the audit trail: "from 0.00: 1.000 %; …"."""
-    return "; ".join(f"≥ {from_minor(int(start), currency)}: {rate} %" for start, rate in rules)
+    return "; ".join(
+        (f"{rule[2]} " if len(rule) > 2 else "") + f"≥ {from_minor(int(rule[0]), currency)}: {rule[1]} %"
+        for rule in rules
+    )
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,18 @@ def _plan_errors(actor: Actor, plan: Plan | None, name: str, metric: str, tiers:
 
 def plan_tiers(plan: Plan) -> list[Tier]:
     return [Tier(tier.from_minor, tier.rate_percent, tier.product_line) for tier in plan.tiers.all()]
+
+
+def plan_kept_terms(plan: Plan | None) -> dict:
+    """A plan's accelerators and assignments as plan_save takes them (the page keeps them)."""
+    if plan is None:
+        return {"accelerators": [], "assignments": []}
+    return {
+        "accelerators": [Accelerator(a.from_percent, a.multiplier) for a in plan.accelerators.all()],
+        "assignments": [
+            Assignment(a.starts_on, a.ends_on, a.role, a.team_id, a.person_id) for a in plan.assignments.all()
+        ],
+    }
 
 
 def plan_terms(plan: Plan) -> dict:
