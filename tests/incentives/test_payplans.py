@@ -14,7 +14,7 @@ from pacekeeper.errors import ValidationFailed
 from pacekeeper.goals.models import Goal
 from pacekeeper.incentives import payroll, services
 from pacekeeper.incentives.commission import Accelerator, Tier
-from pacekeeper.incentives.models import PayoutDetail, PayoutLine, PayoutRun, Plan
+from pacekeeper.incentives.models import PayoutLine, PayoutRun, Plan
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.rollups import rollups_rebuild
 from pacekeeper.tenancy.models import AuditEntry
@@ -295,3 +295,34 @@ def test_the_statement_page_and_api_say_each_item(world, client, statement_run):
     assert data["amount"] == "8000.00"
     pdf = client.get(f"/pay/lines/{line.pk}/statement/?format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_the_runs_export_lists_every_statement_item_for_pay_admins_only(world, client, statement_run):
+    url = f"/pay/runs/{statement_run.pk}/export/?format=csv&detail=items"
+    client.force_login(world.one.director)
+    body = b"".join(client.get(url).streaming_content).decode()
+    assert "one_manager" in body and "Loans" in body and "Accelerator" in body and "4000.0000" in body
+    for user in (world.one.lead, world.one.manager, world.one.analyst):
+        assert _status(client, user, url) in (403, 404)
+
+
+def test_saving_a_plan_from_its_page_keeps_the_terms_set_through_the_api(world, client):
+    plan = _plan(world, accelerators=ACCELERATORS, assignments=[services.Assignment(OCTOBER.start, role="manager")])
+    client.force_login(world.one.admin)
+    form = {
+        "name": plan.name, "metric": "sales_amount", "is_active": "on", "tier_mode": "whole", "cap": "-1",
+        "tiers-TOTAL_FORMS": "1", "tiers-INITIAL_FORMS": "0",
+        "tiers-0-starts_at": "0", "tiers-0-rate_percent": "2", "tiers-0-product_line": "Loans",
+    }  # fmt: skip
+    response = client.post(f"/pay/plans/{plan.pk}/edit/", form)
+    assert response.status_code == 200 and "A cap is zero or more." in response.content.decode()
+    response = client.post(f"/pay/plans/{plan.pk}/edit/", form | {"cap": "500"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.tier_mode, plan.cap_minor, plan.accelerators.count(), plan.assignments.count()) == (
+        "whole",
+        500_00,
+        2,
+        1,
+    )
+    assert list(plan.tiers.values_list("product_line", flat=True)) == ["Loans"]

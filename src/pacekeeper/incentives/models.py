@@ -301,7 +301,7 @@ class PayoutDetail(models.Model):
     unrounded effect on pay in the currency's minor units; the line's total rounds their sum."""
 
     class Kind(models.TextChoices):
-        TIER = "tier", _("Tier")
+        TIER = "tier", _("Commission tier")
         ACCELERATOR = "accelerator", _("Accelerator")
         CAP = "cap", _("Cap")
         DRAW = "draw", _("Draw (guaranteed minimum)")

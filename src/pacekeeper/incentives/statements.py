@@ -77,7 +77,7 @@ def statement_document(line: PayoutLine, language: str) -> Document:
             Column(label)
             for label in (
                 _("Item"), _("Product line"), _("From"), _("Up to"), _("Applies to"), _("Rate (%)"),
-                _("Accelerator"), _("Order"), _("Paid in run"), _("Amount (exact)"),
+                _("Accelerator"), _("Order clawed back"), _("Paid in run"), _("Amount (exact)"),
             )
         )  # fmt: skip
         table = Table(columns, tuple(tuple(row) for row in statement_rows(line, language)), _("Nothing to pay."))

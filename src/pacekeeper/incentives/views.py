@@ -195,7 +195,7 @@ def _run_items_export(request: HttpRequest, run: PayoutRun):
     )
     header = [
         _("Username"), _("Person"), _("Item"), _("Product line"), _("From"), _("Up to"), _("Applies to"),
-        _("Rate (%)"), _("Accelerator"), _("Order"), _("Paid in run"), _("Amount (exact)"), _("Payable"),
+        _("Rate (%)"), _("Accelerator"), _("Order clawed back"), _("Paid in run"), _("Amount (exact)"), _("Payable"),
     ]  # fmt: skip
 
     def money(minor):

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('tier', 'Tier'), ('accelerator', 'Accelerator'), ('cap', 'Cap'), ('draw', 'Draw (guaranteed minimum)'), ('draw_recovery', 'Draw recovered'), ('clawback', 'Clawback'), ('rounding', 'Rounding')], max_length=16, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('tier', 'Commission tier'), ('accelerator', 'Accelerator'), ('cap', 'Cap'), ('draw', 'Draw (guaranteed minimum)'), ('draw_recovery', 'Draw recovered'), ('clawback', 'Clawback'), ('rounding', 'Rounding')], max_length=16, verbose_name='kind')),
                 ('product_line', models.CharField(blank=True, max_length=100, verbose_name='product line')),
                 ('from_minor', models.BigIntegerField(blank=True, null=True)),
                 ('upto_minor', models.BigIntegerField(blank=True, null=True)),
