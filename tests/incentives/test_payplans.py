@@ -326,3 +326,27 @@ def test_saving_a_plan_from_its_page_keeps_the_terms_set_through_the_api(world, 
         1,
     )
     assert list(plan.tiers.values_list("product_line", flat=True)) == ["Loans"]
+
+
+def test_the_api_takes_and_gives_the_terms_and_refuses_bad_ones_by_field(world, client):
+    client.force_login(world.one.admin)
+    body = {
+        "name": "API plan", "metric": "sales_amount", "tier_mode": "whole", "cap": "9000.00", "floor": "100.00",
+        "tiers": [{"starts_at": "0", "rate_percent": "2"}, {"starts_at": "0", "rate_percent": "4", "product_line": "Loans"}],
+        "accelerators": [{"from_percent": "100", "multiplier": "1.5"}],
+        "applies_to": [{"role": "manager", "starts_on": "2026-10-01"}],
+    }  # fmt: skip
+    created = client.post("/api/v1/plans", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert (data["tier_mode"], data["cap"], data["floor"]) == ("whole", "9000.00", "100.00")
+    assert data["accelerators"] == [{"from_percent": "100.00", "multiplier": "1.50"}]
+    assert data["applies_to"][0]["role"] == "manager" and data["tiers"][1]["product_line"] == "Loans"
+    for change, field in (
+        ({"cap": "-1.00"}, "cap"),
+        ({"tiers": [{"starts_at": "100", "rate_percent": "2"}, {"starts_at": "0", "rate_percent": "3"}]}, "tiers"),
+        ({"applies_to": [{"team": world.two.team_a.pk, "starts_on": "2026-10-01"}]}, "applies_to"),
+    ):
+        refused = client.put(f"/api/v1/plans/{data['id']}", body | change, content_type="application/json")
+        assert refused.status_code == 400 and field in {e["field"] for e in refused.json()["errors"]}, refused.content
+    assert Plan.objects.get().cap_minor == 9_000_00

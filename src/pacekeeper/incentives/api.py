@@ -43,12 +43,12 @@ Attainment = decimal_string(digits=7, places=2, signed=False)
 Multiplier = decimal_string(digits=5, places=2, signed=False)
 
 
-class AcceleratorSchema(Schema):
+class PlanAcceleratorSchema(Schema):
     from_percent: Attainment = Field(description="attainment of the person's goal, inclusive")
     multiplier: Multiplier
 
 
-class AssignmentSchema(Schema):
+class PlanAssignmentSchema(Schema):
     """Exactly one of role, team, person."""
 
     role: str = Field("", pattern="^(admin|director|lead|manager|analyst)?$")
@@ -68,8 +68,8 @@ class PlanIn(BodySchema):
     tier_mode: str = Field("marginal", pattern="^(marginal|whole)$")
     cap: MoneyIn | None = Field(None, description="per person and period; below zero is refused")
     floor: MoneyIn | None = Field(None, description="guaranteed minimum, advanced as a draw")
-    accelerators: list[AcceleratorSchema] = Field([], max_length=20)
-    applies_to: list[AssignmentSchema] = Field([], max_length=200)
+    accelerators: list[PlanAcceleratorSchema] = Field([], max_length=20)
+    applies_to: list[PlanAssignmentSchema] = Field([], max_length=200)
 
 
 class PlanOut(Schema):
@@ -82,8 +82,8 @@ class PlanOut(Schema):
     cap: MoneyText | None
     floor: MoneyText | None
     tiers: list[TierSchema]
-    accelerators: list[AcceleratorSchema]
-    applies_to: list[AssignmentSchema]
+    accelerators: list[PlanAcceleratorSchema]
+    applies_to: list[PlanAssignmentSchema]
 
     @staticmethod
     def resolve_tiers(plan: Plan):
@@ -304,7 +304,7 @@ def payout_lines_adjust(request, line_id: int, payload: AdjustIn):
     return services.payout_line_adjust(actor=request.actor, line=line, amount_minor=amount, reason=payload.reason)
 
 
-class StatementItemOut(Schema):
+class PayoutStatementItemOut(Schema):
     kind: str
     product_line: str
     from_amount: MoneyText | None
@@ -343,10 +343,10 @@ class StatementItemOut(Schema):
         return decimal_text((item.exact_amount / 100).quantize(EXACT_PLACES))
 
 
-class StatementOut(LineOut):
+class PayoutStatementOut(LineOut):
     attainment_percent: str | None
     multiplier: str
-    items: list[StatementItemOut]
+    items: list[PayoutStatementItemOut]
 
     @staticmethod
     def resolve_attainment_percent(line: PayoutLine):
@@ -363,7 +363,7 @@ class StatementOut(LineOut):
 
 @router.get(
     "/payout-lines/{line_id}/statement",
-    response=StatementOut,
+    response=PayoutStatementOut,
     summary="A person's statement for one run, item by item (the person once approved, their leads, pay admins)",
 )
 def payout_lines_statement(request, line_id: int):

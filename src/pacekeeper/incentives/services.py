@@ -178,7 +178,9 @@ def _terms_errors(actor, tier_mode, cap_minor, floor_minor, accelerators, assign
         errors["floor"] = [_("The guaranteed minimum is not above the cap.")]
     starts = [a.from_percent for a in accelerators]
     if any(start < 0 for start in starts) or any(not Decimal(0) < a.multiplier <= 10 for a in accelerators):
-        errors["accelerators"] = [_("An accelerator starts at 0 % or more and multiplies by more than 0, at most 10.")]
+        errors["accelerators"] = [
+            _("An accelerator starts at an attainment of zero or more and multiplies by more than zero, at most ten.")
+        ]
     elif starts != sorted(set(starts)):
         errors["accelerators"] = [_("List accelerators from the lowest attainment up, each once.")]
     from pacekeeper.tenancy.models import Role, Team, User
