@@ -14,7 +14,8 @@ class PlanForm(CleanTextFormMixin, forms.Form):
     metric = forms.ChoiceField(label=_("Paid on"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
-    tier_mode = forms.ChoiceField(label=_("Tier mode"), choices=TIER_MODES, initial="marginal")
+    # Left out (an older form, a script): marginal, as plans always were.
+    tier_mode = forms.ChoiceField(label=_("Tier mode"), choices=TIER_MODES, initial="marginal", required=False)
     cap = forms.DecimalField(
         label=_("Cap per person and period (yuan)"),
         required=False,

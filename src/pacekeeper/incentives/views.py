@@ -347,6 +347,7 @@ def _save_plan(request: HttpRequest, plan: Plan | None):
         ]
         fields = dict(form.cleaned_data)
         cap, floor = fields.pop("cap"), fields.pop("floor")
+        fields["tier_mode"] = fields.get("tier_mode") or "marginal"
         # Accelerators and who the plan applies to are set through the API; the page keeps them.
         kept = services.plan_kept_terms(plan)
         try:
