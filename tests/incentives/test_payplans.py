@@ -332,7 +332,10 @@ def test_the_api_takes_and_gives_the_terms_and_refuses_bad_ones_by_field(world, 
     client.force_login(world.one.admin)
     body = {
         "name": "API plan", "metric": "sales_amount", "tier_mode": "whole", "cap": "9000.00", "floor": "100.00",
-        "tiers": [{"starts_at": "0", "rate_percent": "2"}, {"starts_at": "0", "rate_percent": "4", "product_line": "Loans"}],
+        "tiers": [
+            {"starts_at": "0", "rate_percent": "2"},
+            {"starts_at": "0", "rate_percent": "4", "product_line": "Loans"},
+        ],
         "accelerators": [{"from_percent": "100", "multiplier": "1.5"}],
         "applies_to": [{"role": "manager", "starts_on": "2026-10-01"}],
     }  # fmt: skip

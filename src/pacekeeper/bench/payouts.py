@@ -39,7 +39,7 @@ def _plan(org: Organization, product_lines: list[str]) -> Plan:
     tiers = [Tier(0, Decimal("1.5")), Tier(200_000_00, Decimal("2.5")), Tier(500_000_00, Decimal("4"))]
     for line in product_lines[:2]:
         tiers += [Tier(0, Decimal("3"), line), Tier(100_000_00, Decimal("5"), line)]
-    plan = Plan.objects.create(org=org, name="Bench commission", metric="sales_amount", cap_minor=60_000_00)
+    plan = Plan.objects.create(org=org, name="Bench commission", metric="sales_amount", cap_minor=200_000_00)
     plan.tiers.bulk_create(
         [
             plan.tiers.model(
