@@ -159,14 +159,17 @@ def _clawbacks(run: PayoutRun, metric: str) -> dict[int, list[Clawback]]:
         return {}
     counted = Q(pk__in=[])
     for paid in approved:
-        counted |= Q(ordered_on__range=(paid.starts_on, paid.ends_on), pk__lte=paid.sales_through_id or 0) & ~Q(
-            pk__in=paid.cancelled_sale_ids or []
-        )
-    cancelled = list(
-        Sale.objects.filter(org_id=run.org_id, status=Sale.Status.CANCELLED)
+        counted |= Q(ordered_on__range=(paid.starts_on, paid.ends_on), pk__lte=paid.sales_through_id or 0)
+    # Orders already cancelled when a run counted its period were never paid: left out here, in
+    # Python (a list of ids in the SQL could pass SQLite's limit on variables).
+    never_paid = {sale_id for paid in approved for sale_id in paid.cancelled_sale_ids or []}
+    cancelled = [
+        row
+        for row in Sale.objects.filter(org_id=run.org_id, status=Sale.Status.CANCELLED)
         .filter(counted)
         .values_list("pk", "manager_id", "ordered_on", "product_line", SALE_FIGURE[metric])
-    )
+        if row[0] not in never_paid
+    ]
     if not cancelled:
         return {}
     done = set(
