@@ -100,6 +100,10 @@ class ValidationFailed(PacekeeperError):
         "subject_not_level": "level",
         "tier_below_zero": "tiers",
         "rate_not_percentage": "tiers",
+        # commission plans (incentives/models.py)
+        "cap_below_zero": "cap",
+        "floor_below_zero": "floor",
+        "assignment_one_subject": "applies_to",
         "run_already_live": "starts_on",
         "approval_without_approved_status": "status",
         "weight_not_percentage": "criteria",

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pacekeeper.errors import Forbidden, ValidationFailed
@@ -66,6 +66,7 @@ def _by_rate_steps(basis: int, tiers: list[Tier]) -> int:
     return int(whole) + (1 if remainder >= Fraction(1, 2) else 0)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)  # 2 cores shared by many sessions
 @given(
     basis=st.integers(min_value=0, max_value=10**12),
     tiers=st.lists(

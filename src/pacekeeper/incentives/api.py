@@ -21,8 +21,8 @@ from pacekeeper.lib.money import from_minor, to_minor
 from pacekeeper.tenancy.scopes import get_visible
 
 from . import services
-from .commission import Tier
-from .models import PayoutLine, PayoutRun, Plan
+from .commission import Accelerator, Tier
+from .models import PayoutDetail, PayoutLine, PayoutRun, Plan
 
 router = Router(tags=["incentives"])
 # A commission rate: 0 to 100 with up to three decimals ("2.5").
@@ -34,8 +34,28 @@ def _money(minor: int, obj) -> str:
 
 
 class TierSchema(Schema):
-    starts_at: MoneyInPositive = Field(description="the figure's amount, in yuan")
+    starts_at: MoneyInPositive = Field(description="the figure's amount, in yuan (inclusive)")
     rate_percent: Percent
+    product_line: str = Field("", max_length=100, description="blank: every product line without tiers of its own")
+
+
+Attainment = decimal_string(digits=7, places=2, signed=False)
+Multiplier = decimal_string(digits=5, places=2, signed=False)
+
+
+class PlanAcceleratorSchema(Schema):
+    from_percent: Attainment = Field(description="attainment of the person's goal, inclusive")
+    multiplier: Multiplier
+
+
+class PlanAssignmentSchema(Schema):
+    """Exactly one of role, team, person."""
+
+    role: str = Field("", pattern="^(admin|director|lead|manager|analyst)?$")
+    team: int | None = None
+    person: int | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate | None = None
 
 
 class PlanIn(BodySchema):
@@ -45,6 +65,11 @@ class PlanIn(BodySchema):
     is_active: Flag = True
     tiers: list[TierSchema] = Field(min_length=1, max_length=50)
     reason: str = Field("", max_length=2000)
+    tier_mode: str = Field("marginal", pattern="^(marginal|whole)$")
+    cap: MoneyIn | None = Field(None, description="per person and period; below zero is refused")
+    floor: MoneyIn | None = Field(None, description="guaranteed minimum, advanced as a draw")
+    accelerators: list[PlanAcceleratorSchema] = Field([], max_length=20)
+    applies_to: list[PlanAssignmentSchema] = Field([], max_length=200)
 
 
 class PlanOut(Schema):
@@ -53,13 +78,41 @@ class PlanOut(Schema):
     metric: str
     description: str
     is_active: bool
+    tier_mode: str
+    cap: MoneyText | None
+    floor: MoneyText | None
     tiers: list[TierSchema]
+    accelerators: list[PlanAcceleratorSchema]
+    applies_to: list[PlanAssignmentSchema]
 
     @staticmethod
     def resolve_tiers(plan: Plan):
         return [
-            {"starts_at": from_minor(tier.from_minor, plan.org.currency), "rate_percent": tier.rate_percent}
+            {
+                "starts_at": from_minor(tier.from_minor, plan.org.currency),
+                "rate_percent": tier.rate_percent,
+                "product_line": tier.product_line,
+            }
             for tier in plan.tiers.all()
+        ]
+
+    @staticmethod
+    def resolve_cap(plan: Plan):
+        return None if plan.cap_minor is None else _money(plan.cap_minor, plan)
+
+    @staticmethod
+    def resolve_floor(plan: Plan):
+        return None if plan.floor_minor is None else _money(plan.floor_minor, plan)
+
+    @staticmethod
+    def resolve_accelerators(plan: Plan):
+        return [{"from_percent": a.from_percent, "multiplier": a.multiplier} for a in plan.accelerators.all()]
+
+    @staticmethod
+    def resolve_applies_to(plan: Plan):
+        return [
+            {"role": a.role, "team": a.team_id, "person": a.person_id, "starts_on": a.starts_on, "ends_on": a.ends_on}
+            for a in plan.assignments.all()
         ]
 
 
@@ -127,7 +180,7 @@ class AdjustIn(BodySchema):
 
 
 def _plan(request, plan_id: int, *, for_write: bool = False) -> Plan:
-    scoped = Plan.objects.visible_to(request.actor).select_related("org").prefetch_related("tiers")
+    scoped = Plan.objects.visible_to(request.actor).select_related("org").prefetch_related(*PLAN_RELATED)
     return get_visible(scoped, plan_id, actor=request.actor, for_write=for_write)
 
 
@@ -141,13 +194,16 @@ def _line(request, line_id: int) -> PayoutLine:
 
 
 def _tiers(payload: PlanIn, currency: str) -> list[Tier]:
-    return [Tier(to_minor(tier.starts_at, currency), tier.rate_percent) for tier in payload.tiers]
+    return [Tier(to_minor(tier.starts_at, currency), tier.rate_percent, tier.product_line) for tier in payload.tiers]
+
+
+PLAN_RELATED = ("tiers", "accelerators", "assignments")
 
 
 @router.get("/plans", response=list[PlanOut], summary="List commission plans")
 @paginate(Page)
 def plans_list(request):
-    return Plan.objects.visible_to(request.actor).select_related("org").prefetch_related("tiers")
+    return Plan.objects.visible_to(request.actor).select_related("org").prefetch_related(*PLAN_RELATED)
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="Read a commission plan")
@@ -157,8 +213,18 @@ def plans_read(request, plan_id: int):
 
 def _save_plan(request, payload: PlanIn, plan: Plan | None = None) -> Plan:
     actor = request.actor
-    fields = payload.dict(exclude={"tiers"})
-    saved = services.plan_save(actor=actor, plan=plan, tiers=_tiers(payload, actor.org.currency), **fields)
+    currency = actor.org.currency
+    fields = payload.dict(exclude={"tiers", "cap", "floor", "accelerators", "applies_to"})
+    saved = services.plan_save(
+        actor=actor,
+        plan=plan,
+        tiers=_tiers(payload, currency),
+        cap_minor=None if payload.cap is None else to_minor(payload.cap, currency),
+        floor_minor=None if payload.floor is None else to_minor(payload.floor, currency),
+        accelerators=[Accelerator(a.from_percent, a.multiplier) for a in payload.accelerators],
+        assignments=[services.Assignment(a.starts_on, a.ends_on, a.role, a.team, a.person) for a in payload.applies_to],
+        **fields,
+    )
     return _plan(request, saved.pk)
 
 
@@ -236,3 +302,70 @@ def payout_lines_adjust(request, line_id: int, payload: AdjustIn):
     line = _line(request, line_id)
     amount = to_minor(payload.amount, line.org.currency)
     return services.payout_line_adjust(actor=request.actor, line=line, amount_minor=amount, reason=payload.reason)
+
+
+class PayoutStatementItemOut(Schema):
+    kind: str
+    product_line: str
+    from_amount: MoneyText | None
+    up_to: MoneyText | None
+    applies_to: MoneyText | None
+    rate_percent: str | None
+    multiplier: str | None
+    sale: int | None = Field(alias="sale_id")
+    paid_in_run: int | None = Field(alias="source_run_id")
+    exact_amount: str = Field(description="unrounded, in the currency's unit (4 decimals)")
+
+    @staticmethod
+    def resolve_from_amount(item: PayoutDetail):
+        return None if item.from_minor is None else _money(item.from_minor, item)
+
+    @staticmethod
+    def resolve_up_to(item: PayoutDetail):
+        return None if item.upto_minor is None else _money(item.upto_minor, item)
+
+    @staticmethod
+    def resolve_applies_to(item: PayoutDetail):
+        return None if item.base_minor is None else _money(item.base_minor, item)
+
+    @staticmethod
+    def resolve_rate_percent(item: PayoutDetail):
+        return None if item.rate_percent is None else decimal_text(item.rate_percent.normalize())
+
+    @staticmethod
+    def resolve_multiplier(item: PayoutDetail):
+        return None if item.multiplier is None else decimal_text(item.multiplier)
+
+    @staticmethod
+    def resolve_exact_amount(item: PayoutDetail):
+        from .statements import EXACT_PLACES
+
+        return decimal_text((item.exact_amount / 100).quantize(EXACT_PLACES))
+
+
+class PayoutStatementOut(LineOut):
+    attainment_percent: str | None
+    multiplier: str
+    items: list[PayoutStatementItemOut]
+
+    @staticmethod
+    def resolve_attainment_percent(line: PayoutLine):
+        return None if line.attainment_percent is None else decimal_text(line.attainment_percent)
+
+    @staticmethod
+    def resolve_multiplier(line: PayoutLine):
+        return decimal_text(line.multiplier)
+
+    @staticmethod
+    def resolve_items(line: PayoutLine):
+        return list(line.details.all())
+
+
+@router.get(
+    "/payout-lines/{line_id}/statement",
+    response=PayoutStatementOut,
+    summary="A person's statement for one run, item by item (the person once approved, their leads, pay admins)",
+)
+def payout_lines_statement(request, line_id: int):
+    scoped = PayoutLine.objects.visible_to(request.actor).select_related("org", "person")
+    return get_visible(scoped.prefetch_related("details__org"), line_id, actor=request.actor)

@@ -6,7 +6,7 @@ from pacekeeper.lib.money import AMOUNT_DIGITS, AMOUNT_PLACES
 from pacekeeper.lib.text import CleanTextFormMixin
 from pacekeeper.lib.widgets import DateInput
 
-from .models import Plan
+from .models import TIER_MODES, Plan
 
 
 class PlanForm(CleanTextFormMixin, forms.Form):
@@ -14,6 +14,20 @@ class PlanForm(CleanTextFormMixin, forms.Form):
     metric = forms.ChoiceField(label=_("Paid on"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    # Left out (an older form, a script): marginal, as plans always were.
+    tier_mode = forms.ChoiceField(label=_("Tier mode"), choices=TIER_MODES, initial="marginal", required=False)
+    cap = forms.DecimalField(
+        label=_("Cap per person and period (yuan)"),
+        required=False,
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_PLACES,
+    )
+    floor = forms.DecimalField(
+        label=_("Guaranteed minimum, as a draw (yuan)"),
+        required=False,
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_PLACES,
+    )
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):
@@ -26,6 +40,7 @@ class TierForm(CleanTextFormMixin, forms.Form):
         label=_("From (yuan)"), min_value=0, max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES
     )
     rate_percent = forms.DecimalField(label=_("Rate (%)"), min_value=0, max_value=100, max_digits=6, decimal_places=3)
+    product_line = forms.CharField(label=_("Product line (blank: all others)"), required=False, max_length=100)
 
 
 # Empty rows are ignored; a plan needs at least one rule (the service says so).

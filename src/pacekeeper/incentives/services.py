@@ -5,6 +5,7 @@ to an amount and approvals carry a required reason (DESIGN rule 7)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from pacekeeper.errors import Forbidden, PacekeeperError, ValidationFailed
-from pacekeeper.kpis.engine import Level, compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.lib import date_rules, request_context
 from pacekeeper.lib.formatting import format_amount, format_date
@@ -25,8 +25,8 @@ from pacekeeper.tenancy.audit import JobActor, audit_record, required_reason
 from pacekeeper.tenancy.scopes import Actor, may_approve_payouts, require_admin, require_pay_admin
 
 from . import notices
-from .commission import Tier, commission_minor, rules_of, tiers_from_rules
-from .models import PayoutLine, PayoutRun, Plan, PlanTier
+from .commission import MARGINAL, MODES, Accelerator, Tier, rules_of
+from .models import PayoutLine, PayoutRun, Plan, PlanAccelerator, PlanAssignment, PlanTier
 
 # Rates are kept to a thousandth of a percent (PlanTier.rate_percent).
 RATE_PLACES = Decimal("0.001")
@@ -39,7 +39,21 @@ LONGEST_RUN_DAYS = 366
 
 def rules_text(rules: list, currency: str) -> str:
     """The rules as a person reads them in the audit trail: "from 0.00: 1.000 %; …"."""
-    return "; ".join(f"≥ {from_minor(int(start), currency)}: {rate} %" for start, rate in rules)
+    return "; ".join(
+        (f"{rule[2]} " if len(rule) > 2 else "") + f"≥ {from_minor(int(rule[0]), currency)}: {rule[1]} %"
+        for rule in rules
+    )
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who a plan applies to (exactly one of role, team id, person id), from a date to a date."""
+
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    role: str = ""
+    team_id: int | None = None
+    person_id: int | None = None
 
 
 def plan_save(
@@ -52,42 +66,142 @@ def plan_save(
     description: str = "",
     is_active: bool = True,
     reason: str = "",
+    tier_mode: str = MARGINAL,
+    cap_minor: int | None = None,
+    floor_minor: int | None = None,
+    accelerators: list[Accelerator] | None = None,
+    assignments: list[Assignment] | None = None,
 ) -> Plan:
     """Create or change a plan and replace its rules. Plans are the org admin's (DESIGN: who
-    uses it). Each changed field is one audit row; the rules are audited as a whole."""
+    uses it). Each changed field is one audit row; the rules are audited as a whole. Bad input
+    changes nothing and names the field."""
     require_admin(actor)
     name = name.strip()
+    accelerators = list(accelerators or [])
+    assignments = list(assignments or [])
     errors = _plan_errors(actor, plan, name, metric, tiers)
+    errors.update(_terms_errors(actor, tier_mode, cap_minor, floor_minor, accelerators, assignments))
     if errors:
         raise ValidationFailed(errors)
     currency = actor.org.currency
-    tiers = [Tier(tier.from_minor, tier.rate_percent.quantize(RATE_PLACES)) for tier in tiers]
+    tiers = [Tier(t.from_minor, t.rate_percent.quantize(RATE_PLACES), t.product_line.strip()) for t in tiers]
     new_rules = rules_of(tiers)
     with transaction.atomic():
         if plan is None:
             plan = Plan(org_id=actor.org_id, created_by=actor.user)
-            before = {"name": "", "metric": "", "is_active": "", "rules": ""}
+            before = {field: "" for field in AUDITED_PLAN_FIELDS}
         else:
             plan = Plan.objects.select_for_update().get(pk=plan.pk)
-            old_rules = rules_of([Tier(t.from_minor, t.rate_percent) for t in plan.tiers.all()])
-            before = {
-                "name": plan.name,
-                "metric": plan.metric,
-                "is_active": plan.is_active,
-                "rules": rules_text(old_rules, currency),
-            }
+            before = _plan_state(plan, currency)
         plan.name, plan.metric, plan.description, plan.is_active = name, metric, description.strip(), is_active
+        plan.tier_mode, plan.cap_minor, plan.floor_minor = tier_mode, cap_minor, floor_minor
         plan.save()
         plan.tiers.all().delete()
         PlanTier.objects.bulk_create(
-            PlanTier(org_id=actor.org_id, plan=plan, from_minor=tier.from_minor, rate_percent=tier.rate_percent)
+            PlanTier(
+                org_id=actor.org_id,
+                plan=plan,
+                from_minor=tier.from_minor,
+                rate_percent=tier.rate_percent,
+                product_line=tier.product_line,
+            )
             for tier in tiers
         )
-        after = {"name": name, "metric": metric, "is_active": is_active, "rules": rules_text(new_rules, currency)}
+        plan.accelerators.all().delete()
+        PlanAccelerator.objects.bulk_create(
+            PlanAccelerator(org_id=actor.org_id, plan=plan, from_percent=a.from_percent, multiplier=a.multiplier)
+            for a in accelerators
+        )
+        plan.assignments.all().delete()
+        PlanAssignment.objects.bulk_create(
+            PlanAssignment(
+                org_id=actor.org_id,
+                plan=plan,
+                role=a.role,
+                team_id=a.team_id,
+                person_id=a.person_id,
+                starts_on=a.starts_on,
+                ends_on=a.ends_on,
+            )
+            for a in assignments
+        )
+        after = _plan_state(plan, currency, rules=new_rules)
         for field, old in before.items():
             if str(old) != str(after[field]):
                 audit_record(actor=actor, obj=plan, field=field, before=old, after=after[field], reason=reason.strip())
     return plan
+
+
+AUDITED_PLAN_FIELDS = (
+    "name",
+    "metric",
+    "is_active",
+    "rules",
+    "tier_mode",
+    "cap",
+    "floor",
+    "accelerators",
+    "applies_to",
+)
+
+
+def _plan_state(plan: Plan, currency: str, rules: list | None = None) -> dict:
+    """The plan as the audit trail writes it, field by field."""
+    if rules is None:
+        rules = rules_of(plan_tiers(plan))
+    accelerators = "; ".join(f"≥ {a.from_percent} %: × {a.multiplier}" for a in plan.accelerators.all())
+    applies = "; ".join(
+        f"{a.role or a.team_id or a.person_id} {a.starts_on}–{a.ends_on or ''}" for a in plan.assignments.all()
+    )
+    return {
+        "name": plan.name,
+        "metric": plan.metric,
+        "is_active": plan.is_active,
+        "rules": rules_text(rules, currency),
+        "tier_mode": plan.tier_mode,
+        "cap": "" if plan.cap_minor is None else from_minor(plan.cap_minor, currency),
+        "floor": "" if plan.floor_minor is None else from_minor(plan.floor_minor, currency),
+        "accelerators": accelerators,
+        "applies_to": applies,
+    }
+
+
+def _terms_errors(actor, tier_mode, cap_minor, floor_minor, accelerators, assignments) -> dict:
+    errors: dict[str, list[str]] = {}
+    if tier_mode not in MODES:
+        errors["tier_mode"] = [_("Tiers are marginal or whole-amount.")]
+    if cap_minor is not None and cap_minor < 0:
+        errors["cap"] = [_("A cap is zero or more.")]
+    if floor_minor is not None and floor_minor < 0:
+        errors["floor"] = [_("A guaranteed minimum is zero or more.")]
+    if cap_minor is not None and floor_minor is not None and floor_minor > cap_minor >= 0:
+        errors["floor"] = [_("The guaranteed minimum is not above the cap.")]
+    starts = [a.from_percent for a in accelerators]
+    if any(start < 0 for start in starts) or any(not Decimal(0) < a.multiplier <= 10 for a in accelerators):
+        errors["accelerators"] = [
+            _("An accelerator starts at an attainment of zero or more and multiplies by more than zero, at most ten.")
+        ]
+    elif starts != sorted(set(starts)):
+        errors["accelerators"] = [_("List accelerators from the lowest attainment up, each once.")]
+    from pacekeeper.tenancy.models import Role, Team, User
+
+    team_ids = {a.team_id for a in assignments if a.team_id}
+    person_ids = {a.person_id for a in assignments if a.person_id}
+    known_teams = set(Team.objects.filter(org_id=actor.org_id, pk__in=team_ids).values_list("pk", flat=True))
+    known_people = set(User.objects.filter(org_id=actor.org_id, pk__in=person_ids).values_list("pk", flat=True))
+    for a in assignments:
+        subjects = [bool(a.role), a.team_id is not None, a.person_id is not None]
+        if subjects.count(True) != 1:
+            errors["applies_to"] = [_("A plan applies to a role, a team or a person: one of them.")]
+        elif a.role and a.role not in Role.values:
+            errors["applies_to"] = [_("No such role.")]
+        elif a.team_id is not None and a.team_id not in known_teams:
+            errors["applies_to"] = [_("No such team.")]
+        elif a.person_id is not None and a.person_id not in known_people:
+            errors["applies_to"] = [_("No such person.")]
+        elif a.ends_on is not None and a.ends_on < a.starts_on:
+            errors["applies_to"] = [_("The period ends on or after its start.")]
+    return errors
 
 
 def _plan_errors(actor: Actor, plan: Plan | None, name: str, metric: str, tiers: list[Tier]) -> dict:
@@ -100,10 +214,15 @@ def _plan_errors(actor: Actor, plan: Plan | None, name: str, metric: str, tiers:
         errors["metric"] = [_("A plan pays on sales amount or gross margin.")]
     if not tiers:
         errors["tiers"] = [_("Give at least one rule.")]
-    starts = [tier.from_minor for tier in tiers]
-    if len(set(starts)) != len(starts):
-        errors.setdefault("tiers", []).append(_("Two rules start at the same amount."))
-    if any(start < 0 for start in starts):
+    by_line: dict[str, list[int]] = {}
+    for tier in tiers:
+        by_line.setdefault(tier.product_line.strip(), []).append(tier.from_minor)
+    for starts in by_line.values():
+        if len(set(starts)) != len(starts):
+            errors.setdefault("tiers", []).append(_("Two rules start at the same amount: tiers may not overlap."))
+        elif starts != sorted(starts):
+            errors.setdefault("tiers", []).append(_("List the rules from the lowest threshold up."))
+    if any(tier.from_minor < 0 for tier in tiers):
         errors.setdefault("tiers", []).append(_("A rule starts at zero or more."))
     if any(not Decimal(0) <= tier.rate_percent <= Decimal(100) for tier in tiers):
         errors.setdefault("tiers", []).append(_("A rate is a percentage from 0 to 100."))
@@ -111,7 +230,28 @@ def _plan_errors(actor: Actor, plan: Plan | None, name: str, metric: str, tiers:
 
 
 def plan_tiers(plan: Plan) -> list[Tier]:
-    return [Tier(tier.from_minor, tier.rate_percent) for tier in plan.tiers.all()]
+    return [Tier(tier.from_minor, tier.rate_percent, tier.product_line) for tier in plan.tiers.all()]
+
+
+def plan_kept_terms(plan: Plan | None) -> dict:
+    """A plan's accelerators and assignments as plan_save takes them (the page keeps them)."""
+    if plan is None:
+        return {"accelerators": [], "assignments": []}
+    return {
+        "accelerators": [Accelerator(a.from_percent, a.multiplier) for a in plan.accelerators.all()],
+        "assignments": [
+            Assignment(a.starts_on, a.ends_on, a.role, a.team_id, a.person_id) for a in plan.assignments.all()
+        ],
+    }
+
+
+def plan_terms(plan: Plan) -> dict:
+    return {
+        "mode": plan.tier_mode,
+        "accelerators": [[str(a.from_percent), str(a.multiplier)] for a in plan.accelerators.all()],
+        "cap": plan.cap_minor,
+        "floor": plan.floor_minor,
+    }
 
 
 # --- payout runs -------------------------------------------------------------------------------
@@ -153,6 +293,7 @@ def payout_run_start(*, actor: Actor, plan_id: int, starts_on: dt.date, ends_on:
         starts_on=period.start,
         ends_on=period.end,
         rules=rules_of(plan_tiers(plan)),
+        terms=plan_terms(plan),
         created_by=actor.user,
     )
     try:
@@ -201,6 +342,7 @@ def calculate(run_id: int) -> None:
             total = sum(line.amount_minor for line in lines)
             with transaction.atomic():
                 PayoutLine.objects.bulk_create(lines, batch_size=1000)
+                _write_details(run, lines)
                 finished = PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.CALCULATING).update(
                     status=PayoutRun.Status.CALCULATED, total_minor=total, calculated_at=timezone.now()
                 )
@@ -221,27 +363,36 @@ def calculate(run_id: int) -> None:
 
 
 def _lines(run: PayoutRun) -> list[PayoutLine]:
-    figures = compute(
-        org=run.org, metrics=[run.plan.metric], level=Level.MANAGER, period=Period(run.starts_on, run.ends_on)
-    )
-    tiers = tiers_from_rules(run.rules)
-    lines = []
-    for person_id, values in sorted(figures.items()):
-        basis = values[run.plan.metric] or 0
-        if basis <= 0:
-            continue
-        amount = commission_minor(basis, tiers)
-        lines.append(
-            PayoutLine(
-                org_id=run.org_id,
-                run=run,
-                person_id=person_id,
-                basis_minor=basis,
-                calculated_minor=amount,
-                amount_minor=amount,
+    """The lines of a run and their statement items (commission.statement, in payroll.py)."""
+    from .payroll import run_lines
+
+    return run_lines(run)
+
+
+def _write_details(run: PayoutRun, lines: list[PayoutLine]) -> None:
+    from .models import PayoutDetail
+
+    details = []
+    for line in lines:
+        for position, item in enumerate(line.statement_items):
+            details.append(
+                PayoutDetail(
+                    org_id=run.org_id,
+                    line_id=line.pk,
+                    position=position,
+                    kind=item.kind,
+                    product_line=item.product_line,
+                    from_minor=item.from_minor,
+                    upto_minor=item.upto_minor,
+                    base_minor=item.base_minor,
+                    rate_percent=item.rate_percent,
+                    multiplier=item.multiplier,
+                    exact_amount=item.exact.quantize(Decimal("0.00000001")),
+                    sale_id=item.sale_id,
+                    source_run_id=item.source_run_id,
+                )
             )
-        )
-    return lines
+    PayoutDetail.objects.bulk_create(details, batch_size=2000)
 
 
 def _fail(run_id: int, failure: str) -> None:

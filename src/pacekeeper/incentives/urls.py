@@ -13,6 +13,7 @@ urlpatterns = [
     path("pay/runs/<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),
     path("pay/runs/<int:run_id>/rerun/", views.run_rerun, name="run_rerun"),
     path("pay/lines/<int:line_id>/adjust/", views.line_adjust, name="line_edit"),
+    path("pay/lines/<int:line_id>/statement/", views.line_statement, name="statement"),
     path("pay/plans/", views.plan_list, name="plans"),
     path("pay/plans/new/", views.plan_create, name="plan_create"),
     path("pay/plans/<int:plan_id>/", views.plan_detail, name="plan"),

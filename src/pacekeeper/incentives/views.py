@@ -154,6 +154,8 @@ def run_export(request: HttpRequest, run_id: int):
     """The run's lines for payroll, CSV or XLSX: employee number, person, basis, amount by the
     plan, payable, reason for an adjustment."""
     run = _run(request, run_id)
+    if request.GET.get("detail") == "items":
+        return _run_items_export(request, run)
     currency = run.org.currency
     lines = run.lines.select_related("person", "person__manager_profile").order_by("person__username")
     header = [
@@ -176,6 +178,49 @@ def run_export(request: HttpRequest, run_id: int):
 
     name = f"payout-{run.starts_on.isoformat()}-{run.ends_on.isoformat()}-{run.pk}"
     return download_response(name, header, rows(), request.GET.get("format", "csv"), sheet="payout")
+
+
+def _run_items_export(request: HttpRequest, run: PayoutRun):
+    """Every statement item of the run, one row each (?detail=items): the person, the item, the
+    product line, from, up to, what it applies to, rate, multiplier, order, run it was paid in,
+    exact amount; then the line's payable total."""
+    from .models import PayoutDetail
+    from .statements import exact_text
+
+    currency = run.org.currency
+    details = (
+        PayoutDetail.objects.filter(line__run=run)
+        .select_related("line__person", "sale")
+        .order_by("line__person__username", "position")
+    )
+    header = [
+        _("Username"), _("Person"), _("Item"), _("Product line"), _("From"), _("Up to"), _("Applies to"),
+        _("Rate (%)"), _("Accelerator"), _("Order clawed back"), _("Paid in run"), _("Amount (exact)"), _("Payable"),
+    ]  # fmt: skip
+
+    def money(minor):
+        return "" if minor is None else str(from_minor(minor, currency))
+
+    def rows():
+        for detail in details.iterator(chunk_size=2000):
+            yield [
+                detail.line.person.username,
+                str(detail.line.person),
+                str(PayoutDetail.Kind(detail.kind).label),
+                detail.product_line,
+                money(detail.from_minor),
+                money(detail.upto_minor),
+                money(detail.base_minor),
+                "" if detail.rate_percent is None else str(detail.rate_percent.normalize()),
+                "" if detail.multiplier is None else str(detail.multiplier),
+                str(detail.sale) if detail.sale_id else "",
+                str(detail.source_run_id or ""),
+                exact_text(detail.exact_amount, currency).replace(",", ""),
+                money(detail.line.amount_minor),
+            ]
+
+    name = f"payout-items-{run.starts_on.isoformat()}-{run.ends_on.isoformat()}-{run.pk}"
+    return download_response(name, header, rows(), request.GET.get("format", "csv"), sheet="statement")
 
 
 def _run_action(request: HttpRequest, run_id: int, action, done: str, *, name: str, **extra):
@@ -274,9 +319,16 @@ def _plan_forms(request: HttpRequest, plan: Plan | None):
             "metric": plan.metric,
             "description": plan.description,
             "is_active": plan.is_active,
+            "tier_mode": plan.tier_mode,
+            "cap": None if plan.cap_minor is None else from_minor(plan.cap_minor, plan.org.currency),
+            "floor": None if plan.floor_minor is None else from_minor(plan.floor_minor, plan.org.currency),
         }
         tiers = [
-            {"starts_at": from_minor(tier.from_minor, plan.org.currency), "rate_percent": tier.rate_percent}
+            {
+                "starts_at": from_minor(tier.from_minor, plan.org.currency),
+                "rate_percent": tier.rate_percent,
+                "product_line": tier.product_line,
+            }
             for tier in plan.tiers.all()
         ]
     data = request.POST if request.method == "POST" else None
@@ -289,12 +341,25 @@ def _save_plan(request: HttpRequest, plan: Plan | None):
     if request.method == "POST" and form.is_valid() and tier_forms.is_valid():
         currency = request.actor.org.currency
         tiers = [
-            Tier(to_minor(row["starts_at"], currency), row["rate_percent"])
+            Tier(to_minor(row["starts_at"], currency), row["rate_percent"], row.get("product_line") or "")
             for row in tier_forms.cleaned_data
             if row.get("starts_at") is not None and row.get("rate_percent") is not None
         ]
+        fields = dict(form.cleaned_data)
+        cap, floor = fields.pop("cap"), fields.pop("floor")
+        fields["tier_mode"] = fields.get("tier_mode") or "marginal"
+        # Accelerators and who the plan applies to are set through the API; the page keeps them.
+        kept = services.plan_kept_terms(plan)
         try:
-            saved = services.plan_save(actor=request.actor, plan=plan, tiers=tiers, **form.cleaned_data)
+            saved = services.plan_save(
+                actor=request.actor,
+                plan=plan,
+                tiers=tiers,
+                cap_minor=None if cap is None else to_minor(cap, currency),
+                floor_minor=None if floor is None else to_minor(floor, currency),
+                **kept,
+                **fields,
+            )
         except ValidationFailed as error:
             add_service_errors(form, error)  # "tiers" is no form field: its messages go on top
         else:
@@ -311,3 +376,44 @@ def plan_create(request: HttpRequest):
 @actor_required
 def plan_edit(request: HttpRequest, plan_id: int):
     return _save_plan(request, _plan(request, plan_id))
+
+
+# --- statements ------------------------------------------------------------------------------------
+
+
+@actor_required
+def line_statement(request: HttpRequest, line_id: int):
+    """A person's statement for one run, item by item; ?format=pdf or xlsx downloads it. Seen by
+    whoever sees the line (tenancy/scopes.payout_lines_q): the person once the run is approved,
+    their lead chain, pay admins; never the analyst. Anything else is a 404."""
+    from django.http import HttpResponse
+    from django.utils.translation import get_language
+
+    from pacekeeper.lib.pdf import render_pdf
+    from pacekeeper.lib.tabular import XLSX_CONTENT_TYPE, write_document_xlsx
+
+    from .statements import statement_document, statement_rows
+
+    scoped = PayoutLine.objects.visible_to(request.actor).select_related("org", "person", "run", "run__plan")
+    line = get_visible(scoped.prefetch_related("details__sale"), line_id, actor=request.actor)
+    language = get_language() or line.org.language
+    file_format = request.GET.get("format", "")
+    name = f"statement-{line.run.starts_on.isoformat()}-{line.run.ends_on.isoformat()}-{line.person.username}"
+    if file_format in ("pdf", "xlsx"):
+        document = statement_document(line, language)
+        if file_format == "pdf":
+            response = HttpResponse(render_pdf(document), content_type="application/pdf")
+        else:
+            response = HttpResponse(write_document_xlsx(document), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+        return response
+    return render(
+        request,
+        "incentives/statement.html",
+        {
+            "line": line,
+            "run": line.run,
+            "rows": statement_rows(line, language),
+            "query": query_without(request, "format"),
+        },
+    )

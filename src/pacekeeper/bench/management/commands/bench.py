@@ -12,6 +12,7 @@ from pacekeeper.bench import feedback as feedback_bench
 from pacekeeper.bench import imports as import_bench
 from pacekeeper.bench import kpis as kpis_bench
 from pacekeeper.bench import load as load_bench
+from pacekeeper.bench import payouts as payouts_bench
 from pacekeeper.bench import reports as reports_bench
 from pacekeeper.bench import upload as upload_bench
 from pacekeeper.bench import work as work_bench
@@ -27,11 +28,14 @@ class Command(BaseCommand):
         "pacekeeper bench upload (SQLite; the limits from the environment) | "
         "pacekeeper bench feedback [--comments N] (text analysis speed and held-out figures): "
         "a JSON object on the last line"
+        "pacekeeper bench payouts [--managers N --customers M --months K] | "
+        "pacekeeper bench upload (SQLite; the limits from the environment): a JSON object on the last line"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work", "reports", "feedback"])
         parser.add_argument("--comments", type=int, default=100_000, help="feedback: comments analysed")
+        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work", "reports", "payouts"])
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--managers", type=int, default=2000)
         parser.add_argument("--customers", type=int, default=200_000)
@@ -71,6 +75,8 @@ class Command(BaseCommand):
                 )
             elif options["name"] == "reports":
                 result = reports_bench.run_one()
+            elif options["name"] == "payouts":
+                result = payouts_bench.run_one()
             else:
                 result = kpis_bench.run_one()
             self.stdout.write(json.dumps(result))
@@ -126,7 +132,7 @@ class Command(BaseCommand):
         if engine not in ("postgresql", "sqlite"):
             raise CommandError(f"unknown engine {engine}")
         self.stderr.write(f"measuring {engine}…")
-        if name in ("kpis", "work", "reports"):  # work and reports run on a copy of the KPI data
+        if name in ("kpis", "work", "reports", "payouts"):  # these run on a copy of the KPI data
             size = (options["managers"], options["customers"], options["months"])
             url = databases.kpis_database(engine, size, folder, log=self.stderr.write, copy=name)
             return databases.run_child(url, argv, data_dir=folder)
