@@ -25,17 +25,16 @@ class Command(BaseCommand):
         "pacekeeper bench load [--seconds S --users U] (PostgreSQL + gunicorn) | "
         "pacekeeper bench work [--managers N --customers M --months K --requests R] | "
         "pacekeeper bench reports [--managers N --customers M --months K] | "
+        "pacekeeper bench payouts [--managers N --customers M --months K] | "
         "pacekeeper bench upload (SQLite; the limits from the environment) | "
         "pacekeeper bench feedback [--comments N] (text analysis speed and held-out figures): "
         "a JSON object on the last line"
-        "pacekeeper bench payouts [--managers N --customers M --months K] | "
-        "pacekeeper bench upload (SQLite; the limits from the environment): a JSON object on the last line"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work", "reports", "feedback"])
+        choices = ["import", "kpis", "load", "upload", "work", "reports", "feedback", "payouts"]
+        parser.add_argument("name", choices=choices)
         parser.add_argument("--comments", type=int, default=100_000, help="feedback: comments analysed")
-        parser.add_argument("name", choices=["import", "kpis", "load", "upload", "work", "reports", "payouts"])
         parser.add_argument("--rows", type=int, default=1_000_000)
         parser.add_argument("--managers", type=int, default=2000)
         parser.add_argument("--customers", type=int, default=200_000)
