@@ -31,6 +31,7 @@ register(Kind(name=TICKET_ASSIGNED, message=_("Ticket #{number} was given to you
 register(
     Kind(
         name=TICKET_SLA_WARNING,
+        # xgettext:no-python-format
         message=_("Ticket #{number} has used 80% of its {target} time: {subject}"),
         link=_link,
         shown=_target_shown,
