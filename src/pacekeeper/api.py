@@ -143,6 +143,9 @@ def _mount() -> None:
     api.add_router("/feedback", feedback_router)
     api.add_router("/", progress_router)
     api.add_router("/", recognition_router)
+    from pacekeeper.training.api import router as training_router
+
+    api.add_router("/", training_router)
 
 
 _mount()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pacekeeper.feedback",
     "pacekeeper.progress",
     "pacekeeper.recognition",
+    "pacekeeper.training",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("pacekeeper.feedback.public_urls")),
     path("", include("pacekeeper.progress.urls")),
     path("", include("pacekeeper.recognition.urls")),
+    path("", include("pacekeeper.training.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),

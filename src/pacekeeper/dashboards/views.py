@@ -16,6 +16,7 @@ from pacekeeper.lib.formatting import is_chinese, month_label
 from pacekeeper.lib.pages import actor_required
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
+from pacekeeper.training import selectors as training_selectors
 from pacekeeper.work import selectors as work_selectors
 
 from . import selectors
@@ -29,6 +30,7 @@ def my_day(request: HttpRequest):
     context["trend"] = selectors.own_trend(actor=request.actor)
     context["chart"] = _line_chart(context["trend"])
     context["tasks_due"] = work_selectors.tasks_due(request.actor)
+    context["onboarding"] = training_selectors.my_onboarding(request.actor)
     return render(request, "dashboards/my_day.html", context)
 
 
