@@ -12,6 +12,10 @@ from pacekeeper.training.models import Course, Enrolment, TrainingCertificate
 from .helpers import attend, course, session
 
 
+def _fields(response) -> set[str]:
+    return {error["field"] for error in response.json()["errors"]}
+
+
 def _post(client, path, body):
     return client.post(path, body, content_type="application/json")
 
@@ -35,7 +39,7 @@ def test_a_full_session_answers_a_field_error_when_the_waiting_list_is_declined(
     client.force_login(world.one.teammate)
     refused = _post(client, "/api/v1/training-enrolments", {"session": found.pk, "join_waiting_list": False})
     assert refused.status_code == 400
-    assert "session" in refused.json()["errors"]
+    assert _fields(refused) == {"session"}
     assert Enrolment.objects.filter(session=found).count() == 1
     waiting = _post(client, "/api/v1/training-enrolments", {"session": found.pk})
     assert waiting.status_code == 201 and waiting.json()["status"] == "waiting"
@@ -45,7 +49,7 @@ def test_a_session_of_another_organisation_in_the_body_is_a_field_error(world, c
     theirs = session(world, course(world), starts_in=dt.timedelta(days=1))
     client.force_login(world.two.manager)
     refused = _post(client, "/api/v1/training-enrolments", {"session": theirs.pk})
-    assert refused.status_code == 400 and "session" in refused.json()["errors"]
+    assert refused.status_code == 400 and _fields(refused) == {"session"}
 
 
 def test_it_checks_in_through_the_api_and_refuses_a_wrong_code(world, client):
@@ -62,7 +66,7 @@ def test_a_certificate_for_an_incomplete_course_is_refused_with_nothing_changed(
     found = course(world, pass_mark=60)
     client.force_login(world.one.manager)
     refused = _post(client, "/api/v1/training-certificates", {"course": found.pk})
-    assert refused.status_code == 400 and "course" in refused.json()["errors"]
+    assert refused.status_code == 400 and _fields(refused) == {"course"}
     assert not TrainingCertificate.objects.exists()
     assert not AuditEntry.objects.filter(field="issued").exists()
 

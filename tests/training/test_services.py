@@ -277,11 +277,16 @@ class TestOnboarding:
             ("First customer visit", False),
             ("Meet your lead", False),
         ]
+        # The teammate and the sub-team's manager have no profile: hired the day their account
+        # was made (today), so nothing of theirs is overdue yet.
         progress = selectors.onboarding_progress(world.one.actor("lead"))
         assert [(row["person"], row["done"], row["total"], row["overdue"]) for row in progress] == [
-            (world.one.manager, 1, 3, 1)
+            (world.one.manager, 1, 3, 1),
+            (world.one.teammate, 0, 3, 0),
+            (world.one.sub_manager, 0, 3, 0),
         ]
-        assert selectors.onboarding_progress(world.one.actor("other_lead")) == []
+        others = selectors.onboarding_progress(world.one.actor("other_lead"))
+        assert [row["person"] for row in others] == [world.one.other_manager]  # team B only
         with pytest.raises(Forbidden):
             services.onboarding_task_done(actor=world.one.actor("analyst"), task=first)
 
