@@ -41,6 +41,7 @@ from . import names
 from .meetings import make_meetings
 from .resources import make_resource_requests
 from .skills import make_skill_levels
+from .training import make_training
 from .work import make_work
 from .work_reports import make_work_reports
 
@@ -118,6 +119,7 @@ def seed_organization(
             result.counts.update(make_work(org, seed=seed, until=until))
             result.counts["work_reports"] = make_work_reports(org, until)
             result.counts["meetings"] = make_meetings(org, until)
+            result.counts["training_courses"] = make_training(org, until)
     return result
 
 
