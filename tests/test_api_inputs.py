@@ -149,6 +149,10 @@ def test_the_patch_schemas_offer_null_only_where_it_means_something():
         "RecurringTaskPatch.ends_on",
         "RecurringTaskPatch.weekday",
         "RecurringTaskPatch.day_of_month",
+        # A course may drop its assessment, or the skill it builds (with its level).
+        "TrainingCoursePatch.pass_mark",
+        "TrainingCoursePatch.skill",
+        "TrainingCoursePatch.skill_level",
     }
 
 

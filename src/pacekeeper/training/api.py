@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, Flag, ObjectId, Page, QueryId
+from pacekeeper.lib.api_types import BodySchema, Flag, ObjectId, Page, QueryId, omittable
 
 from . import selectors, services
 from .models import Course, Enrolment
@@ -43,16 +43,16 @@ class TrainingCourseIn(BodySchema):
 
 
 class TrainingCoursePatch(BodySchema):
-    category: Course.Category | None = None
-    title_zh: str | None = Field(None, min_length=1, max_length=services.TITLE_MAX)
-    title_en: str | None = Field(None, min_length=1, max_length=services.TITLE_MAX)
-    description_zh: str | None = Field(None, max_length=services.TEXT_MAX)
-    description_en: str | None = Field(None, max_length=services.TEXT_MAX)
-    product_line: str | None = Field(None, max_length=100)
-    pass_mark: int | None = Field(None, ge=1, le=100)
-    skill: ObjectId | None = None
+    category: Course.Category = omittable()
+    title_zh: str = omittable(min_length=1, max_length=services.TITLE_MAX)
+    title_en: str = omittable(min_length=1, max_length=services.TITLE_MAX)
+    description_zh: str = omittable(max_length=services.TEXT_MAX)
+    description_en: str = omittable(max_length=services.TEXT_MAX)
+    product_line: str = omittable(max_length=100)
+    pass_mark: int | None = Field(None, ge=1, le=100, description="null: the course has no assessment any more")
+    skill: ObjectId | None = Field(None, description="null: the course builds no skill (with `skill_level` null)")
     skill_level: int | None = Field(None, ge=1, le=5)
-    is_active: Flag | None = None
+    is_active: Flag = omittable()
 
 
 class TrainingSessionOut(Schema):
