@@ -29,6 +29,17 @@ from pacekeeper.skills.models import Skill, SkillLevel
 from pacekeeper.teamhealth.models import Conflict, ConflictParty
 from pacekeeper.tenancy.models import ApiToken
 from pacekeeper.tickets.models import SlaPolicy, Ticket, TicketStatusChange
+from pacekeeper.training.models import (
+    Assessment,
+    Course,
+    Enrolment,
+    OnboardingItem,
+    OnboardingPlan,
+    OnboardingTask,
+    SkillProposal,
+    TrainingCertificate,
+    TrainingSession,
+)
 from pacekeeper.work.models import (
     Attachment,
     ChecklistItem,
@@ -517,6 +528,95 @@ def _ticket_sla_policy(customer):
     return policy
 
 
+def _training_course(customer, pass_mark=None):
+    """A course of the customer's organisation (the catalogue is the whole organisation's)."""
+    return Course.objects.create(
+        org=customer.org, category="product", title_zh="课程", title_en="Course", pass_mark=pass_mark
+    )
+
+
+def _training_session(customer):
+    """A coming session, led by the customer's account manager (the catalogue's, like courses)."""
+    from django.utils import timezone
+
+    starts = timezone.now() + dt.timedelta(days=1)
+    return TrainingSession.objects.create(
+        org=customer.org,
+        course=_training_course(customer),
+        trainer=customer.owner,
+        place="Room",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        capacity=50,
+        created_by=customer.owner,
+    )
+
+
+def _training_enrolment(customer):
+    """The customer's account manager holds a place on a coming session."""
+    from django.utils import timezone
+
+    owner = customer.owner
+    return Enrolment.objects.create(
+        org=customer.org,
+        session=_training_session(customer),
+        person=owner,
+        status="enrolled",
+        enrolled_by=owner,
+        created_at=timezone.now(),
+    )
+
+
+def _training_assessment(customer):
+    """The customer's account manager's score (personal: no analyst)."""
+    from django.utils import timezone
+
+    owner = customer.owner
+    return Assessment.objects.create(
+        org=customer.org,
+        course=_training_course(customer, pass_mark=60),
+        person=owner,
+        score=80,
+        pass_mark=60,
+        passed=True,
+        assessed_by=owner,
+        assessed_at=timezone.now(),
+    )
+
+
+def _training_certificate(customer):
+    from django.utils import timezone
+
+    owner = customer.owner
+    return TrainingCertificate.objects.create(
+        org=customer.org, course=_training_course(customer), person=owner, issued_by=owner, issued_at=timezone.now()
+    )
+
+
+def _training_skill_proposal(customer):
+    """A completed course proposes level 3 in a skill to the customer's account manager's lead."""
+    skill = Skill.objects.create(org=customer.org, name=f"Trained skill {next(_badge_numbers)}")
+    return SkillProposal.objects.create(
+        org=customer.org, person=customer.owner, course=_training_course(customer), skill=skill, level=3
+    )
+
+
+def _onboarding_plan(customer):
+    """A role's onboarding plan (one per role: each call takes a role the organisation lacks)."""
+    taken = set(OnboardingPlan.objects.filter(org=customer.org).values_list("role", flat=True))
+    role = next(r for r in ("manager", "lead", "director", "admin", "analyst") if r not in taken)
+    return OnboardingPlan.objects.create(org=customer.org, role=role, title="Plan")
+
+
+def _onboarding_task(customer):
+    """An onboarding item of the customer's account manager."""
+    plan = _onboarding_plan(customer)
+    item = OnboardingItem.objects.create(org=customer.org, plan=plan, title="Meet", due_after_days=3)
+    return OnboardingTask.objects.create(
+        org=customer.org, person=customer.owner, item=item, due_on=dt.date(2026, 12, 1)
+    )
+
+
 # Object makers by the collection an id belongs to: given the target's customer, the object.
 MAKERS = {
     "customers": lambda customer: customer,
@@ -576,6 +676,14 @@ MAKERS = {
     "text-analyses": _text_analysis,
     "tickets": _ticket,
     "ticket-sla-policies": _ticket_sla_policy,
+    "training-courses": _training_course,
+    "training-sessions": _training_session,
+    "training-enrolments": _training_enrolment,
+    "training-assessments": _training_assessment,
+    "training-certificates": _training_certificate,
+    "training-skill-proposals": _training_skill_proposal,
+    "onboarding-plans": _onboarding_plan,
+    "onboarding-tasks": _onboarding_task,
 }
 # An import is its author's alone (here the target's account manager made it).
 SEES_OWN = {viewer: {viewer} & set(TARGETS) for viewer in VIEWERS}
@@ -622,6 +730,14 @@ EXPECTED_SCOPE = {kind: SEES_PORTFOLIO for kind in MAKERS} | {
     "insight-topics": SEES_ORG,
     # The SLA targets are the organisation's: everyone reads them, the org admin keeps them.
     "ticket-sla-policies": SEES_ORG,
+    # Training: the catalogue, its sessions and the onboarding plans are the organisation's;
+    # scores and certificates are personal like evaluations (no analyst); enrolments, onboarding
+    # items and skill proposals follow the people (the portfolio rule).
+    "training-courses": SEES_ORG,
+    "training-sessions": SEES_ORG,
+    "onboarding-plans": SEES_ORG,
+    "training-assessments": SEES_LINES,
+    "training-certificates": SEES_LINES,
 }
 # PATCH rights beyond visibility: people and teams are the org admin's (a user may edit only themselves);
 # goals are set by directors and admins, and by a lead for their people.
@@ -636,6 +752,7 @@ PAY_AND_REVIEW_WRITERS = {
 }
 GOAL_SETTERS = {"admin", "director", "lead"}
 SKILL_CONFIRMERS = {"admin", "director", "lead"}
+TRAINING_ADMINS = {"admin", "director"}
 # A work plan is changed by whoever sets its goal; plan templates by the org admin and directors.
 TEMPLATE_WRITERS = {"admin", "director"}
 # Survey templates are kept by the org admin and directors; campaigns are run by leads too.
@@ -805,6 +922,18 @@ def _expected(method: str, kind: str, viewer: str, target: str, path: str = "") 
         # Confirmed by a lead for their people, a director or admin: never by oneself (the
         # manager viewer's target here is their own level).
         return {200} if viewer in SKILL_CONFIRMERS else {403}
+    if kind == "training-courses":
+        return {200} if viewer in TRAINING_ADMINS else {403}  # the catalogue is kept by admins and directors
+    if kind in ("training-sessions", "onboarding-plans"):
+        return {422}  # a check-in needs its code, an item its title: the body is checked first
+    if kind == "training-enrolments":
+        # Cancelled by the person, their lead, a director or the org admin; the next finds it cancelled.
+        return {200, 400} if viewer in WRITERS else {403}
+    if kind == "training-skill-proposals":
+        # Decided like a skill level (never one's own); the next confirmer finds it decided.
+        return {200, 400} if viewer in SKILL_CONFIRMERS else {403}
+    if kind == "onboarding-tasks":
+        return {200} if viewer in WRITERS else {403}
     if kind == "resource-requests":
         # An empty PATCH says nothing to do (400) to every writer; deciding and spending rights
         # are the service's, tested in tests/work/test_resources.py.
@@ -873,6 +1002,12 @@ PAGE_MAKERS = {
     "insight_topic_id": MAKERS["insight-topics"],
     "ticket_id": MAKERS["tickets"],
     "ticket_attachment_id": lambda customer: _ticket_attachment(customer),
+    "training_course_id": MAKERS["training-courses"],
+    "training_session_id": MAKERS["training-sessions"],
+    "training_enrolment_id": MAKERS["training-enrolments"],
+    "training_certificate_id": MAKERS["training-certificates"],
+    "training_skill_proposal_id": MAKERS["training-skill-proposals"],
+    "onboarding_task_id": MAKERS["onboarding-tasks"],
 }
 
 
@@ -901,10 +1036,16 @@ PAGE_WRITERS = {
     "campaign_id": SURVEY_CAMPAIGN_RUNNERS,
     "progress_report_id": {"admin", "director", "lead"},  # generating again: leads, directors, org admins
     "insight_topic_id": TEMPLATE_WRITERS,
+    "training_skill_proposal_id": SKILL_CONFIRMERS,
 }
 # Who may write through one page, where it differs from its id's rule: every member who writes
 # adds a point to a meeting.
-PAGE_ROUTE_WRITERS = {"meetings:item_add": WRITERS, "feedback:campaign_send": SURVEY_CAMPAIGN_SENDERS}
+PAGE_ROUTE_WRITERS = {
+    "meetings:item_add": WRITERS,
+    "feedback:campaign_send": SURVEY_CAMPAIGN_SENDERS,
+    # Scores are recorded by whoever schedules sessions (and the course's trainer).
+    "training:assess": {"admin", "director", "lead"},
+}
 # Written through pages by its author (the target's account manager) or by PAGE_WRITERS.
 PAGE_AUTHOR_OR_WRITERS = {"meeting_item_id"}
 # Written through pages by its author alone (here the target's account manager), whatever the role.
@@ -946,6 +1087,9 @@ PAGE_SCOPE = {
     "badge_award_id": SEES_LINES,  # certificates: the person, their chain, directors, the org admin
     "conflict_id": EXPECTED_SCOPE["conflicts"],
     "insight_topic_id": SEES_ORG,
+    "training_course_id": SEES_ORG,
+    "training_session_id": SEES_ORG,
+    "training_certificate_id": SEES_LINES,
 }
 # Settings pages are the org admin's alone: every other role gets 403 whatever the id (the
 # refusal comes before the lookup, so it tells nothing about the object).
@@ -1054,6 +1198,14 @@ LIST_ROUTES = {
     "/api/v1/text-analyses": "text-analyses",
     "/api/v1/tickets": "tickets",
     "/api/v1/ticket-sla-policies": "ticket-sla-policies",
+    "/api/v1/training-courses": "training-courses",
+    "/api/v1/training-sessions": "training-sessions",
+    "/api/v1/training-enrolments": "training-enrolments",
+    "/api/v1/training-assessments": "training-assessments",
+    "/api/v1/training-certificates": "training-certificates",
+    "/api/v1/training-skill-proposals": "training-skill-proposals",
+    "/api/v1/onboarding-plans": "onboarding-plans",
+    "/api/v1/onboarding-tasks": "onboarding-tasks",
 }
 
 

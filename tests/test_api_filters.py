@@ -158,7 +158,9 @@ def rows(world, django_capture_on_commit_callbacks):
     _relationship_rows(one)
     _conflict_rows(one)
     _risk_rows(one)
+    training = _training_rows(one)
     return {
+        "training": training,
         "skills": skills,
         "draft": draft,
         "active": active,
@@ -208,6 +210,45 @@ def _ticket_rows(one) -> dict:
     request = opened("other_manager", kind="request", subject="Training for new staff", assignee_id=one.teammate.pk)
     tickets.ticket_set_status(actor=director, ticket=request, status="in_progress")
     return {"complaint": complaint, "suggestion": suggestion, "request": request}
+
+
+def _training_rows(one) -> dict:
+    """Two courses (product with a pass mark, compliance) and a coming session of each; the
+    manager enrolled in the first, the teammate in the second (then cancelled); a score each;
+    onboarding items for both."""
+    from django.utils import timezone
+
+    from pacekeeper.training import services as training
+
+    director, lead = one.actor("director"), one.actor("lead")
+    product = training.course_create(
+        actor=director, category="product", title_zh="基金", title_en="Funds", pass_mark=60
+    )
+    compliance = training.course_create(actor=director, category="compliance", title_zh="合规", title_en="Rules")
+    starts = timezone.now() + dt.timedelta(days=2)
+    sessions = [
+        training.session_create(
+            actor=lead,
+            course_id=course.pk,
+            trainer_id=one.lead.pk,
+            mode="offline",
+            place="Room",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+            capacity=5,
+        )
+        for course in (product, compliance)
+    ]
+    training.enrol(actor=one.actor("manager"), session=sessions[0])
+    cancelled = training.enrol(actor=one.actor("teammate"), session=sessions[1])
+    training.enrolment_cancel(actor=one.actor("teammate"), enrolment=cancelled)
+    for person, score in ((one.manager, 70), (one.teammate, 40)):
+        training.assessment_record(actor=lead, course_id=product.pk, person_id=person.pk, score=score)
+    plan = training.onboarding_plan_create(actor=director, role="manager", title="Start")
+    training.onboarding_item_add(actor=director, plan=plan, title="Meet", due_after_days=1)
+    for person in (one.manager, one.teammate):
+        training.onboarding_start(person=person, today=person.date_joined.date())
+    return {"courses": [product, compliance], "sessions": sessions}
 
 
 def _skill_rows(one) -> dict:
@@ -584,6 +625,28 @@ FILTERS[("/api/v1/risks", "review_overdue")] = (
 )
 FILTERS[("/api/v1/risks", "q")] = (lambda w, r: "tender", lambda item, w, r: "Tender" in item["title"])
 FILTERS[("/api/v1/risk-receivables", "paid")] = (lambda w, r: "true", lambda item, w, r: item["is_paid"])
+# Training (rows: _training_rows).
+FILTERS[("/api/v1/training-courses", "category")] = (
+    lambda w, r: "compliance",
+    lambda item, w, r: item["category"] == "compliance",
+)
+FILTERS[("/api/v1/training-sessions", "course")] = (
+    lambda w, r: r["training"]["courses"][1].pk,
+    lambda item, w, r: item["course"] == r["training"]["courses"][1].pk,
+)
+FILTERS[("/api/v1/training-enrolments", "session")] = (
+    lambda w, r: r["training"]["sessions"][0].pk,
+    lambda item, w, r: item["session"] == r["training"]["sessions"][0].pk,
+)
+FILTERS[("/api/v1/training-enrolments", "status")] = (
+    lambda w, r: "cancelled",
+    lambda item, w, r: item["status"] == "cancelled",
+)
+for _kind in ("training-enrolments", "training-assessments", "onboarding-tasks"):
+    FILTERS[(f"/api/v1/{_kind}", "person")] = (
+        lambda w, r: w.one.teammate.pk,
+        lambda item, w, r: item["person"] == w.one.teammate.pk,
+    )
 # Surveys (rows: _survey_rows).
 FILTERS[("/api/v1/feedback/templates", "active")] = (lambda w, r: "false", lambda item, w, r: not item["is_active"])
 FILTERS[("/api/v1/feedback/invitations", "answered")] = (

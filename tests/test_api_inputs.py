@@ -154,6 +154,10 @@ def test_the_patch_schemas_offer_null_only_where_it_means_something():
         "RiskPatch.residual_probability",
         "RiskPatch.residual_impact",
         "RiskReceivablePatch.paid_on",
+        # A course may drop its assessment, or the skill it builds (with its level).
+        "TrainingCoursePatch.pass_mark",
+        "TrainingCoursePatch.skill",
+        "TrainingCoursePatch.skill_level",
     }
 
 

@@ -157,6 +157,9 @@ def _mount() -> None:
     from pacekeeper.tickets.api import router as tickets_router
 
     api.add_router("/", tickets_router)
+    from pacekeeper.training.api import router as training_router
+
+    api.add_router("/", training_router)
 
 
 _mount()

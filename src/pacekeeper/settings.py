@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pacekeeper.risks",
     "pacekeeper.insights",
     "pacekeeper.tickets",
+    "pacekeeper.training",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("pacekeeper.risks.urls")),
     path("", include("pacekeeper.insights.urls")),
     path("", include("pacekeeper.tickets.urls")),
+    path("", include("pacekeeper.training.urls")),
     path("api/v1/", api.urls),
     path("admin/login/", tenancy_views.admin_login),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ from pacekeeper.reviews.selectors import overdue_steps
 from pacekeeper.risks import selectors as risk_selectors
 from pacekeeper.tenancy.models import Team, User
 from pacekeeper.tenancy.scopes import get_visible
+from pacekeeper.training import selectors as training_selectors
 from pacekeeper.work import selectors as work_selectors
 
 from . import selectors
@@ -32,6 +33,7 @@ def my_day(request: HttpRequest):
     context["chart"] = _line_chart(context["trend"])
     context["tasks_due"] = work_selectors.tasks_due(request.actor)
     context["risk_reviews"] = risk_selectors.overdue_reviews(request.actor)  # the person's own (risks app)
+    context["onboarding"] = training_selectors.my_onboarding(request.actor)
     return render(request, "dashboards/my_day.html", context)
 
 

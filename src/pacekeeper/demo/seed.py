@@ -43,6 +43,7 @@ from .meetings import make_meetings
 from .resources import make_resource_requests
 from .skills import make_skill_levels
 from .tickets import make_tickets
+from .training import make_training
 from .work import make_work
 from .work_reports import make_work_reports
 
@@ -121,6 +122,7 @@ def seed_organization(
             result.counts["work_reports"] = make_work_reports(org, until)
             result.counts["meetings"] = make_meetings(org, until)
             result.counts["tickets"] = make_tickets(org, seed=seed, until=until)
+            result.counts["training_courses"] = make_training(org, until)
     return result
 
 

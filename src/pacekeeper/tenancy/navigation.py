@@ -26,6 +26,7 @@ EVERYDAY = {
 LESS_USED = (
     "skills",
     "recognition",
+    "training",
     "surveys",
     "tickets",
     "progress_reports",
@@ -63,6 +64,7 @@ def _places(actor: Actor) -> list[tuple[str, str, str]]:
         ("skills", _("Skills"), "skills:mine", True),
         ("meetings", _("Meetings"), "meetings:list", True),
         ("recognition", _("Kudos"), "recognition:feed", True),
+        ("training", _("Training"), "training:catalogue", True),
         ("customers", _("Customers"), "crm:customers", True),
         ("pipeline", _("Pipeline"), "crm:pipeline", True),
         ("leaderboard", _("Leaderboard"), "kpis:leaderboard", True),

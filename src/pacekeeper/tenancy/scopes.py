@@ -1143,3 +1143,89 @@ def ticket_assignees_q(actor: Actor) -> Q:
 
 def may_set_sla_policy(actor: Actor) -> bool:
     return actor.is_admin
+
+
+# --- training (docs/people.md) -----------------------------------------------------------------
+# The catalogue, its sessions and the onboarding plans are the organisation's: everyone in it
+# reads them. A person's enrolments, attendance, onboarding items and skill proposals follow the
+# people rule (themselves, their lead chain, the organisation-wide roles, the analyst reading).
+# Scores and certificates are personal like evaluations: the person, their lead chain,
+# directors and the org admin — not the analyst (an analyst sees who attended, never a score).
+
+TRAINING_ADMIN_ROLES = {Role.ADMIN, Role.DIRECTOR}
+TRAINING_SESSION_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.LEAD}
+
+
+def training_courses_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def training_sessions_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def onboarding_plans_q(actor: Actor) -> Q:
+    return Q(org_id=actor.org_id)
+
+
+def _training_people_q(actor: Actor, person_field: str = "person") -> Q:
+    if actor.member_ids is None:
+        return Q(org_id=actor.org_id)
+    return Q(org_id=actor.org_id, **{f"{person_field}_id__in": actor.member_ids})
+
+
+def training_enrolments_q(actor: Actor) -> Q:
+    return _training_people_q(actor)
+
+
+def onboarding_tasks_q(actor: Actor) -> Q:
+    return _training_people_q(actor)
+
+
+def training_skill_proposals_q(actor: Actor) -> Q:
+    return _training_people_q(actor)
+
+
+def training_assessments_q(actor: Actor) -> Q:
+    if actor.role == Role.ANALYST:
+        return Q(pk__in=[])
+    return _training_people_q(actor)
+
+
+def training_certificates_q(actor: Actor) -> Q:
+    return training_assessments_q(actor)
+
+
+def may_manage_training(actor: Actor) -> bool:
+    """The catalogue and the onboarding plans: the org admin and directors."""
+    return actor.role in TRAINING_ADMIN_ROLES
+
+
+def may_schedule_training(actor: Actor) -> bool:
+    """Sessions are scheduled by the org admin, directors and team leads."""
+    return actor.role in TRAINING_SESSION_ROLES
+
+
+def may_act_for_trainee(actor: Actor, person_id: int) -> bool:
+    """Enrol, cancel, tick an onboarding item: the person themselves, their lead, a director or
+    the org admin."""
+    if not actor.can_write:
+        return False
+    if person_id == actor.user_id or actor.role in TRAINING_ADMIN_ROLES:
+        return True
+    return actor.role == Role.LEAD and person_id in (actor.member_ids or ())
+
+
+def may_assess_trainee(actor: Actor, person_id: int, *, is_trainer: bool = False) -> bool:
+    """A score is recorded by a second person: the course's trainer, the person's lead, a
+    director or the org admin — never by the person themselves."""
+    if not actor.can_write or person_id == actor.user_id:
+        return False
+    if is_trainer or actor.role in TRAINING_ADMIN_ROLES:
+        return True
+    return actor.role == Role.LEAD and person_id in (actor.member_ids or ())
+
+
+def may_see_check_in_code(actor: Actor, session) -> bool:
+    """The QR code is shown by the trainer and whoever schedules sessions."""
+    return session.trainer_id == actor.user_id or may_schedule_training(actor)
