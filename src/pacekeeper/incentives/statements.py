@@ -106,3 +106,14 @@ def _mode_label(mode: str) -> str:
     from .models import TIER_MODES
 
     return str(dict(TIER_MODES).get(mode, mode))
+
+
+def run_details(run):
+    """Every item of a run's lines, person by person in the order computed (the run's export)."""
+    from .models import PayoutDetail
+
+    return (
+        PayoutDetail.objects.filter(line__run=run)
+        .select_related("line__person", "sale")
+        .order_by("line__person__username", "position")
+    )

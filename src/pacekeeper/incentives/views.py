@@ -185,14 +185,10 @@ def _run_items_export(request: HttpRequest, run: PayoutRun):
     product line, from, up to, what it applies to, rate, multiplier, order, run it was paid in,
     exact amount; then the line's payable total."""
     from .models import PayoutDetail
-    from .statements import exact_text
+    from .statements import exact_text, run_details
 
     currency = run.org.currency
-    details = (
-        PayoutDetail.objects.filter(line__run=run)
-        .select_related("line__person", "sale")
-        .order_by("line__person__username", "position")
-    )
+    details = run_details(run)
     header = [
         _("Username"), _("Person"), _("Item"), _("Product line"), _("From"), _("Up to"), _("Applies to"),
         _("Rate (%)"), _("Accelerator"), _("Order clawed back"), _("Paid in run"), _("Amount (exact)"), _("Payable"),

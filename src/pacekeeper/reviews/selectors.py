@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from pacekeeper.tenancy.models import Team, TeamMembership
+from pacekeeper.tenancy.models import Team, TeamMembership, User
 from pacekeeper.tenancy.scopes import Actor, calibration_moves_q, sees_grade_distribution
 
 from .models import CalibrationMove, Evaluation, ReviewCycle
@@ -109,3 +109,24 @@ def overdue_steps(*, actor: Actor, person_ids=None, limit: int = 20) -> dict:
         "by_step": [(str(STEP_WORDS[step]), counts[step]) for step in STEP_WORDS if counts.get(step)],
         "rows": rows[:limit],
     }
+
+
+# --- who a cycle evaluates (the cycle form and its summary) -------------------------------------
+
+
+def audience_people(cycle, ids):
+    return User.objects.filter(org_id=cycle.org_id, pk__in=ids).order_by("username")
+
+
+def audience_teams(cycle, ids):
+    return Team.objects.filter(org_id=cycle.org_id, pk__in=ids).order_by("name")
+
+
+def cycle_team_choices(org_id: int):
+    return Team.objects.filter(org_id=org_id).order_by("path")
+
+
+def cycle_people_choices(org_id: int):
+    from .services import EVALUATED_ROLES
+
+    return User.objects.filter(org_id=org_id, is_active=True, role__in=EVALUATED_ROLES).order_by("username")

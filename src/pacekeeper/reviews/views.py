@@ -13,7 +13,7 @@ from pacekeeper.goals import units
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.lib.tabular import download_response
 from pacekeeper.tenancy.audit import audit_trail
-from pacekeeper.tenancy.models import Role, Team, User, person_named
+from pacekeeper.tenancy.models import Role, person_named
 from pacekeeper.tenancy.scopes import (
     REVIEW_ADMIN_ROLES,
     get_visible,
@@ -138,12 +138,12 @@ def _audience_words(cycle: ReviewCycle) -> str:
     """Who the cycle evaluates, in words."""
     audience = cycle.audience or {}
     if audience.get("people"):
-        names = User.objects.filter(org_id=cycle.org_id, pk__in=audience["people"]).order_by("username")
+        names = selectors.audience_people(cycle, audience["people"])
         return _("Chosen people: %(names)s") % {"names": ", ".join(str(person) for person in names[:20])}
     roles = audience.get("roles") or [Role.MANAGER, Role.LEAD]
     words = ", ".join(str(Role(role).label) for role in roles)
     if audience.get("teams"):
-        teams = Team.objects.filter(org_id=cycle.org_id, pk__in=audience["teams"]).order_by("name")
+        teams = selectors.audience_teams(cycle, audience["teams"])
         words += " · " + _("in %(teams)s") % {"teams": ", ".join(team.name for team in teams)}
     return words
 
@@ -190,10 +190,8 @@ def _cycle_forms(request: HttpRequest, cycle: ReviewCycle | None):
     form = CycleForm(
         data,
         initial=initial,
-        teams=Team.objects.filter(org_id=org_id).order_by("path"),
-        people=User.objects.filter(org_id=org_id, is_active=True, role__in=services.EVALUATED_ROLES).order_by(
-            "username"
-        ),
+        teams=selectors.cycle_team_choices(org_id),
+        people=selectors.cycle_people_choices(org_id),
     )
     return form, CriterionFormSet(data, initial=rows, prefix="criteria")
 

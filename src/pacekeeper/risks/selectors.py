@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from pacekeeper.tenancy.scopes import Actor, get_visible, risk_overview_reader
+from pacekeeper.tenancy.models import User
+from pacekeeper.tenancy.scopes import Actor, get_visible, risk_overview_reader, risk_owners_q
 
 from .models import SCALE, Receivable, Risk, RiskAction, RiskChange, Status, band
 
@@ -84,3 +85,8 @@ def receivable_list(actor: Actor) -> QuerySet[Receivable]:
 
 def access_receivable(actor: Actor, receivable_id: object) -> Receivable:
     return get_visible(receivable_list(actor), receivable_id, actor=actor)
+
+
+def owner_choices(actor: Actor):
+    """Whom the actor may name as a risk's owner."""
+    return User.objects.filter(risk_owners_q(actor)).order_by("display_name", "pk")

@@ -13,8 +13,8 @@ from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.goals.models import Goal
 from pacekeeper.lib.ids import parse_id
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
-from pacekeeper.tenancy.models import Team, User
-from pacekeeper.tenancy.scopes import may_run_risk_signals, may_write_risk, risk_owners_q
+from pacekeeper.tenancy.models import Team
+from pacekeeper.tenancy.scopes import may_run_risk_signals, may_write_risk
 
 from . import selectors, services
 from .forms import RiskActionForm, RiskForm
@@ -26,7 +26,7 @@ CHOICES_LIMIT = 500
 
 def _form(request, data=None, *, initial=None, editing=False) -> RiskForm:
     actor = request.actor
-    owners = User.objects.filter(risk_owners_q(actor)).order_by("display_name", "pk")[:CHOICES_LIMIT]
+    owners = selectors.owner_choices(actor)[:CHOICES_LIMIT]
     if editing:
         return RiskForm(data, initial=initial, owners=owners, editing=True)
     return RiskForm(

@@ -12,10 +12,9 @@ from ninja.pagination import paginate
 from pacekeeper.errors import NotFound, ValidationFailed
 from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page, QueryId, decimal_string, json_int, omittable
 from pacekeeper.lib.text import VISIBLE
-from pacekeeper.tenancy.models import Team
-from pacekeeper.tenancy.scopes import may_see_org_pulse, pulse_teams_q
+from pacekeeper.tenancy.scopes import may_see_org_pulse
 
-from . import conflicts, pulse
+from . import conflicts, pulse, selectors
 from .models import Cadence, Conflict
 
 router = Router(tags=["team health"])
@@ -111,7 +110,7 @@ def pulse_results(
     actor = request.actor
     chosen = None
     if team is not None:
-        chosen = Team.objects.filter(pulse_teams_q(actor), pk=team).first()
+        chosen = selectors.pulse_teams(actor).filter(pk=team).first()
         if chosen is None:
             raise NotFound()
     elif not may_see_org_pulse(actor):

@@ -15,19 +15,17 @@ from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.lib.formatting import format_period
 from pacekeeper.lib.pages import actor_required, add_service_errors, message_service_errors, paginate, query_without
 from pacekeeper.lib.tabular import download_response
-from pacekeeper.tenancy.models import Team, User
+from pacekeeper.tenancy.models import Team
 from pacekeeper.tenancy.scopes import (
-    conflict_people_q,
     get_visible,
     may_assign_mediator,
     may_change_pulse_settings,
     may_mediate_conflict,
     may_raise_conflict,
     may_see_org_pulse,
-    pulse_teams_q,
 )
 
-from . import conflicts, pulse
+from . import conflicts, pulse, selectors
 from .forms import AgreementForm, CloseForm, ConflictForm, MediationForm, PulseForm, PulseSettingsForm
 from .models import QUESTION_LABELS, QUESTIONS, Conflict
 
@@ -58,10 +56,10 @@ def pulse_answer(request: HttpRequest):
 def _chosen_team(request: HttpRequest) -> tuple[list[Team], Team | None]:
     """The teams the actor may ask about, and the one asked (None: the organisation)."""
     actor = request.actor
-    teams = list(Team.objects.filter(pulse_teams_q(actor)).order_by("path"))
+    teams = list(selectors.pulse_teams(actor))
     chosen = request.GET.get("team")
     if chosen:
-        return teams, get_visible(Team.objects.filter(pulse_teams_q(actor)), chosen, actor=actor)
+        return teams, get_visible(selectors.pulse_teams(actor), chosen, actor=actor)
     if may_see_org_pulse(actor) or not teams:
         return teams, None
     return teams, teams[0]
@@ -179,7 +177,7 @@ def conflict_list(request: HttpRequest):
 
 
 def _people(actor):
-    return User.objects.filter(conflict_people_q(actor)).order_by("display_name", "username")
+    return selectors.conflict_people(actor)
 
 
 @actor_required
