@@ -74,3 +74,16 @@ def test_a_new_hire_sees_the_checklist_on_my_day_and_the_lead_sees_progress(worl
     client.force_login(world.one.lead)
     progress = client.get("/training/onboarding/").context["progress"]
     assert [(row["person"], row["done"], row["total"]) for row in progress] == [(world.one.manager, 1, 2)]
+
+
+def test_a_lead_records_a_score_on_the_course_page(world, client):
+    from pacekeeper.training.models import Assessment
+
+    found = course(world, pass_mark=70)
+    client.force_login(world.one.lead)
+    answer = client.post(f"/training/courses/{found.pk}/assess/", {"person": world.one.manager.pk, "score": 88})
+    assert answer.status_code == 302
+    recorded = Assessment.objects.get(course=found, person=world.one.manager)
+    assert (recorded.score, recorded.passed) == (88, True)
+    refused = client.post(f"/training/courses/{found.pk}/assess/", {"person": world.one.manager.pk, "score": 101})
+    assert refused.status_code == 400 and "score" in refused.context["assessment_form"].errors

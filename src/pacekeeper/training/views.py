@@ -125,7 +125,10 @@ def assess(request: HttpRequest, training_course_id: int):
     form = AssessmentForm(request.POST, people=_people(actor))
     if form.is_valid():
         try:
-            services.assessment_record(actor=actor, course_id=found.pk, **form.cleaned_data)
+            data = form.cleaned_data
+            services.assessment_record(
+                actor=actor, course_id=found.pk, person_id=data["person"], score=data["score"], note=data["note"]
+            )
         except ValidationFailed as failed:
             add_service_errors(form, failed)
         else:
