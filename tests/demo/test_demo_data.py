@@ -57,6 +57,7 @@ def test_it_looks_like_a_real_branch(demo):
     _its_team_health_shows_figures_and_a_case_in_mediation(demo)
     _its_customer_voice_has_analysed_texts(demo)
     _its_calibrated_evaluations_are_acknowledged_and_disputed(demo)
+    _its_whole_amount_plan_has_statements_with_an_accelerator(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -221,11 +222,13 @@ def _its_director_finds_approvals_waiting_in_the_inbox(org):
     director = org.users.get(role=Role.DIRECTOR)
     kinds = sorted(Notification.objects.filter(org=org, recipient=director).values_list("kind", flat=True))
     # The target change, the minutes of the first lead's closed meeting (shared with the director),
-    # two payout runs, the three leads' resource requests (one still waiting) and a disputed evaluation.
+    # three payout runs (one of the whole-amount plan), the three leads' resource requests (one still
+    # waiting) and a disputed evaluation.
     assert kinds == [
         "evaluation_disputed",
         "goal_change_requested",
         "meeting_minutes_shared",
+        "payout_run_waiting",
         "payout_run_waiting",
         "payout_run_waiting",
         *["resource_request_to_decide"] * 3,
@@ -283,3 +286,11 @@ def _its_calibrated_evaluations_are_acknowledged_and_disputed(org):
     responses = Evaluation.objects.filter(org=org).exclude(response="")
     assert sorted(responses.values_list("response", flat=True)) == ["acknowledged", "disputed"]
     assert responses.get(response="acknowledged").locked_at is not None
+
+
+def _its_whole_amount_plan_has_statements_with_an_accelerator(org):
+    from pacekeeper.incentives.models import PayoutRun
+
+    run = PayoutRun.objects.get(org=org, plan__tier_mode="whole")
+    assert run.plan.accelerators.count() == 1
+    assert run.lines.exists()

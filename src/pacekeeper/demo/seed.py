@@ -39,6 +39,7 @@ from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role,
 
 from . import names
 from .churn import fade_lost_customers
+from .incentives import make_commission_plan
 from .insights import make_insights
 from .meetings import make_meetings
 from .resources import make_resource_requests
@@ -131,6 +132,7 @@ def seed_organization(
             result.counts["pulse_answers"] = make_team_health(org, until)
             result.counts["analysed_texts"] = make_insights(org)
             result.counts["evaluation_responses"] = make_review_responses(org)
+            result.counts["commission_plans"] = make_commission_plan(org, until)
     return result
 
 
