@@ -16,7 +16,7 @@ from pacekeeper.kpis.engine import compute
 from pacekeeper.kpis.periods import Period
 from pacekeeper.kpis.registry import percent
 from pacekeeper.notifications.models import Notification
-from pacekeeper.tenancy.models import Role, User
+from pacekeeper.tenancy.models import Role, Team, User
 from pacekeeper.tenancy.scopes import actor_for
 from pacekeeper.work.load import UNDER_LOADED_SHARE, bookings
 from pacekeeper.work.models import Comment, Quadrant, RecurringTask, Task, WorkPlan
@@ -53,6 +53,11 @@ def test_it_looks_like_a_real_branch(demo):
     _its_task_kpis_count_the_demos_own_completion_days(demo)
     _its_director_finds_approvals_waiting_in_the_inbox(demo)
     _its_first_lead_finds_a_closed_meeting_and_the_next_one_planned(demo)
+    _its_risk_register_has_hand_kept_and_signalled_risks(demo)
+    _its_team_health_shows_figures_and_a_case_in_mediation(demo)
+    _its_customer_voice_has_analysed_texts(demo)
+    _its_calibrated_evaluations_are_acknowledged_and_disputed(demo)
+    _its_whole_amount_plan_has_statements_with_an_accelerator(demo)
 
 
 def _it_has_no_facts_after_today(org):
@@ -217,10 +222,13 @@ def _its_director_finds_approvals_waiting_in_the_inbox(org):
     director = org.users.get(role=Role.DIRECTOR)
     kinds = sorted(Notification.objects.filter(org=org, recipient=director).values_list("kind", flat=True))
     # The target change, the minutes of the first lead's closed meeting (shared with the director),
-    # two payout runs, and the three leads' resource requests (one still waiting).
+    # three payout runs (one of the whole-amount plan), the three leads' resource requests (one still
+    # waiting) and a disputed evaluation.
     assert kinds == [
+        "evaluation_disputed",
         "goal_change_requested",
         "meeting_minutes_shared",
+        "payout_run_waiting",
         "payout_run_waiting",
         "payout_run_waiting",
         *["resource_request_to_decide"] * 3,
@@ -237,3 +245,52 @@ def _its_first_lead_finds_a_closed_meeting_and_the_next_one_planned(org):
     closed = Meeting.objects.get(org=org, status="closed")
     assert closed.agenda["members"] and closed.items.filter(kind="action", task__isnull=False).exists()
     assert Meeting.objects.filter(org=org, series=closed.series, status="planned").count() == 1
+
+
+def _its_risk_register_has_hand_kept_and_signalled_risks(org):
+    from pacekeeper.risks.models import Risk, RiskAction
+
+    risks = Risk.objects.filter(org=org)
+    assert {"org", "team", "customer", "goal"} <= set(risks.values_list("level", flat=True))
+    assert risks.filter(review_on__lt=TODAY, status="open").count() == 1  # one review overdue
+    assert RiskAction.objects.filter(org=org, task__isnull=False).count() == 1
+    signalled = risks.exclude(signal_key="")
+    assert signalled.exists() and all(risk.evidence for risk in signalled)
+
+
+def _its_team_health_shows_figures_and_a_case_in_mediation(org):
+    from pacekeeper.teamhealth.models import Conflict
+    from pacekeeper.teamhealth.pulse import team_trend
+
+    shown = [
+        team
+        for team in Team.objects.filter(org=org)
+        if sum(figure.shown for figure in team_trend(org=org, team=team, today=TODAY, periods=4)) == 4
+    ]
+    assert shown  # at least one team (a branch, teams of four being too small alone) has a trend
+    assert all(figure.shown for figure in team_trend(org=org, team=None, today=TODAY, periods=4))
+    assert Conflict.objects.filter(org=org, status="mediation", mediator__isnull=False).count() == 1
+
+
+def _its_customer_voice_has_analysed_texts(org):
+    from pacekeeper.insights.models import TextAnalysis
+
+    analyses = TextAnalysis.objects.filter(org=org)
+    assert analyses.exists()
+    assert analyses.filter(topics__isnull=False).exists()
+
+
+def _its_calibrated_evaluations_are_acknowledged_and_disputed(org):
+    from pacekeeper.reviews.models import Evaluation
+
+    responses = Evaluation.objects.filter(org=org).exclude(response="")
+    assert sorted(responses.values_list("response", flat=True)) == ["acknowledged", "disputed"]
+    assert responses.get(response="acknowledged").locked_at is not None
+
+
+def _its_whole_amount_plan_has_statements_with_an_accelerator(org):
+    from pacekeeper.incentives.models import PayoutRun
+
+    run = PayoutRun.objects.get(org=org, plan__tier_mode="whole")
+    assert run.plan.accelerators.count() == 1
+    assert run.lines.exists()

@@ -39,9 +39,14 @@ from pacekeeper.tenancy.models import AccountManagerProfile, Organization, Role,
 
 from . import names
 from .churn import fade_lost_customers
+from .incentives import make_commission_plan
+from .insights import make_insights
 from .meetings import make_meetings
 from .resources import make_resource_requests
+from .reviews import make_review_responses
+from .risks import make_risks
 from .skills import make_skill_levels
+from .teamhealth import make_team_health
 from .tickets import make_tickets
 from .training import make_training
 from .work import make_work
@@ -123,6 +128,11 @@ def seed_organization(
             result.counts["meetings"] = make_meetings(org, until)
             result.counts["tickets"] = make_tickets(org, seed=seed, until=until)
             result.counts["training_courses"] = make_training(org, until)
+            result.counts["risks"] = make_risks(org, until)
+            result.counts["pulse_answers"] = make_team_health(org, until)
+            result.counts["analysed_texts"] = make_insights(org)
+            result.counts["evaluation_responses"] = make_review_responses(org)
+            result.counts["commission_plans"] = make_commission_plan(org, until)
     return result
 
 
