@@ -228,6 +228,6 @@ def test_the_cycle_form_takes_curves_roles_audience_deadlines_and_target(world, 
     )
     assert (lost.curve, lost.floor, lost.cap, coaching.roles) == ("capped", Decimal(50), Decimal(110), ["lead"])
     page = client.get(f"/reviews/{cycle.pk}/").content.decode()
-    assert page.count("<polyline") == 2 and "Floor 50.00% · Cap 110.0" in page
+    assert page.count("<polyline") == 2 and page.count(">120%</text>") == 2 and "Floor 50.00% · Cap 110.0" in page
     edit = client.get(f"/reviews/{cycle.pk}/edit/").content.decode()
     assert "60=60; 80=80; 100=100" in edit

@@ -123,6 +123,23 @@ class CriterionForm(CleanTextFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = [("", "—")] + [(metric.key, metric.label) for metric in METRICS.values()]
 
+    # The fields someone fills in a row they mean; "kind" and "curve" are select boxes that
+    # always post a value, so they do not make a row count.
+    ROW_FIELDS = ("name", "metric", "target", "weight", "roles", "floor", "cap", "bands")
+
+    def has_changed(self) -> bool:
+        """A bound row with none of ROW_FIELDS filled is blank: the formset drops it."""
+        if self.is_bound and not any(self._posted(name) for name in self.ROW_FIELDS):
+            return False
+        return super().has_changed()
+
+    def _posted(self, name: str) -> bool:
+        field = self.fields[name]
+        value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        if isinstance(value, (list, tuple)):
+            return any(str(item).strip() for item in value)
+        return bool(str(value or "").strip())
+
     def clean_bands(self):
         text = self.cleaned_data.get("bands") or ""
         try:
@@ -131,8 +148,16 @@ class CriterionForm(CleanTextFormMixin, forms.Form):
             raise forms.ValidationError(_("Write bands as “percent=score”, separated by semicolons.")) from None
 
 
-# Empty rows are ignored; the weights of the rest add up to 100 (the service checks).
-CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=30, absolute_max=30)
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        # Every row may stay blank (a new form's extra rows, a criterion emptied to drop it).
+        return super()._construct_form(i, empty_permitted=True, **kwargs)
+
+
+# Blank rows are ignored; the weights of the rest add up to 100 (the service checks).
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseCriterionFormSet, extra=2, max_num=30, absolute_max=30
+)
 
 
 class RatingsForm(CleanTextFormMixin, forms.Form):

@@ -14,7 +14,7 @@ from pacekeeper.tenancy.scopes import Actor, calibration_moves_q, sees_grade_dis
 
 from .models import CalibrationMove, Evaluation, ReviewCycle
 from .scoring import GRADES
-from .services import overdue_q, overdue_step
+from .services import overdue_due, overdue_q, overdue_step
 
 SHARE_PLACES = Decimal("0.1")
 
@@ -98,7 +98,10 @@ def overdue_steps(*, actor: Actor, person_ids=None, limit: int = 20) -> dict:
     )
     if person_ids is not None:
         waiting = waiting.filter(person_id__in=person_ids)
-    rows = [{"evaluation": evaluation, "step": overdue_step(evaluation)} for evaluation in waiting[:500]]
+    rows = [
+        {"evaluation": evaluation, "step": overdue_step(evaluation), "due": overdue_due(evaluation, today)}
+        for evaluation in waiting[:500]
+    ]
     from .notices import STEP_WORDS
 
     for row in rows:

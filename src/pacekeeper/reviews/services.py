@@ -429,7 +429,9 @@ def calibrate(
 ) -> Evaluation:
     """A director confirms the score or sets another one (with a reason); the grade follows."""
     if not may_calibrate(actor, evaluation.person_id):
-        raise Forbidden(_("Nobody calibrates their own evaluation."))
+        if evaluation.person_id == actor.user_id:
+            raise Forbidden(_("Nobody calibrates their own evaluation."))
+        raise Forbidden(_("Only directors calibrate evaluations."))
     with transaction.atomic():
         current = _locked(evaluation, Evaluation.Step.CALIBRATION)
         final = current.score if final_score is None else final_score.quantize(Decimal("0.1"))
@@ -569,6 +571,20 @@ def overdue_q(today: dt.date) -> Q:
 
 def overdue_step(evaluation: Evaluation) -> str:
     return ACKNOWLEDGEMENT if evaluation.step == Evaluation.Step.DONE else evaluation.step
+
+
+def overdue_due(evaluation: Evaluation, today: dt.date) -> dt.date | None:
+    """The deadline of the evaluation's current step when it has passed (the same rules as
+    `overdue_q`, read from a loaded evaluation with its cycle), else None."""
+    if evaluation.cycle.status != ReviewCycle.Status.OPEN:
+        return None
+    if evaluation.step == Evaluation.Step.DONE and (evaluation.response or evaluation.locked_at is not None):
+        return None
+    for field, step, _extra in OVERDUE_RULES:
+        due = getattr(evaluation.cycle, field)
+        if evaluation.step == step and due is not None and due < today:
+            return due
+    return None
 
 
 def overdue_notify_all() -> int:

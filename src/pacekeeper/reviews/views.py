@@ -1,6 +1,8 @@
 """Evaluation pages: review cycles with their criteria and progress, and one evaluation with the
 form of the step the viewer may take."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest
@@ -48,6 +50,17 @@ def _evaluation(request: HttpRequest, evaluation_id: int) -> Evaluation:
     return get_visible(scoped, evaluation_id, actor=request.actor)
 
 
+def _mark_overdue(request: HttpRequest, evaluations) -> list[Evaluation]:
+    """Give each evaluation `overdue_since`: the first day after its current step's passed
+    deadline (None when it is not overdue), for the "overdue since" badge."""
+    today = request.actor.today()
+    evaluations = list(evaluations)
+    for evaluation in evaluations:
+        due = services.overdue_due(evaluation, today)
+        evaluation.overdue_since = due + dt.timedelta(days=1) if due else None
+    return evaluations
+
+
 # --- cycles --------------------------------------------------------------------------------------
 
 
@@ -60,7 +73,7 @@ def cycle_list(request: HttpRequest):
     return render(
         request,
         "reviews/cycle_list.html",
-        {"page": paginate(request, cycles), "mine": mine.order_by("-cycle__ends_on")[:12]},
+        {"page": paginate(request, cycles), "mine": _mark_overdue(request, mine.order_by("-cycle__ends_on")[:12])},
     )
 
 
@@ -76,14 +89,22 @@ def cycle_detail(request: HttpRequest, cycle_id: int):
     if search:
         shown = shown.filter(person_named(search, via="person__"))
     by_step = dict(evaluations.values_list("step").annotate(n=Count("pk")))
-    by_grade = dict(evaluations.exclude(grade="").values_list("grade").annotate(n=Count("pk")))
+    shows_distribution = sees_grade_distribution(request.actor) and cycle.status != ReviewCycle.Status.DRAFT
+    graded = evaluations.exclude(grade="")
+    if shows_distribution:  # the same people as the distribution table: not the viewer's own
+        graded = graded.exclude(person_id=request.actor.user_id)
+    by_grade = dict(graded.values_list("grade").annotate(n=Count("pk")))
+    page = paginate(request, shown.order_by("person__username"), per_page=50)
+    for evaluation in page.object_list:
+        evaluation.cycle = cycle
+    page.object_list = _mark_overdue(request, page.object_list)
     return render(
         request,
         "reviews/cycle_detail.html",
         {
             "cycle": cycle,
             "criteria": cycle.criteria.all(),
-            "page": paginate(request, shown.order_by("person__username"), per_page=50),
+            "page": page,
             "steps": [(value, label, by_step.get(value, 0)) for value, label in Evaluation.Step.choices],
             "grades": [(value, label, by_grade.get(value, 0)) for value, label in Evaluation.Grade.choices],
             "step": step,
@@ -91,9 +112,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int):
             "query": query_without(request, "page"),
             "manages": request.actor.role in REVIEW_ADMIN_ROLES,
             "history": audit_trail(actor=request.actor, obj=cycle),
-            "distribution": selectors.distribution(actor=request.actor, cycle=cycle)
-            if sees_grade_distribution(request.actor) and cycle.status != ReviewCycle.Status.DRAFT
-            else None,
+            "distribution": selectors.distribution(actor=request.actor, cycle=cycle) if shows_distribution else None,
             "audience": _audience_words(cycle),
         },
     )
@@ -308,13 +327,20 @@ def _step_forms(request: HttpRequest, evaluation: Evaluation) -> dict:
 @actor_required
 def evaluation_detail(request: HttpRequest, evaluation_id: int, forms: dict | None = None, status: int = 200):
     evaluation = _evaluation(request, evaluation_id)
+    _mark_overdue(request, [evaluation])
     shows = services.shows_review(request.actor, evaluation)
     rows = evaluation.scores.select_related("criterion")
+    history = audit_trail(actor=request.actor, obj=evaluation)
+    sent_back_by = None
+    if evaluation.sent_back_reason and evaluation.step == Evaluation.Step.SELF:
+        last = history.filter(field="step", before=Evaluation.Step.REVIEW, after=Evaluation.Step.SELF).first()
+        sent_back_by = last.actor_id if last else None
     context = {
         "evaluation": evaluation,
+        "sent_back_by": sent_back_by,
         "rows": rows,
         "shows_review": shows,
-        "history": audit_trail(actor=request.actor, obj=evaluation),
+        "history": history,
         **_step_forms(request, evaluation),
         **(forms or {}),
     }
