@@ -14,6 +14,8 @@ from .models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Level, Response
 
 router = Router(tags=["risks"])
 ScoreIn = json_int(ge=1, le=5)
+# A threshold: a whole number in JSON (true, 2.0 and "2" are 422); its range is checked by the service.
+SettingIn = json_int()
 
 
 class RiskOut(Schema):
@@ -88,7 +90,7 @@ class RiskChangeOut(Schema):
     residual_probability: int | None
     residual_impact: int | None
     status: str
-    note: str
+    note: str = Field(alias="note_text", description="in the reader's language")
 
 
 class RiskActionOut(Schema):
@@ -129,13 +131,13 @@ class RiskSettingsOut(Schema):
 
 
 class RiskSettingsPatch(BodySchema):
-    concentration_top_n: int = omittable()
-    concentration_threshold: int = omittable()
-    concentration_months: int = omittable()
-    goal_late_share: int = omittable()
-    overload_weeks: int = omittable()
-    receivable_grace_days: int = omittable()
-    contract_days_ahead: int = omittable()
+    concentration_top_n: SettingIn = omittable()
+    concentration_threshold: SettingIn = omittable()
+    concentration_months: SettingIn = omittable()
+    goal_late_share: SettingIn = omittable()
+    overload_weeks: SettingIn = omittable()
+    receivable_grace_days: SettingIn = omittable()
+    contract_days_ahead: SettingIn = omittable()
 
 
 class RiskReceivableOut(Schema):

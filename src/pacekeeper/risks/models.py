@@ -10,6 +10,7 @@ organisation (partial unique constraint), so a signal never duplicates an open r
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.crm.models import Customer, Sale
@@ -174,6 +175,19 @@ class Risk(models.Model):
     def band(self) -> str:
         return band(self.score)
 
+    @property
+    def band_label(self) -> str:
+        return str(BAND_LABELS[self.band])
+
+
+# The band codes stay in English (API, CSS classes); pages show these labels.
+BAND_LABELS = {
+    "low": pgettext_lazy("risk band", "low"),
+    "medium": pgettext_lazy("risk band", "medium"),
+    "high": pgettext_lazy("risk band", "high"),
+    "critical": pgettext_lazy("risk band", "critical"),
+}
+
 
 def band(score: int) -> str:
     """Heat-map bands: 1–4 low, 5–9 medium, 10–16 high, 20–25 critical."""
@@ -220,6 +234,24 @@ class RiskChange(models.Model):
     @property
     def score(self) -> int:
         return self.probability * self.impact
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language: notes the system writes are stored as codes
+        (NOTE_RECORDED, NOTE_SIGNAL + the signal's kind) and translated here."""
+        if self.note == NOTE_RECORDED:
+            return gettext("Recorded")
+        if self.note.startswith(NOTE_SIGNAL):
+            from .signals import SIGNALS
+
+            kind = self.note.removeprefix(NOTE_SIGNAL)
+            found = SIGNALS.get(kind)
+            return gettext("Signal: %(kind)s") % {"kind": found.label if found else kind}
+        return self.note
+
+
+NOTE_RECORDED = "@recorded"
+NOTE_SIGNAL = "@signal:"
 
 
 class RiskAction(models.Model):

@@ -33,6 +33,8 @@ from pacekeeper.work import services as work_services
 
 from . import notices
 from .models import (
+    NOTE_RECORDED,
+    NOTE_SIGNAL,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Category,
@@ -161,6 +163,7 @@ def risk_create(*, actor: Actor, data: dict) -> Risk:
     errors: dict[str, list[str]] = {}
     subject = _subject(actor, data, errors)
     values = _checked(actor, data, errors, creating=True)
+    _residual(values, errors)
     if errors:
         raise ValidationFailed(errors)
     if not may_raise_risk(
@@ -172,7 +175,7 @@ def risk_create(*, actor: Actor, data: dict) -> Risk:
     ):
         raise Forbidden(_("You may not record a risk about this."))
     risk = Risk.objects.create(org_id=actor.org_id, **subject, **values)
-    _history(risk=risk, by=actor.user, note=_("Recorded"))
+    _history(risk=risk, by=actor.user, note=NOTE_RECORDED)
     audit_record(actor=actor, obj=risk, field="score", before=None, after=risk.score)
     return risk
 
@@ -204,8 +207,35 @@ def _checked(actor: Actor, data: dict, errors: dict, *, creating: bool) -> dict:
         values["review_on"] = _review_on(data.get("review_on"), today, errors)
     if "owner" in present:
         owner = data.get("owner") if data.get("owner") not in (None, "") or not creating else actor.user_id
-        values["owner"] = _one(User.objects.filter(risk_owners_q(actor)), owner, "owner", errors)
+        values["owner"] = _owner(actor, owner, errors)
     return values
+
+
+def _owner(actor: Actor, value: object, errors: dict) -> User | None:
+    """The owner must be able to act on the risk: a person of the organisation who writes
+    (an analyst reads only, so could neither change the risk nor add its actions)."""
+    number = parse_id(value)
+    found = User.objects.filter(risk_owners_q(actor), pk=number).first() if number is not None else None
+    if found is None:
+        if number is not None and User.objects.filter(org_id=actor.org_id, is_active=True, pk=number).exists():
+            errors["owner"] = [
+                _("This person reads only and could not act on the risk: choose someone who may change it.")
+            ]
+        else:
+            errors["owner"] = [_("Choose one you can see.")]
+    return found
+
+
+def _residual(risk_values: dict, errors: dict) -> None:
+    """The response lowers a risk or leaves it: residual probability and impact each at most the
+    original's (docs/risks.md)."""
+    for field, original in (("residual_probability", "probability"), ("residual_impact", "impact")):
+        residual, before = risk_values.get(field), risk_values.get(original)
+        if field not in errors and residual is not None and before is not None and residual > before:
+            errors[field] = [
+                _("The residual figure cannot exceed the original (%(n)d): the response does not raise a risk.")
+                % {"n": before}
+            ]
 
 
 @transaction.atomic
@@ -216,6 +246,8 @@ def risk_update(*, actor: Actor, risk: Risk, data: dict, note: str = "") -> Risk
     unknown = set(data) - EDITABLE
     errors: dict[str, list[str]] = {field: [_("This field cannot be set.")] for field in sorted(unknown)}
     values = _checked(actor, data, errors, creating=False)
+    if set(values) & {"probability", "impact", "residual_probability", "residual_impact"}:
+        _residual({field: values.get(field, getattr(risk, field)) for field in SCORED}, errors)
     reopening = values.get("status") == Status.OPEN and risk.status != Status.OPEN and risk.signal_key
     if reopening and Risk.objects.open().filter(org_id=risk.org_id, signal_key=risk.signal_key).exists():
         errors["status"] = [_("A newer open risk stands for this signal: change that one instead.")]
@@ -247,9 +279,11 @@ def risk_action_add(*, actor: Actor, risk: Risk, title: str, due_on: object = No
     changes = {"title": title, "owner": owner if owner not in (None, "") else actor.user_id}
     if due_on not in (None, ""):
         changes["due_on"] = due_on
-    if risk.customer_id:
+    # The task is linked to the risk's customer or goal when the actor sees it (a risk's owner
+    # may not see a colleague's customer; the task still belongs to the risk through the action).
+    if risk.customer_id and Customer.objects.visible_to(actor).filter(pk=risk.customer_id).exists():
         changes["customer"] = risk.customer_id
-    if risk.goal_id:
+    if risk.goal_id and Goal.objects.visible_to(actor).filter(pk=risk.goal_id).exists():
         changes["goal"] = risk.goal_id
     task = work_services.task_create(actor=actor, changes=changes)
     return RiskAction.objects.create(org_id=actor.org_id, risk=risk, task=task)
@@ -431,8 +465,7 @@ def signals_run(*, org: Organization, today: dt.date, by: User | None = None) ->
         [risk for risk, _moved in changed], ["probability", "impact", "evidence", "evidence_link", "updated_at"]
     )
     moved = [risk for risk, scores_moved in changed if scores_moved]
-    note = _("Signal: %(kind)s")
-    RiskChange.objects.bulk_create([_change(risk, by, now, note % {"kind": risk.signal_kind}) for risk in new + moved])
+    RiskChange.objects.bulk_create([_change(risk, by, now, NOTE_SIGNAL + risk.signal_kind) for risk in new + moved])
     job = JobActor(org_id=org.pk, user_id=by.pk if by else None)
     AuditEntry.objects.bulk_create(
         [audit_entry(actor=job, obj=risk, field="score", before=None, after=risk.score) for risk in new]

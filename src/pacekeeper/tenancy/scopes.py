@@ -1066,8 +1066,9 @@ def may_raise_risk(actor: Actor, *, level: str, team_id=None, customer=None, goa
 
 
 def risk_owners_q(actor: Actor) -> Q:
-    """Who may own a risk: any active person of the organisation."""
-    return Q(org_id=actor.org_id, is_active=True)
+    """Who may own a risk: an active person of the organisation who writes (the owner may
+    change their risk and add its actions; an analyst reads only)."""
+    return Q(org_id=actor.org_id, is_active=True, role__in=WRITING_ROLES)
 
 
 def may_run_risk_signals(actor: Actor) -> bool:
