@@ -19,11 +19,17 @@ class ProfileForm(CleanTextFormMixin, forms.Form):
     interests = forms.CharField(label=_("Topics of interest"), max_length=300, required=False)
 
 
+EFFORT_FORMAT = _("Write the hours with at most 4 digits before the decimal point and 1 after it, e.g. 2.5.")
+
+
 class ValueServiceForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ValueService.Kind.choices)
     delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
     effort_hours = forms.DecimalField(
         label=_("Effort (hours)"), min_value=0.1, max_value=1000, decimal_places=1, max_digits=5
+    )
+    effort_hours.error_messages |= dict.fromkeys(
+        ("max_digits", "max_decimal_places", "max_whole_digits"), EFFORT_FORMAT
     )
     delivered_by = forms.TypedChoiceField(label=_("Delivered by"), coerce=int, required=False, empty_value=None)
     rating = forms.TypedChoiceField(
