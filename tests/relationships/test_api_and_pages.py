@@ -138,8 +138,14 @@ def test_the_pages_write_through_the_services(world, client):
     client.force_login(world.one.manager)
     base = f"/relationships/customers/{mine.pk}"
     assert client.get(f"{base}/card/").status_code == 200
+    mine.needs = "对服务响应速度要求高"
+    mine.save(update_fields=["needs"])
+    assert "对服务响应速度要求高" in client.get(f"{base}/").content.decode()  # the crm field, not "nothing recorded"
     response = client.post(f"{base}/profile/edit/", {"needs": "低成本融资", "preferred_channel": "wechat"})
     assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.needs == "低成本融资"  # one source: the crm customer's field
+    assert "低成本融资" in client.get(f"/customers/{mine.pk}/").content.decode()
     response = client.post(
         f"{base}/services/create/", {"kind": "market_report", "delivered_on": "2026-11-30", "effort_hours": "0"}
     )

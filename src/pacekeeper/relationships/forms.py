@@ -7,12 +7,8 @@ from .models import FACTORS, NOTE_MAX_LENGTH, WEIGHT_MAX, CustomerProfile, Value
 
 
 class ProfileForm(CleanTextFormMixin, forms.Form):
-    needs = forms.CharField(
-        label=_("Needs"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    preferences = forms.CharField(
-        label=_("Preferences"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    # The crm customer's own "needs and preferences" field: one source, shown on both pages.
+    needs = forms.CharField(label=_("Needs and preferences"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     preferred_channel = forms.ChoiceField(
         label=_("Preferred channel"), choices=CustomerProfile.Channel.choices, required=False
     )
