@@ -32,7 +32,16 @@ def test_it_logs_a_service_and_refuses_bad_input(world, client):
         response = _post(client, "/api/v1/value-services", _service_body(mine, **bad))
         assert response.status_code == 400, (bad, response.content)
         assert response.json()["errors"][0]["field"] in bad
-    for bad in ({"rating": 6}, {"kind": "massage"}, {"effort_hours": 2.5}, {"org": 1}, {"delivered_on": "0"}):
+    for bad in (
+        {"rating": 6},
+        {"rating": True},
+        {"rating": 4.5},
+        {"rating": "4"},
+        {"kind": "massage"},
+        {"effort_hours": 2.5},
+        {"org": 1},
+        {"delivered_on": "0"},
+    ):
         assert _post(client, "/api/v1/value-services", _service_body(mine, **bad)).status_code == 422, bad
     someone_elsewhere = _post(client, "/api/v1/value-services", _service_body(mine, delivered_by=world.two.admin.pk))
     assert someone_elsewhere.status_code == 400
@@ -45,6 +54,8 @@ def test_it_rates_and_deletes_a_service_but_the_analyst_only_reads(world, client
     path = f"/api/v1/value-services/{created['id']}"
     rated = client.patch(path, json.dumps({"rating": 5}), content_type="application/json")
     assert rated.status_code == 200 and rated.json()["rating"] == 5
+    for bad in (True, 4.5, "4"):
+        assert client.patch(path, json.dumps({"rating": bad}), content_type="application/json").status_code == 422
     client.force_login(world.one.analyst)
     assert client.get(path).status_code == 200
     assert client.delete(path).status_code == 403
@@ -116,7 +127,7 @@ def test_it_lists_churn_risks_by_value_at_risk_with_a_next_step(world, client, d
         page = client.get("/relationships/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert large.name in text and "¥900.00" in text
+    assert large.name in text and 'title="¥900.00">¥900</span>' in text  # short on cards, full in the title
     client.force_login(world.one.other_manager)
     assert large.name not in client.get("/relationships/").content.decode()
 
@@ -127,12 +138,22 @@ def test_the_pages_write_through_the_services(world, client):
     client.force_login(world.one.manager)
     base = f"/relationships/customers/{mine.pk}"
     assert client.get(f"{base}/card/").status_code == 200
+    mine.needs = "对服务响应速度要求高"
+    mine.save(update_fields=["needs"])
+    assert "对服务响应速度要求高" in client.get(f"{base}/").content.decode()  # the crm field, not "nothing recorded"
     response = client.post(f"{base}/profile/edit/", {"needs": "低成本融资", "preferred_channel": "wechat"})
     assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.needs == "低成本融资"  # one source: the crm customer's field
+    assert "低成本融资" in client.get(f"/customers/{mine.pk}/").content.decode()
     response = client.post(
         f"{base}/services/create/", {"kind": "market_report", "delivered_on": "2026-11-30", "effort_hours": "0"}
     )
     assert response.status_code == 400  # effort must be above 0: the form keeps what was typed
+    response = client.post(
+        f"{base}/services/create/", {"kind": "market_report", "delivered_on": "2026-11-30", "effort_hours": "12345.67"}
+    )
+    assert "at most 4 digits before the decimal point and 1 after it" in response.content.decode()
     response = client.post(
         f"{base}/services/create/", {"kind": "market_report", "delivered_on": "2026-11-30", "effort_hours": "3"}
     )

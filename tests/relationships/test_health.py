@@ -87,7 +87,23 @@ class TestHealthScore:
         assert health.value_at_risk_minor == 90000  # ¥600 + ¥300 of the last 12 months
         assert health.at_risk
         assert "90 days ago" in reasons["recency"].text and "every 60 days" in reasons["recency"].text
-        assert "¥600.00" in reasons["sales"].text and "-50.0%" in reasons["sales"].text
+        assert (
+            "¥600 " in reasons["sales"].text and "¥1.2K" in reasons["sales"].text and "-50.0%" in reasons["sales"].text
+        )
+
+    def test_it_shows_the_weight_used_which_bounds_the_points_lost(self, world, client):
+        """Satisfaction (20) and complaints (10) have no data: their 30 go to the other three in
+        proportion, out of 100: recency 30 × 100 / 70 = 42.9, sales 25 × 100 / 70 = 35.7,
+        renewal 15 × 100 / 70 = 21.4. Each deduction stays within its weight used."""
+        customer = _worked_example(world)
+        reasons = {reason.factor: reason for reason in _health(customer).reasons}
+        assert reasons["recency"].weight == 30 and reasons["recency"].weight_used == Decimal("42.9")
+        assert reasons["sales"].weight_used == Decimal("35.7")
+        assert reasons["renewal"].weight_used == Decimal("21.4")
+        assert reasons["satisfaction"].weight_used == 0 and reasons["complaints"].weight_used == 0
+        for reason in reasons.values():
+            assert reason.points_lost <= reason.weight_used
+        assert reasons["renewal"].points_lost == reasons["renewal"].weight_used  # condition 0: all of it
 
     def test_it_follows_the_organisations_weights(self, world):
         customer = _worked_example(world)

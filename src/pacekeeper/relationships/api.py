@@ -6,7 +6,16 @@ import datetime as dt
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, IsoDate, ObjectId, Page, QueryId, decimal_string, decimal_text
+from pacekeeper.lib.api_types import (
+    BodySchema,
+    IsoDate,
+    ObjectId,
+    Page,
+    QueryId,
+    decimal_string,
+    decimal_text,
+    json_int,
+)
 from pacekeeper.lib.money import from_minor
 from pacekeeper.lib.text import VISIBLE
 
@@ -17,12 +26,14 @@ from .models import NOTE_MAX_LENGTH, ValueService
 router = Router(tags=["relationships"])
 
 EffortHours = decimal_string(digits=5, places=1, signed=False)
+Rating = json_int(ge=1, le=5)  # strict: true, 4.0 and "4" answer 422
 
 
 class RelationshipReasonOut(Schema):
     factor: str
     label: str
     weight: int = Field(description="the organisation's weight of this reason")
+    weight_used: str = Field(description="the weight used, out of 100, once reasons without data are left out")
     condition: str | None = Field(description="0 (bad) to 1 (good); null: not counted for this customer")
     points_lost: str = Field(description="points this reason takes off 100")
     text: str
@@ -63,12 +74,12 @@ class ValueServiceIn(BodySchema):
     delivered_on: IsoDate
     effort_hours: EffortHours
     delivered_by: ObjectId | None = None
-    rating: int | None = Field(None, ge=1, le=5)
+    rating: Rating | None = None
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 class ValueServiceRatingIn(BodySchema):
-    rating: int | None = Field(..., ge=1, le=5)
+    rating: Rating | None = Field(...)
 
 
 class EducationInviteeOut(Schema):
@@ -127,6 +138,7 @@ def _health_out(health: Health, currency: str) -> dict:
                 "factor": reason.factor,
                 "label": factor_label(reason.factor),
                 "weight": reason.weight,
+                "weight_used": decimal_text(reason.weight_used),
                 "condition": None if reason.condition is None else decimal_text(round(reason.condition, 3)),
                 "points_lost": decimal_text(reason.points_lost),
                 "text": reason.text,

@@ -7,16 +7,15 @@ from .models import FACTORS, NOTE_MAX_LENGTH, WEIGHT_MAX, CustomerProfile, Value
 
 
 class ProfileForm(CleanTextFormMixin, forms.Form):
-    needs = forms.CharField(
-        label=_("Needs"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    preferences = forms.CharField(
-        label=_("Preferences"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    # The crm customer's own "needs and preferences" field: one source, shown on both pages.
+    needs = forms.CharField(label=_("Needs and preferences"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     preferred_channel = forms.ChoiceField(
         label=_("Preferred channel"), choices=CustomerProfile.Channel.choices, required=False
     )
     interests = forms.CharField(label=_("Topics of interest"), max_length=300, required=False)
+
+
+EFFORT_FORMAT = _("Write the hours with at most 4 digits before the decimal point and 1 after it, e.g. 2.5.")
 
 
 class ValueServiceForm(CleanTextFormMixin, forms.Form):
@@ -24,6 +23,9 @@ class ValueServiceForm(CleanTextFormMixin, forms.Form):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
     effort_hours = forms.DecimalField(
         label=_("Effort (hours)"), min_value=0.1, max_value=1000, decimal_places=1, max_digits=5
+    )
+    effort_hours.error_messages |= dict.fromkeys(
+        ("max_digits", "max_decimal_places", "max_whole_digits"), EFFORT_FORMAT
     )
     delivered_by = forms.TypedChoiceField(label=_("Delivered by"), coerce=int, required=False, empty_value=None)
     rating = forms.TypedChoiceField(

@@ -46,6 +46,10 @@ class Reason:
     condition: Decimal | None  # None: does not apply to this customer
     text: str
     points_lost: Decimal = ZERO
+    # The weight actually used, out of 100: the configured weights of the reasons that apply,
+    # rescaled so they add up to 100 (a reason without data leaves its weight to the others).
+    # points_lost never exceeds it.
+    weight_used: Decimal = ZERO
 
     @property
     def applies(self) -> bool:
@@ -236,8 +240,8 @@ def _sales(customer, facts: _Facts, currency: str, language: str) -> Reason:
     if not before and not recent:
         return Reason("sales", 0, None, _("No sales in the last six months nor a year before: not counted."))
     figures = {
-        "recent": format_amount(recent, currency, language),
-        "before": format_amount(before, currency, language),
+        "recent": format_amount(recent, currency, language, short=True),
+        "before": format_amount(before, currency, language, short=True),
     }
     if not before:
         return Reason(
@@ -284,10 +288,12 @@ def _scored(customer, as_of, reasons: list[Reason], value_minor: int, threshold:
     else:
         raw = sum(Decimal(reason.weight) * reason.condition for reason in counted) * 100 / total
         score = int(raw.quantize(ONE, rounding=ROUND_HALF_UP))
+        tenth = Decimal("0.1")
         for reason in counted:
-            reason.points_lost = (Decimal(reason.weight) * (ONE - reason.condition) * 100 / total).quantize(
-                Decimal("0.1"), rounding=ROUND_HALF_UP
-            )
+            share = Decimal(reason.weight) * 100 / total
+            # Both rounded half up to a tenth from exact values, so points_lost <= weight_used holds.
+            reason.weight_used = share.quantize(tenth, rounding=ROUND_HALF_UP)
+            reason.points_lost = (share * (ONE - reason.condition)).quantize(tenth, rounding=ROUND_HALF_UP)
     weakest = max(counted, key=lambda r: r.points_lost, default=None)
     if weakest is not None and weakest.points_lost <= 0:
         weakest = None

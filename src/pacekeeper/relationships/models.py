@@ -68,6 +68,8 @@ class CustomerProfile(models.Model):
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE)
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="relationship_profile")
+    # needs and preferences: no longer read nor written. The crm customer's "needs" field is the
+    # one source (migration 0002 copied these into it); the columns stay until a later cleanup.
     needs = models.TextField(_("needs"), blank=True, max_length=NOTE_MAX_LENGTH)
     preferences = models.TextField(_("preferences"), blank=True, max_length=NOTE_MAX_LENGTH)
     preferred_channel = models.CharField(_("preferred channel"), max_length=16, choices=Channel.choices, blank=True)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pacekeeper.crm import services as crm_services
 from pacekeeper.crm.models import Contact, Customer
 from pacekeeper.errors import Forbidden, ValidationFailed
 from pacekeeper.lib import date_rules
@@ -76,13 +77,16 @@ def _writable_customer(actor: Actor, customer_id: int | Customer, *, field: str 
 
 @transaction.atomic
 def profile_save(
-    *, actor: Actor, customer: Customer, needs: str, preferences: str, preferred_channel: str, interests: str
+    *, actor: Actor, customer: Customer, needs: str, preferred_channel: str, interests: str
 ) -> CustomerProfile:
+    """Needs and preferences live on the crm customer (one source for both pages): written
+    through crm's customer_save, which validates and audits. The channel and topics stay here."""
     customer = _writable_customer(actor, customer)
     if preferred_channel not in CustomerProfile.Channel.values:
         raise ValidationFailed({"preferred_channel": [_("Choose a channel from the list.")]})
+    if needs != customer.needs:
+        crm_services.customer_save(actor=actor, customer=customer, changes={"needs": needs})
     profile, _created = CustomerProfile.objects.get_or_create(org_id=actor.org_id, customer=customer)
-    profile.needs, profile.preferences = needs, preferences
     profile.preferred_channel, profile.interests = preferred_channel, interests
     profile.save()
     return profile

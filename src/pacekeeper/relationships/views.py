@@ -77,7 +77,9 @@ def profile_edit(request: HttpRequest, customer_id: int):
     actor = request.actor
     chosen = selectors.access_customer(actor, customer_id, for_write=True)
     profile = selectors.profile_for(chosen)
-    initial = {f: getattr(profile, f) for f in ProfileForm.base_fields} if profile else {}
+    initial = {"needs": chosen.needs} | (
+        {"preferred_channel": profile.preferred_channel, "interests": profile.interests} if profile else {}
+    )
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
