@@ -52,6 +52,9 @@ def test_topics_are_read_by_all_and_written_by_admins_and_directors(api, world):
         {"code": "ok", "name_zh": "x", "name_en": "x", "keywords_en": "x" * 5000},
         {"code": "ok", "name_zh": "x", "name_en": "x", "keywords_zh": "x", "position": -1},
         {"code": "ok", "name_zh": "x", "name_en": "x", "keywords_zh": "x", "is_active": "yes"},
+        {"code": "ok", "name_zh": "x", "name_en": "x", "keywords_zh": "x", "position": True},
+        {"code": "ok", "name_zh": "x", "name_en": "x", "keywords_zh": "x", "position": "3"},
+        {"code": "ok", "name_zh": "x", "name_en": "x", "keywords_zh": "x", "position": 2.5},
     ],
 )
 def test_bad_topics_answer_4xx_with_field_errors(api, body):
@@ -101,3 +104,13 @@ def test_a_one_megabyte_text_is_refused_clearly(api):
         "/api/v1/text-analyses/preview", {"text": "好" * 1_000_000}, content_type="application/json"
     )
     assert response.status_code in (400, 413, 422)
+
+
+@pytest.mark.parametrize("position", [True, "3", 2.5, None, -1, 1000])
+def test_a_topic_position_is_a_whole_json_number(api, world, position):
+    topic = Topic.objects.filter(org=world.one.org).first()
+    response = api("admin").patch(
+        f"/api/v1/insight-topics/{topic.pk}", {"position": position}, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == ["position"]

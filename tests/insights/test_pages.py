@@ -28,12 +28,19 @@ def test_the_overview_shows_topics_over_time_and_what_changed(world, login, anal
     page = response.content.decode()
     chart = json.loads(page.split('id="insights-trend-data" type="application/json">')[1].split("</script>")[0])
     names = {s["name"] for s in chart["series"]}
-    assert names == (
-        {"价格", "网络与信号", "账单与计费"} if language == "zh-hans" else {"Price", "Network and signal", "Billing"}
-    )
+    assert names == ({"价格", "网络与信号"} if language == "zh-hans" else {"Price", "Network and signal"})
     assert all(link.startswith("/insights/comments/?") for links in chart["links"] for link in links)
+    # The chart follows the period (3 whole months by default: September to November, without
+    # the partial December); August's invoice note shows with 6 months.
+    assert len(chart["labels"]) == 3 and ("11月" in chart["labels"][-1] or "Nov" in chart["labels"][-1])
     assert "insights/insights.js" in page
     assert "<script>alert(1)" not in page
+    six = client.get("/insights/?months=6", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    chart = json.loads(six.split('id="insights-trend-data" type="application/json">')[1].split("</script>")[0])
+    assert len(chart["labels"]) == 6
+    assert {s["name"] for s in chart["series"]} == (
+        {"价格", "网络与信号", "账单与计费"} if language == "zh-hans" else {"Price", "Network and signal", "Billing"}
+    )
 
 
 def test_drill_down_shows_only_the_portfolios_comments(world, login, analysed):

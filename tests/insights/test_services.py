@@ -12,7 +12,7 @@ from pacekeeper.insights.models import TextAnalysis, Topic
 from pacekeeper.tenancy.audit import AuditEntry
 from tests.feedback.conftest import answer, ask
 
-from .conftest import note
+from .conftest import ORIGINAL_SOURCES, note
 
 NOV = dt.date(2026, 11, 10)
 
@@ -188,3 +188,34 @@ def test_a_huge_text_to_analyse_is_refused(world):
     with pytest.raises(ValidationFailed) as refused:
         services.analyse_text(actor=world.one.actor("manager"), text="x" * 1_000_000)
     assert "text" in refused.value.errors
+
+
+def test_staff_notes_are_left_out_of_the_customers_voice_by_default(world, surveys, monkeypatch):
+    """An account manager's own visit note is not the customer talking: with the registry as
+    shipped only survey answers and tickets are analysed, and a note analysed before is removed."""
+    visit = note(world, "manager", "上门拜访，了解今年资金需求与扩产计划", NOV)
+    sent = ask(world, surveys, "teammate")
+    answer(sent, csat=2, text="The invoice was wrong twice, not happy.")
+    services.analyse_org(world.one.org)
+    assert TextAnalysis.objects.filter(source="interaction", source_id=visit.pk).exists()
+    monkeypatch.setitem(sources.SOURCES, "interaction", ORIGINAL_SOURCES["interaction"])
+    assert "interaction" not in sources.analysed_kinds() and "survey_answer" in sources.analysed_kinds()
+    assert services.analyse_org(world.one.org) == {"analysed": 0, "unchanged": 1, "removed": 1}
+    assert list(TextAnalysis.objects.filter(org=world.one.org).values_list("source", flat=True)) == ["survey_answer"]
+
+
+def test_each_topic_is_counted_on_its_own_texts(world):
+    """Product quality and ease of use had the same count every month in the demo: one note
+    named both (网银 + 故障), not a counting bug. Worked by hand: two texts for quality, one for
+    ease of use, one naming both."""
+    note(world, "manager", "软件经常崩溃", NOV)
+    note(world, "manager", "设备坏了两次", NOV)
+    note(world, "manager", "登录验证码总是收不到", NOV)
+    note(world, "manager", "协助客户处理网银故障", NOV)
+    services.analyse_org(world.one.org)
+    month = dt.date(2026, 11, 1)
+    trend = selectors.topics_by_month(
+        world.one.actor("director"), selectors.Filters(), first=month, last=month, language="en"
+    )
+    totals = {row["topic"].code: row["total"] for row in trend["rows"]}
+    assert (totals["product_quality"], totals["usability"]) == (3, 2)

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from pacekeeper.lib.api_types import BodySchema, Flag, Page, QueryId, omittable
+from pacekeeper.lib.api_types import BodySchema, Flag, JsonInt, Page, QueryId, omittable
 from pacekeeper.lib.text import VISIBLE
 from pacekeeper.tenancy.scopes import get_visible
 
@@ -37,7 +37,7 @@ class InsightTopicIn(BodySchema):
     keywords_zh: str = Field("", max_length=KEYWORDS_MAX_LENGTH)
     keywords_en: str = Field("", max_length=KEYWORDS_MAX_LENGTH)
     examples: str = Field("", max_length=KEYWORDS_MAX_LENGTH)
-    position: int = Field(0, ge=0, le=999)
+    position: JsonInt = Field(0, ge=0, le=999)
     is_active: Flag = True
 
 
@@ -48,7 +48,7 @@ class InsightTopicPatch(BodySchema):
     keywords_zh: str = omittable(max_length=KEYWORDS_MAX_LENGTH)
     keywords_en: str = omittable(max_length=KEYWORDS_MAX_LENGTH)
     examples: str = omittable(max_length=KEYWORDS_MAX_LENGTH)
-    position: int = omittable(ge=0, le=999)
+    position: JsonInt = omittable(ge=0, le=999)
     is_active: Flag = omittable()
 
 

@@ -64,7 +64,10 @@ TOPICS: list[TopicSpec] = [
         "delivery",
         "交付与配送",
         "Delivery",
-        "交付 上线 部署 实施 到货 发货 物流 快递 送到 寄到 配送 安装 开通 换货 发错 交付文档 包装 上门",
+        # Not "上门" nor a bare "上线": a visit ("上门拜访") or a project's go-live progress is not
+        # a delivery complaint; only a late or missed go-live is.
+        "交付 部署 实施 到货 发货 物流 快递 送到 寄到 配送 安装 开通 换货 发错 交付文档 包装 上门安装 "
+        "推迟上线 延期上线 按时上线 还没上线 没有上线 上线晚",
         "deliver|delivered|delivery|go-live|launch|deploy|deployed|implementation|rollout|shipping|"
         "shipped|arrived|parcel|installer|activated|handover|packaging|exchange",
         ("说好月底上线，结果拖了两周才交付。", "The equipment arrived a week late."),

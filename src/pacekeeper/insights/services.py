@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import time
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import ValidationFailed
+from pacekeeper.lib.busy import is_database_busy
 from pacekeeper.lib.text import clean_text
 from pacekeeper.tenancy.audit import audit_record
 from pacekeeper.tenancy.models import Organization
@@ -22,6 +25,8 @@ from . import sources
 from .analysis import Analyser, Analysis, TopicSpec
 from .defaults import TOPICS
 from .models import EXCERPT_LENGTH, KEYWORDS_MAX_LENGTH, AnalysisTopic, TextAnalysis, Topic
+
+logger = logging.getLogger(__name__)
 
 # A text to analyse on request (the API and the page's "try a sentence") is at most this long;
 # a longer one (a 1 MB paste) is refused with a field error, never cut silently.
@@ -191,23 +196,37 @@ def _text_hash(row: sources.SourceText) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def analyse_org(org: Organization, *, kinds: list[str] | None = None, batch: int = 500) -> dict:
-    """Bring the stored analyses of the organisation's texts up to date. Returns counts:
-    analysed (new or changed), unchanged, removed (their text is gone)."""
+def analyse_org(org: Organization, *, kinds: list[str] | None = None, batch: int = 200) -> dict:
+    """Bring the stored analyses of the organisation's customer-authored texts up to date (the
+    sources of `sources.analysed_kinds()`; stored analyses of any other source are removed).
+    Returns counts: analysed (new or changed), unchanged, removed (their text is gone).
+
+    Never a long write lock (SQLite has one writer): the texts are read first, analysed outside
+    any transaction, then written in small transactions of `batch` texts, each retried a few
+    times when another writer holds the database."""
     analyser, fingerprint = analyser_for(org.pk)
     counts = {"analysed": 0, "unchanged": 0, "removed": 0}
-    for kind, source in list(sources.SOURCES.items()):
+    wanted = sources.analysed_kinds()
+    left_out = TextAnalysis.objects.filter(org=org).exclude(source__in=wanted)
+    if kinds is not None:
+        left_out = left_out.filter(source__in=kinds)
+    counts["removed"] += _delete_in_batches(list(left_out.values_list("pk", flat=True)), batch)
+    for kind in wanted:
         if kinds is not None and kind not in kinds:
             continue
+        source = sources.SOURCES[kind]
         stored = {
             source_id: (pk, text_hash, config_hash)
             for pk, source_id, text_hash, config_hash in TextAnalysis.objects.filter(org=org, source=kind).values_list(
                 "pk", "source_id", "text_hash", "config_hash"
             )
         }
+        # Read every text before writing: a read left open across our own writes would keep an
+        # old snapshot that SQLite refuses to turn into a write ("database is locked").
+        rows = list(source.texts(org))
         seen: set[int] = set()
         pending: list[tuple[sources.SourceText, str, int | None]] = []
-        for row in source.texts(org):
+        for row in rows:
             seen.add(row.source_id)
             digest = _text_hash(row)
             known = stored.get(row.source_id)
@@ -215,21 +234,43 @@ def analyse_org(org: Organization, *, kinds: list[str] | None = None, batch: int
                 counts["unchanged"] += 1
                 continue
             pending.append((row, digest, known[0] if known else None))
-            if len(pending) >= batch:
-                _store(org, kind, analyser, fingerprint, pending)
-                counts["analysed"] += len(pending)
-                pending = []
-        if pending:
-            _store(org, kind, analyser, fingerprint, pending)
-            counts["analysed"] += len(pending)
+        for index in range(0, len(pending), batch):
+            chunk = pending[index : index + batch]
+            results = [analyser.analyse(row.text) for row, _digest, _pk in chunk]
+            _with_retry(_store, org, kind, fingerprint, chunk, results)
+            counts["analysed"] += len(chunk)
         gone = [pk for source_id, (pk, _h, _c) in stored.items() if source_id not in seen]
-        if gone:
-            counts["removed"] += TextAnalysis.objects.filter(pk__in=gone).delete()[1].get("insights.TextAnalysis", 0)
+        counts["removed"] += _delete_in_batches(gone, batch)
     return counts
 
 
+def _with_retry(write, *args, attempts: int = 5):
+    """Run a short write; when another writer holds the database, wait a little and try again."""
+    for attempt in range(attempts):
+        try:
+            return write(*args)
+        except OperationalError as error:
+            if not is_database_busy(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
+def _delete_in_batches(pks: list[int], batch: int) -> int:
+    removed = 0
+    for index in range(0, len(pks), batch):
+        chunk = pks[index : index + batch]
+
+        def delete(chunk=chunk):
+            with transaction.atomic():
+                AnalysisTopic.objects.filter(analysis_id__in=chunk).delete()
+                return TextAnalysis.objects.filter(pk__in=chunk).delete()[1].get("insights.TextAnalysis", 0)
+
+        removed += _with_retry(delete)
+    return removed
+
+
 @transaction.atomic
-def _store(org, kind: str, analyser: Analyser, fingerprint: str, pending: list) -> None:
+def _store(org, kind: str, fingerprint: str, pending: list, results: list[Analysis]) -> None:
     now = timezone.now()
     existing_ids = [pk for _row, _digest, pk in pending if pk]
     if existing_ids:
@@ -237,8 +278,7 @@ def _store(org, kind: str, analyser: Analyser, fingerprint: str, pending: list) 
         TextAnalysis.objects.filter(pk__in=existing_ids).delete()
     made = []
     topic_codes = []
-    for row, digest, _pk in pending:
-        result = analyser.analyse(row.text)
+    for (row, digest, _pk), result in zip(pending, results, strict=True):
         made.append(
             TextAnalysis(
                 org=org,
@@ -280,10 +320,20 @@ def _store(org, kind: str, analyser: Analyser, fingerprint: str, pending: list) 
 def analyse_all() -> dict:
     """The chore: every organisation's texts (seeding the default topics of an organisation
     that never had any)."""
-    total = {"analysed": 0, "unchanged": 0, "removed": 0}
+    total = {"analysed": 0, "unchanged": 0, "removed": 0, "busy": 0}
     for org in Organization.objects.all():
         if not Topic.objects.filter(org=org).exists():
             topics_seed(org)
-        for key, value in analyse_org(org).items():
+        try:
+            counts = analyse_org(org)
+        except OperationalError as error:
+            if not is_database_busy(error):
+                raise
+            # Another writer kept the database: what was written stays, the rest waits for
+            # the next run (the chore is idempotent).
+            logger.warning("insights: database busy, organisation %s left for the next run", org.pk)
+            total["busy"] += 1
+            continue
+        for key, value in counts.items():
             total[key] += value
     return total

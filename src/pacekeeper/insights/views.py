@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pacekeeper.errors import Forbidden, ValidationFailed
-from pacekeeper.lib.formatting import format_date, format_percent, format_period
+from pacekeeper.lib.formatting import format_percent, format_period
 from pacekeeper.lib.ids import parse_id
 from pacekeeper.lib.pages import actor_required, add_service_errors, paginate, query_without
 from pacekeeper.tenancy.models import Team, User
@@ -28,7 +28,6 @@ from .models import Topic
 
 PER_PAGE = 25
 PERIOD_MONTHS = (1, 3, 6, 12)
-CHART_MONTHS = 12
 
 
 def _id(value) -> int | None:
@@ -94,8 +93,10 @@ def overview(request: HttpRequest):
     except ValueError:
         months = 3
     months = months if months in PERIOD_MONTHS else 3
-    last = selectors.month_start(today)
-    first = selectors.add_months(last, -(CHART_MONTHS - 1))
+    # The chart follows the chosen period: its whole months only (like-for-like), the current
+    # month, still partial, is left out rather than shown as a drop.
+    (start, end), _previous = selectors.periods(today, months)
+    first, last = start, selectors.month_start(end)
     trend = selectors.topics_by_month(actor, f, first=first, last=last, language=language)
     keep = {"team": request.GET.get("team"), "manager": request.GET.get("manager"), "source": f.source}
     keep = {k: v for k, v in keep.items() if v}
@@ -114,7 +115,6 @@ def overview(request: HttpRequest):
             for month, count in row["cells"]
         ]
     trend["chart"]["links"] = [[link for _m, _c, link in row["links"]] for row in trend["rows"] if row["total"]]
-    (start, end), _previous = selectors.periods(today, months)
     issue_filters = selectors.Filters(**{**f.__dict__, "since": start, "until": end})
     by_team = selectors.top_issues(actor, issue_filters, by="team")
     by_manager = selectors.top_issues(actor, issue_filters, by="manager")
@@ -136,8 +136,8 @@ def overview(request: HttpRequest):
         row["link"] = _comments_url(topic=row["topic"].pk, since=start.isoformat(), until=end.isoformat(), **keep)
     context = {
         "trend": trend,
-        "trend_period": format_period(first, today, language),
-        "to_date": format_date(today, language),
+        "trend_period": format_period(start, end, language),
+        "partial_month": format_period(selectors.month_start(today), today, language),
         "by_team": by_team,
         "by_manager": by_manager,
         "issues_period": format_period(start, end, language),
