@@ -264,6 +264,13 @@ def test_changing_the_minimum_never_reveals_a_new_group_of_a_decided_period(atta
     assert PulseDecision.objects.get(org=one.org, period_start=dt.date(2026, 5, 1)).min_group == 12
 
 
+def test_my_day_names_the_pulse_period_of_the_organisation(world, client):
+    client.force_login(world.one.teammate)
+    assert "How is your month going?" in client.get("/my-day/").content.decode()  # monthly by default
+    PulseSettings.objects.create(org=world.one.org, cadence="weekly")
+    assert "How is your week going?" in client.get("/my-day/").content.decode()
+
+
 # --- the alert -----------------------------------------------------------------------------------------
 
 

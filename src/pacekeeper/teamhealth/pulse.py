@@ -118,12 +118,14 @@ class PulseStatus:
     period_end: dt.date
     has_answered: bool
     editable_until: dt.date
+    cadence: str = Cadence.MONTHLY  # so that a prompt can name the period: this week, this month
 
 
 def pulse_status(actor: Actor) -> PulseStatus:
-    start, end = period_of(pulse_settings(actor.org).cadence, actor.today())
+    cadence = pulse_settings(actor.org).cadence
+    start, end = period_of(cadence, actor.today())
     answered = PulseRespondent.objects.filter(org_id=actor.org_id, person_id=actor.user_id, period_start=start).exists()
-    return PulseStatus(period_start=start, period_end=end, has_answered=answered, editable_until=end)
+    return PulseStatus(period_start=start, period_end=end, has_answered=answered, editable_until=end, cadence=cadence)
 
 
 @transaction.atomic
