@@ -143,3 +143,19 @@ def test_the_pages_raise_a_case_and_take_the_steps(world, client):
     )
     assert late.status_code == 400  # a follow-up in the past
     assert Conflict.objects.get(pk=case.pk).status == "mediation"
+
+
+def test_a_recorded_agreement_is_offered_for_change_with_its_text_and_date(world, case, client):
+    """The try-out: after recording, the form came back empty (the date picker cannot read
+    "2026/12/20", and saving it again erased the date). Now it holds the agreement, folded."""
+    one = world.one
+    director = one.actor("director")
+    conflicts.conflict_start_mediation(actor=director, conflict=case, mediator_id=one.lead.pk, note="")
+    conflicts.conflict_propose_agreement(
+        actor=director, conflict=case, agreement="Alternate visits by week.", follow_up_on=dt.date(2026, 12, 20)
+    )
+    client.force_login(one.lead)
+    page = client.get(f"/team-health/conflicts/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'value="2026-12-20"' in page
+    assert "Alternate visits by week.</textarea>" in page
+    assert "<details><summary>" in page

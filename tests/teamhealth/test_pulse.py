@@ -13,7 +13,7 @@ from pacekeeper.notifications.models import Notification
 from pacekeeper.teamhealth import pulse
 from pacekeeper.teamhealth.chores import pulse_alerts_for, pulse_close_periods
 from pacekeeper.teamhealth.groups import ORG, Hidden, period_groups
-from pacekeeper.teamhealth.models import PulseAlert, PulseAnswer, PulseRespondent, PulseSettings
+from pacekeeper.teamhealth.models import PulseAlert, PulseAnswer, PulseDecision, PulseRespondent, PulseSettings
 from pacekeeper.tenancy.models import TeamMembership
 from tests.factories import LONG_AGO, UserFactory
 
@@ -234,6 +234,41 @@ def test_a_raised_minimum_hides_a_group_on_every_route(attack, client):
     client.force_login(attack.one.director)
     body = client.get("/api/v1/pulse/results", {"team": attack.one.team_b.pk}).json()
     assert _november(body)["means"] is None  # team B's 5 answers are below 6
+
+
+def test_changing_the_minimum_never_reveals_a_new_group_of_a_decided_period(attack, client):
+    """The finding: at 5, the organisation (12 answers, one in no team) is hidden and the branch
+    (11) shown; raised to 12, the organisation alone would show — 12 × its mean − 11 × the
+    branch's = the answers of the person in no team. A decided period keeps its minimum."""
+    one = attack.one
+    _answers(one.org, None, 1, 5)
+    client.force_login(one.director)
+    url = "/api/v1/pulse/settings"
+
+    def november(team=None):
+        params = {"team": team.pk} if team else {}
+        return _november(client.get("/api/v1/pulse/results", params).json())
+
+    assert november()["hidden_because"] == "difference" and november()["means"] is None
+    assert november(one.branch)["answers"] == 11
+    for minimum in (12, 5, 12):
+        assert client.patch(url, {"min_group": minimum}, content_type="application/json").status_code == 200
+        assert november()["means"] is None and november()["answers"] is None  # still hidden
+        assert november(one.branch)["answers"] == 11  # and nothing else changes
+    decision = PulseDecision.objects.get(org=one.org, period_start=NOV[0])
+    assert decision.min_group == 5
+    # A period not decided yet takes the setting as it is when first computed.
+    assert PulseDecision.objects.filter(org=one.org, period_start=dt.date(2026, 5, 1)).count() == 0
+    _answers(one.org, one.team_b, 12, 3, period=(dt.date(2026, 5, 1), dt.date(2026, 5, 31)))
+    assert pulse.period_figures(one.org, dt.date(2026, 5, 1), dt.date(2026, 5, 31))[one.team_b.pk].answers == 12
+    assert PulseDecision.objects.get(org=one.org, period_start=dt.date(2026, 5, 1)).min_group == 12
+
+
+def test_my_day_names_the_pulse_period_of_the_organisation(world, client):
+    client.force_login(world.one.teammate)
+    assert "How is your month going?" in client.get("/my-day/").content.decode()  # monthly by default
+    PulseSettings.objects.create(org=world.one.org, cadence="weekly")
+    assert "How is your week going?" in client.get("/my-day/").content.decode()
 
 
 # --- the alert -----------------------------------------------------------------------------------------

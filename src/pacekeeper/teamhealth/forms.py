@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.text import CleanTextFormMixin
+from pacekeeper.lib.widgets import DateInput
 
 from .models import Cadence
 
@@ -54,7 +55,7 @@ class MediationForm(CleanTextFormMixin, forms.Form):
 
 class AgreementForm(CleanTextFormMixin, forms.Form):
     agreement = forms.CharField(label=_("What was agreed"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    follow_up_on = forms.DateField(label=_("Follow up on"), widget=forms.DateInput(attrs={"type": "date"}))
+    follow_up_on = forms.DateField(label=_("Follow up on"), widget=DateInput())  # ISO: the picker shows it
 
 
 class CloseForm(CleanTextFormMixin, forms.Form):

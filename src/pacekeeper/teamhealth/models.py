@@ -121,6 +121,34 @@ class PulseAnswer(models.Model):
         return f"pulse answer {self.period_start}"
 
 
+class PulseDecision(models.Model):
+    """The smallest group a closed period's figures were decided with, stored the first time they
+    are computed and used ever after: deciding one period's groups twice, with two minimums, would
+    show two sets of groups over the same answers, whose differences can reveal one person's
+    answers. A change of the setting applies only to periods not decided yet. Keyed by the
+    period's start, as the answers are (a weekly and a monthly period starting on the same day
+    hold the same answers), the cadence kept for the record."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    cadence = models.CharField(max_length=8, choices=Cadence.choices)
+    period_start = models.DateField()
+    min_group = models.PositiveSmallIntegerField()
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "period_start"],
+                name="pulse_decided_once_per_period",
+                violation_error_code="pulse_period_decided",
+                violation_error_message=_("This period's groups have been decided already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"pulse decision {self.period_start}"
+
+
 class PulseAlert(models.Model):
     """A team's score dropped between two periods: announced once (the chore is idempotent)."""
 

@@ -18,7 +18,7 @@ from pacekeeper.tenancy.models import Organization, Team, TeamMembership
 from pacekeeper.tenancy.scopes import Actor, may_change_pulse_settings
 
 from .groups import ORG, Group, Hidden, period_groups
-from .models import MIN_GROUP_FLOOR, QUESTIONS, Cadence, PulseAnswer, PulseRespondent, PulseSettings
+from .models import MIN_GROUP_FLOOR, QUESTIONS, Cadence, PulseAnswer, PulseDecision, PulseRespondent, PulseSettings
 
 DEFAULT_PERIODS = 6
 MAX_PERIODS = 24
@@ -118,12 +118,14 @@ class PulseStatus:
     period_end: dt.date
     has_answered: bool
     editable_until: dt.date
+    cadence: str = Cadence.MONTHLY  # so that a prompt can name the period: this week, this month
 
 
 def pulse_status(actor: Actor) -> PulseStatus:
-    start, end = period_of(pulse_settings(actor.org).cadence, actor.today())
+    cadence = pulse_settings(actor.org).cadence
+    start, end = period_of(cadence, actor.today())
     answered = PulseRespondent.objects.filter(org_id=actor.org_id, person_id=actor.user_id, period_start=start).exists()
-    return PulseStatus(period_start=start, period_end=end, has_answered=answered, editable_until=end)
+    return PulseStatus(period_start=start, period_end=end, has_answered=answered, editable_until=end, cadence=cadence)
 
 
 @transaction.atomic
@@ -180,9 +182,22 @@ def _figure(start: dt.date, end: dt.date, group: Group | None) -> PeriodFigure:
     return PeriodFigure(start=start, end=end, shown=True, answers=group.count, means=group.means())
 
 
+def decided_min_group(settings: PulseSettings, start: dt.date) -> int:
+    """The smallest group a closed period is decided with: the setting's value the first time the
+    period's figures are computed, stored (PulseDecision) and kept whatever the setting becomes,
+    so that nobody can see one period's groups decided with two minimums and subtract them."""
+    decision, _created = PulseDecision.objects.get_or_create(
+        org_id=settings.org_id,
+        period_start=start,
+        defaults={"cadence": settings.cadence, "min_group": settings.min_group},
+    )
+    return decision.min_group
+
+
 def period_figures(org: Organization, start: dt.date, end: dt.date) -> dict[int, PeriodFigure]:
     """Every shown group's figures in a closed period (the key ORG for the organisation)."""
-    groups = period_groups(org_id=org.pk, period_start=start, min_group=pulse_settings(org).min_group)
+    settings = pulse_settings(org)
+    groups = period_groups(org_id=org.pk, period_start=start, min_group=decided_min_group(settings, start))
     return {key: _figure(start, end, group) for key, group in groups.items()}
 
 
@@ -192,7 +207,7 @@ def team_trend(*, org: Organization, team: Team | None, today: dt.date, periods:
     key = team.pk if team is not None else ORG
     trend = []
     for start, end in closed_periods(settings.cadence, today, periods):
-        groups = period_groups(org_id=org.pk, period_start=start, min_group=settings.min_group)
+        groups = period_groups(org_id=org.pk, period_start=start, min_group=decided_min_group(settings, start))
         trend.append(_figure(start, end, groups.get(key)))
     return trend
 

@@ -28,4 +28,7 @@ def pulse_prompt(context):
 
     actor = getattr(context.get("request"), "actor", None)
     status = pulse_status(actor) if actor is not None else None
-    return {"show": status is not None and not status.has_answered}
+    return {
+        "show": status is not None and not status.has_answered,
+        "weekly": status is not None and status.cadence == "weekly",
+    }
