@@ -226,8 +226,9 @@ def hold_the_lines_mid_write(scratch, raw, run_id: int) -> None:
     in the middle of the write with nothing committed."""
     raw.execute(
         "INSERT INTO incentives_payoutline"
-        " (org_id, run_id, person_id, basis_minor, calculated_minor, amount_minor, adjustment_reason)"
-        " SELECT org_id, %s, id, 0, 0, 0, '' FROM tenancy_user",
+        " (org_id, run_id, person_id, basis_minor, calculated_minor, amount_minor, adjustment_reason,"
+        " rates, multiplier)"
+        " SELECT org_id, %s, id, 0, 0, 0, '', '{}', 1 FROM tenancy_user",
         [run_id],
     )
     deadline = time.monotonic() + 120

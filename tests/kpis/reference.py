@@ -180,6 +180,16 @@ def _percent(part: int, whole: int):
     return None if not whole else _half_up(Fraction(part * 100, whole), 2)
 
 
+# The metrics this brute force computes. Ticket metrics are not here yet: they are checked
+# against hand computations in tests/tickets (adding ticket facts to the property is open).
+KNOWN_METRICS = (
+    "sales_amount", "gross_margin", "sales_growth", "sales_growth_yoy", "new_customers", "customers_lost",
+    "retention_rate", "renewal_rate", "interactions", "visits", "follow_up_compliance", "pipeline_value",
+    "pipeline_weighted", "average_deal_size", "task_completion_rate", "on_time_completion_rate", "csat_average",
+    "csat_satisfied", "nps", "survey_response_rate",
+)  # fmt: skip
+
+
 def metric_values(sums: dict, prev_sales: int, year_sales: int) -> dict:
     get = lambda key: sums.get(key, 0)  # noqa: E731
     return {
@@ -250,4 +260,4 @@ def expected(facts: Facts, level: str, start: dt.date, end: dt.date, subjects: l
     }
 
 
-__all__ = ["Facts", "expected", "calendar"]
+__all__ = ["Facts", "KNOWN_METRICS", "expected", "calendar"]

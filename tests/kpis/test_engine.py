@@ -342,7 +342,7 @@ def _normalise(value):
 def test_it_agrees_with_brute_force_at_every_level_by_both_paths(data, period):
     with transaction.atomic():
         org, facts, subjects = _build(data)
-        keys = list(METRICS)
+        keys = [key for key in METRICS if key in reference.KNOWN_METRICS]
         for level, level_subjects in subjects.items():
             want = reference.expected(facts, level, period.start, period.end, level_subjects)
             for source in ("live", "rollup"):
@@ -351,7 +351,9 @@ def test_it_agrees_with_brute_force_at_every_level_by_both_paths(data, period):
                 for subject in level_subjects:
                     values = {key: _normalise(v) for key, v in got.get(subject, {}).items()} or empty
                     assert values == want[subject], (level, source, subject, period)
-        # Several levels in one pass (the overview's teams and organisation) give the same figures.
+        # Several levels in one pass (the overview's teams and organisation) give the same figures,
+        # every registered metric included.
+        keys = list(METRICS)
         for source in ("live", "rollup"):
             together = compute_levels(org=org, metrics=keys, levels=tuple(subjects), period=period, source=source)
             for level in subjects:
