@@ -199,3 +199,15 @@ def test_a_holiday_override_moves_the_due_moment(world, clock):
     calendar = services.calendar_for(world.one.org)
     assert not calendar.is_working_day(dt.date(2026, 11, 30))
     assert AuditEntry.objects.filter(object_type="tickets.holidayoverride").count() == 1
+
+
+def test_a_holiday_outside_the_business_dates_is_refused(world):
+    import datetime as dt
+
+    from pacekeeper.tickets.models import HolidayOverride
+
+    for day in (dt.date(1900, 1, 1), dt.date(9999, 12, 31)):
+        with pytest.raises(ValidationFailed) as refused:
+            services.holiday_set(actor=world.one.actor("admin"), day=day, is_working_day=False)
+        assert "day" in refused.value.errors
+    assert not HolidayOverride.objects.exists()

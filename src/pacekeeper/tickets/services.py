@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pacekeeper.crm.models import Contact, Customer
 from pacekeeper.errors import Forbidden, ValidationFailed
+from pacekeeper.lib import date_rules
 from pacekeeper.lib.ids import parse_id
 from pacekeeper.lib.text import clean_text
 from pacekeeper.tenancy.audit import audit_record
@@ -455,6 +456,8 @@ def ticket_settings_update(
 @transaction.atomic
 def holiday_set(*, actor: Actor, day: dt.date, is_working_day: bool, name: str = "") -> HolidayOverride:
     _require_sla_admin(actor)
+    if problem := date_rules.window_problem(day, actor.today()):  # 1900 or 9999 is a slip of the keyboard
+        raise ValidationFailed({"day": [problem]})
     name = clean_text(name or "").strip()[:100]
     found, _created = HolidayOverride.objects.update_or_create(
         org_id=actor.org_id, day=day, defaults={"is_working_day": is_working_day, "name": name}
