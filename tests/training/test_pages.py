@@ -87,3 +87,18 @@ def test_a_lead_records_a_score_on_the_course_page(world, client):
     assert (recorded.score, recorded.passed) == (88, True)
     refused = client.post(f"/training/courses/{found.pk}/assess/", {"person": world.one.manager.pk, "score": 101})
     assert refused.status_code == 400 and "score" in refused.context["assessment_form"].errors
+
+
+def test_a_lead_enrolling_someone_into_a_full_session_is_told_who_waits(world, client):
+    found = session(world, course(world), capacity=1, starts_in=dt.timedelta(days=3))
+    client.force_login(world.one.lead)
+    client.post(f"/training/sessions/{found.pk}/enrol/", {"person": world.one.manager.pk})
+    answer = client.post(
+        f"/training/sessions/{found.pk}/enrol/",
+        {"person": world.one.teammate.pk},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    shown = answer.content.decode()
+    assert f"{world.one.teammate} is on the waiting list" in shown
+    assert "you are on the waiting list" not in shown

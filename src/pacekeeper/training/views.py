@@ -205,7 +205,11 @@ def enrol(request: HttpRequest, training_session_id: int):
     except ValidationFailed as failed:
         message_service_errors(request, failed)
     else:
-        if row.status == Enrolment.Status.WAITING:
+        if row.status == Enrolment.Status.WAITING and row.person_id != actor.user_id:
+            # A lead enrolling someone else: the message speaks of that person, not of the lead.
+            text = _("The session is full: %(person)s is on the waiting list and will be told when a place frees up.")
+            messages.warning(request, text % {"person": row.person})
+        elif row.status == Enrolment.Status.WAITING:
             messages.warning(
                 request, _("The session is full: you are on the waiting list and will be told when a place frees up.")
             )
