@@ -319,6 +319,19 @@ def store(file, folder: Path) -> str:
     return stored_as
 
 
+def keep(file, folder: Path, *, max_bytes: int, record: Callable[[CheckedUpload, str], object]):
+    """Check an upload, store it, and record it with `record(checked, stored_as)` (which makes
+    the row and returns it). A refused file is never written; a file whose row could not be
+    made is removed again."""
+    checked = check_upload(file, max_bytes=max_bytes)
+    stored_as = store(file, folder)
+    try:
+        return record(checked, stored_as)
+    except BaseException:
+        stored_path(folder, stored_as).unlink(missing_ok=True)
+        raise
+
+
 def remove_on_commit(path: Path, *, using: str | None = None) -> None:
     """Remove a stored file once the transaction deleting its row commits: a rollback keeps the
     row and its file together, a commit leaves no file without a row."""

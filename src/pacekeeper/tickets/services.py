@@ -538,10 +538,8 @@ def ticket_attachment_add(*, actor: Actor, ticket: Ticket, file) -> TicketAttach
     if ticket.attachments.count() >= ATTACHMENTS_PER_TICKET:
         message = _("A ticket holds at most %(n)s files.") % {"n": ATTACHMENTS_PER_TICKET}
         raise ValidationFailed({"file": [message]})
-    checked = uploads.check_upload(file, max_bytes=settings.ATTACHMENT_MAX_BYTES)
-    folder = attachments_folder(ticket.org_id)
-    stored_as = uploads.store(file, folder)
-    try:
+
+    def record(checked, stored_as: str) -> TicketAttachment:
         return TicketAttachment.objects.create(
             org_id=ticket.org_id,
             ticket=ticket,
@@ -551,9 +549,9 @@ def ticket_attachment_add(*, actor: Actor, ticket: Ticket, file) -> TicketAttach
             content_type=checked.content_type,
             size=checked.size,
         )
-    except BaseException:
-        uploads.stored_path(folder, stored_as).unlink(missing_ok=True)
-        raise
+
+    folder = attachments_folder(ticket.org_id)
+    return uploads.keep(file, folder, max_bytes=settings.ATTACHMENT_MAX_BYTES, record=record)
 
 
 def ticket_attachment_open(attachment: TicketAttachment):

@@ -193,10 +193,8 @@ def attachment_add(*, actor: Actor, task: Task, file) -> Attachment:
     if task.attachments.count() >= ATTACHMENTS_PER_TASK:
         message = _("A task holds at most %(n)s files: delete one first.") % {"n": ATTACHMENTS_PER_TASK}
         raise ValidationFailed({"file": [message]})
-    checked = uploads.check_upload(file, max_bytes=settings.ATTACHMENT_MAX_BYTES)
-    folder = attachments_folder(task.org_id)
-    stored_as = uploads.store(file, folder)
-    try:
+
+    def record(checked, stored_as: str) -> Attachment:
         return Attachment.objects.create(
             org_id=task.org_id,
             task=task,
@@ -206,9 +204,9 @@ def attachment_add(*, actor: Actor, task: Task, file) -> Attachment:
             content_type=checked.content_type,
             size=checked.size,
         )
-    except BaseException:
-        uploads.stored_path(folder, stored_as).unlink(missing_ok=True)
-        raise
+
+    folder = attachments_folder(task.org_id)
+    return uploads.keep(file, folder, max_bytes=settings.ATTACHMENT_MAX_BYTES, record=record)
 
 
 @transaction.atomic
