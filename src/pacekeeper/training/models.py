@@ -9,6 +9,7 @@ has a pass mark, passed an assessment of it. Certificates are issued only for co
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pacekeeper.lib.formatting import is_chinese
@@ -62,7 +63,8 @@ class Course(models.Model):
         ordering = ["category", "title_en", "pk"]
 
     def __str__(self) -> str:
-        return self.title_en
+        # Shown in lists, choices and certificates: in the reader's language.
+        return self.title_in(get_language() or "zh-hans")
 
     def title_in(self, language: str) -> str:
         return self.title_zh if is_chinese(language) else self.title_en
